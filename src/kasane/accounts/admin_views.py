@@ -1,0 +1,142 @@
+"""管理者 screens: organizations, 担当課 and users of the admin's own municipality only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .forms import MembershipForm, OrganizationForm, UnitForm, UserForm
+from .models import Membership, Organization, Unit, User
+
+
+def _get(model: Any, municipality: Any, pk: int | None) -> Any:
+    """An object of the admin's own tenant; 404 for other tenants (as if absent)."""
+    if pk is None:
+        return model(municipality=municipality)
+    obj = model.objects.filter(pk=pk, municipality=municipality).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _save(form: Any, save: Any, request: HttpRequest) -> bool:
+    try:
+        save()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errs in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            form.add_error(None, exc.messages)
+        return False
+    messages.success(request, "保存しました。")
+    return True
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/admin/index.html", {
+        "municipality": municipality,
+        "organizations": Organization.objects.filter(municipality=municipality).select_related("unit"),
+        "units": Unit.objects.filter(municipality=municipality),
+        "users": User.objects.filter(municipality=municipality).prefetch_related(
+            "memberships__organization").order_by("username"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    obj = _get(Organization, municipality, pk)
+    form = OrganizationForm(request.POST or None, instance=obj, municipality=municipality)
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.organization_save(actor=request.user, organization=form.instance),  # type: ignore[arg-type]
+        request,
+    ):
+        return redirect("accounts:admin")
+    return render(request, "accounts/admin/edit.html",
+                  {"form": form, "title": "組織の編集" if pk else "組織の追加"},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    obj = _get(Unit, municipality, pk)
+    form = UnitForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid() and _save(
+        form, lambda: services.unit_save(actor=request.user, unit=form.instance), request,  # type: ignore[arg-type]
+    ):
+        return redirect("accounts:admin")
+    return render(request, "accounts/admin/edit.html",
+                  {"form": form, "title": "担当課の編集" if pk else "担当課の追加"},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    obj = _get(User, municipality, pk)
+    form = UserForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid() and _save(
+        form,
+        lambda: services.user_save(actor=request.user, user=form.instance,  # type: ignore[arg-type]
+                                   password=form.cleaned_data.get("password")),
+        request,
+    ):
+        return redirect("accounts:admin_user", pk=form.instance.pk)
+    membership_form = MembershipForm(municipality=municipality) if obj.pk else None
+    return render(request, "accounts/admin/user.html", {
+        "form": form, "obj": obj, "membership_form": membership_form,
+        "memberships": obj.memberships.select_related("organization") if obj.pk else [],
+        "locked": obj.pk and services.user_is_locked(obj),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    user = _get(User, municipality, pk)
+    form = MembershipForm(request.POST, municipality=municipality)
+    if form.is_valid():
+        services.membership_add(actor=request.user, user=user,  # type: ignore[arg-type]
+                                organization=form.cleaned_data["organization"],
+                                role=form.cleaned_data["role"])
+        messages.success(request, "所属を追加しました。")
+    else:
+        messages.error(request, "所属と役割を選択してください。")
+    return redirect("accounts:admin_user", pk=user.pk)
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    membership = Membership.objects.filter(pk=pk, organization__municipality=municipality).first()
+    if membership is None:
+        raise Http404
+    services.membership_end(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    messages.success(request, "所属を終了しました。")
+    return redirect("accounts:admin_user", pk=membership.user_id)
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    user = _get(User, municipality, pk)
+    services.user_unlock(actor=request.user, user=user)  # type: ignore[arg-type]
+    messages.success(request, "ロックを解除しました。")
+    return redirect("accounts:admin_user", pk=user.pk)

@@ -1,0 +1,162 @@
+"""Tenants, organizations, departments, users and their memberships (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from .validators import validate_local_government_code, validate_unit_code
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "相談支援包括化推進員"
+    PROMOTER = "promoter", "相談支援推進員"
+    CASEWORKER = "caseworker", "相談員・CSW"
+    SUPPORTER = "supporter", "相談支援サポーター"
+    LIAISON = "liaison", "連絡員"
+    SECRETARIAT = "secretariat", "事務局"
+    COMMITTEE = "committee", "委員"
+    AUDITOR = "auditor", "監査"
+    ADMIN = "admin", "管理者"
+
+
+# Roles that handle individual cases (may record and, on a legal basis, read personal data).
+CASE_ROLES = frozenset({Role.COORDINATOR, Role.PROMOTER, Role.CASEWORKER, Role.SUPPORTER})
+
+
+class OrganizationKind(models.TextChoices):
+    DEPARTMENT = "department", "市区町村部署"
+    SHAKYO = "shakyo", "社会福祉協議会"
+    CONTRACTOR = "contractor", "委託事業所"
+    AGENCY = "agency", "関係機関"
+    PRIVATE = "private", "民間団体"
+
+
+class Municipality(models.Model):
+    """The tenant. No query ever crosses two municipalities."""
+
+    code = models.CharField("地方公共団体コード", max_length=6, unique=True,
+                            validators=[validate_local_government_code])
+    name = models.CharField("名称", max_length=100)
+    prefecture = models.CharField("都道府県", max_length=10)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "自治体"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.prefecture}{self.name}"
+
+
+class Unit(models.Model):
+    """A 担当課 with a one-character code and the municipality's own order (PDCA tables)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="units")
+    code = models.CharField("担当課コード", max_length=1, validators=[validate_unit_code])
+    name = models.CharField("課名", max_length=100)
+    order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "担当課"
+        ordering = ["municipality", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "code"], name="unit_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}…{self.name}"
+
+
+class Organization(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
+                                     related_name="organizations")
+    name = models.CharField("名称", max_length=150)
+    kind = models.CharField("種別", max_length=20, choices=OrganizationKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="organizations", verbose_name="担当課")
+    is_active = models.BooleanField("有効", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "組織"
+        ordering = ["municipality", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="organization_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. Belongs to one tenant; acts through a Membership."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="users", verbose_name="自治体")
+    display_name = models.CharField("表示名", max_length=100, blank=True)
+    failed_login_count = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "利用者"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Membership(models.Model):
+    """A user's role in one organization. A user may belong to several organizations."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="memberships")
+    role = models.CharField("役割", max_length=20, choices=Role.choices)
+    is_active = models.BooleanField("有効", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "所属"
+        ordering = ["organization__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"],
+                                    name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} / {self.get_role_display()}"
+
+    @property
+    def handles_cases(self) -> bool:
+        return self.role in CASE_ROLES
+
+
+class ApiToken(models.Model):
+    """A revocable bearer token. Only a SHA-256 hash of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="api_tokens")
+    name = models.CharField("名前", max_length=100, default="API")
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "APIトークン"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,259 @@
+"""Account operations: login with lockout, MFA, API tokens, tenant administration.
+
+Every function here is the only writer of its records; views, the API and commands call them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from kasane.audit import services as audit
+from kasane.audit.models import Basis
+
+from .models import ApiToken, Membership, Municipality, Organization, Role, Unit, User
+
+LOGIN_FAILED_MESSAGE = "ユーザー名またはパスワードが正しくありません。"
+LOCKED_MESSAGE = (
+    "ログインに続けて失敗したため、このアカウントは一時的にロックされています。"
+    "しばらくしてから再度お試しください。"
+)
+OTP_FAILED_MESSAGE = "確認コードが正しくありません。"
+
+
+class LoginError(Exception):
+    """A refused login; ``str(exc)`` is the Japanese message to show (never hints existence)."""
+
+
+def _log_login(user: User | None, username: str, action: str, ok: bool, detail: str = "") -> None:
+    audit.access_log(
+        user=user, action=action, basis=Basis.NOT_PERSONAL if ok else Basis.DENIED,
+        object_type="login", object_id=username[:64], detail=detail,
+    )
+
+
+def user_is_locked(user: User, *, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return user.locked_until is not None and user.locked_until > now
+
+
+def user_authenticate(*, username: str, password: str, request: Any = None) -> User:
+    """Check a username/password with lockout after repeated failures.
+
+    Raises LoginError with the same message whether the user exists or not; a locked account
+    says it is locked only after the right password, so the lock itself is no oracle.
+    """
+    user = User.objects.filter(username=username).first()
+    if user is not None and user_is_locked(user):
+        _log_login(user, username, "login", ok=False, detail="locked")
+        raise LoginError(LOGIN_FAILED_MESSAGE)
+    authenticated = authenticate(request, username=username, password=password)
+    if authenticated is None:
+        if user is not None:
+            _register_failure(user)
+        _log_login(user, username, "login", ok=False, detail="bad credentials")
+        raise LoginError(LOGIN_FAILED_MESSAGE)
+    assert isinstance(authenticated, User)
+    if authenticated.failed_login_count or authenticated.locked_until:
+        User.objects.filter(pk=authenticated.pk).update(failed_login_count=0, locked_until=None)
+        authenticated.failed_login_count = 0
+        authenticated.locked_until = None
+    return authenticated
+
+
+def _register_failure(user: User) -> None:
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.failed_login_count += 1
+        if locked.failed_login_count >= settings.KASANE_LOCKOUT_THRESHOLD:
+            locked.locked_until = timezone.now() + dt.timedelta(
+                minutes=settings.KASANE_LOCKOUT_MINUTES
+            )
+            locked.failed_login_count = 0
+        locked.save(update_fields=["failed_login_count", "locked_until"])
+
+
+def mfa_required() -> bool:
+    return bool(settings.KASANE_REQUIRE_MFA)
+
+
+def totp_device_confirmed(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed TOTP device for enrolment (reused until confirmed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="認証アプリ", confirmed=False)
+    return device
+
+
+def otp_verify(*, user: User, token: str) -> Any:
+    """The device that accepts ``token`` (confirming an enrolment), or raise LoginError."""
+    token = (token or "").strip().replace(" ", "")
+    if not token.isdigit():
+        _log_login(user, user.username, "otp", ok=False, detail="malformed")
+        raise LoginError(OTP_FAILED_MESSAGE)
+    for device in devices_for_user(user, confirmed=None):
+        if device.verify_token(token):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            return device
+    _register_failure(user)
+    _log_login(user, user.username, "otp", ok=False, detail="bad token")
+    raise LoginError(OTP_FAILED_MESSAGE)
+
+
+def user_active_memberships(user: User) -> list[Membership]:
+    return list(
+        Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+        .select_related("organization", "organization__municipality")
+        .order_by("organization__name", "role")
+    )
+
+
+def membership_for(user: User, membership_id: int | None) -> Membership | None:
+    """The user's chosen active membership, else their first one."""
+    memberships = user_active_memberships(user)
+    for m in memberships:
+        if m.pk == membership_id:
+            return m
+    return memberships[0] if memberships else None
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+def api_token_issue(*, user: User, membership: Membership | None = None, name: str = "API") -> str:
+    """Create a token and return its secret (shown once; only a hash is stored)."""
+    key = "ksn_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, membership=membership, name=name[:100],
+                            prefix=key[4:12], key_hash=ApiToken.hash_key(key))
+    audit.access_log(user=user, action="token_issue", basis=Basis.NOT_PERSONAL,
+                     object_type="api_token", object_id=key[4:12])
+    return key
+
+
+def api_token_user(key: str) -> tuple[User, ApiToken] | None:
+    token = (
+        ApiToken.objects.select_related("user", "membership")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user, token
+
+
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    updated = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError("このトークンは存在しないか、すでに失効しています。")
+    audit.access_log(user=user, action="token_revoke", basis=Basis.NOT_PERSONAL,
+                     object_type="api_token", object_id=token_id)
+
+
+# --- tenant administration (管理者 of one municipality) -----------------------------------
+
+def is_municipality_admin(user: User) -> bool:
+    return Membership.objects.filter(user=user, role=Role.ADMIN, is_active=True).exists()
+
+
+def require_admin(user: User) -> Municipality:
+    """The tenant the user administers; PermissionDenied for anyone else."""
+    if not user.is_authenticated or not is_municipality_admin(user) or user.municipality is None:
+        raise PermissionDenied("管理者のみが利用できます。")
+    return user.municipality
+
+
+def _same_tenant(municipality: Municipality, *objs: Any) -> None:
+    for obj in objs:
+        if obj is not None and getattr(obj, "municipality_id", None) != municipality.pk:
+            raise PermissionDenied("他の自治体のデータは操作できません。")
+
+
+def organization_save(*, actor: User, organization: Organization) -> Organization:
+    municipality = require_admin(actor)
+    if organization.pk is None:
+        organization.municipality = municipality
+    _same_tenant(municipality, organization, organization.unit)
+    organization.full_clean()
+    organization.save()
+    audit.access_log(user=actor, action="admin_organization_save", basis=Basis.NOT_PERSONAL,
+                     object_type="organization", object_id=organization.pk)
+    return organization
+
+
+def unit_save(*, actor: User, unit: Unit) -> Unit:
+    municipality = require_admin(actor)
+    if unit.pk is None:
+        unit.municipality = municipality
+    _same_tenant(municipality, unit)
+    unit.full_clean()
+    unit.save()
+    audit.access_log(user=actor, action="admin_unit_save", basis=Basis.NOT_PERSONAL,
+                     object_type="unit", object_id=unit.pk)
+    return unit
+
+
+def user_save(*, actor: User, user: User, password: str | None = None) -> User:
+    municipality = require_admin(actor)
+    if user.pk is None:
+        user.municipality = municipality
+    _same_tenant(municipality, user)
+    if password:
+        user.set_password(password)
+    elif user.pk is None:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.access_log(user=actor, action="admin_user_save", basis=Basis.NOT_PERSONAL,
+                     object_type="user", object_id=user.pk)
+    return user
+
+
+def membership_add(*, actor: User, user: User, organization: Organization, role: str) -> Membership:
+    municipality = require_admin(actor)
+    _same_tenant(municipality, user, organization)
+    if role not in Role.values:
+        raise ValidationError({"role": "役割を選択してください。"})
+    membership, _ = Membership.objects.get_or_create(user=user, organization=organization,
+                                                     role=role)
+    if not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    audit.access_log(user=actor, action="admin_membership_add", basis=Basis.NOT_PERSONAL,
+                     object_type="membership", object_id=membership.pk)
+    return membership
+
+
+def membership_end(*, actor: User, membership: Membership) -> None:
+    municipality = require_admin(actor)
+    _same_tenant(municipality, membership.organization)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit.access_log(user=actor, action="admin_membership_end", basis=Basis.NOT_PERSONAL,
+                     object_type="membership", object_id=membership.pk)
+
+
+def user_unlock(*, actor: User, user: User) -> None:
+    municipality = require_admin(actor)
+    _same_tenant(municipality, user)
+    User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0)
+    audit.access_log(user=actor, action="admin_user_unlock", basis=Basis.NOT_PERSONAL,
+                     object_type="user", object_id=user.pk)

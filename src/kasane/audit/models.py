@@ -1,0 +1,117 @@
+"""Append-only audit trail: who read or changed what, on which legal basis.
+
+Rows are never updated or deleted: the model refuses it, its queryset refuses it, and on
+PostgreSQL a trigger refuses it even for raw SQL (migration 0002).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Basis(models.TextChoices):
+    """Legal bases of a disclosure (DESIGN.md §5); ``denied`` marks a refusal."""
+
+    OWN_RECORD = "own_record", "自機関の記録"
+    CONSENT = "consent", "本人同意"
+    SUPPORT_MEETING = "support_meeting", "支援会議（法106条の6）"
+    CASE_INVOLVEMENT = "case_involvement", "ケースへの関与"
+    EMERGENCY = "emergency", "緊急（生命・身体の保護）"
+    RESTRICTED_NAMED = "restriction_named", "閲覧制限の指定利用者"
+    NOT_PERSONAL = "none", "個人情報以外"
+    DENIED = "denied", "拒否"
+
+
+class ImmutableError(Exception):
+    """Raised on any attempt to change or remove an audit row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("監査ログは変更できません。")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("監査ログは削除できません。")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise ImmutableError("監査ログは変更できません。")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError("監査ログは変更できません。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("監査ログは削除できません。")
+
+
+class AccessLog(AppendOnlyModel):
+    """One allowed or denied access. ``person_id`` feeds the person's disclosure report."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True,
+                             db_constraint=False, related_name="+")
+    username = models.CharField(max_length=150, blank=True)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.DO_NOTHING,
+                                     null=True, db_constraint=False, related_name="+")
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.DO_NOTHING,
+                                     null=True, db_constraint=False, related_name="+")
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True)
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    detail = models.CharField(max_length=500, blank=True)
+    request_id = models.CharField(max_length=32, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "アクセスログ"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["person_id", "at"], name="accesslog_person_at"),
+            models.Index(fields=["municipality", "at"], name="accesslog_muni_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.basis}"
+
+    @property
+    def denied(self) -> bool:
+        return self.basis == Basis.DENIED
+
+
+class ChangeRecord(AppendOnlyModel):
+    """One create/update/delete of a personal-data record with its field-level diff."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True,
+                             db_constraint=False, related_name="+")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.DO_NOTHING,
+                                     null=True, db_constraint=False, related_name="+")
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.DO_NOTHING,
+                                     null=True, db_constraint=False, related_name="+")
+    model = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+    operation = models.CharField(max_length=10)  # create / update / delete
+    changes = models.JSONField(default=dict)
+    reason = models.CharField(max_length=500, blank=True)
+    request_id = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "変更履歴"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["model", "object_id"], name="change_model_object")]
+
+    def __str__(self) -> str:
+        return f"{self.model}#{self.object_id} {self.operation}"

@@ -1,0 +1,44 @@
+"""Reading the audit trail: only auditors, only their own municipality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kasane.accounts.models import Role
+
+from .models import AccessLog
+
+
+def require_auditor(membership: Any) -> None:
+    if membership is None or membership.role != Role.AUDITOR:
+        raise PermissionDenied("監査ログは監査担当のみが閲覧できます。")
+
+
+def access_logs_search(*, membership: Any, filters: dict[str, Any]) -> QuerySet[AccessLog]:
+    """Rows of the auditor's municipality matching ``filters`` (cleaned AuditSearchForm data)."""
+    require_auditor(membership)
+    qs = AccessLog.objects.filter(municipality_id=membership.organization.municipality_id)
+    tz = timezone.get_current_timezone()
+    if filters.get("date_from"):
+        qs = qs.filter(at__gte=dt.datetime.combine(filters["date_from"], dt.time.min, tzinfo=tz))
+    if filters.get("date_to"):
+        qs = qs.filter(at__lt=dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1),
+                                                  dt.time.min, tzinfo=tz))
+    if filters.get("username"):
+        qs = qs.filter(username__icontains=filters["username"])
+    if filters.get("organization"):
+        qs = qs.filter(organization_id=filters["organization"].pk)
+    if filters.get("action"):
+        qs = qs.filter(action__icontains=filters["action"])
+    if filters.get("basis"):
+        qs = qs.filter(basis=filters["basis"])
+    if filters.get("person_id"):
+        qs = qs.filter(person_id=filters["person_id"])
+    if filters.get("request_id"):
+        qs = qs.filter(request_id=filters["request_id"])
+    return qs.select_related("organization", "user")

@@ -1,0 +1,31 @@
+"""監査 screen: search the append-only access log (read only; there is no edit path)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import selectors, services
+from .forms import AuditSearchForm
+from .models import Basis
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request, "membership", None)
+    selectors.require_auditor(membership)
+    form = AuditSearchForm(request.GET or None, municipality_id=membership.organization.municipality_id)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.access_logs_search(membership=membership, filters=filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    services.access_log(user=request.user, action="audit_search", basis=Basis.NOT_PERSONAL,
+                        object_type="access_log", detail=request.GET.urlencode()[:500])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/search.html",
+                  {"form": form, "page": page, "query": query.urlencode()},
+                  status=400 if form.errors else 200)

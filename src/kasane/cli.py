@@ -1,0 +1,177 @@
+"""``./kasane`` sub-commands: demo, test, bench; anything else goes to Django's manage.py.
+
+The POSIX launcher (``./kasane``) prepares ``.venv`` first, then runs ``python -m kasane.cli``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "kasane-demo"  # noqa: S105 - public demo password, refused outside demo mode
+
+USAGE = """使い方: ./kasane <コマンド> [...]
+
+  demo [--prepare-only] [--port N]  デモ市（重ね市）を準備して http://127.0.0.1:8000 で起動
+  test [pytest の引数]              テスト一式（PostgreSQL があれば PostgreSQL、次に SQLite で smoke）
+  bench NAME [--scale N] [--json]   ベンチマーク（一覧: ./kasane bench）
+  <manage.py のコマンド>            例: ./kasane migrate, ./kasane check --deploy, ./kasane db_worker
+"""
+
+
+def _django_env() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasane.settings")
+    src = str(ROOT / "src")
+    if src not in sys.path:
+        sys.path.insert(0, src)
+
+
+def manage(argv: list[str]) -> int:
+    _django_env()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kasane", *argv])
+    return 0
+
+
+def demo(argv: list[str]) -> int:
+    if os.environ.get("KASANE_ENV") == "production":
+        print("本番設定（KASANE_ENV=production）ではデモを起動できません。", file=sys.stderr)
+        return 2
+    prepare_only = "--prepare-only" in argv
+    port = "8000"
+    if "--port" in argv:
+        port = argv[argv.index("--port") + 1]
+    _django_env()
+    (ROOT / "var").mkdir(exist_ok=True)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo")
+    _print_logins()
+    if prepare_only:
+        return 0
+    return _serve(port)
+
+
+def _print_logins() -> None:
+    from kasane.web.demo import DEMO_LOGINS
+
+    print("\n重ね市（デモ）の準備ができました。ログイン（パスワードはすべて "
+          f"{DEMO_PASSWORD}）:")
+    for username, label in DEMO_LOGINS:
+        print(f"  {username:<11} {label}")
+
+
+def _serve(port: str) -> int:
+    env = dict(os.environ)
+    worker = subprocess.Popen([sys.executable, "-m", "kasane.cli", "db_worker"], env=env)  # noqa: S603
+    print(f"\nhttp://127.0.0.1:{port}/ で待ち受けています（Ctrl+C で終了）。")
+    try:
+        import uvicorn
+
+        uvicorn.run("kasane.asgi:application", host="127.0.0.1", port=int(port),
+                    log_level="warning")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    return 0
+
+
+def _postgres_url() -> str | None:
+    """KASANE_TEST_DATABASE_URL, else a local PostgreSQL if one answers, else None (SQLite)."""
+    url = os.environ.get("KASANE_TEST_DATABASE_URL")
+    if url:
+        return url
+    candidate = "postgresql://postgres@127.0.0.1:5432/postgres"
+    try:
+        import psycopg
+
+        with psycopg.connect(candidate, connect_timeout=3):
+            pass
+    except Exception:  # noqa: BLE001 - any failure means "no local server"
+        return None
+    return "postgresql://postgres@127.0.0.1:5432/kasane"
+
+
+def _pytest(args: list[str], env: dict[str, str]) -> int:
+    cmd = [sys.executable, "-m", "pytest", *args]
+    print("$ " + " ".join(cmd), flush=True)
+    return subprocess.call(cmd, env=env, cwd=ROOT)  # noqa: S603
+
+
+def test(argv: list[str]) -> int:
+    """Whole suite on PostgreSQL when available (SQLite otherwise), then a SQLite smoke run."""
+    env = dict(os.environ)
+    env.pop("KASANE_ENV", None)
+    env["PYTHONPATH"] = str(ROOT / "src")
+    tmp = Path(tempfile.mkdtemp(prefix="kasane-test-"))
+    env["KASANE_VAR_DIR"] = str(tmp)
+    env.setdefault("XDG_CONFIG_HOME", str(tmp / "xdg-config"))
+    env.setdefault("XDG_CACHE_HOME", str(tmp / "xdg-cache"))
+    workers = ["-n", str(min(os.cpu_count() or 1, 4))] if (os.cpu_count() or 1) > 1 else []
+    pg = _postgres_url()
+    try:
+        if argv:  # a developer running a subset: one run, on PostgreSQL if available
+            if pg:
+                env["KASANE_DATABASE_URL"] = pg
+            return _pytest(argv, env)
+        if pg:
+            print(f"kasane test: PostgreSQL ({pg.rsplit('@', 1)[-1]})", flush=True)
+            rc = _pytest([*workers, "--durations=10"], {**env, "KASANE_DATABASE_URL": pg})
+        else:
+            print("kasane test: PostgreSQL が見つからないため SQLite で実行します。", flush=True)
+            rc = 0
+        print("kasane test: SQLite smoke", flush=True)
+        sqlite_env = {k: v for k, v in env.items() if k != "KASANE_DATABASE_URL"}
+        smoke_args = [*workers, "-m", "not e2e"] if pg else [*workers]
+        rc_sqlite = _pytest(smoke_args, sqlite_env)
+        return rc or rc_sqlite
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench(argv: list[str]) -> int:
+    sys.path.insert(0, str(ROOT))
+    available = sorted(p.stem for p in (ROOT / "bench").glob("*.py")
+                       if not p.stem.startswith("_"))
+    if not argv or argv[0] not in available:
+        print("使い方: ./kasane bench NAME [--scale N] [--json]\n利用できるベンチマーク: "
+              + (", ".join(available) or "（なし）"), file=sys.stderr)
+        return 2
+    _django_env()
+    import importlib
+
+    module = importlib.import_module(f"bench.{argv[0]}")
+    return int(module.main(argv[1:]) or 0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"help", "-h", "--help"}:
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "demo":
+        return demo(rest)
+    if command == "test":
+        return test(rest)
+    if command == "bench":
+        return bench(rest)
+    return manage(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

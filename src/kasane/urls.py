@@ -1,0 +1,19 @@
+"""Top-level URL map. Each app owns its own ``urls.py``; the API lives under /api/v1/."""
+
+from django.urls import include, path
+
+from kasane.api import api
+from kasane.web import views as web_views
+
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("kasane.accounts.urls")),
+    path("audit/", include("kasane.audit.urls")),
+    path("", include("kasane.web.urls")),
+]
+
+handler400 = "kasane.web.views.bad_request"
+handler403 = "kasane.web.views.permission_denied"
+handler404 = "kasane.web.views.page_not_found"
+handler500 = "kasane.web.views.server_error"

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from kasane.accounts import services as account_services
+
+from .navigation import nav_for
+
+
+def kasane(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    user = getattr(request, "user", None)
+    memberships = (
+        account_services.user_active_memberships(user)
+        if user is not None and user.is_authenticated else []
+    )
+    return {
+        "site_name": settings.SITE_NAME,
+        "demo_mode": settings.DEMO_MODE,
+        "membership": membership,
+        "memberships": memberships,
+        "nav_items": nav_for(membership.role if membership else None),
+    }

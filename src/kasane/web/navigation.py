@@ -1,0 +1,42 @@
+"""Navigation by role: which menu entries a membership sees (labels in Japanese)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from kasane.accounts.models import CASE_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+    @property
+    def url(self) -> str:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return ""
+
+
+ALL = frozenset(Role.values)
+# Later apps append their entries here (in dependency order, web is the top app).
+NAV_ITEMS: list[NavItem] = [
+    NavItem("ホーム", "web:home", ALL),
+    NavItem("監査ログ", "audit:search", frozenset({Role.AUDITOR})),
+    NavItem("管理", "accounts:admin", frozenset({Role.ADMIN})),
+]
+
+
+def nav_for(role: str | None) -> list[NavItem]:
+    if role is None:
+        return []
+    return [item for item in NAV_ITEMS if role in item.roles and item.url]
+
+
+def handles_cases(role: str | None) -> bool:
+    return role in CASE_ROLES

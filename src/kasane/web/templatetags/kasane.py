@@ -1,0 +1,59 @@
+"""Template filters: 和暦/西暦 dates, 年度."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from kasane.core import wareki
+
+register = template.Library()
+
+
+def _as_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+@register.filter
+def wareki_date(value: object) -> str:
+    """令和6年4月1日 (empty for no date)."""
+    d = _as_date(value)
+    return wareki.format_wareki(d) if d else ""
+
+
+@register.filter
+def wareki_short(value: object) -> str:
+    """R6.4.1"""
+    d = _as_date(value)
+    return wareki.format_wareki(d, style="short") if d else ""
+
+
+@register.filter
+def both_date(value: object) -> str:
+    """令和6年4月1日（2024年） — what offices expect beside forms."""
+    d = _as_date(value)
+    return f"{wareki.format_wareki(d)}（{d.year}年）" if d else ""
+
+
+@register.filter
+def wareki_datetime(value: object) -> str:
+    """令和6年4月1日 14:05"""
+    if not isinstance(value, dt.datetime):
+        return wareki_date(value)
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{wareki.format_wareki(local.date())} {local:%H:%M}"
+
+
+@register.filter
+def fiscal_year_label(value: object) -> str:
+    """令和6年度 for a date, or for a fiscal year number."""
+    if isinstance(value, int):
+        return wareki.fiscal_year_label(value)
+    d = _as_date(value)
+    return wareki.fiscal_year_label(wareki.fiscal_year(d)) if d else ""

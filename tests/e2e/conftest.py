@@ -1,0 +1,101 @@
+"""Playwright journeys in Debian's Chromium (never a downloaded browser).
+
+Without /usr/bin/chromium the journeys are skipped — unless KASANE_REQUIRE_E2E=1, where the
+root conftest turns any skipped journey into a failed run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop; Django's ORM in the same thread is still sync.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("KASANE_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 860}},
+    "smartphone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+                   "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS), ids=list(VIEWPORTS))
+def device(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def blocked_requests() -> list[str]:
+    """URLs a page tried to load from anywhere but the live server (must stay empty)."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser: Any, device: str, live_server: Any,
+             blocked_requests: list[str]) -> Iterator[Any]:
+    contexts: list[Any] = []
+
+    def route(route: Any) -> None:
+        if route.request.url.startswith(live_server.url) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            blocked_requests.append(route.request.url)
+            route.abort()
+
+    def make() -> Any:
+        ctx = browser.new_context(base_url=live_server.url, locale="ja-JP",
+                                  timezone_id="Asia/Tokyo", **VIEWPORTS[device])
+        ctx.set_default_timeout(15000)
+        # Nothing may leave the machine (LGWAN): fail any request that is not to the live server.
+        ctx.route("**/*", route)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+@pytest.fixture
+def demo_city(transactional_db: Any) -> Any:
+    from kasane.web.demo import load_demo
+
+    return load_demo()
+
+
+def screenshot(page: Any, name: str, device: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}-{device}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page: Any, username: str, password: str = "kasane-demo") -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
