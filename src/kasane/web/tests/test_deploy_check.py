@@ -9,7 +9,8 @@ SRC = Path(__file__).resolve().parents[3]
 
 
 def _run(env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KASANE_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("KASANE_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"PYTHONPATH": str(SRC), "DJANGO_SETTINGS_MODULE": "kasane.settings", **env_extra})
     return subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
