@@ -10,6 +10,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("kasane.accounts.urls")),
     path("audit/", include("kasane.audit.urls")),
+    path("people/", include("kasane.people.urls")),
+    path("sheets/", include("kasane.sheets.urls")),
+    path("stats/", include("kasane.stats.urls")),
+    path("pdca/", include("kasane.pdca.urls")),
     path("", include("kasane.web.urls")),
 ]
 

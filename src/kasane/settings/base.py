@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "kasane.accounts",
     "kasane.audit",
     "kasane.access",
+    "kasane.people",
+    "kasane.sheets",
+    "kasane.stats",
+    "kasane.pdca",
     "kasane.web",
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from django.db import transaction
 
 from kasane.accounts import demo as accounts_demo
@@ -9,13 +11,24 @@ from kasane.audit.context import request_context
 
 DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
 
-# Later apps append ``callable(city_data: dict) -> None`` loaders here.
-LOADERS: list = []
+# Each app's ``demo.load(data: dict) -> None`` in dependency order; ``data`` starts as what
+# accounts_demo.load() returns and each loader may add its own keys for the next ones.
+LOADERS = [
+    "kasane.people.demo",
+    "kasane.sheets.demo",
+    "kasane.pdca.demo",
+]
 
 
 def load_demo() -> dict[str, object]:
     with request_context(), transaction.atomic():
         data = accounts_demo.load()
-        for loader in LOADERS:
-            loader(data)
+        for dotted in LOADERS:
+            try:
+                module = importlib.import_module(dotted)
+            except ModuleNotFoundError as exc:
+                if exc.name != dotted:
+                    raise
+                continue  # app without demo data yet
+            module.load(data)
     return data

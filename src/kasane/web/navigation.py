@@ -25,8 +25,12 @@ class NavItem:
 
 ALL = frozenset(Role.values)
 # Later apps append their entries here (in dependency order, web is the top app).
+CASES = frozenset(CASE_ROLES)
 NAV_ITEMS: list[NavItem] = [
     NavItem("ホーム", "web:home", ALL),
+    NavItem("本人・世帯", "people:search", CASES),
+    NavItem("帳票", "sheets:index", CASES | {Role.LIAISON}),
+    NavItem("PDCA", "pdca:index", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.COORDINATOR})),
     NavItem("監査ログ", "audit:search", frozenset({Role.AUDITOR})),
     NavItem("管理", "accounts:admin", frozenset({Role.ADMIN})),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "kasane.people"
+    verbose_name = "本人・世帯・本人同意"
