@@ -1,7 +1,8 @@
-"""The home page's "my work" sections. Later apps register providers here.
+"""The home page's "my work" sections, collected from providers of the apps below web.
 
-A provider is ``callable(user, membership) -> Section | None``; it must read through
-``kasane.access`` like every other reader of personal data.
+A provider is ``callable(user, membership) -> Section | dict | None`` (apps below web return
+a dict with Section's fields; see ``WebConfig.ready``). It must read personal data through
+``kasane.access`` like every other reader.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ class Section:
     order: int = 100
 
 
-Provider = Callable[[Any, Any], "Section | None"]
+Provider = Callable[[Any, Any], "Section | dict[str, Any] | None"]
 PROVIDERS: list[Provider] = []
 
 
@@ -32,5 +33,11 @@ def register(provider: Provider) -> Provider:
 def sections_for(user: Any, membership: Any) -> list[Section]:
     if membership is None:
         return []
-    sections = [s for s in (p(user, membership) for p in PROVIDERS) if s is not None]
+    sections = []
+    for provider in PROVIDERS:
+        section = provider(user, membership)
+        if isinstance(section, dict):
+            section = Section(**section)
+        if section is not None:
+            sections.append(section)
     return sorted(sections, key=lambda s: s.order)
