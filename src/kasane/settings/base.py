@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -190,3 +191,6 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# WhiteNoise streams static files with a sync iterator; under ASGI Django warns on each file.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
