@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from .models import Membership, Organization, Role, Unit, User
+from .models import Membership, Municipality, Organization, Role, Unit, User
 from .validators import validate_local_government_code
 
 
@@ -33,7 +35,7 @@ class OrganizationForm(forms.ModelForm):
         model = Organization
         fields = ["name", "kind", "unit", "is_active"]
 
-    def __init__(self, *args: object, municipality: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["unit"].queryset = Unit.objects.filter(municipality=municipality)  # type: ignore[attr-defined]
 
@@ -67,7 +69,7 @@ class MembershipForm(forms.Form):
     organization = forms.ModelChoiceField(label="組織", queryset=Organization.objects.none())
     role = forms.ChoiceField(label="役割", choices=Role.choices)
 
-    def __init__(self, *args: object, municipality: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, municipality: Municipality, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["organization"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
             municipality=municipality, is_active=True

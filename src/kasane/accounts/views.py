@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -17,7 +19,7 @@ from django_otp import login as otp_login
 from . import services
 from .forms import LoginForm, OtpForm, TokenForm
 from .middleware import SESSION_MEMBERSHIP_KEY
-from .models import ApiToken
+from .models import ApiToken, User
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -87,7 +89,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(cast(User, request.user), request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
@@ -123,7 +125,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
                                            membership=form.cleaned_data["membership"],
                                            name=form.cleaned_data["name"])
         form = TokenForm(user=request.user)  # type: ignore[arg-type]
-    items = ApiToken.objects.filter(user=request.user).select_related("membership__organization")
+    items = ApiToken.objects.filter(user=cast(User, request.user)).select_related("membership__organization")
     return render(request, "accounts/tokens.html",
                   {"form": form, "tokens": items, "new_key": new_key})
 

@@ -18,6 +18,7 @@ from .models import Basis
 def search(request: HttpRequest) -> HttpResponse:
     membership = getattr(request, "membership", None)
     selectors.require_auditor(membership)
+    assert membership is not None
     form = AuditSearchForm(request.GET or None, municipality_id=membership.organization.municipality_id)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.access_logs_search(membership=membership, filters=filters)
