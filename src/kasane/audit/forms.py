@@ -33,3 +33,19 @@ class AuditSearchForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "終了日は開始日以降の日付にしてください。")
         return data
+
+
+class ChangeSearchForm(forms.Form):
+    date_from = forms.DateField(label="期間（から）", required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="期間（まで）", required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    username = forms.CharField(label="ユーザー名", required=False, max_length=150)
+    model = forms.CharField(label="記録の種類（例: people.Person）", required=False, max_length=60)
+    object_id = forms.CharField(label="記録ID", required=False, max_length=64)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "終了日は開始日以降の日付にしてください。")
+        return data

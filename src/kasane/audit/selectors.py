@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from kasane.accounts.models import Role
 
-from .models import AccessLog
+from .models import AccessLog, ChangeRecord
 
 
 def require_auditor(membership: Any) -> None:
@@ -41,4 +41,23 @@ def access_logs_search(*, membership: Any, filters: dict[str, Any]) -> QuerySet[
         qs = qs.filter(person_id=filters["person_id"])
     if filters.get("request_id"):
         qs = qs.filter(request_id=filters["request_id"])
+    return qs.select_related("organization", "user")
+
+
+def change_records_search(*, membership: Any, filters: dict[str, Any]) -> QuerySet[ChangeRecord]:
+    """Change history rows of the auditor's municipality matching ``filters``."""
+    require_auditor(membership)
+    qs = ChangeRecord.objects.filter(municipality_id=membership.organization.municipality_id)
+    tz = timezone.get_current_timezone()
+    if filters.get("date_from"):
+        qs = qs.filter(at__gte=dt.datetime.combine(filters["date_from"], dt.time.min, tzinfo=tz))
+    if filters.get("date_to"):
+        qs = qs.filter(at__lt=dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1),
+                                                  dt.time.min, tzinfo=tz))
+    if filters.get("model"):
+        qs = qs.filter(model__icontains=filters["model"])
+    if filters.get("object_id"):
+        qs = qs.filter(object_id=filters["object_id"])
+    if filters.get("username"):
+        qs = qs.filter(user__username__icontains=filters["username"])
     return qs.select_related("organization", "user")

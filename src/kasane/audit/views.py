@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import selectors, services
-from .forms import AuditSearchForm
+from .forms import AuditSearchForm, ChangeSearchForm
 from .models import Basis
 
 
@@ -28,5 +28,23 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/search.html",
+                  {"form": form, "page": page, "query": query.urlencode()},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def changes(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request, "membership", None)
+    selectors.require_auditor(membership)
+    form = ChangeSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.change_records_search(membership=membership, filters=filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    services.access_log(user=request.user, action="audit_changes", basis=Basis.NOT_PERSONAL,
+                        object_type="change_record", detail=request.GET.urlencode()[:500])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/changes.html",
                   {"form": form, "page": page, "query": query.urlencode()},
                   status=400 if form.errors else 200)

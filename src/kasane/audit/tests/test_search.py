@@ -41,3 +41,18 @@ def test_it_gives_a_field_error_for_an_inverted_period(city, client) -> None:
                           {"date_from": "2026-05-02", "date_to": "2026-05-01"})
     assert response.status_code == 400
     assert "終了日は開始日以降" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_shows_change_history_to_auditors_only(city, client) -> None:
+    org = city.orgs["shakyo"]
+    before = services.snapshot(org, ["name"])
+    org.name = "重ね市社協"
+    services.change_record(user=city.admin, instance=org, operation="update", before=before,
+                           after=services.snapshot(org, ["name"]), reason="名称変更")
+    client.force_login(city.auditor)
+    page = client.get(reverse("audit:changes"), {"model": "accounts.Organization"})
+    assert page.status_code == 200
+    assert "重ね市社協" in page.content.decode() and "名称変更" in page.content.decode()
+    client.force_login(city.admin)
+    assert client.get(reverse("audit:changes")).status_code == 403
