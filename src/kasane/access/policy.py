@@ -1,0 +1,253 @@
+"""THE access choke point: the only module that decides who may see or do what with a person.
+
+``actor`` is always the acting ``accounts.Membership`` (``request.membership``): the acting
+organization is ``actor.organization``, user-level grants attach to ``actor.user``. Only
+memberships with a case role (CASE_ROLES) ever receive person data through a basis; admin,
+auditor, committee, secretariat and liaison never do (the auditor reads disclosure reports).
+
+Bases, strongest first (``BASIS_PREFERENCE``): own_record (the recording organization, or an
+own_record grant), restriction_named (a user named on a 閲覧制限), consent, case_involvement,
+support_meeting, emergency. Grants of other apps are made through ``access.services``.
+
+See docs/access.md for the full model (scopes, masking, emergency review).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kasane.accounts.models import CASE_ROLES, Role
+from kasane.audit.models import Basis
+from kasane.audit.services import access_log
+
+from .models import SCOPE_ALL, Grant
+
+if TYPE_CHECKING:
+    from kasane.people.models import Person
+
+BASIS_PREFERENCE: tuple[str, ...] = (
+    Basis.OWN_RECORD, Basis.RESTRICTED_NAMED, Basis.CONSENT, Basis.CASE_INVOLVEMENT,
+    Basis.SUPPORT_MEETING, Basis.EMERGENCY,
+)
+_ANY = frozenset(BASIS_PREFERENCE)
+_RECORDING = frozenset({Basis.OWN_RECORD, Basis.RESTRICTED_NAMED, Basis.CASE_INVOLVEMENT})
+
+# Person actions and the bases that allow them. A read with a stated ``purpose`` additionally
+# needs a grant whose scope covers it (own_record and restriction_named cover every purpose).
+PERSON_ACTIONS: dict[str, frozenset[str]] = {
+    "view": _ANY,  # person page, API detail
+    "search": _ANY,  # appearing in search results / lists
+    "export": _ANY,  # CSV and other downloads
+    "edit": _RECORDING,  # change name, address … and household
+    "consent.record": _RECORDING | {Basis.CONSENT},
+    "consent.withdraw": _RECORDING | {Basis.CONSENT},
+    "consent.file": _ANY - {Basis.EMERGENCY},  # the scanned consent form
+    "restriction.set": frozenset({Basis.OWN_RECORD, Basis.RESTRICTED_NAMED}),
+    "grants.view": frozenset({Basis.OWN_RECORD, Basis.RESTRICTED_NAMED}),
+}
+
+ACTION_LABELS: dict[str, str] = {
+    "person.view": "本人情報の閲覧", "person.search": "検索結果に表示", "person.export": "出力",
+    "person.edit": "本人情報の変更", "person.create": "本人の登録",
+    "person.consent.record": "本人同意の記録", "person.consent.withdraw": "本人同意の撤回",
+    "person.consent.file": "同意書ファイルの閲覧", "person.restriction.set": "閲覧制限の設定",
+    "person.grants.view": "閲覧の根拠の確認", "person.disclosure.view": "開示記録の閲覧",
+    "person.disclosure.export": "開示記録の出力",
+    "person.emergency": "緊急アクセスの申請", "search": "検索結果に表示",
+}
+
+
+def handles_persons(actor: Any) -> bool:
+    """True when ``actor`` is an active case-role membership of an active organization."""
+    return bool(actor is not None and getattr(actor, "is_active", False)
+                and actor.role in CASE_ROLES and actor.organization.is_active)
+
+
+def tenant_id(actor: Any) -> int | None:
+    if actor is None:
+        return None
+    return actor.organization.municipality_id  # type: ignore[no-any-return]
+
+
+def _scope_q(purpose: str | None) -> Q:
+    if purpose is None:
+        return Q()
+    return (Q(scope=SCOPE_ALL) | Q(scope=purpose) | Q(scope__startswith=f"{purpose},")
+            | Q(scope__endswith=f",{purpose}") | Q(scope__contains=f",{purpose},"))
+
+
+def _grantee_q(actor: Any) -> Q:
+    org_id, user_id = actor.organization_id, actor.user_id
+    return (Q(organization_id=org_id, user__isnull=True)
+            | Q(organization_id=org_id, user_id=user_id)
+            | Q(organization__isnull=True, user_id=user_id))
+
+
+def active_grants(actor: Any, *, purpose: str | None = None,
+                  at: dt.datetime | None = None) -> QuerySet[Grant]:
+    """Grants that currently apply to ``actor`` (none unless the actor handles persons)."""
+    if not handles_persons(actor):
+        return Grant.objects.none()
+    now = at or timezone.now()
+    return Grant.objects.filter(
+        _grantee_q(actor), _scope_q(purpose), municipality_id=tenant_id(actor),
+        ended_at__isnull=True, valid_from__lte=now,
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+
+
+def _person_model() -> Any:
+    from django.apps import apps
+
+    return apps.get_model("people", "Person")
+
+
+def bases_for(actor: Any, person_ids: Iterable[int], *, action: str = "view",
+              purpose: str | None = None, at: dt.datetime | None = None) -> dict[int, str]:
+    """The best allowing basis for each visible id (ids not visible are absent). Bulk: 3 queries."""
+    allowed = PERSON_ACTIONS.get(action)
+    if allowed is None:
+        raise ValueError(f"unknown person action {action!r}")
+    ids = {int(i) for i in person_ids}
+    if not ids or not handles_persons(actor):
+        return {}
+    Person = _person_model()
+    found: dict[int, set[str]] = {}
+    for pid, org_id in Person.objects.filter(pk__in=ids, municipality_id=tenant_id(actor)) \
+            .values_list("pk", "created_by_org_id"):
+        found[pid] = {Basis.OWN_RECORD} if org_id == actor.organization_id else set()
+    if not found:
+        return {}
+    named = Person.restriction_users.through.objects.filter(
+        person_id__in=found, user_id=actor.user_id).values_list("person_id", flat=True)
+    for pid in named:
+        found[pid].add(Basis.RESTRICTED_NAMED)
+    for pid, basis in active_grants(actor, purpose=purpose, at=at).filter(
+            person_id__in=found).values_list("person_id", "basis"):
+        found[pid].add(basis)
+    result = {}
+    for pid, bases in found.items():
+        best = next((b for b in BASIS_PREFERENCE if b in bases and b in allowed), None)
+        if best is not None:
+            result[pid] = str(best)
+    return result
+
+
+def person_basis(actor: Any, person_id: int, *, action: str = "view", purpose: str | None = None,
+                 at: dt.datetime | None = None) -> str | None:
+    """The basis that allows ``actor`` to do ``action`` with the person, or None. Logs nothing."""
+    try:
+        pid = int(person_id)
+    except (TypeError, ValueError):
+        return None
+    return bases_for(actor, [pid], action=action, purpose=purpose, at=at).get(pid)
+
+
+def visible_persons(actor: Any, queryset: QuerySet[Any] | None = None, *,
+                    purpose: str | None = None, at: dt.datetime | None = None) -> QuerySet[Any]:
+    """``queryset`` (default: all persons) narrowed to those ``actor`` may see, in its tenant."""
+    Person = _person_model()
+    qs = queryset if queryset is not None else Person.objects.all()
+    if not handles_persons(actor):
+        return qs.none()
+    grants = active_grants(actor, purpose=purpose, at=at).filter(person_id=OuterRef("pk"))
+    named = Person.restriction_users.through.objects.filter(
+        person_id=OuterRef("pk"), user_id=actor.user_id)
+    return qs.filter(municipality_id=tenant_id(actor)).filter(
+        Q(created_by_org_id=actor.organization_id) | Exists(grants) | Exists(named))
+
+
+def log_action(action: str) -> str:
+    return action if action.startswith("person.") else f"person.{action}"
+
+
+def require_person(actor: Any, person_id: Any, *, action: str = "view",
+                   purpose: str | None = None, detail: str = "") -> tuple[Person, str]:
+    """Load a person the actor may ``action`` and log the read with its basis.
+
+    Otherwise log ``denied`` and raise Http404: invisible is indistinguishable from nonexistent.
+    """
+    try:
+        pid: int | None = int(person_id)
+    except (TypeError, ValueError):
+        pid = None
+    basis = person_basis(actor, pid, action=action, purpose=purpose) if pid else None
+    user = getattr(actor, "user", None)
+    org_id = getattr(actor, "organization_id", None)
+    if basis is None:
+        access_log(user=user, action=log_action(action), basis=Basis.DENIED,
+                   organization_id=org_id, object_type="people.Person",
+                   object_id=person_id if pid else "", person_id=pid,
+                   detail=(detail or (f"目的: {purpose}" if purpose else ""))[:500])
+        raise Http404("見つかりません。")
+    person = _person_model().objects.select_related("created_by_org").get(pk=pid)
+    access_log(user=user, action=log_action(action), basis=basis, organization_id=org_id,
+               object_type="people.Person", object_id=pid, person_id=pid,
+               detail=(detail or (f"目的: {purpose}" if purpose else ""))[:500])
+    return person, basis
+
+
+def log_denied(actor: Any, action: str, *, person_id: int | None = None, detail: str = "") -> None:
+    """Log a refusal decided by ``can`` (e.g. a role that may never do ``action``)."""
+    access_log(user=getattr(actor, "user", None), action=log_action(action), basis=Basis.DENIED,
+               organization_id=getattr(actor, "organization_id", None),
+               object_type="people.Person" if person_id else "", object_id=person_id or "",
+               person_id=person_id, detail=detail)
+
+
+def named_on_restriction(actor: Any, person_ids: Iterable[int]) -> set[int]:
+    if actor is None:
+        return set()
+    through = _person_model().restriction_users.through
+    return set(through.objects.filter(person_id__in=list(person_ids), user_id=actor.user_id)
+               .values_list("person_id", flat=True))
+
+
+def is_restricted_for(actor: Any, person: Any, *, named: set[int] | None = None) -> bool:
+    """True when the person's address, phone and household must be masked for ``actor``.
+
+    Pass ``named`` (from ``named_on_restriction``) when masking a list to avoid a query a row.
+    """
+    if not person.restriction:
+        return False
+    if named is not None:
+        return person.pk not in named
+    return person.pk not in named_on_restriction(actor, [person.pk])
+
+
+def can(actor: Any, action: str, obj: Any = None) -> bool:
+    """May ``actor`` do ``action`` (with ``obj``)? Logs nothing; ``require_person`` logs reads.
+
+    Actions: person.create, emergency.request, emergency.review (obj: EmergencyReview or None),
+    disclosure.view (obj: Person), and every key of PERSON_ACTIONS (obj: Person or its id).
+    """
+    if actor is None or not getattr(actor, "is_active", False):
+        return False
+    if action in ("person.create", "emergency.request"):
+        return handles_persons(actor)
+    if action == "emergency.review":
+        if actor.role != Role.COORDINATOR or not actor.organization.is_active:
+            return False
+        if obj is None:
+            return True
+        return bool(obj.municipality_id == tenant_id(actor) and obj.is_open
+                    and obj.requested_by_id != actor.user_id)
+    if action == "disclosure.view":
+        if obj is None or obj.municipality_id != tenant_id(actor):
+            return False
+        if actor.role == Role.AUDITOR:
+            return True
+        return bool(actor.role == Role.COORDINATOR
+                    and person_basis(actor, obj.pk, action="grants.view") == Basis.OWN_RECORD)
+    if action == "grants.view" and actor.role == Role.COORDINATOR:
+        pid = getattr(obj, "pk", obj)
+        return pid is not None and person_basis(actor, pid, action="view") is not None
+    if action in PERSON_ACTIONS:
+        pid = getattr(obj, "pk", obj)
+        return pid is not None and person_basis(actor, pid, action=action) is not None
+    raise ValueError(f"unknown action {action!r}")

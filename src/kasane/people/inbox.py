@@ -1,0 +1,48 @@
+"""Home inbox sections of people/access (registered by kasane.web.apps)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from kasane.access import policy
+from kasane.access.selectors import emergency_grants_of, emergency_reviews
+
+
+def emergency_reviews_waiting(user: Any, membership: Any) -> dict[str, Any] | None:
+    """Coordinators: emergency accesses waiting for an after-the-fact review."""
+    if not policy.can(membership, "emergency.review"):
+        return None
+    rows = list(emergency_reviews(actor=membership).exclude(requested_by=user)[:5])
+    url = reverse("people:emergency_queue")
+    return {
+        "title": "緊急アクセスの事後確認",
+        "items": [{"label": f"#{r.pk} {r.requested_org.name}・{r.requested_by}",
+                   "url": url, "note": timezone.localtime(r.requested_at).strftime("%m/%d %H:%M")}
+                  for r in rows],
+        "empty_text": "確認待ちの緊急アクセスはありません。",
+        "more_url": url,
+        "order": 20,
+    }
+
+
+def my_emergency_grants(user: Any, membership: Any) -> dict[str, Any] | None:
+    """Case workers: their own emergency accesses still open (with expiry)."""
+    if not policy.handles_persons(membership):
+        return None
+    grants = list(emergency_grants_of(actor=membership)[:5])
+    if not grants:
+        return None
+    return {
+        "title": "緊急アクセス中の本人",
+        "items": [{"label": f"本人ID {g.person_id}",
+                   "url": reverse("people:detail", args=[g.person_id]),
+                   "note": "期限 " + timezone.localtime(g.valid_until).strftime("%m/%d %H:%M")}
+                  for g in grants],
+        "order": 30,
+    }
+
+
+PROVIDERS = [emergency_reviews_waiting, my_emergency_grants]
