@@ -1,0 +1,96 @@
+"""Grading rules of spec/reporting.md A.2 — pure functions, no database.
+
+rate r = achieved ÷ counted (withdrawn targets are not counted). Comparisons use exact
+fractions; the percentage is rounded half-up to one decimal for display only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+# (grade, label, lower bound in percent) — lower bounds inclusive, upper bounds exclusive.
+DEFAULT_SCALE: tuple[tuple[str, str, int], ...] = (
+    ("A", "進捗している", 70),
+    ("B", "現状維持", 40),
+    ("C", "あまり進捗していない", 20),
+    ("D", "全く進捗していない", 0),
+)
+GRADES = tuple(g for g, _, _ in DEFAULT_SCALE)
+
+
+def criterion_text(grade: str, scale: tuple[tuple[str, str, int], ...] = DEFAULT_SCALE) -> str:
+    """評価総括表 criterion: 「…年次目標の70%以上を達成できた・・・A」."""
+    bounds = {g: low for g, _, low in scale}
+    order = [g for g, _, _ in scale]
+    i = order.index(grade)
+    low = bounds[grade]
+    upper = f"{bounds[order[i - 1]]}%未満" if i > 0 else ""
+    return f"当該施策に係る事業の当該年度までの年次目標の{low}%以上{upper}を達成できた・・・{grade}"
+
+
+def grade_for(achieved: int, counted: int,
+              scale: tuple[tuple[str, str, int], ...] = DEFAULT_SCALE) -> str | None:
+    """The grade for ``achieved`` of ``counted`` targets, or None when nothing is counted."""
+    if achieved < 0 or counted < 0:
+        raise ValueError("counts must not be negative")
+    if achieved > counted:
+        raise ValueError(f"達成数（{achieved}）が目標数（{counted}）を超えています。")
+    if counted == 0:
+        return None
+    rate = Fraction(achieved, counted)
+    for grade, _, low in scale:
+        if rate >= Fraction(low, 100):
+            return grade
+    return scale[-1][0]
+
+
+def percent_label(achieved: int, counted: int) -> str:
+    """66.7% — rounded half-up to one decimal, for reading only ("—" without targets)."""
+    if counted == 0:
+        return "—"
+    value = (Decimal(achieved) * 100 / Decimal(counted)).quantize(Decimal("0.1"),
+                                                                  rounding=ROUND_HALF_UP)
+    return f"{value}%"
+
+
+def grade_label(grade: str | None,
+                scale: tuple[tuple[str, str, int], ...] = DEFAULT_SCALE) -> str:
+    for g, label, _ in scale:
+        if g == grade:
+            return label
+    return "評価対象外"
+
+
+@dataclass(frozen=True)
+class TargetFact:
+    """What grading needs to know about one target."""
+
+    fiscal_year: int
+    withdrawn: bool
+    achieved: bool | None
+
+
+def in_window(fiscal_year: int, *, report_year: int, plan_first_year: int,
+              window: str) -> bool:
+    if window == "single_year":
+        return fiscal_year == report_year
+    return plan_first_year <= fiscal_year <= report_year
+
+
+def count_targets(facts: list[TargetFact], *, report_year: int, plan_first_year: int,
+                  window: str) -> tuple[int, int, int]:
+    """(achieved, counted, open) over the targets inside the window; withdrawn ones are out,
+    open (未入力) ones are counted as not achieved but reported so the workflow can block."""
+    achieved = counted = open_ = 0
+    for fact in facts:
+        if fact.withdrawn or not in_window(fact.fiscal_year, report_year=report_year,
+                                           plan_first_year=plan_first_year, window=window):
+            continue
+        counted += 1
+        if fact.achieved is True:
+            achieved += 1
+        elif fact.achieved is None:
+            open_ += 1
+    return achieved, counted, open_

@@ -1,0 +1,60 @@
+"""PDF and Excel exports follow the same paginator; downloads are for PDCA readers only."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kasane.pdca.models import ProgressPair
+from kasane.pdca.paginate import paginate
+from kasane.pdca.pdf import render_html
+from kasane.pdca.report import build_report
+from kasane.pdca.xlsx import render_xlsx
+
+
+@pytest.mark.django_db
+def test_it_renders_the_report_html_with_toc_summary_and_sheets(pdca) -> None:
+    html = render_html(build_report(pdca.cycle, live=False))
+    assert "目　次" in html and "評価総括表" in html and "進捗管理シート" in html
+    assert f'href="#g{pdca.g1.pk}"' in html  # page refs via target-counter
+    assert "詳細は" in html  # the 再掲 refers to its original
+
+
+@pytest.mark.django_db
+def test_it_writes_the_workbook_with_merged_headers_and_the_paginators_breaks(pdca) -> None:
+    for i in range(12):
+        ProgressPair.objects.create(business=pdca.a, fiscal_year=2024, order=i + 1,
+                                    do_text="長い記述。" * 40, act_text="課題。" * 30)
+    report = build_report(pdca.cycle, live=False)
+    pages = paginate(report["plans"][0])
+    wb = load_workbook(io.BytesIO(render_xlsx(report)))
+    assert wb.sheetnames == ["凡例", "地福_総括表", "地福_進捗管理シート", "地福_意見"]
+    ws = wb["地福_進捗管理シート"]
+    assert ws["A1"].value == "基本目標" and ws["B1"].value == "施策" and ws["B2"].value == "大"
+    assert "B1:C1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.print_title_rows == "$1:$2"
+    assert ws.page_setup.orientation == "landscape"
+    assert len(ws.row_breaks.brk) == len(pages) - 1
+    grades = [c.value for c in ws["I"] if c.value]  # Check column (3 level columns + 5)
+    assert "C(再掲)" in grades
+    summary = wb["地福_総括表"]
+    assert summary["B4"].value == 0 and summary["B6"].value == 1  # A: 0, C: 1
+
+
+@pytest.mark.django_db
+def test_it_downloads_pdf_and_excel_for_readers_only(pdca, city, client) -> None:
+    client.force_login(city.auditor)
+    assert client.get(reverse("pdca:report_xlsx", args=[pdca.cycle.pk])).status_code == 403
+    client.force_login(city.secretariat)
+    response = client.get(reverse("pdca:report_xlsx", args=[pdca.cycle.pk]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_it_renders_a_real_pdf(pdca, city, client) -> None:
+    client.force_login(city.secretariat)
+    response = client.get(reverse("pdca:report_pdf", args=[pdca.cycle.pk]))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")

@@ -1,0 +1,61 @@
+"""Downloads (PDF, Excel) and the publication page of a 公表 edition."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kasane.audit.models import Basis
+from kasane.audit.services import access_log
+
+from .. import permissions as perms
+from .. import selectors
+from ..models import CycleState, PdcaCycle
+from ..pdf import layout, render_pdf
+from ..xlsx import render_xlsx
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+def _filename(cycle: PdcaCycle, ext: str) -> str:
+    from urllib.parse import quote
+
+    suffix = "" if cycle.state == CycleState.PUBLISHED else "_案"
+    return quote(f"進捗管理報告書_{cycle.fiscal_year}{suffix}.{ext}")
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    cycle = selectors.cycle_get(membership, pk)
+    access_log(user=request.user, action="pdca.export.pdf", basis=Basis.NOT_PERSONAL,
+               object_type="pdca.PdcaCycle", object_id=cycle.pk)
+    return _download(render_pdf(selectors.report_for(cycle)), _filename(cycle, "pdf"),
+                     "application/pdf")
+
+
+@login_required
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    cycle = selectors.cycle_get(membership, pk)
+    access_log(user=request.user, action="pdca.export.xlsx", basis=Basis.NOT_PERSONAL,
+               object_type="pdca.PdcaCycle", object_id=cycle.pk)
+    return _download(render_xlsx(selectors.report_for(cycle)), _filename(cycle, "xlsx"),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def public(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published report as a public web page (no login: only 公表 editions)."""
+    cycle = PdcaCycle.objects.filter(pk=pk, state=CycleState.PUBLISHED).first()
+    edition = cycle.editions.order_by("-number").first() if cycle else None
+    if edition is None:
+        raise Http404
+    report = edition.snapshot
+    return render(request, "pdca/public.html", {
+        "cycle": cycle, "edition": edition, "report": report, "plans": layout(report),
+        "editions": cycle.editions.order_by("number")})  # type: ignore[union-attr]
