@@ -29,8 +29,11 @@ CASES = frozenset(CASE_ROLES)
 NAV_ITEMS: list[NavItem] = [
     NavItem("ホーム", "web:home", ALL),
     NavItem("本人・世帯", "people:search", CASES),
+    NavItem("緊急アクセスの確認", "people:emergency_queue", frozenset({Role.COORDINATOR})),
+    NavItem("開示記録", "people:disclosure_lookup", frozenset({Role.AUDITOR})),
     NavItem("帳票", "sheets:index", CASES | {Role.LIAISON}),
-    NavItem("PDCA", "pdca:index", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.COORDINATOR})),
+    NavItem("PDCA", "pdca:index", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.COORDINATOR,
+                                             Role.PROMOTER, Role.CASEWORKER, Role.SUPPORTER})),
     NavItem("監査ログ", "audit:search", frozenset({Role.AUDITOR})),
     NavItem("管理", "accounts:admin", frozenset({Role.ADMIN})),
 ]
