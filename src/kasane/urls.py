@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("kasane.audit.urls")),
     path("people/", include("kasane.people.urls")),
     path("sheets/", include("kasane.sheets.urls")),
+    path("cases/", include("kasane.cases.urls")),
     path("stats/", include("kasane.stats.urls")),
     path("pdca/", include("kasane.pdca.urls")),
     path("", include("kasane.web.urls")),

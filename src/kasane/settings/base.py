@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kasane.access",
     "kasane.people",
     "kasane.sheets",
+    "kasane.cases",
     "kasane.stats",
     "kasane.pdca",
     "kasane.web",

@@ -5,7 +5,8 @@ from django.apps import AppConfig
 # Apps below web offer home-inbox providers in ``kasane.<app>.inbox.PROVIDERS`` (web may import
 # them; they may not import web). A provider is ``callable(user, membership) -> dict | None``
 # with keys title, items ([{label, url, note}]), and optionally empty_text, more_url, order.
-INBOX_MODULES = ["kasane.people.inbox", "kasane.sheets.inbox", "kasane.pdca.inbox"]
+INBOX_MODULES = ["kasane.people.inbox", "kasane.sheets.inbox", "kasane.cases.inbox",
+                 "kasane.pdca.inbox"]
 
 
 class WebConfig(AppConfig):

@@ -16,6 +16,7 @@ DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
 LOADERS = [
     "kasane.people.demo",
     "kasane.sheets.demo",
+    "kasane.cases.demo",
     "kasane.pdca.demo",
 ]
 
