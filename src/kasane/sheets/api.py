@@ -1,3 +1,146 @@
-from ninja import Router
+"""Sheets API: definitions in force, and records (create / list / one) through the selector."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from . import selectors, services
+from .models import RecordStatus, SheetRecord
 
 router = Router(tags=["sheets"])
+
+
+class Detail(Schema):
+    detail: str
+
+
+class ErrorDetail(Schema):
+    detail: str
+    errors: dict[str, str] = {}
+
+
+class DefinitionOut(Schema):
+    code: str
+    title: str
+    version: int
+
+
+class DefinitionList(Schema):
+    items: list[DefinitionOut]
+    count: int
+
+
+class RecordIn(Schema):
+    definition: str
+    answers: dict[str, Any] = {}
+    person_id: int | None = None
+    household_id: int | None = None
+    case_id: int | None = None
+    status: Literal["submitted", "draft"] = "submitted"
+    tags: list[str] | None = None
+    written_on: dt.date | None = None
+
+
+class RecordOut(Schema):
+    id: int
+    definition: str
+    version: int
+    status: str
+    answers: dict[str, Any]
+    organization_id: int
+    author_id: int
+    written_on: dt.date
+    tags: list[str]
+    person_id: int | None
+    household_id: int | None
+    case_id: int | None
+    route_status: str
+    submitted_at: dt.datetime | None
+    lock_version: int
+
+
+class RecordList(Schema):
+    items: list[RecordOut]
+    count: int
+
+
+class RecordFilter(Schema):
+    definition: str | None = None
+    status: Literal["submitted", "draft"] | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def _out(r: SheetRecord) -> dict[str, Any]:
+    masked = dict(r.answers)
+    for key in r.sensitive_keys:
+        if key in masked and getattr(r, "_viewer_org", r.organization_id) != r.organization_id:
+            masked[key] = "機微情報（記録機関のみ）"
+    return {
+        "id": r.pk, "definition": r.definition.code, "version": r.definition.version,
+        "status": r.status, "answers": masked, "organization_id": r.organization_id,
+        "author_id": r.author_id, "written_on": r.written_on, "tags": r.tags,
+        "person_id": r.person_id, "household_id": r.household_id, "case_id": r.case_id,
+        "route_status": r.route_status, "submitted_at": r.submitted_at,
+        "lock_version": r.lock_version,
+    }
+
+
+def _actor(request: HttpRequest) -> Any:
+    actor = getattr(request, "membership", None)
+    if actor is None:
+        raise PermissionDenied("所属が登録されていません。")
+    return actor
+
+
+@router.get("/sheet-definitions", response={200: DefinitionList, 403: Detail},
+            summary="帳票定義（現行の版）の一覧")
+def definitions_list(request: HttpRequest) -> Any:
+    actor = _actor(request)
+    rows = selectors.definitions_current(municipality_id=actor.organization.municipality_id)
+    items = [{"code": d.code, "title": d.title, "version": d.version} for d in rows]
+    return {"items": items, "count": len(items)}
+
+
+@router.post("/sheet-records", response={201: RecordOut, 400: ErrorDetail, 403: Detail,
+                                         404: Detail, 422: ErrorDetail},
+             summary="帳票の記録を作成（既定は提出済み、status=draft で下書き）")
+def record_create(request: HttpRequest, payload: RecordIn) -> Any:
+    record = services.record_create(
+        actor=getattr(request, "membership", None), code=payload.definition,
+        answers=payload.answers, submit=payload.status == RecordStatus.SUBMITTED,
+        person_id=payload.person_id, household_id=payload.household_id, case_id=payload.case_id,
+        tags=payload.tags, written_on=payload.written_on, source="api", prefill=False)
+    return 201, _out(record)
+
+
+@router.get("/sheet-records", response={200: RecordList, 403: Detail},
+            summary="見ることのできる記録の一覧")
+def record_list(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
+    actor = _actor(request)
+    qs = selectors.records_visible_to(actor).select_related("definition")
+    if filters.definition:
+        qs = qs.filter(definition__code=filters.definition)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    count = qs.count()
+    limit = max(1, min(filters.limit, 500))
+    rows = list(qs[filters.offset:filters.offset + limit])
+    selectors.log_list(actor=actor, records=rows, action="sheet_record_api_list")
+    for r in rows:
+        r._viewer_org = actor.organization_id  # type: ignore[attr-defined]
+    return {"items": [_out(r) for r in rows], "count": count}
+
+
+@router.get("/sheet-records/{record_id}", response={200: RecordOut, 403: Detail, 404: Detail},
+            summary="記録1件")
+def record_detail(request: HttpRequest, record_id: int) -> Any:
+    actor = _actor(request)
+    record = selectors.record_get(actor=actor, pk=record_id, action="sheet_record_api_view")
+    record._viewer_org = actor.organization_id  # type: ignore[attr-defined]
+    return _out(record)

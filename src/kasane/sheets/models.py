@@ -1,1 +1,194 @@
-"""Models of this app."""
+"""帳票: versioned sheet definitions, the records written on them, and import jobs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from . import schema as sheet_schema
+
+
+class SheetDefinition(models.Model):
+    """One version of a sheet. ``municipality`` empty = the standard sheet shipped in
+    ``sheets/definitions/*.json``; a municipality's own edit is a version of its own.
+    ``schema`` is self-contained (see ``schema.normalize``) and never changes once saved."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="sheet_definitions")
+    code = models.CharField("帳票コード", max_length=60)
+    version = models.PositiveIntegerField("版")
+    title = models.CharField("名称", max_length=200)
+    schema = models.JSONField("定義")
+    content_hash = models.CharField(max_length=64)
+    base_version = models.PositiveIntegerField("元にした標準の版", null=True, blank=True)
+    is_current = models.BooleanField("現行", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "帳票定義"
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], condition=Q(municipality__isnull=True),
+                                    name="sheetdef_standard_version_unique"),
+            models.UniqueConstraint(fields=["municipality", "code", "version"],
+                                    condition=Q(municipality__isnull=False),
+                                    name="sheetdef_local_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} 第{self.version}版"
+
+    @property
+    def is_standard(self) -> bool:
+        return self.municipality_id is None
+
+    @property
+    def version_label(self) -> str:
+        return f"第{self.version}版" + ("" if self.is_standard else "（自治体版）")
+
+    @property
+    def fields(self) -> list[dict[str, Any]]:
+        return sheet_schema.top_fields(self.schema)
+
+    @property
+    def has_personal_data(self) -> bool:
+        return bool(self.schema.get("personal_data", True))
+
+    @property
+    def is_routed(self) -> bool:
+        return bool(self.schema.get("routed"))
+
+
+class RecordStatus(models.TextChoices):
+    DRAFT = "draft", "下書き"
+    SUBMITTED = "submitted", "提出済み"
+
+
+class RouteStatus(models.TextChoices):
+    """つなぐシート: where the liaison sheet stands (the 連絡員 sees it)."""
+
+    SENT = "sent", "送信済み"
+    RECEIVED = "received", "受理"
+    IN_PROGRESS = "in_progress", "対応中"
+    CONNECTED = "connected", "つないだ"
+    DONE = "done", "対応終了"
+
+
+ROUTE_ORDER = [s.value for s in RouteStatus]
+
+
+class SheetRecord(models.Model):
+    """Answers on one definition *version*. ``person_id``, ``household_id`` and ``case_id``
+    are plain ids for now: FK to people.Person / people.Household / cases.Case added when
+    those land (``person_snapshot`` keeps the person block as typed, for printing)."""
+
+    definition = models.ForeignKey(SheetDefinition, on_delete=models.PROTECT,
+                                   related_name="records", verbose_name="帳票定義（版）")
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="sheet_records")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="sheet_records", verbose_name="記録機関")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="sheet_records", verbose_name="記入者")
+    status = models.CharField("状態", max_length=10, choices=RecordStatus.choices,
+                              default=RecordStatus.DRAFT)
+    answers = models.JSONField("回答", default=dict, blank=True)
+    written_on = models.DateField("記入日")
+    tags = models.JSONField("事業", default=list, blank=True)
+    sensitive_keys = models.JSONField("機微指定", default=list, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    household_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    person_snapshot = models.JSONField(default=dict, blank=True)
+    route_status = models.CharField("受付状況", max_length=12, choices=RouteStatus.choices,
+                                    blank=True)
+    source = models.CharField(max_length=10, default="form")  # form | api | import | demo
+    import_job = models.ForeignKey("SheetImport", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="records")
+    lock_version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "帳票の記録"
+        ordering = ["-written_on", "-id"]
+        indexes = [
+            models.Index(fields=["municipality", "status"], name="sheetrec_muni_status"),
+            models.Index(fields=["organization", "status"], name="sheetrec_org_status"),
+            models.Index(fields=["author", "status"], name="sheetrec_author_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition.title} #{self.pk}"
+
+    @property
+    def code(self) -> str:
+        return self.definition.code
+
+    @property
+    def person_name(self) -> str:
+        p = self.answers.get("person") or self.person_snapshot or {}
+        name = f"{p.get('family_name', '')} {p.get('given_name', '')}".strip()
+        return name or p.get("identity_note", "")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", "列の対応づけ待ち"
+    CHECKING = "checking", "確認中"
+    CHECKED = "checked", "確認済み"
+    COMMITTING = "committing", "取り込み中"
+    DONE = "done", "取り込み完了"
+    FAILED = "failed", "失敗"
+
+
+class SheetImport(models.Model):
+    """A CSV/Excel import: the original file is kept for the audit trail."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    definition = models.ForeignKey(SheetDefinition, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="sheet-imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    file_kind = models.CharField(max_length=5)  # csv | xlsx
+    encoding = models.CharField(max_length=20, blank=True)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, blank=True)  # column index (str) → field path
+    status = models.CharField(max_length=12, choices=ImportStatus.choices,
+                              default=ImportStatus.UPLOADED)
+    skip_invalid = models.BooleanField("エラー行を除いて取り込む", default=False)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    row_errors = models.JSONField(default=list, blank=True)  # [{row, errors: {path: msg}}]
+    preview = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "帳票の取り込み"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name}（{self.get_status_display()}）"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, self.processed_rows * 100 // self.total_rows)
+
+    @property
+    def error_row_count(self) -> int:
+        return len(self.row_errors)

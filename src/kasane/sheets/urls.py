@@ -1,5 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import definitions, io, records
 
 app_name = "sheets"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", records.index, name="index"),
+    path("new/", records.new, name="new"),
+    path("records/<int:pk>/", records.detail, name="detail"),
+    path("records/<int:pk>/edit/", records.edit, name="edit"),
+    path("records/<int:pk>/autosave/", records.autosave, name="autosave"),
+    path("records/<int:pk>/pdf/", records.pdf, name="pdf"),
+    path("records/<int:pk>/route/", records.route, name="route"),
+    path("records/<int:pk>/discard/", records.discard, name="discard"),
+    path("export/<slug:code>/", io.export, name="export"),
+    path("import/", io.import_upload, name="import"),
+    path("import/<int:pk>/", io.import_detail, name="import_detail"),
+    path("import/<int:pk>/status/", io.import_status, name="import_status"),
+    path("import/<int:pk>/commit/", io.import_commit, name="import_commit"),
+    path("definitions/", definitions.definition_list, name="definitions"),
+    path("definitions/new/", definitions.definition_new, name="definition_new"),
+    path("definitions/<slug:code>/", definitions.definition_detail, name="definition_detail"),
+]

@@ -1,0 +1,82 @@
+"""Export of the records a user may see: CSV (UTF-8 with BOM, or cp932) and Excel.
+
+Rows are streamed; every cell is neutralized against formula injection (codec.neutralize);
+sensitive (機微) answers of another organization are masked; the export is logged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from kasane.accounts.models import Membership
+from kasane.audit.models import Basis
+from kasane.audit.services import access_log
+
+from . import codec, selectors
+from .models import RecordStatus, SheetDefinition
+
+ENCODINGS = {"utf-8-sig": "UTF-8（BOM付き）", "cp932": "Shift_JIS（cp932）"}
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def export_records(*, actor: Membership, code: str) -> tuple[SheetDefinition, Any]:
+    """(definition in force, queryset) of submitted records ``actor`` may see on ``code``."""
+    definition = selectors.definition_current(municipality_id=actor.organization.municipality_id,
+                                              code=code)
+    qs = (selectors.records_visible_to(actor).filter(definition__code=code,
+                                                    status=RecordStatus.SUBMITTED)
+          .select_related("definition").order_by("pk"))
+    access_log(user=actor.user, action="sheet_export", organization_id=actor.organization_id,
+               basis=Basis.OWN_RECORD if definition.has_personal_data else Basis.NOT_PERSONAL,
+               object_type="sheet_definition", object_id=code, detail=f"{qs.count()}件")
+    return definition, qs
+
+
+def _rows(actor: Membership, definition: SheetDefinition, qs: Any) -> Iterator[list[str]]:
+    """Header + one row a record. Columns = the version in force plus any older-version keys."""
+    cols = codec.columns(definition.schema)
+    known = {c.path for c in cols}
+    older = SheetDefinition.objects.filter(pk__in=qs.values("definition_id")).exclude(pk=definition.pk)
+    for d in older:
+        for c in codec.columns(d.schema, system=False):
+            if c.path not in known:
+                cols.append(c)
+                known.add(c.path)
+    yield [c.header for c in cols]
+    labels = selectors.ref_labels(municipality_id=actor.organization.municipality_id)
+    for record in qs.iterator(chunk_size=500):
+        masked = set() if record.organization_id == actor.organization_id else set(record.sensitive_keys)
+        yield codec.record_row(record, cols, labels=labels, masked=masked)
+
+
+def csv_stream(*, actor: Membership, definition: SheetDefinition, qs: Any,
+               encoding: str) -> Iterator[bytes]:
+    writer = csv.writer(_Echo())
+    first = True
+    for row in _rows(actor, definition, qs):
+        line = writer.writerow(row)
+        data = line.encode(encoding, errors="replace" if encoding == "cp932" else "strict")
+        if first and encoding == "utf-8-sig":
+            first = False
+        elif encoding == "utf-8-sig":
+            data = line.encode("utf-8")
+        yield data
+
+
+def xlsx_bytes(*, actor: Membership, definition: SheetDefinition, qs: Any) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=definition.code[:31])
+    for row in _rows(actor, definition, qs):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

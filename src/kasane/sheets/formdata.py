@@ -1,0 +1,163 @@
+"""HTML form ⇄ answers: field names are answer paths (``person.family_name``,
+``contacts.0.at``; ``problems.marked`` / ``problems.main`` for ○/◎; ``contacts.__rows`` holds
+a repeating group's row count). System inputs start with ``_``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+
+from kasane.core.wareki import WarekiError, format_wareki, parse_date
+
+
+def _group(fields: list[dict[str, Any]], data: QueryDict, prefix: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields:
+        name = prefix + f["key"]
+        t = f["type"]
+        if t == "multi_choice" or (t.endswith("_ref") and f.get("multiple")):
+            value: Any = [v for v in data.getlist(name) if v]
+        elif t == "multi_choice_main":
+            since = {c["code"]: data.get(f"{name}.since.{c['code']}", "") for c in f["choices"]}
+            value = {"marked": [v for v in data.getlist(f"{name}.marked") if v],
+                     "main": data.get(f"{name}.main") or None,
+                     "since": {k: v for k, v in since.items() if v}}
+            if not value["marked"] and not value["main"]:
+                value = None
+        elif t == "rows":
+            try:
+                count = min(int(data.get(f"{name}.__rows", "0") or 0), 200)
+            except ValueError:
+                count = 0
+            value = [_group(f["fields"], data, f"{name}.{i}.") for i in range(count)]
+        elif t == "person":
+            value = _group(f["fields"], data, f"{name}.")
+        elif t == "file":
+            raw = data.get(f"{name}.__json", "")
+            value = json.loads(raw) if raw else None
+        else:
+            value = data.get(name)
+        if value not in (None, "", [], {}):
+            out[f["key"]] = value
+        elif t == "rows" and f"{name}.__rows" in data:
+            out[f["key"]] = value  # keep blank rows on screen
+    return out
+
+
+def answers_from_post(schema: dict[str, Any], data: QueryDict) -> dict[str, Any]:
+    fields = [f for sec in schema["sections"] for f in sec["fields"]]
+    return _group(fields, data, "")
+
+
+def apply_action(answers: dict[str, Any], action: str) -> dict[str, Any]:
+    """``add:contacts`` appends a blank row; ``remove:contacts.2`` removes one."""
+    verb, _, path = action.partition(":")
+    parts = path.split(".")
+    if verb == "remove":
+        parts, index = parts[:-1], parts[-1]
+    container: Any = answers
+    for p in parts[:-1]:
+        container = container.setdefault(p, {})
+    if not isinstance(container, dict):
+        return answers
+    rows = container.get(parts[-1])
+    rows = list(rows) if isinstance(rows, list) else []
+    if verb == "add":
+        rows.append({})
+    elif verb == "remove" and index.isdigit() and int(index) < len(rows):
+        rows.pop(int(index))
+    container[parts[-1]] = rows
+    return answers
+
+
+@dataclass
+class Widget:
+    f: dict[str, Any]
+    name: str
+    value: Any = ""
+    error: str = ""
+    options: list[dict[str, Any]] = field(default_factory=list)
+    children: list[Widget] = field(default_factory=list)
+    rows: list[list[Widget]] = field(default_factory=list)
+    hint: str = ""
+    required: bool = False
+
+    @property
+    def type(self) -> str:
+        return str(self.f["type"])
+
+    @property
+    def dom_id(self) -> str:
+        return "f-" + self.name.replace(".", "-")
+
+
+def _as_str(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _date_hint(value: Any) -> str:
+    if not value:
+        return ""
+    try:
+        d = parse_date(str(value)[:10] if "T" in str(value) else str(value))
+    except (WarekiError, ValueError):
+        return ""
+    return format_wareki(d) if isinstance(d, dt.date) else ""
+
+
+def build(fields: list[dict[str, Any]], answers: dict[str, Any], errors: dict[str, str],
+          refs: dict[str, list[tuple[int, str]]], prefix: str = "") -> list[Widget]:
+    widgets = []
+    for f in fields:
+        name = prefix + f["key"]
+        value = answers.get(f["key"]) if isinstance(answers, dict) else None
+        w = Widget(f=f, name=name, error=errors.get(name, ""),
+                   required=f.get("required") is True)
+        t = f["type"]
+        if t in {"choice", "multi_choice"}:
+            chosen = {_as_str(v) for v in (value if isinstance(value, list) else [value])}
+            w.options = [{"code": c["code"], "label": c["label"], "on": c["code"] in chosen}
+                         for c in f["choices"]]
+        elif t == "multi_choice_main":
+            value = value if isinstance(value, dict) else {}
+            marked = set(value.get("marked") or [])
+            since = value.get("since") or {}
+            w.options = [{"code": c["code"], "label": c["label"], "on": c["code"] in marked,
+                          "main": c["code"] == value.get("main"), "since": since.get(c["code"], "")}
+                         for c in f["choices"]]
+        elif t in {"org_ref", "user_ref"}:
+            chosen = {_as_str(v) for v in (value if isinstance(value, list) else [value])}
+            w.options = [{"code": str(pk), "label": label, "on": str(pk) in chosen}
+                         for pk, label in refs.get("org" if t == "org_ref" else "user", [])]
+        elif t == "rows":
+            rows = value if isinstance(value, list) else []
+            w.rows = [build(f["fields"], row if isinstance(row, dict) else {}, errors, refs,
+                            f"{name}.{i}.") for i, row in enumerate(rows)]
+        elif t == "person":
+            w.children = build(f["fields"], value if isinstance(value, dict) else {}, errors,
+                               refs, f"{name}.")
+        elif t == "file":
+            w.value = json.dumps(value, ensure_ascii=False) if value else ""
+        else:
+            w.value = _as_str(value)
+            if t in {"date", "datetime"}:
+                w.hint = _date_hint(w.value.replace("T", " ").split(" ")[0] if w.value else "")
+        if t == "boolean":
+            w.value = _as_str(value)
+        widgets.append(w)
+    return widgets
+
+
+def sections(schema: dict[str, Any], answers: dict[str, Any], errors: dict[str, str],
+             refs: dict[str, list[tuple[int, str]]]) -> list[dict[str, Any]]:
+    return [{"key": s["key"], "title": s["title"], "page": s.get("page", 1),
+             "widgets": build(s["fields"], answers, errors, refs)} for s in schema["sections"]]

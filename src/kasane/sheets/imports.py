@@ -1,0 +1,341 @@
+"""CSV / Excel import: encoding detection, streaming rows, dry-run check, all-or-nothing commit.
+
+The original file stays under MEDIA_ROOT (``SheetImport.file``) for the audit trail. Rows are
+streamed (never all held as objects): the check pass validates every row and keeps only the
+errors, a short preview and the valid rows as canonical JSON lines in a staging file; the
+commit pass inserts those in batches (bulk_create) inside one transaction, so an import with a bad row commits nothing unless the user chose to skip the
+listed rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from kasane.accounts.models import Membership
+from kasane.audit.models import Basis
+from kasane.audit.services import access_log
+from kasane.core.wareki import WarekiError, parse_date
+
+from . import bindings, codec, selectors
+from . import schema as sheet_schema
+from .models import ImportStatus, RecordStatus, SheetImport, SheetRecord
+from .validation import Refs, validate
+
+BATCH = 1000
+MAX_LISTED_ERRORS = 500
+PREVIEW_ROWS = 10
+MAX_UPLOAD = 100 * 1024 * 1024
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all (Japanese message)."""
+
+
+def detect_encoding(stream: IO[bytes]) -> str:
+    """``utf-8-sig``, ``utf-8`` or ``cp932``; a file mixing UTF-8 and Shift_JIS lines is refused."""
+    stream.seek(0)
+    head = stream.read(3)
+    bom = head == codecs.BOM_UTF8
+    stream.seek(0 if not bom else 3)
+    utf8_line = sjis_line = 0
+    for number, line in enumerate(stream, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_line = utf8_line or number
+        except UnicodeDecodeError:
+            try:
+                line.decode("cp932")
+            except UnicodeDecodeError:
+                raise ImportFileError(
+                    f"{number}行目の文字コードを読み取れません。UTF-8 または Shift_JIS で保存し直してください。"
+                ) from None
+            sjis_line = sjis_line or number
+        if utf8_line and sjis_line:
+            raise ImportFileError(
+                f"文字コードが混在しています（{utf8_line}行目は UTF-8、{sjis_line}行目は Shift_JIS）。"
+                "一つの文字コードで保存し直してください。")
+    stream.seek(0)
+    if bom:
+        if sjis_line:
+            raise ImportFileError("UTF-8 の印（BOM）がありますが Shift_JIS の行があります。保存し直してください。")
+        return "utf-8-sig"
+    return "cp932" if sjis_line else "utf-8"
+
+
+def _csv_rows(stream: IO[bytes], encoding: str) -> Iterator[list[str]]:
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    try:
+        yield from csv.reader(text)
+    finally:
+        text.detach()
+
+
+def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    stream.seek(0)
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
+        raise ImportFileError("Excel ファイルを開けません（.xlsx 形式で保存してください）。") from exc
+    try:
+        sheet = book.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield [codec.cell_text(v) for v in row]
+    finally:
+        book.close()
+
+
+def iter_rows(job: SheetImport) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every data row after the header; blank rows skipped."""
+    with job.file.open("rb") as stream:
+        rows = _xlsx_rows(stream) if job.file_kind == "xlsx" else _csv_rows(stream, job.encoding)
+        for number, cells in enumerate(rows, start=1):
+            if number == 1:
+                continue
+            if any((c or "").strip() for c in cells):
+                yield number, cells
+
+
+def read_headers(stream: IO[bytes], kind: str, encoding: str) -> list[str]:
+    rows = _xlsx_rows(stream) if kind == "xlsx" else _csv_rows(stream, encoding)
+    try:
+        first = next(iter(rows), None)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError("文字コードを読み取れません。") from exc
+    if not first or not any(first):
+        raise ImportFileError("1行目に見出し（列名）がありません。")
+    return [h.strip() for h in first]
+
+
+def import_create(*, actor: Membership | None, code: str, upload: UploadedFile) -> SheetImport:
+    """Keep the uploaded file, detect its kind and encoding, read the header, auto-map columns."""
+    actor = selectors.require_write(actor, code)
+    if actor.role not in {"coordinator", "promoter", "caseworker", "supporter"}:
+        raise PermissionDenied("取り込みは相談員・推進員だけが行えます。")
+    definition = selectors.definition_current(municipality_id=actor.organization.municipality_id,
+                                              code=code)
+    name = upload.name or "upload"
+    kind = "xlsx" if name.lower().endswith((".xlsx", ".xlsm")) else "csv"
+    if not name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
+        raise ValidationError({"file": ["CSV（.csv）または Excel（.xlsx）を選んでください。"]})
+    if upload.size and upload.size > MAX_UPLOAD:
+        raise ValidationError({"file": ["ファイルが大きすぎます（100MB まで）。"]})
+    try:
+        encoding = "" if kind == "xlsx" else detect_encoding(upload.file)
+        headers = read_headers(upload.file, kind, encoding)
+    except ImportFileError as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
+    upload.file.seek(0)
+    with transaction.atomic():
+        job = SheetImport(
+            municipality_id=actor.organization.municipality_id, organization_id=actor.organization_id,
+            created_by_id=actor.user_id, definition=definition, original_name=name[:255],
+            file_kind=kind, encoding=encoding, headers=headers,
+            mapping=codec.auto_map(headers, codec.columns(definition.schema)))
+        job.file.save(name, upload, save=False)
+        job.save()
+        access_log(user=actor.user, action="sheet_import_upload", basis=Basis.OWN_RECORD,
+                   organization_id=actor.organization_id, object_type="sheet_import",
+                   object_id=job.pk, detail=name[:200])
+    return job
+
+
+def import_set_mapping(*, actor: Membership | None, job: SheetImport, mapping: dict[str, str],
+                       skip_invalid: bool | None = None) -> SheetImport:
+    _require_owner(actor, job)
+    valid_paths = {c.path for c in codec.columns(job.definition.schema)
+                   if c.field is not None or c.path in codec.IMPORTABLE_SYSTEM}
+    clean: dict[str, str] = {}
+    errors = []
+    for index, path in mapping.items():
+        if not path:
+            continue
+        if path not in valid_paths:
+            errors.append(f"列「{job.headers[int(index)]}」の対応先が正しくありません。")
+        elif path in clean.values():
+            errors.append(f"「{path}」に2つ以上の列が対応づけられています。")
+        clean[index] = path
+    if errors:
+        raise ValidationError({"mapping": errors})
+    if not clean:
+        raise ValidationError({"mapping": ["1つ以上の列を対応づけてください。"]})
+    job.mapping = clean
+    if skip_invalid is not None:
+        job.skip_invalid = skip_invalid
+    job.status = ImportStatus.UPLOADED
+    job.save(update_fields=["mapping", "skip_invalid", "status"])
+    return job
+
+
+def _require_owner(actor: Membership | None, job: SheetImport) -> Membership:
+    if actor is None or job.created_by_id != actor.user_id or job.organization_id != actor.organization_id:
+        raise PermissionDenied("この取り込みを操作できるのは取り込んだ本人だけです。")
+    return actor
+
+
+def _system_values(system: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "_written_on" in system:
+        try:
+            out["written_on"] = parse_date(system["_written_on"])
+        except WarekiError as exc:
+            errors["_written_on"] = str(exc)
+    if "_tags" in system:
+        tags = [t.strip() for t in system["_tags"].split(";") if t.strip()]
+        if set(tags) - set(sheet_schema.TAGS):
+            errors["_tags"] = "事業の指定が正しくありません。"
+        out["tags"] = tags
+    if "_person_id" in system:
+        if system["_person_id"].isdigit():
+            out["person_id"] = int(system["_person_id"])
+        else:
+            errors["_person_id"] = "本人IDは数字で入力してください。"
+    return out
+
+
+def checked_rows(job: SheetImport, refs: Refs) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], dict[str, str]]]:
+    """(line, canonical answers, system values, errors) for every row."""
+    schema = job.definition.schema
+    today = timezone.localdate()
+    for number, cells in iter_rows(job):
+        raw, system = codec.row_answers(cells, job.mapping)
+        result = validate(schema, raw, submit=True, today=today, refs=refs)
+        errors = dict(result.errors)
+        values = _system_values(system, errors)
+        yield number, result.answers, values, errors
+
+
+def staged_path(job: SheetImport) -> Path:
+    """Valid rows of the check pass, canonical, one JSON line each (the commit reads these)."""
+    return Path(settings.MEDIA_ROOT) / "sheet-imports" / "staged" / f"{job.pk}.jsonl"
+
+
+def _progress(job: SheetImport, **fields: Any) -> None:
+    SheetImport.objects.filter(pk=job.pk).update(**fields)
+
+
+def run_check(job: SheetImport, *, on_progress: Callable[[int], None] | None = None) -> SheetImport:
+    """Dry run: validate every row, keep the listed errors and a short preview, and stage the
+    valid rows (canonical JSON lines) for the commit."""
+    refs = selectors.refs_for(municipality_id=job.municipality_id)
+    _progress(job, status=ImportStatus.CHECKING, processed_rows=0, row_errors=[], message="")
+    errors: list[dict[str, Any]] = []
+    error_count = processed = 0
+    preview: list[dict[str, Any]] = []
+    staged = staged_path(job)
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with staged.open("w", encoding="utf-8") as out:
+            for number, answers, system, row_errors in checked_rows(job, refs):
+                processed += 1
+                if row_errors:
+                    error_count += 1
+                    if len(errors) < MAX_LISTED_ERRORS:
+                        errors.append({"row": number, "errors": row_errors})
+                    continue
+                if len(preview) < PREVIEW_ROWS:
+                    preview.append({"row": number, "answers": answers})
+                if "written_on" in system:
+                    system["written_on"] = system["written_on"].isoformat()
+                out.write(json.dumps([answers, system], ensure_ascii=False) + "\n")
+                if processed % BATCH == 0:
+                    _progress(job, processed_rows=processed)
+                    if on_progress:
+                        on_progress(processed)
+    except (ImportFileError, UnicodeDecodeError, csv.Error) as exc:
+        staged.unlink(missing_ok=True)
+        _progress(job, status=ImportStatus.FAILED, message=f"ファイルを読み取れません: {exc}"[:500])
+        job.refresh_from_db()
+        return job
+    message = "" if not error_count else f"{error_count}行にエラーがあります。"
+    if error_count > len(errors):
+        message += f"（最初の{len(errors)}行を表示）"
+    _progress(job, status=ImportStatus.CHECKED, processed_rows=processed, total_rows=processed,
+              valid_rows=processed - error_count, row_errors=errors, preview=preview,
+              message=message)
+    job.refresh_from_db()
+    return job
+
+
+def _staged_rows(job: SheetImport) -> Any:
+    with staged_path(job).open(encoding="utf-8") as fh:
+        for line in fh:
+            answers, system = json.loads(line)
+            if "written_on" in system:
+                system["written_on"] = dt.date.fromisoformat(system["written_on"])
+            yield answers, system
+
+
+def run_commit(job: SheetImport, *, actor_membership: Membership | None = None) -> SheetImport:
+    """Insert every row in one transaction (or every valid row when ``skip_invalid``)."""
+    if job.status not in {ImportStatus.CHECKED, ImportStatus.COMMITTING}:
+        raise ValidationError("先に内容の確認（ドライラン）を行ってください。")
+    if job.row_errors and not job.skip_invalid:
+        raise ValidationError("エラーのある行があるため取り込めません。修正するか、エラー行を除いて取り込むを選んでください。")
+    if not staged_path(job).exists():
+        raise ValidationError("確認結果が見つかりません。もう一度、内容の確認を行ってください。")
+    _progress(job, status=ImportStatus.COMMITTING, processed_rows=0)
+    definition = job.definition
+    tags_default = list(definition.schema.get("tags", []))
+    today = timezone.localdate()
+    now = timezone.now()
+    created = 0
+    routed = definition.is_routed
+    run_bindings = bindings.has_handlers()
+    try:
+        with transaction.atomic():
+            batch: list[SheetRecord] = []
+            for answers, system in _staged_rows(job):
+                batch.append(SheetRecord(
+                    definition=definition, municipality_id=job.municipality_id,
+                    organization_id=job.organization_id, author_id=job.created_by_id,
+                    status=RecordStatus.SUBMITTED, answers=answers,
+                    written_on=system.get("written_on", today), tags=system.get("tags", tags_default),
+                    person_id=system.get("person_id"), person_snapshot=answers.get("person", {}),
+                    route_status="sent" if routed else "", source="import", import_job=job,
+                    submitted_at=now))
+                if len(batch) >= BATCH:
+                    created += _flush(batch, actor_membership, run_bindings)
+            created += _flush(batch, actor_membership, run_bindings)
+            access_log(user=job.created_by, action="sheet_import_commit", basis=Basis.OWN_RECORD,
+                       organization_id=job.organization_id, object_type="sheet_import",
+                       object_id=job.pk, detail=f"{definition.code} {created}件")
+    except ValidationError as exc:
+        _progress(job, status=ImportStatus.FAILED, message=" ".join(exc.messages)[:500])
+        job.refresh_from_db()
+        return job
+    staged_path(job).unlink(missing_ok=True)
+    _progress(job, status=ImportStatus.DONE, created_count=created, processed_rows=created,
+              finished_at=timezone.now(), message=f"{created}件を取り込みました。")
+    job.refresh_from_db()
+    return job
+
+
+def _flush(batch: list[SheetRecord], actor: Membership | None, run_bindings: bool) -> int:
+    if not batch:
+        return 0
+    SheetRecord.objects.bulk_create(batch, batch_size=BATCH)
+    if run_bindings:
+        for record in batch:
+            bindings.run(record=record, actor=actor, operation="submit")
+            record.save()
+    count = len(batch)
+    batch.clear()
+    return count

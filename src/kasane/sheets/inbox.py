@@ -1,0 +1,48 @@
+"""Home-inbox sections: new つなぐシート for coordinators; a 連絡員's own submissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from kasane.accounts.models import Role
+
+from . import selectors
+from .models import RecordStatus
+
+
+def liaison_sheets_for_coordinators(user: Any, membership: Any) -> dict[str, Any] | None:
+    if membership is None or membership.role != Role.COORDINATOR:
+        return None
+    rows = selectors.liaison_inbox(actor=membership)
+    selectors.log_list(actor=membership, records=rows, action="sheet_inbox")
+    return {
+        "title": "新しいつなぐシート",
+        "items": [{"label": f"{r.person_name or '匿名の相談'}（{r.organization.name}）",
+                   "url": reverse("sheets:detail", args=[r.pk]),
+                   "note": r.get_route_status_display()} for r in rows],
+        "empty_text": "新しいつなぐシートはありません。",
+        "more_url": reverse("sheets:index") + "?sheet=liaison",
+        "order": 20,
+    }
+
+
+def my_liaison_submissions(user: Any, membership: Any) -> dict[str, Any] | None:
+    if membership is None or membership.role != Role.LIAISON:
+        return None
+    rows = list(selectors.records_visible_to(membership)
+                .filter(definition__code=selectors.LIAISON_CODE, status=RecordStatus.SUBMITTED)
+                .select_related("definition").order_by("-submitted_at")[:10])
+    selectors.log_list(actor=membership, records=rows, action="sheet_inbox")
+    return {
+        "title": "送ったつなぐシート",
+        "items": [{"label": r.person_name or "匿名の相談", "url": reverse("sheets:detail", args=[r.pk]),
+                   "note": r.get_route_status_display()} for r in rows],
+        "empty_text": "まだ送ったシートはありません。",
+        "more_url": reverse("sheets:index"),
+        "order": 20,
+    }
+
+
+PROVIDERS = [liaison_sheets_for_coordinators, my_liaison_submissions]

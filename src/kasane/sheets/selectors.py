@@ -1,0 +1,175 @@
+"""Reads of sheets: definitions in force, and the ONE record-visibility rule.
+
+``records_visible_to(actor)`` is the only place deciding which records a membership may
+see. It moves into ``kasane.access.policy`` once People/access lands (a person's records
+then also become visible on a Grant: consent, 支援会議, case involvement, emergency).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kasane.accounts.models import CASE_ROLES, Membership, Organization, Role, User
+from kasane.audit.models import Basis
+from kasane.audit.services import access_log, access_log_many
+
+from .models import RecordStatus, SheetDefinition, SheetRecord
+from .validation import Refs
+
+LIAISON_CODE = "liaison"
+# Roles that may write sheets; a 連絡員 writes only these.
+LIAISON_SHEETS = frozenset({LIAISON_CODE, "area_issue"})
+DEFINITION_EDITORS = frozenset({Role.ADMIN, Role.SECRETARIAT})
+
+
+def _muni_id(actor: Membership) -> int:
+    return actor.organization.municipality_id
+
+
+def definitions_current(*, municipality_id: int) -> list[SheetDefinition]:
+    """The version in force of every sheet: a municipality's own version wins over the standard."""
+    rows = SheetDefinition.objects.filter(
+        Q(municipality__isnull=True) | Q(municipality_id=municipality_id), is_current=True)
+    by_code: dict[str, SheetDefinition] = {}
+    for d in rows:
+        if d.code not in by_code or d.municipality_id is not None:
+            by_code[d.code] = d
+    from .schema import STANDARD_CODES
+
+    order = {code: i for i, code in enumerate(STANDARD_CODES)}
+    return sorted(by_code.values(), key=lambda d: (order.get(d.code, 99), d.code))
+
+
+def definition_current(*, municipality_id: int, code: str) -> SheetDefinition:
+    """The version in force of one sheet for a municipality (its own version, else the standard)."""
+    current = SheetDefinition.objects.filter(code=code, is_current=True)
+    found = (current.filter(municipality_id=municipality_id).first()
+             or current.filter(municipality__isnull=True).first())
+    if found is None:
+        raise Http404("帳票が見つかりません。")
+    return found
+
+
+def may_write(actor: Membership | None, code: str) -> bool:
+    if actor is None or not actor.is_active:
+        return False
+    if actor.role in CASE_ROLES:
+        return True
+    return actor.role == Role.LIAISON and code in LIAISON_SHEETS
+
+
+def require_write(actor: Membership | None, code: str) -> Membership:
+    if actor is None or not may_write(actor, code):
+        raise PermissionDenied("この帳票を記入する権限がありません。")
+    return actor
+
+
+def records_visible_to(actor: Membership | None) -> QuerySet[SheetRecord]:
+    """Records ``actor`` may see (the rule; moves into kasane.access.policy later):
+
+    - CASE_ROLES: submitted records of their own organization (basis own_record) and their
+      own drafts;
+    - a coordinator also: submitted つなぐシート of the municipality (they are routed to the
+      coordinators' inbox; basis consent — written with the person's agreement);
+    - a 連絡員 (liaison): only records they wrote;
+    - nobody else (admin, auditor, secretariat, committee) sees record content.
+    """
+    none = SheetRecord.objects.none()
+    if actor is None or not actor.is_active:
+        return none
+    base = SheetRecord.objects.filter(municipality_id=_muni_id(actor))
+    mine = Q(author_id=actor.user_id, organization_id=actor.organization_id)
+    if actor.role == Role.LIAISON:
+        return base.filter(mine)
+    if actor.role not in CASE_ROLES:
+        return none
+    rule = Q(organization_id=actor.organization_id, status=RecordStatus.SUBMITTED) | (
+        mine & Q(status=RecordStatus.DRAFT))
+    if actor.role == Role.COORDINATOR:
+        rule |= Q(definition__code=LIAISON_CODE, status=RecordStatus.SUBMITTED)
+    return base.filter(rule)
+
+
+def basis_for(actor: Membership, record: SheetRecord) -> str:
+    if not record.definition.has_personal_data:
+        return Basis.NOT_PERSONAL
+    if record.organization_id == actor.organization_id:
+        return Basis.OWN_RECORD
+    return Basis.CONSENT  # a routed つなぐシート read by a coordinator
+
+
+def record_get(*, actor: Membership | None, pk: int, action: str = "sheet_record_view") -> SheetRecord:
+    """One visible record, with its read logged; an invisible one is a logged denial + 404."""
+    record = (records_visible_to(actor).select_related("definition", "organization", "author")
+              .filter(pk=pk).first())
+    user = actor.user if actor is not None else None
+    if record is None:
+        if actor is not None and SheetRecord.objects.filter(pk=pk).exists():
+            access_log(user=user, action=action, basis=Basis.DENIED,
+                       organization_id=actor.organization_id, object_type="sheet_record",
+                       object_id=pk)
+        raise Http404("記録が見つかりません。")
+    assert actor is not None
+    access_log(user=user, action=action, basis=basis_for(actor, record),
+               organization_id=actor.organization_id, object_type="sheet_record",
+               object_id=record.pk, person_id=record.person_id)
+    return record
+
+
+def log_list(*, actor: Membership, records: list[SheetRecord], action: str = "sheet_record_list") -> None:
+    access_log_many(user=actor.user, action=action, organization_id=actor.organization_id,
+                    entries=[("sheet_record", r.pk, r.person_id, basis_for(actor, r))
+                             for r in records])
+
+
+def refs_for(*, municipality_id: int) -> Refs:
+    orgs = list(Organization.objects.filter(municipality_id=municipality_id, is_active=True)
+                .values_list("pk", "name"))
+    users = list(User.objects.filter(municipality_id=municipality_id, is_active=True)
+                 .values_list("pk", "username"))
+    return Refs(org_ids={pk for pk, _ in orgs}, user_ids={pk for pk, _ in users},
+                org_names={name: pk for pk, name in orgs},
+                user_names={name: pk for pk, name in users})
+
+
+def ref_labels(*, municipality_id: int) -> dict[str, dict[int, str]]:
+    """Names for rendering org_ref / user_ref answers."""
+    return {
+        "org": dict(Organization.objects.filter(municipality_id=municipality_id)
+                    .values_list("pk", "name")),
+        "user": {pk: (dn or un) for pk, dn, un in User.objects.filter(
+            municipality_id=municipality_id).values_list("pk", "display_name", "username")},
+    }
+
+
+def liaison_inbox(*, actor: Membership, limit: int = 10) -> list[SheetRecord]:
+    """Submitted つなぐシート still waiting (sent/received) for a coordinator."""
+    if actor.role != Role.COORDINATOR:
+        return []
+    return list(records_visible_to(actor).filter(definition__code=LIAISON_CODE,
+                                                 route_status__in=["sent", "received"])
+                .select_related("definition", "organization").order_by("-submitted_at")[:limit])
+
+
+def may_edit_definitions(actor: Membership | None) -> bool:
+    return actor is not None and actor.is_active and actor.role in DEFINITION_EDITORS
+
+
+def require_definition_editor(actor: Membership | None) -> Membership:
+    if actor is None or not may_edit_definitions(actor):
+        raise PermissionDenied("帳票の定義を編集する権限がありません（管理者・事務局のみ）。")
+    return actor
+
+
+def definition_versions(*, municipality_id: int, code: str) -> list[SheetDefinition]:
+    return list(SheetDefinition.objects.filter(code=code).filter(
+        Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
+        .order_by("municipality_id", "-version"))
+
+
+def user_name(user: Any) -> str:
+    return str(user) if user is not None else ""

@@ -1,0 +1,290 @@
+"""Writes on sheets. Order everywhere: policy check → transaction → validate/write → audit.
+
+Drafts may be partial and autosave without history; submitting validates fully, runs the
+core-record bindings (``bindings.run``) inside the transaction and writes a ChangeRecord;
+a submitted record changes only through ``record_edit_submitted`` (reason required).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kasane.accounts.models import Membership, Role
+from kasane.audit.services import access_log, change_record, snapshot
+
+from . import bindings, selectors
+from . import schema as sheet_schema
+from .models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, SheetRecord
+from .validation import Refs, Result, validate
+
+HISTORY_FIELDS = ["status", "answers", "tags", "written_on", "sensitive_keys", "person_id",
+                  "household_id", "case_id", "route_status"]
+
+
+class ConflictError(ValidationError):
+    """Someone else saved the record since this form was opened (optimistic lock)."""
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _raise(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError({k: [v] for k, v in errors.items()})
+
+
+def answers_check(*, definition: SheetDefinition, answers: Any, submit: bool,
+                  refs: Refs | None = None) -> Result:
+    """Validate against the definition's own version (pure apart from the reference lists)."""
+    muni = definition.municipality_id
+    if refs is None and muni is not None:
+        refs = selectors.refs_for(municipality_id=muni)
+    return validate(definition.schema, answers, submit=submit, today=today(), refs=refs)
+
+
+def _refs(actor: Membership) -> Refs:
+    return selectors.refs_for(municipality_id=actor.organization.municipality_id)
+
+
+def _header(definition: SheetDefinition, *, tags: Iterable[str] | None,
+            written_on: dt.date | None, sensitive_keys: Iterable[str] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    if tags is not None:
+        tag_list = [t for t in sheet_schema.TAGS if t in set(tags)]
+        if set(tags) - set(sheet_schema.TAGS):
+            errors["tags"] = "事業の指定が正しくありません。"
+        out["tags"] = tag_list
+    if written_on is not None:
+        if written_on > today():
+            errors["written_on"] = "記入日に未来の日付は指定できません。"
+        out["written_on"] = written_on
+    if sensitive_keys is not None:
+        allowed = {f["key"] for f in definition.fields if f.get("sensitive_allowed")}
+        if set(sensitive_keys) - allowed:
+            errors["sensitive_keys"] = "機微情報に指定できない項目が含まれています。"
+        out["sensitive_keys"] = sorted(set(sensitive_keys) & allowed)
+    _raise(errors)
+    return out
+
+
+def _prefill(definition: SheetDefinition, actor: Membership) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in definition.fields:
+        if f.get("prefill") == "organization":
+            out[f["key"]] = actor.organization_id
+        elif f.get("prefill") == "user":
+            out[f["key"]] = actor.user_id
+    return out
+
+
+def _locked(record: SheetRecord, lock_version: int | None) -> SheetRecord:
+    fresh = SheetRecord.objects.select_for_update().select_related("definition").get(pk=record.pk)
+    if lock_version is not None and fresh.lock_version != lock_version:
+        raise ConflictError({"__all__": ["ほかの画面または利用者がこの記録を更新しました。"
+                                         "画面を読み込み直してから、もう一度入力してください。"]})
+    return fresh
+
+
+def _require_author_draft(actor: Membership, record: SheetRecord) -> None:
+    if record.status != RecordStatus.DRAFT:
+        raise PermissionDenied("提出済みの記録は、理由を添えた修正でのみ変更できます。")
+    if record.author_id != actor.user_id or record.organization_id != actor.organization_id:
+        raise PermissionDenied("下書きは記入者本人だけが編集できます。")
+
+
+def _submit_effects(record: SheetRecord, actor: Membership, operation: str) -> None:
+    person = record.answers.get("person")
+    record.person_snapshot = person if isinstance(person, dict) else {}
+    bindings.run(record=record, actor=actor, operation=operation)
+
+
+def record_create(*, actor: Membership | None, code: str, answers: dict[str, Any] | None = None,
+                  submit: bool = False, person_id: int | None = None,
+                  household_id: int | None = None, case_id: int | None = None,
+                  tags: Iterable[str] | None = None, written_on: dt.date | None = None,
+                  sensitive_keys: Iterable[str] | None = None, source: str = "form",
+                  prefill: bool = True) -> SheetRecord:
+    """A new record on the version in force; a draft unless ``submit``."""
+    actor = selectors.require_write(actor, code)
+    definition = selectors.definition_current(municipality_id=actor.organization.municipality_id,
+                                              code=code)
+    given = dict(answers or {})
+    if prefill:
+        given = {**_prefill(definition, actor), **given}
+    result = validate(definition.schema, given, submit=submit, today=today(), refs=_refs(actor))
+    _raise(result.errors)
+    header = _header(definition, tags=tags, written_on=written_on, sensitive_keys=sensitive_keys)
+    with transaction.atomic():
+        record = SheetRecord(
+            definition=definition, municipality_id=actor.organization.municipality_id,
+            organization_id=actor.organization_id, author_id=actor.user_id,
+            answers=result.answers, written_on=header.get("written_on", today()),
+            tags=header.get("tags", list(definition.schema.get("tags", []))),
+            sensitive_keys=header.get("sensitive_keys", []), person_id=person_id,
+            household_id=household_id, case_id=case_id, source=source,
+            status=RecordStatus.SUBMITTED if submit else RecordStatus.DRAFT)
+        if submit:
+            record.submitted_at = timezone.now()
+            if definition.is_routed:
+                record.route_status = RouteStatus.SENT
+        record.full_clean(exclude=["answers", "tags", "sensitive_keys", "person_snapshot"])
+        record.save()
+        if submit:
+            _submit_effects(record, actor, "submit")
+            record.save()
+        change_record(user=actor.user, instance=record, operation="create",
+                      after=snapshot(record, HISTORY_FIELDS), organization_id=actor.organization_id)
+        access_log(user=actor.user, action="sheet_record_create",
+                   basis=selectors.basis_for(actor, record), organization_id=actor.organization_id,
+                   object_type="sheet_record", object_id=record.pk, person_id=record.person_id)
+    return record
+
+
+def record_create_draft(*, actor: Membership | None, code: str,
+                        answers: dict[str, Any] | None = None, **kwargs: Any) -> SheetRecord:
+    return record_create(actor=actor, code=code, answers=answers, submit=False, **kwargs)
+
+
+def record_autosave(*, actor: Membership | None, record: SheetRecord, answers: dict[str, Any],
+                    lock_version: int | None, tags: Iterable[str] | None = None,
+                    written_on: dt.date | None = None,
+                    sensitive_keys: Iterable[str] | None = None) -> SheetRecord:
+    """Save a draft as typed (partial is fine; type errors are still refused per field)."""
+    if actor is None:
+        raise PermissionDenied("この帳票を記入する権限がありません。")
+    _require_author_draft(actor, record)
+    with transaction.atomic():
+        fresh = _locked(record, lock_version)
+        _require_author_draft(actor, fresh)
+        result = validate(fresh.definition.schema, answers, submit=False, today=today(),
+                          refs=_refs(actor))
+        _raise(result.errors)
+        header = _header(fresh.definition, tags=tags, written_on=written_on,
+                         sensitive_keys=sensitive_keys)
+        fresh.answers = result.answers
+        for key, value in header.items():
+            setattr(fresh, key, value)
+        fresh.lock_version += 1
+        fresh.save()
+    return fresh
+
+
+def record_submit(*, actor: Membership | None, record: SheetRecord,
+                  answers: dict[str, Any] | None = None, lock_version: int | None,
+                  tags: Iterable[str] | None = None, written_on: dt.date | None = None,
+                  sensitive_keys: Iterable[str] | None = None) -> SheetRecord:
+    """Draft → 提出済み: full validation, bindings, history."""
+    if actor is None:
+        raise PermissionDenied("この帳票を記入する権限がありません。")
+    _require_author_draft(actor, record)
+    with transaction.atomic():
+        fresh = _locked(record, lock_version)
+        _require_author_draft(actor, fresh)
+        before = snapshot(fresh, HISTORY_FIELDS)
+        given = fresh.answers if answers is None else answers
+        result = validate(fresh.definition.schema, given, submit=True, today=today(),
+                          refs=_refs(actor))
+        _raise(result.errors)
+        header = _header(fresh.definition, tags=tags, written_on=written_on,
+                         sensitive_keys=sensitive_keys)
+        fresh.answers = result.answers
+        for key, value in header.items():
+            setattr(fresh, key, value)
+        fresh.status = RecordStatus.SUBMITTED
+        fresh.submitted_at = timezone.now()
+        if fresh.definition.is_routed:
+            fresh.route_status = RouteStatus.SENT
+        _submit_effects(fresh, actor, "submit")
+        fresh.lock_version += 1
+        fresh.save()
+        change_record(user=actor.user, instance=fresh, operation="update", before=before,
+                      after=snapshot(fresh, HISTORY_FIELDS), organization_id=actor.organization_id,
+                      reason="提出")
+        access_log(user=actor.user, action="sheet_record_submit",
+                   basis=selectors.basis_for(actor, fresh), organization_id=actor.organization_id,
+                   object_type="sheet_record", object_id=fresh.pk, person_id=fresh.person_id)
+    return fresh
+
+
+def _require_editor(actor: Membership, record: SheetRecord) -> None:
+    if record.status != RecordStatus.SUBMITTED:
+        raise PermissionDenied("下書きはそのまま編集してください。")
+    if actor.role == Role.LIAISON or not selectors.may_write(actor, record.definition.code) \
+            or record.organization_id != actor.organization_id:
+        raise PermissionDenied("提出済みの記録を修正できるのは記録した機関の相談員だけです。")
+
+
+def record_edit_submitted(*, actor: Membership | None, record: SheetRecord,
+                          answers: dict[str, Any], reason: str, lock_version: int | None,
+                          tags: Iterable[str] | None = None, written_on: dt.date | None = None,
+                          sensitive_keys: Iterable[str] | None = None) -> SheetRecord:
+    """Change a submitted record; the reason and the field-level diff go to the history."""
+    if actor is None:
+        raise PermissionDenied("この記録を修正する権限がありません。")
+    _require_editor(actor, record)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["修正の理由を入力してください。"]})
+    with transaction.atomic():
+        fresh = _locked(record, lock_version)
+        before = snapshot(fresh, HISTORY_FIELDS)
+        result = validate(fresh.definition.schema, answers, submit=True, today=today(),
+                          refs=_refs(actor))
+        _raise(result.errors)
+        header = _header(fresh.definition, tags=tags, written_on=written_on,
+                         sensitive_keys=sensitive_keys)
+        fresh.answers = result.answers
+        for key, value in header.items():
+            setattr(fresh, key, value)
+        _submit_effects(fresh, actor, "edit")
+        fresh.lock_version += 1
+        fresh.save()
+        change_record(user=actor.user, instance=fresh, operation="update", before=before,
+                      after=snapshot(fresh, HISTORY_FIELDS), organization_id=actor.organization_id,
+                      reason=reason.strip())
+        access_log(user=actor.user, action="sheet_record_edit",
+                   basis=selectors.basis_for(actor, fresh), organization_id=actor.organization_id,
+                   object_type="sheet_record", object_id=fresh.pk, person_id=fresh.person_id,
+                   detail=reason.strip())
+    return fresh
+
+
+def record_discard_draft(*, actor: Membership | None, record: SheetRecord) -> None:
+    """Delete one's own draft (a submitted record is never deleted)."""
+    if actor is None:
+        raise PermissionDenied("この下書きを削除する権限がありません。")
+    _require_author_draft(actor, record)
+    with transaction.atomic():
+        change_record(user=actor.user, instance=record, operation="delete",
+                      before=snapshot(record, HISTORY_FIELDS), after={},
+                      organization_id=actor.organization_id, reason="下書きの削除")
+        record.delete()
+
+
+def liaison_status_set(*, actor: Membership | None, record: SheetRecord, status: str) -> SheetRecord:
+    """つなぐシート routing: sent → received → in_progress → connected → done (coordinators)."""
+    if actor is None or actor.role != Role.COORDINATOR:
+        raise PermissionDenied("受付状況を変更できるのは相談支援包括化推進員だけです。")
+    if not record.definition.is_routed or record.status != RecordStatus.SUBMITTED:
+        raise ValidationError({"status": ["この記録には受付状況がありません。"]})
+    if status not in ROUTE_ORDER:
+        raise ValidationError({"status": ["受付状況の値が正しくありません。"]})
+    if ROUTE_ORDER.index(status) <= ROUTE_ORDER.index(record.route_status or "sent"):
+        raise ValidationError({"status": ["受付状況は先へ進めることだけができます。"]})
+    with transaction.atomic():
+        fresh = _locked(record, None)
+        before = snapshot(fresh, ["route_status"])
+        fresh.route_status = status
+        fresh.lock_version += 1
+        fresh.save(update_fields=["route_status", "lock_version", "updated_at"])
+        change_record(user=actor.user, instance=fresh, operation="update", before=before,
+                      after=snapshot(fresh, ["route_status"]), organization_id=actor.organization_id,
+                      reason="受付状況の変更")
+    return fresh

@@ -1,0 +1,66 @@
+"""Test helpers: complete valid answers for any schema, and acting memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kasane.accounts.models import Membership
+
+
+def actor(user: Any) -> Membership:
+    return Membership.objects.filter(user=user).order_by("pk").first()  # type: ignore[return-value]
+
+
+def value_for(f: dict[str, Any], orgs: list[int], users: list[int], i: int = 0) -> Any:
+    t = f["type"]
+    codes = [c["code"] for c in f.get("choices", []) if c["code"] not in {"other"}]
+    if t == "text":
+        return "サトウ" if f.get("kana") else ["=1+2 注意", "テキスト", "-3 から", "@メモ"][i % 4]
+    if t == "longtext":
+        return f"一行目\n二行目 {i}"
+    if t == "date":
+        return "2024-04-01"
+    if t == "datetime":
+        return "2024-04-01T10:30"
+    if t == "number":
+        return -3 if i % 2 else 42
+    if t == "boolean":
+        return i % 2 == 0
+    if t == "choice":
+        return codes[i % len(codes)]
+    if t == "multi_choice":
+        return codes[:2]
+    if t == "multi_choice_main":
+        return {"marked": codes[:2], "main": codes[1], "since": {codes[0]: "3年前から"}}
+    if t == "org_ref":
+        return orgs[:2] if f.get("multiple") else orgs[0]
+    if t == "user_ref":
+        return users[0]
+    if t == "person_ref":
+        return 7
+    if t in {"area_ref", "resource_ref", "meeting_ref"}:
+        return ["北部", "いばしょ"] if f.get("multiple") else "北部"
+    if t == "file":
+        return [{"id": 1, "name": "同意書.pdf"}]
+    if t == "rows":
+        return [group(f["fields"], orgs, users, k) for k in range(2)]
+    if t == "person":
+        return group(f["fields"], orgs, users, i)
+    raise AssertionError(t)
+
+
+def group(fields: list[dict[str, Any]], orgs: list[int], users: list[int], i: int = 0) -> dict[str, Any]:
+    out = {}
+    for f in fields:
+        if f.get("other_of"):
+            continue
+        out[f["key"]] = value_for(f, orgs, users, i)
+    return out
+
+
+def full_answers(schema: dict[str, Any], orgs: list[int], users: list[int]) -> dict[str, Any]:
+    fields = [f for s in schema["sections"] for f in s["fields"]]
+    answers = group(fields, orgs, users)
+    if "restriction_requested" in answers:
+        answers["restriction_requested"] = True
+    return answers

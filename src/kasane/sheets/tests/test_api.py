@@ -1,0 +1,76 @@
+"""API contract: /api/v1/sheet-definitions and /api/v1/sheet-records."""
+
+from __future__ import annotations
+
+from kasane.sheets import schema as sheet_schema
+from kasane.sheets import services
+
+from .factories import actor
+
+GRID = {"center": "課題", "cell_1": "本人の力"}
+
+
+def test_it_lists_every_standard_definition(city, client) -> None:
+    client.force_login(city.recorder)
+    body = client.get("/api/v1/sheet-definitions").json()
+    assert body["count"] == len(body["items"]) >= 12
+    assert {i["code"] for i in body["items"]} >= set(sheet_schema.STANDARD_CODES)
+    assert set(body["items"][0]) == {"code", "title", "version"}
+
+
+def test_it_needs_authentication(db, client) -> None:
+    assert client.get("/api/v1/sheet-definitions").status_code == 401
+
+
+def test_it_creates_a_submitted_record(city, client) -> None:
+    client.force_login(city.recorder)
+    r = client.post("/api/v1/sheet-records", {"definition": "nine_grid", "answers": GRID,
+                                              "person_id": 12}, content_type="application/json")
+    assert r.status_code == 201
+    body = r.json()
+    assert body["status"] == "submitted" and body["person_id"] == 12 and body["answers"] == GRID
+
+
+def test_it_answers_400_with_per_field_japanese_errors(city, client) -> None:
+    client.force_login(city.recorder)
+    r = client.post("/api/v1/sheet-records", {"definition": "intake_application", "answers": {
+        "problems": "income◎;debt◎", "urgency": "later", "zzz": 1, "received_on": "2023-02-30"}},
+        content_type="application/json")
+    assert r.status_code == 400
+    errors = r.json()["errors"]
+    assert errors["problems"] == "◎（いちばん困っていること）は1つだけ選べます。"
+    assert errors["urgency"] == "「later」は選択肢にありません。"
+    assert errors["zzz"] == "この項目は帳票の定義にありません。"
+    assert errors["request_detail"] == "相談したいこと・配慮の希望は必須です。"
+    assert "received_on" in errors and r.json()["detail"]
+
+
+def test_it_accepts_a_draft(city, client) -> None:
+    client.force_login(city.recorder)
+    r = client.post("/api/v1/sheet-records", {"definition": "nine_grid", "answers": {"center": "A"},
+                                              "status": "draft"}, content_type="application/json")
+    assert r.status_code == 201 and r.json()["status"] == "draft"
+
+
+def test_it_refuses_an_unknown_sheet_and_a_refused_role(city, client) -> None:
+    client.force_login(city.recorder)
+    r = client.post("/api/v1/sheet-records", {"definition": "nope", "answers": {}},
+                    content_type="application/json")
+    assert r.status_code == 404
+    client.force_login(city.admin)
+    r = client.post("/api/v1/sheet-records", {"definition": "nine_grid", "answers": GRID},
+                    content_type="application/json")
+    assert r.status_code == 403 and r.json()["detail"]
+
+
+def test_it_lists_and_shows_only_visible_records(city, client) -> None:
+    mine = services.record_create(actor=actor(city.recorder), code="nine_grid", answers=GRID,
+                                  submit=True)
+    services.record_create(actor=actor(city.partner), code="nine_grid", answers=GRID, submit=True)
+    client.force_login(city.recorder)
+    body = client.get("/api/v1/sheet-records?definition=nine_grid").json()
+    assert body["count"] == 1 and body["items"][0]["id"] == mine.pk
+    assert client.get(f"/api/v1/sheet-records/{mine.pk}").json()["answers"] == GRID
+    client.force_login(city.outsider)
+    assert client.get(f"/api/v1/sheet-records/{mine.pk}").status_code == 404
+    assert client.get("/api/v1/sheet-records").json() == {"items": [], "count": 0}

@@ -1,0 +1,396 @@
+"""Validating sheet answers against a stored schema: pure functions, no database.
+
+``validate(schema, answers, submit=…, today=…, refs=…)`` takes what a form, the API or an
+import row sends (typed JSON or plain strings), and returns the canonical answers plus
+per-field Japanese errors keyed by path (``problems``, ``person.family_name``,
+``contacts.0.at``). Drafts (``submit=False``) may be partial; every other rule still applies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kasane.core.text import is_kana, to_katakana
+from kasane.core.wareki import WarekiError, parse_date
+
+MAIN_MARK, SUB_MARK = "◎", "○"
+TEXT_MAX, LONGTEXT_MAX = 200, 10000
+TRUE_WORDS = {"true", "1", "はい", "yes", "y", "○", "on", "あり", "有"}
+FALSE_WORDS = {"false", "0", "いいえ", "no", "n", "×", "off", "なし", "無"}
+_PHONE_LIKE = re.compile(r"0\d{1,4}-?\d{1,4}-?\d{3,4}")
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
+EMPTY: tuple[Any, ...] = (None, "", [], {})
+
+
+@dataclass
+class Refs:
+    """What reference fields may point at (ids, and names accepted from imports)."""
+
+    org_ids: set[int] | None = None
+    user_ids: set[int] | None = None
+    org_names: dict[str, int] = field(default_factory=dict)
+    user_names: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Result:
+    answers: dict[str, Any]
+    errors: dict[str, str]
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class FieldError(ValueError):
+    pass
+
+
+def _nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).strip()
+
+
+def _split(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple):
+        return [v for v in value if v not in EMPTY]
+    if isinstance(value, str):
+        return [p.strip() for p in re.split(r"[;；\n]", value) if p.strip()]
+    return [value]
+
+
+def _text(f: Mapping[str, Any], value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise FieldError("文字で入力してください。")
+    text = str(value).replace("\r\n", "\n").strip()
+    limit = LONGTEXT_MAX if f["type"] == "longtext" else TEXT_MAX
+    if f["type"] != "longtext" and "\n" in text:
+        text = " ".join(text.split("\n"))
+    if len(text) > limit:
+        raise FieldError(f"{limit}文字以内で入力してください（{len(text)}文字）。")
+    if f.get("kana") and text:
+        if not is_kana(text):
+            raise FieldError("フリガナはカタカナ（またはひらがな）で入力してください。漢字・英数字は使えません。")
+        text = to_katakana(text)
+    return text
+
+
+def _date(f: Mapping[str, Any], value: Any, today: dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        d = value
+    elif isinstance(value, str):
+        try:
+            d = parse_date(value)
+        except WarekiError as exc:
+            raise FieldError(str(exc)) from exc
+    else:
+        raise FieldError("日付を入力してください（例: 2024-04-01、令和6年4月1日、R6.4.1）。")
+    if f.get("past") and d > today:
+        raise FieldError("未来の日付は入力できません。")
+    return d.isoformat()
+
+
+def _datetime(f: Mapping[str, Any], value: Any, today: dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        return _date(f, value.date(), today) + "T" + value.strftime("%H:%M")
+    if not isinstance(value, str):
+        raise FieldError("日時を入力してください（例: 2024-04-01 10:30）。")
+    text = _nfkc(value).replace("T", " ")
+    date_part, _, time_part = text.rpartition(" ") if " " in text else (text, "", "")
+    iso = _date(f, date_part, today)
+    if not time_part:
+        raise FieldError("時刻も入力してください（例: 2024-04-01 10:30）。")
+    m = _TIME_RE.match(time_part)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise FieldError("時刻は 10:30 のように入力してください。")
+    return f"{iso}T{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise FieldError("数値を入力してください。")
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        text = _nfkc(value).replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            raise FieldError("数値を入力してください。") from None
+        return int(number) if number.is_integer() else number
+    raise FieldError("数値を入力してください。")
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = _nfkc(str(value)).lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise FieldError("「はい」か「いいえ」で答えてください。")
+
+
+def _code(f: Mapping[str, Any], value: Any) -> str:
+    text = _nfkc(str(value))
+    for c in f["choices"]:
+        if text == c["code"] or text == c["label"]:
+            return c["code"]
+    raise FieldError(f"「{text}」は選択肢にありません。")
+
+
+def _ordered(f: Mapping[str, Any], codes: set[str]) -> list[str]:
+    return [c["code"] for c in f["choices"] if c["code"] in codes]
+
+
+def _multi(f: Mapping[str, Any], value: Any) -> list[str]:
+    return _ordered(f, {_code(f, v) for v in _split(value)})
+
+
+def _multi_main(f: Mapping[str, Any], value: Any, submit: bool) -> dict[str, Any]:
+    marked: set[str] = set()
+    mains: list[str] = []
+    since: dict[str, str] = {}
+    if isinstance(value, str):
+        for token in _split(value):
+            token, _, when = token.partition(":")
+            token = token.strip()
+            is_main = token.endswith(MAIN_MARK)
+            code = _code(f, token.rstrip(MAIN_MARK + SUB_MARK + "〇"))
+            marked.add(code)
+            if is_main:
+                mains.append(code)
+            if when.strip():
+                since[code] = when.strip()
+    elif isinstance(value, Mapping):
+        unknown = set(value) - {"marked", "main", "since"}
+        if unknown:
+            raise FieldError(f"使えない指定があります: {', '.join(sorted(unknown))}")
+        marked = {_code(f, v) for v in _split(value.get("marked") or [])}
+        raw_main = value.get("main")
+        mains = [_code(f, m) for m in _split(raw_main)] if raw_main not in EMPTY else []
+        for code, when in (value.get("since") or {}).items():
+            if str(when).strip():
+                since[_code(f, code)] = str(when).strip()[:TEXT_MAX]
+    else:
+        raise FieldError("○と◎の形式が正しくありません。")
+    if len(set(mains)) > 1:
+        raise FieldError("◎（いちばん困っていること）は1つだけ選べます。")
+    main = mains[0] if mains else None
+    if main is not None and main not in marked:
+        raise FieldError("◎は○を付けた項目にだけ付けられます。")
+    if main is None and len(marked) == 1:
+        main = next(iter(marked))  # a lone ○ counts as ◎
+    if submit and main is None and len(marked) >= 2:
+        raise FieldError("○が2つ以上あるときは、いちばん困っていること（◎）を1つ選んでください。")
+    if not marked:
+        return {}
+    out: dict[str, Any] = {"marked": _ordered(f, marked), "main": main}
+    if since:
+        out["since"] = {c: since[c] for c in _ordered(f, set(since) & marked)}
+    return out
+
+
+def _ref_id(value: Any, ids: set[int] | None, names: dict[str, int], what: str) -> int:
+    if isinstance(value, bool):
+        raise FieldError(f"{what}を選んでください。")
+    if isinstance(value, str):
+        text = _nfkc(value)
+        if text in names:
+            return names[text]
+        if not text.isdigit():
+            raise FieldError(f"{what}「{text}」が見つかりません。")
+        value = int(text)
+    if not isinstance(value, int):
+        raise FieldError(f"{what}を選んでください。")
+    if ids is not None and value not in ids:
+        raise FieldError(f"{what}が見つかりません（番号 {value}）。")
+    return value
+
+
+def _ref(f: Mapping[str, Any], value: Any, refs: Refs) -> Any:
+    def one(v: Any) -> Any:
+        if f["type"] == "org_ref":
+            return _ref_id(v, refs.org_ids, refs.org_names, "機関")
+        if f["type"] == "user_ref":
+            return _ref_id(v, refs.user_ids, refs.user_names, "担当者")
+        if f["type"] == "person_ref":
+            return _ref_id(v, None, {}, "本人")
+        return _text({"type": "text"}, v)  # area/resource/meeting: a code until those apps land
+
+    if f.get("multiple"):
+        seen: list[Any] = []
+        for v in _split(value):
+            item = one(v)
+            if item not in seen:
+                seen.append(item)
+        return seen
+    if isinstance(value, list | tuple):
+        raise FieldError("1つだけ選んでください。")
+    return one(value)
+
+
+def _file(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, str):
+        value = _json(value, list)
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if not isinstance(item, Mapping) or not isinstance(item.get("id"), int):
+            raise FieldError("添付ファイルの指定が正しくありません。")
+        out.append({"id": item["id"], "name": str(item.get("name", ""))[:200]})
+    if len(out) > 10:
+        raise FieldError("添付は10件までです。")
+    return out
+
+
+def _json(value: Any, kind: type) -> Any:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise FieldError("形式が正しくありません（JSON）。") from None
+    if not isinstance(value, kind):
+        raise FieldError("形式が正しくありません。")
+    return value
+
+
+def _is_empty(value: Any) -> bool:
+    return value in EMPTY or (isinstance(value, str) and not value.strip())
+
+
+def _lookup(key: str, scope: Mapping[str, Any], root: Mapping[str, Any]) -> Any:
+    return scope[key] if key in scope else root.get(key)
+
+
+def condition_holds(cond: Any, scope: Mapping[str, Any], root: Mapping[str, Any]) -> bool:
+    """``True``/``False``, or "if KEY == V", "if KEY != V", "if KEY in A,B", "if KEY filled|empty"."""
+    if isinstance(cond, bool):
+        return cond
+    parts = str(cond).removeprefix("if ").split()
+    key, op = parts[0], parts[1]
+    value = _lookup(key, scope, root)
+    if op in {"filled", "empty"}:
+        return _is_empty(value) == (op == "empty")
+    wanted = set(" ".join(parts[2:]).split(","))
+    if isinstance(value, Mapping):  # multi_choice_main
+        present = set(value.get("marked", []))
+    elif isinstance(value, list):
+        present = {str(v) for v in value}
+    elif isinstance(value, bool):
+        present = {"true" if value else "false"}
+    else:
+        present = set() if value is None else {str(value)}
+    hit = bool(present & wanted)
+    return hit if op in {"==", "in"} else not hit
+
+
+class _Validator:
+    def __init__(self, *, submit: bool, today: dt.date, refs: Refs) -> None:
+        self.submit, self.today, self.refs = submit, today, refs
+        self.errors: dict[str, str] = {}
+        self.warnings: dict[str, str] = {}
+
+    def value(self, f: Mapping[str, Any], raw: Any, path: str) -> Any:
+        t = f["type"]
+        if t in {"text", "longtext"}:
+            text = _text(f, raw)
+            if f.get("no_personal_data") and _PHONE_LIKE.search(_nfkc(text)):
+                self.warnings[path] = "電話番号のような記載があります。個人が特定できる情報は書かないでください。"
+            return text
+        if t == "date":
+            return _date(f, raw, self.today)
+        if t == "datetime":
+            return _datetime(f, raw, self.today)
+        if t == "number":
+            return _number(raw)
+        if t == "boolean":
+            return _boolean(raw)
+        if t == "choice":
+            return _code(f, raw)
+        if t == "multi_choice":
+            return _multi(f, raw)
+        if t == "multi_choice_main":
+            return _multi_main(f, raw, self.submit)
+        if t in {"org_ref", "user_ref", "person_ref", "area_ref", "resource_ref", "meeting_ref"}:
+            return _ref(f, raw, self.refs)
+        if t == "file":
+            return _file(raw)
+        if t == "rows":
+            rows = _json(raw, list)
+            out = []
+            for i, row in enumerate(r for r in rows if not _is_empty(r)):
+                if not isinstance(row, Mapping):
+                    raise FieldError("行の形式が正しくありません。")
+                clean = self.group(f["fields"], row, f"{path}.{i}.")
+                if clean:
+                    out.append(clean)
+            return out
+        if t == "person":
+            return self.group(f["fields"], _json(raw, dict), f"{path}.")
+        raise FieldError("未対応の種類です。")
+
+    def group(self, fields: list[dict[str, Any]], answers: Mapping[str, Any], prefix: str,
+              root: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        known = {f["key"]: f for f in fields}
+        for key in answers:
+            if key not in known:
+                self.errors[f"{prefix}{key}"] = "この項目は帳票の定義にありません。"
+        out: dict[str, Any] = {}
+        for f in fields:
+            raw = answers.get(f["key"])
+            if raw is None or raw == "" or (raw.__class__ is not str and _is_empty(raw)) or (
+                    raw.__class__ is str and raw.isspace()):
+                continue
+            try:
+                value = self.value(f, raw, prefix + f["key"])
+            except FieldError as exc:
+                self.errors[prefix + f["key"]] = str(exc)
+                continue
+            if not _is_empty(value):
+                out[f["key"]] = value
+        if self.submit:
+            top = out if root is None else root
+            for f in fields:
+                path = prefix + f["key"]
+                if path in self.errors or f["key"] in out or not f.get("required"):
+                    continue
+                if condition_holds(f["required"], out, top):
+                    self.errors[path] = f"{f['label']}は必須です。"
+        return out
+
+
+def validate(schema: Mapping[str, Any], answers: Any, *, submit: bool, today: dt.date,
+             refs: Refs | None = None) -> Result:
+    """Check ``answers`` against ``schema``; canonical answers + per-path errors."""
+    v = _Validator(submit=submit, today=today, refs=refs or Refs())
+    if not isinstance(answers, Mapping):
+        return Result({}, {"__all__": "回答はオブジェクト（項目キー: 値）で送ってください。"})
+    fields = [f for sec in schema.get("sections", []) for f in sec["fields"]]
+    out = v.group(fields, answers, "")
+    _post_rules(schema, fields, out, v)
+    return Result(out, v.errors, v.warnings)
+
+
+def _post_rules(schema: Mapping[str, Any], fields: list[dict[str, Any]], out: dict[str, Any],
+                v: _Validator) -> None:
+    keys = {f["key"] for f in fields}
+    # DV・虐待 forces 閲覧制限の検討 (spec/sheets.md §0).
+    if "restriction_requested" in keys and any(
+            isinstance(val, dict) and "dv_abuse" in val.get("marked", []) for val in out.values()):
+        out["restriction_requested"] = True
+        v.errors.pop("restriction_requested", None)
+    if not v.submit:
+        return
+    for rule in schema.get("rules", []):
+        if rule.get("kind") == "at_least_one" and not any(k in out for k in rule["keys"]):
+            v.errors[rule["keys"][0]] = rule.get("message") or "1つ以上入力してください。"

@@ -1,0 +1,1 @@
+"""Sheet screens: records (index, fill, view, print), import/export, definition editing."""

@@ -1,0 +1,60 @@
+"""Helpers shared by the sheet views."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+
+from kasane.accounts.models import Membership, Organization, User
+from kasane.core.wareki import WarekiError, parse_date
+
+
+def actor_of(request: HttpRequest) -> Membership:
+    actor = getattr(request, "membership", None)
+    if actor is None:
+        raise PermissionDenied("所属が登録されていません。")
+    return actor
+
+
+def ref_options(actor: Membership) -> dict[str, list[tuple[int, str]]]:
+    muni = actor.organization.municipality_id
+    orgs = list(Organization.objects.filter(municipality_id=muni, is_active=True)
+                .order_by("kind", "name").values_list("pk", "name"))
+    users = [(pk, dn or un) for pk, dn, un in User.objects.filter(
+        municipality_id=muni, is_active=True, memberships__is_active=True).distinct()
+        .order_by("display_name", "username").values_list("pk", "display_name", "username")]
+    return {"org": orgs, "user": users}
+
+
+def error_dict(exc: ValidationError) -> dict[str, str]:
+    if hasattr(exc, "error_dict"):
+        return {k: " ".join(v) for k, v in exc.message_dict.items()}
+    return {"__all__": " ".join(exc.messages)}
+
+
+def header_from_post(request: HttpRequest) -> tuple[dict[str, Any], dict[str, str]]:
+    """System inputs: _tags (checkboxes), _written_on, _sensitive (checkboxes)."""
+    out: dict[str, Any] = {"tags": request.POST.getlist("_tags"),
+                           "sensitive_keys": request.POST.getlist("_sensitive")}
+    errors: dict[str, str] = {}
+    written = request.POST.get("_written_on", "").strip()
+    if written:
+        try:
+            out["written_on"] = parse_date(written)
+        except WarekiError as exc:
+            errors["written_on"] = str(exc)
+    return out, errors
+
+
+def lock_version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("_lock_version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -1,0 +1,139 @@
+"""Export (CSV / Excel) and import (upload → column mapping → check → commit) screens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kasane.accounts.models import CASE_ROLES
+
+from .. import codec, exports, imports, selectors, tasks
+from ..models import ImportStatus, SheetImport
+from ._common import actor_of, error_dict
+
+IMPORT_ROLES = CASE_ROLES
+
+
+def _require_case_role(actor: Any) -> None:
+    if actor.role not in CASE_ROLES:
+        raise PermissionDenied("出力・取り込みは相談員・推進員だけが行えます。")
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, code: str) -> HttpResponse:
+    actor = actor_of(request)
+    _require_case_role(actor)
+    fmt = request.GET.get("format", "")
+    if fmt not in {"csv", "xlsx"}:
+        definition = selectors.definition_current(
+            municipality_id=actor.organization.municipality_id, code=code)
+        return render(request, "sheets/export.html", {"definition": definition,
+                                                      "encodings": exports.ENCODINGS})
+    definition, qs = exports.export_records(actor=actor, code=code)
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(actor=actor, definition=definition, qs=qs),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="{code}.xlsx"'
+        return response
+    encoding = request.GET.get("encoding", "utf-8-sig")
+    if encoding not in exports.ENCODINGS:
+        encoding = "utf-8-sig"
+    stream = StreamingHttpResponse(
+        exports.csv_stream(actor=actor, definition=definition, qs=qs, encoding=encoding),
+        content_type=f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}")
+    stream["Content-Disposition"] = f'attachment; filename="{code}.csv"'
+    return stream
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    _require_case_role(actor)
+    definitions = selectors.definitions_current(municipality_id=actor.organization.municipality_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationError({"file": ["ファイルを選んでください。"]})
+            job = imports.import_create(actor=actor, code=request.POST.get("code", ""),
+                                        upload=upload)
+            return redirect("sheets:import_detail", pk=job.pk)
+        except ValidationError as exc:
+            errors = error_dict(exc)
+    recent = SheetImport.objects.filter(created_by_id=actor.user_id,
+                                        organization_id=actor.organization_id)[:10]
+    return render(request, "sheets/import_upload.html",
+                  {"definitions": definitions, "errors": errors, "recent": recent,
+                   "code": request.POST.get("code", request.GET.get("sheet", ""))},
+                  status=400 if errors else 200)
+
+
+def _job(request: HttpRequest, pk: int) -> tuple[Any, SheetImport]:
+    actor = actor_of(request)
+    _require_case_role(actor)
+    job = get_object_or_404(SheetImport.objects.select_related("definition"), pk=pk,
+                            organization_id=actor.organization_id)
+    if job.created_by_id != actor.user_id:
+        raise PermissionDenied("この取り込みを操作できるのは取り込んだ本人だけです。")
+    return actor, job
+
+
+def _mapping_rows(job: SheetImport) -> list[dict[str, Any]]:
+    cols = [c for c in codec.columns(job.definition.schema)
+            if c.field is not None or c.path in codec.IMPORTABLE_SYSTEM]
+    return [{"index": str(i), "header": h, "path": job.mapping.get(str(i), ""),
+             "choices": [(c.path, c.label) for c in cols]} for i, h in enumerate(job.headers)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor, job = _job(request, pk)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        mapping = {str(i): request.POST.get(f"col-{i}", "") for i in range(len(job.headers))}
+        try:
+            imports.import_set_mapping(actor=actor, job=job, mapping=mapping,
+                                       skip_invalid=request.POST.get("skip_invalid") == "1")
+            SheetImport.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING)
+            tasks.import_check.enqueue(job.pk)
+            return redirect("sheets:import_detail", pk=job.pk)
+        except ValidationError as exc:
+            errors = error_dict(exc)
+    return render(request, "sheets/import_detail.html",
+                  {"job": job, "rows": _mapping_rows(job), "errors": errors},
+                  status=400 if errors else 200)
+
+
+@login_required
+@require_GET
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    _actor, job = _job(request, pk)
+    return render(request, "sheets/_import_status.html", {"job": job})
+
+
+@login_required
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    _actor, job = _job(request, pk)
+    skip = request.POST.get("skip_invalid") == "1"
+    if job.status != ImportStatus.CHECKED:
+        messages.error(request, "先に内容の確認（ドライラン）を行ってください。")
+    elif job.row_errors and not skip:
+        messages.error(request, "エラーのある行があるため取り込めません。ファイルを直して取り込み直すか、"
+                                "「エラー行を除いて取り込む」を選んでください。")
+    else:
+        SheetImport.objects.filter(pk=job.pk).update(skip_invalid=skip,
+                                                     status=ImportStatus.COMMITTING)
+        tasks.import_commit.enqueue(job.pk)
+    return redirect("sheets:import_detail", pk=job.pk)
