@@ -251,3 +251,51 @@ def can(actor: Any, action: str, obj: Any = None) -> bool:
         pid = getattr(obj, "pk", obj)
         return pid is not None and person_basis(actor, pid, action=action) is not None
     raise ValueError(f"unknown action {action!r}")
+
+
+# --- Cases (issue 6). Case models are looked up lazily: access never imports kasane.cases. ---
+
+def visible_cases(actor: Any, queryset: QuerySet[Any] | None = None, *,
+                  at: dt.datetime | None = None) -> QuerySet[Any]:
+    """Cases ``actor`` may see: its organization has an active Involvement AND every subject
+    person is visible to it (``visible_persons``). Logs nothing."""
+    from django.apps import apps
+
+    Case = apps.get_model("cases", "Case")
+    CaseSubject = apps.get_model("cases", "CaseSubject")
+    Involvement = apps.get_model("cases", "Involvement")
+    qs = queryset if queryset is not None else Case.objects.all()
+    if not handles_persons(actor):
+        return qs.none()
+    involved = Involvement.objects.filter(case_id=OuterRef("pk"), ended_on__isnull=True,
+                                          organization_id=actor.organization_id)
+    hidden = CaseSubject.objects.filter(case_id=OuterRef("pk")).exclude(
+        person_id__in=visible_persons(actor, at=at).values("pk"))
+    return qs.filter(Exists(involved), municipality_id=tenant_id(actor)).exclude(Exists(hidden))
+
+
+def require_case(actor: Any, case_id: Any, *, action: str = "view", detail: str = "") -> Any:
+    """Load a case the actor may see and log ``case.<action>`` (one row per subject person);
+    otherwise log ``denied`` and raise Http404 (invisible = nonexistent)."""
+    from django.apps import apps
+
+    Case = apps.get_model("cases", "Case")
+    try:
+        cid: int | None = int(case_id)
+    except (TypeError, ValueError):
+        cid = None
+    case = visible_cases(actor, Case.objects.filter(pk=cid)).first() if cid else None
+    user = getattr(actor, "user", None)
+    org_id = getattr(actor, "organization_id", None)
+    if case is None:
+        access_log(user=user, action=f"case.{action}", basis=Basis.DENIED, organization_id=org_id,
+                   object_type="cases.Case", object_id=case_id if cid else "",
+                   detail=detail[:500])
+        raise Http404("見つかりません。")
+    pids = list(case.subjects.values_list("person_id", flat=True))
+    bases = bases_for(actor, pids)
+    for pid in pids:
+        access_log(user=user, action=f"case.{action}", basis=bases.get(pid, Basis.DENIED),
+                   organization_id=org_id, object_type="cases.Case", object_id=case.pk,
+                   person_id=pid, detail=detail[:500])
+    return case

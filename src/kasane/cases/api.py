@@ -1,3 +1,332 @@
-from ninja import Router
+"""Cases API (contract of issue 6). Same access rules as the screens: ``access.policy``
+decides; errors are JSON ``{"detail": ...}`` (+ ``errors`` per field); a stale
+``lock_version`` answers 409."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from kasane.access import policy
+from kasane.core.wareki import WarekiError, parse_date
+
+from . import selectors, services, services_records
+from .models import Case, Referral, SupportPlan
 
 router = Router(tags=["cases"])
+
+
+class Detail(Schema):
+    detail: str
+
+
+class CaseIn(Schema):
+    person_ids: list[int]
+    summary: str
+    triage: str = ""
+    tags: list[str] = []
+
+
+class CaseOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    triage: str
+    person_ids: list[int]
+    lead_organization_id: int
+    lead_organization: str
+    lead_user_id: int | None
+    tags: list[str]
+    summary: str
+    opened_at: dt.datetime
+    lock_version: int
+
+
+class CaseList(Schema):
+    items: list[CaseOut]
+    count: int
+
+
+class ReferralIn(Schema):
+    to_organization_id: int
+    reason: str
+    consent_id: int | None = None
+    due_on: str | None = None
+
+
+class ReferralOut(Schema):
+    id: int
+    case_id: int
+    from_organization_id: int
+    to_organization_id: int
+    status: str
+    status_label: str
+    reason: str
+    consent_id: int | None
+    due_on: dt.date
+    response_text: str
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class TextIn(Schema):
+    text: str = ""
+
+
+class ContactIn(Schema):
+    at: dt.datetime
+    method: str
+    reached: bool = True
+    not_reached_reason: str = ""
+    stage: str = ""
+    summary: str = ""
+    minutes: int | None = None
+    tags: list[str] = []
+    next_action: str = ""
+    next_due_on: str | None = None
+
+
+class ContactOut(Schema):
+    id: int
+    case_id: int
+    at: dt.datetime
+    method: str
+    method_label: str
+    reached: bool
+    summary: str
+    tags: list[str]
+    lock_version: int
+
+
+class CloseIn(Schema):
+    reason: str
+    evaluation: str = ""
+    watch: bool = False
+    watch_organization_id: int | None = None
+    watch_method: str = ""
+    next_check_on: str | None = None
+    lock_version: int | None = None
+
+
+class TaskIn(Schema):
+    organization_id: int
+    task: str
+    frequency: str = ""
+
+
+class PlanIn(Schema):
+    goals: list[str] = []
+    tasks: list[TaskIn] = []
+    lead_organization_id: int | None = None
+    lead_user_id: int | None = None
+    review_on: str | None = None
+    lock_version: int | None = None
+
+
+class PlanOut(Schema):
+    id: int
+    case_id: int
+    version: int
+    status: str
+    status_label: str
+    goals: list[dict[str, Any]]
+    tasks: list[dict[str, Any]]
+    lead_organization_id: int
+    lead_user_id: int
+    review_on: dt.date
+    approved_on: dt.date | None
+    lock_version: int
+
+
+class PlanList(Schema):
+    items: list[PlanOut]
+    count: int
+
+
+def _actor(request: HttpRequest) -> Any:
+    member = getattr(request, "membership", None)
+    if not policy.handles_persons(member):
+        raise PermissionDenied("支援ケースは相談支援に携わる職員のみが扱えます。")
+    return member
+
+
+def _date(value: str | None, field: str) -> dt.date | None:
+    if value is None or not str(value).strip():
+        return None
+    try:
+        return parse_date(value)
+    except WarekiError as exc:
+        raise ValidationError({field: str(exc)}) from None
+
+
+def _case(c: Case) -> dict[str, Any]:
+    return {"id": c.pk, "status": c.status, "status_label": c.get_status_display(),
+            "triage": c.triage, "person_ids": list(c.subjects.values_list("person_id", flat=True)),
+            "lead_organization_id": c.lead_org_id, "lead_organization": c.lead_org.name,
+            "lead_user_id": c.lead_user_id, "tags": c.tags, "summary": c.summary,
+            "opened_at": c.opened_at, "lock_version": c.lock_version}
+
+
+def _ref(r: Referral) -> dict[str, Any]:
+    return {"id": r.pk, "case_id": r.case_id, "from_organization_id": r.from_org_id,
+            "to_organization_id": r.to_org_id, "status": r.status,
+            "status_label": r.get_status_display(), "reason": r.reason, "consent_id": r.consent_id,
+            "due_on": r.due_on, "response_text": r.response_text}
+
+
+def _plan(p: SupportPlan) -> dict[str, Any]:
+    return {"id": p.pk, "case_id": p.case_id, "version": p.version, "status": p.status,
+            "status_label": p.get_status_display(), "goals": p.goals, "tasks": p.tasks,
+            "lead_organization_id": p.lead_org_id, "lead_user_id": p.lead_user_id,
+            "review_on": p.review_on, "approved_on": p.approved_on, "lock_version": p.lock_version}
+
+
+def _conflict(exc: services.Conflict) -> HttpError:
+    return HttpError(409, f"{exc} （保存済みの版: {exc.current.lock_version}）")
+
+
+@router.get("/cases", response={200: CaseList, 403: Detail})
+def case_list(request: HttpRequest, status: str = "") -> dict[str, Any]:
+    actor = _actor(request)
+    cases = list(selectors.cases_for(actor, status=status)[:200])
+    return {"items": [_case(c) for c in cases], "count": len(cases)}
+
+
+@router.post("/cases", response={201: CaseOut, 400: Detail, 403: Detail})
+def case_create(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, Any]]:
+    case = services.case_open(actor=_actor(request), person_ids=payload.person_ids,
+                              summary=payload.summary, triage=payload.triage, tags=payload.tags)
+    return 201, _case(case)
+
+
+@router.get("/cases/{case_id}", response={200: CaseOut, 403: Detail, 404: Detail})
+def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _case(policy.require_case(_actor(request), case_id, detail="API"))
+
+
+@router.post("/cases/{case_id}/referrals",
+             response={201: ReferralOut, 400: Detail, 403: Detail, 404: Detail})
+def referral_create(request: HttpRequest, case_id: int, payload: ReferralIn) -> tuple[int, dict[str, Any]]:
+    actor = _actor(request)
+    case = policy.require_case(actor, case_id, action="refer")
+    ref = services.referral_create(actor=actor, case=case, to_org_id=payload.to_organization_id,
+                                   reason=payload.reason, consent_id=payload.consent_id,
+                                   due_on=_date(payload.due_on, "due_on"))
+    return 201, _ref(ref)
+
+
+def _answer(request: HttpRequest, referral_id: int, fn: Any, **kw: Any) -> dict[str, Any]:
+    actor = _actor(request)
+    ref = selectors.referral_for(actor, referral_id)
+    return _ref(fn(actor=actor, referral=ref, **kw))
+
+
+@router.post("/referrals/{referral_id}/accept",
+             response={200: ReferralOut, 400: Detail, 403: Detail, 404: Detail})
+def referral_accept(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    return _answer(request, referral_id, services.referral_accept)
+
+
+@router.post("/referrals/{referral_id}/decline",
+             response={200: ReferralOut, 400: Detail, 403: Detail, 404: Detail})
+def referral_decline(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
+    return _answer(request, referral_id, services.referral_decline, reason=payload.reason)
+
+
+@router.post("/referrals/{referral_id}/propose",
+             response={200: ReferralOut, 400: Detail, 403: Detail, 404: Detail})
+def referral_propose(request: HttpRequest, referral_id: int, payload: TextIn) -> dict[str, Any]:
+    return _answer(request, referral_id, services.referral_propose, text=payload.text)
+
+
+@router.post("/referrals/{referral_id}/withdraw",
+             response={200: ReferralOut, 400: Detail, 403: Detail, 404: Detail})
+def referral_withdraw(request: HttpRequest, referral_id: int, payload: ReasonIn) -> dict[str, Any]:
+    return _answer(request, referral_id, services.referral_withdraw, reason=payload.reason)
+
+
+@router.post("/cases/{case_id}/contacts",
+             response={201: ContactOut, 400: Detail, 403: Detail, 404: Detail})
+def contact_create(request: HttpRequest, case_id: int, payload: ContactIn) -> tuple[int, dict[str, Any]]:
+    actor = _actor(request)
+    case = policy.require_case(actor, case_id, action="contact")
+    data = payload.dict()
+    data["next_due_on"] = _date(payload.next_due_on, "next_due_on")
+    c = services_records.contact_record(actor=actor, case=case, data=data)
+    return 201, {"id": c.pk, "case_id": c.case_id, "at": c.at, "method": c.method,
+                 "method_label": c.get_method_display(), "reached": c.reached,
+                 "summary": c.summary, "tags": c.tags, "lock_version": c.lock_version}
+
+
+@router.post("/cases/{case_id}/close",
+             response={200: CaseOut, 400: Detail, 403: Detail, 404: Detail, 409: Detail})
+def case_close(request: HttpRequest, case_id: int, payload: CloseIn) -> dict[str, Any]:
+    actor = _actor(request)
+    case = policy.require_case(actor, case_id, action="close")
+    try:
+        services_records.case_close(
+            actor=actor, case=case, reason=payload.reason, evaluation=payload.evaluation,
+            watch=payload.watch, watch_org_id=payload.watch_organization_id,
+            watch_method=payload.watch_method,
+            next_check_on=_date(payload.next_check_on, "next_check_on"),
+            expected_version=payload.lock_version)
+    except services.Conflict as exc:
+        raise _conflict(exc) from None
+    return _case(Case.objects.get(pk=case.pk))
+
+
+@router.get("/cases/{case_id}/plans", response={200: PlanList, 403: Detail, 404: Detail})
+def plan_list(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    case = policy.require_case(_actor(request), case_id, action="view")
+    plans = selectors.plans_of(case)
+    return {"items": [_plan(p) for p in plans], "count": len(plans)}
+
+
+def _plan_args(payload: PlanIn) -> dict[str, Any]:
+    return {"goals": payload.goals,
+            "tasks": [{"org_id": t.organization_id, "task": t.task, "frequency": t.frequency}
+                      for t in payload.tasks],
+            "lead_org_id": payload.lead_organization_id, "lead_user_id": payload.lead_user_id,
+            "review_on": _date(payload.review_on, "review_on")}
+
+
+@router.post("/cases/{case_id}/plans",
+             response={201: PlanOut, 400: Detail, 403: Detail, 404: Detail})
+def plan_create(request: HttpRequest, case_id: int, payload: PlanIn) -> tuple[int, dict[str, Any]]:
+    actor = _actor(request)
+    case = policy.require_case(actor, case_id, action="plan")
+    return 201, _plan(services_records.plan_create(actor=actor, case=case, **_plan_args(payload)))
+
+
+def _plan_of(actor: Any, plan_id: int) -> SupportPlan:
+    plan = SupportPlan.objects.filter(pk=plan_id).first()
+    policy.require_case(actor, plan.case_id if plan else None, action="plan")
+    assert plan is not None
+    return plan
+
+
+@router.put("/plans/{plan_id}",
+            response={200: PlanOut, 400: Detail, 403: Detail, 404: Detail, 409: Detail})
+def plan_update(request: HttpRequest, plan_id: int, payload: PlanIn) -> dict[str, Any]:
+    actor = _actor(request)
+    plan = _plan_of(actor, plan_id)
+    try:
+        return _plan(services_records.plan_update(actor=actor, plan=plan, **_plan_args(payload),
+                                                  expected_version=payload.lock_version))
+    except services.Conflict as exc:
+        raise _conflict(exc) from None
+
+
+@router.post("/plans/{plan_id}/approve",
+             response={200: PlanOut, 400: Detail, 403: Detail, 404: Detail, 409: Detail})
+def plan_approve(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+    actor = _actor(request)
+    plan = _plan_of(actor, plan_id)
+    return _plan(services_records.plan_approve(actor=actor, plan=plan))

@@ -1,1 +1,345 @@
-"""Models of this app."""
+"""Cases and multi-agency collaboration (DESIGN.md §6): Case, CaseSubject, Involvement,
+Referral (つなぎ), Contact (支援記録), SupportPlan (+ monitoring), Closure and the CaseEvent
+history. Written only by ``cases.services``; models keep read-only properties.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Status(models.TextChoices):
+    INTAKE = "intake", "受付"
+    ASSESSMENT = "assessment", "アセスメント"
+    PLANNING = "planning", "プラン作成"
+    SUPPORTING = "supporting", "支援中"
+    CLOSED = "closed", "終結"
+    WATCHING = "watching", "見守り継続"
+
+
+OPEN_STATUSES = (Status.INTAKE, Status.ASSESSMENT, Status.PLANNING, Status.SUPPORTING)
+
+
+class Triage(models.TextChoices):  # spec/sheets.md §10
+    T1 = "1", "①主訴明確・既存の流れで解決"
+    T2 = "2", "②複数部署・役割整理が必要"
+    T3 = "3", "③世帯の課題・協議が必要"
+    T4 = "4", "④制度の狭間・主担当不明"
+
+
+class ProjectTag(models.TextChoices):
+    COMPREHENSIVE = "comprehensive", "包括的相談支援"
+    MULTI_AGENCY = "multi_agency", "多機関協働"
+    OUTREACH = "outreach", "アウトリーチ等"
+    PARTICIPATION = "participation", "参加支援"
+    COMMUNITY = "community", "地域づくり"
+
+
+class Case(models.Model):
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+")
+    persons = models.ManyToManyField("people.Person", through="CaseSubject", related_name="+")
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+", verbose_name="世帯")
+    status = models.CharField("状態", max_length=12, choices=Status.choices, default=Status.INTAKE)
+    triage = models.CharField("分類", max_length=1, choices=Triage.choices, blank=True)
+    lead_org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="主担当機関")
+    lead_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+", verbose_name="主担当者")
+    tags = models.JSONField("事業", default=list, blank=True)
+    summary = models.TextField("概要", max_length=2000)
+    # FK to sheets.SheetRecord added when sheets lands (相談受付・申込票 / つなぐシート)
+    source_sheet_record_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    opened_org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                   related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    lock_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "支援ケース"
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "status"], name="case_muni_status")]
+
+    def __str__(self) -> str:
+        return f"ケース#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def tag_labels(self) -> list[str]:
+        labels = dict(ProjectTag.choices)
+        return [str(labels.get(t, t)) for t in self.tags]
+
+
+class CaseSubject(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    is_primary = models.BooleanField("主たる本人", default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="case_subject_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.person_id}"
+
+
+class InvolvementRole(models.TextChoices):
+    LEAD = "lead", "主担当"
+    MEMBER = "member", "関与機関"
+    REFERRED = "referred", "つなぎ先"
+    WATCH = "watch", "見守り担当"
+
+
+class Involvement(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="+")
+    role = models.CharField("役割", max_length=10, choices=InvolvementRole.choices)
+    basis = models.CharField("根拠", max_length=20)
+    source_type = models.CharField(max_length=20, blank=True)
+    source_id = models.CharField(max_length=40, blank=True)
+    started_on = models.DateField("開始日", default=timezone.localdate)
+    ended_on = models.DateField("終了日", null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        indexes = [models.Index(fields=["organization", "ended_on"], name="involvement_org_open")]
+
+    def __str__(self) -> str:
+        return f"関与#{self.pk}"
+
+    @property
+    def basis_label(self) -> str:
+        from kasane.audit.models import Basis
+
+        return str(dict(Basis.choices).get(self.basis, self.basis))
+
+
+class ReferralStatus(models.TextChoices):
+    REQUESTED = "requested", "依頼中"
+    ACCEPTED = "accepted", "受理"
+    DECLINED = "declined", "辞退"
+    PROPOSED = "proposed", "提案"
+    WITHDRAWN = "withdrawn", "取下げ"
+
+
+OPEN_REFERRAL_STATUSES = (ReferralStatus.REQUESTED, ReferralStatus.PROPOSED)
+
+
+class Referral(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    from_org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="依頼元")
+    to_org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                               related_name="+", verbose_name="依頼先")
+    reason = models.TextField("依頼の内容", max_length=2000)
+    consent = models.ForeignKey("people.Consent", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+", verbose_name="本人同意")
+    status = models.CharField("状態", max_length=10, choices=ReferralStatus.choices,
+                              default=ReferralStatus.REQUESTED)
+    due_on = models.DateField("回答期限")
+    response_text = models.TextField("回答", blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name="前回の依頼")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "つなぎ"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["to_org", "status"], name="referral_to_status")]
+
+    def __str__(self) -> str:
+        return f"つなぎ#{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REFERRAL_STATUSES
+
+    def is_overdue(self, day: object = None) -> bool:
+        return self.status == ReferralStatus.REQUESTED and self.due_on < (day or timezone.localdate())
+
+
+class Method(models.TextChoices):
+    VISIT = "visit", "訪問"
+    PHONE = "phone", "電話"
+    OFFICE = "office", "来所"
+    ACCOMPANY = "accompany", "同行"
+    LETTER = "letter", "手紙"
+    EMAIL = "email", "メール"
+    ONLINE = "online", "オンライン"
+
+
+class Stage(models.TextChoices):  # spec/reporting.md stages (アウトリーチ)
+    NOT_MET = "not_met", "未接触"
+    CONTACTED = "contacted", "接触"
+    DIALOGUE = "dialogue", "対話"
+    TRUST = "trust", "信頼関係"
+    AGREED = "agreed", "支援の合意"
+
+
+class Contact(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
+    at = models.DateTimeField("日時")
+    method = models.CharField("方法", max_length=10, choices=Method.choices)
+    reached = models.BooleanField("会えた・話せた", default=True)
+    not_reached_reason = models.CharField("会えなかった理由", max_length=300, blank=True)
+    stage = models.CharField("関係の段階", max_length=10, choices=Stage.choices, blank=True)
+    summary = models.TextField("内容", max_length=4000)
+    minutes = models.PositiveIntegerField("所要時間（分）", null=True, blank=True)
+    tags = models.JSONField("事業", default=list, blank=True)
+    next_action = models.CharField("次の対応", max_length=300, blank=True)
+    next_due_on = models.DateField("次の対応の期日", null=True, blank=True)
+    next_done = models.BooleanField("次の対応済み", default=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    lock_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "支援記録"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"支援記録#{self.pk}"
+
+    @property
+    def tag_labels(self) -> list[str]:
+        labels = dict(ProjectTag.choices)
+        return [str(labels.get(t, t)) for t in self.tags]
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "案"
+    APPROVED = "approved", "承認済み"
+
+
+class SupportPlan(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
+    version = models.PositiveIntegerField("版")
+    goals = models.JSONField("目標", default=list)  # [{"text": ...}]
+    tasks = models.JSONField("役割分担", default=list, blank=True)  # [{"org_id", "org", "task", "frequency"}]
+    lead_org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                 related_name="+", verbose_name="主担当機関")
+    lead_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name="主担当者")
+    review_on = models.DateField("見直し予定日")
+    status = models.CharField("状態", max_length=10, choices=PlanStatus.choices,
+                              default=PlanStatus.DRAFT)
+    approved_on = models.DateField("承認日", null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+")
+    meeting_id = models.BigIntegerField(null=True, blank=True)  # FK to meetings later
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    lock_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "支援プラン"
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique")]
+
+    def __str__(self) -> str:
+        return f"支援プラン 第{self.version}版"
+
+
+class Monitoring(models.Model):
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="monitoring")
+    on = models.DateField("日付")
+    note = models.TextField("モニタリング", max_length=2000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"モニタリング#{self.pk}"
+
+
+class ClosureReason(models.TextChoices):  # spec/sheets.md §9
+    GOAL_MET = "goal_met", "目標達成"
+    ROLES_AGREED = "roles_agreed", "役割合意・主担当へ"
+    CONNECTED = "connected", "つながり安定"
+    SELF_REQUEST = "self_request", "本人の希望"
+    OTHER_SYSTEM = "other_system", "他制度へ（入所・入院）"
+    MOVED = "moved", "転出"
+    DEATH = "death", "死亡"
+    UNREACHABLE = "unreachable", "連絡不能"
+    OTHER = "other", "その他"
+
+
+class Closure(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
+    closed_on = models.DateField("終結日")
+    reason = models.CharField("終結理由", max_length=15, choices=ClosureReason.choices)
+    evaluation = models.TextField("評価", max_length=4000)
+    watch = models.BooleanField("見守り継続", default=False)
+    watch_org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+", verbose_name="見守り担当")
+    watch_method = models.CharField("見守りの方法", max_length=300, blank=True)
+    next_check_on = models.DateField("次回確認日", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "終結"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"終結#{self.pk}"
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", "ケース開始"
+    STATUS = "status", "状態の変更"
+    UPDATED = "updated", "ケース情報の変更"
+    REFERRAL = "referral", "つなぎ"
+    CONTACT = "contact", "支援記録"
+    PLAN = "plan", "支援プラン"
+    INVOLVEMENT = "involvement", "関与機関"
+    CLOSED = "closed", "終結"
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a case: what the case page's timeline shows."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=EventKind.choices)
+    text = models.CharField(max_length=500)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="events")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="+")
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"経過#{self.pk}"

@@ -1,0 +1,165 @@
+"""Plain forms of the case screens; they parse input, the services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from kasane.accounts.models import CASE_ROLES, Organization, User
+from kasane.core.wareki import WarekiError, parse_date
+
+from .models import ClosureReason, Method, ProjectTag, Stage, Status, Triage
+
+TASK_ROWS = 4
+
+
+class WarekiDateField(forms.CharField):
+    """A date typed as 2024-04-01, 令和6年4月1日, R6.4.1 …"""
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return parse_date(value)
+        except WarekiError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+def org_choices(municipality_id: int, blank: str = "選んでください") -> list[tuple[Any, str]]:
+    orgs = Organization.objects.filter(municipality_id=municipality_id, is_active=True) \
+        .order_by("name").values_list("pk", "name")
+    return [("", blank), *orgs]
+
+
+def staff_choices(municipality_id: int) -> list[tuple[Any, str]]:
+    users = User.objects.filter(municipality_id=municipality_id, memberships__is_active=True,
+                                memberships__role__in=CASE_ROLES).distinct().order_by("pk")
+    return [("", "選んでください")] + [
+        (u.pk, f"{u.display_name or u.username}（{', '.join(m.organization.name for m in u.memberships.all())}）")
+        for u in users.prefetch_related("memberships__organization")]
+
+
+class OpenForm(forms.Form):
+    person_ids = forms.CharField(label="本人ID", help_text="本人ページの「この方のケースを開く」から入ります。複数はカンマ区切り。")
+    summary = forms.CharField(label="相談の概要", widget=forms.Textarea(attrs={"rows": 4}))
+    triage = forms.ChoiceField(label="分類", required=False, choices=[("", "未分類")] + Triage.choices)
+    tags = forms.MultipleChoiceField(label="事業", required=False, choices=ProjectTag.choices,
+                                     widget=forms.CheckboxSelectMultiple)
+
+    def clean_person_ids(self) -> list[int]:
+        raw = self.cleaned_data["person_ids"].replace("、", ",")
+        try:
+            return [int(p) for p in raw.split(",") if p.strip()]
+        except ValueError:
+            raise forms.ValidationError("本人IDは数字で入力してください。") from None
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label="次の状態", choices=[
+        (s, label) for s, label in Status.choices if s not in ("closed", "watching")])
+    note = forms.CharField(label="メモ", required=False, max_length=300)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReferralForm(forms.Form):
+    to_org = forms.ChoiceField(label="つなぐ先の機関")
+    reason = forms.CharField(label="依頼の内容", widget=forms.Textarea(attrs={"rows": 4}))
+    consent = forms.ChoiceField(label="本人同意", help_text="つなぐ先の機関を共有先に含む、有効な同意を選びます。")
+    due_on = WarekiDateField(label="回答期限", required=False, help_text="空欄なら7日後")
+
+    def __init__(self, *args: Any, municipality_id: int, consents: list[Any], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["to_org"].choices = org_choices(municipality_id)
+        self.fields["consent"].choices = [("", "選んでください")] + [
+            (c.pk, f"{c.person.full_name} {c.obtained_on:%Y-%m-%d}（{'、'.join(o.name for o in c.organizations.all())}）")
+            for c in consents]
+
+
+class RespondForm(forms.Form):
+    answer = forms.ChoiceField(label="回答", choices=[("accept", "受理する"), ("decline", "辞退する"),
+                                                    ("propose", "別の方法を提案する")],
+                               widget=forms.RadioSelect)
+    text = forms.CharField(label="理由・提案の内容", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="辞退と提案では必須です。")
+
+
+class ContactForm(forms.Form):
+    at = forms.DateTimeField(label="日時", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                             input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    method = forms.ChoiceField(label="方法", choices=Method.choices)
+    reached = forms.TypedChoiceField(label="本人に会えた・話せた", coerce=lambda v: v == "1",
+                                     choices=[("1", "会えた・話せた"), ("0", "会えなかった（不在・拒否など）")],
+                                     widget=forms.RadioSelect)
+    not_reached_reason = forms.CharField(label="会えなかった理由", required=False, max_length=300)
+    stage = forms.ChoiceField(label="関係の段階", required=False, choices=[("", "—")] + Stage.choices)
+    summary = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 4}))
+    minutes = forms.IntegerField(label="所要時間（分）", required=False, min_value=0, max_value=1440)
+    tags = forms.MultipleChoiceField(label="事業", required=False, choices=ProjectTag.choices,
+                                     widget=forms.CheckboxSelectMultiple)
+    next_action = forms.CharField(label="次の対応", required=False, max_length=300)
+    next_due_on = WarekiDateField(label="次の対応の期日", required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def data_for_service(self) -> dict[str, Any]:
+        d = dict(self.cleaned_data)
+        d.pop("lock_version", None)
+        if d["at"] and timezone.is_naive(d["at"]):
+            d["at"] = timezone.make_aware(d["at"])
+        return d
+
+
+class PlanForm(forms.Form):
+    goals = forms.CharField(label="目標（1行に1つ）", widget=forms.Textarea(attrs={"rows": 3}))
+    lead_org = forms.ChoiceField(label="主担当機関", required=False)
+    lead_user = forms.ChoiceField(label="主担当者", required=False)
+    review_on = WarekiDateField(label="見直し予定日", required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, municipality_id: int, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        orgs = org_choices(municipality_id, blank="—")
+        self.fields["lead_org"].choices = org_choices(municipality_id)
+        self.fields["lead_user"].choices = staff_choices(municipality_id)
+        for i in range(TASK_ROWS):
+            self.fields[f"task_org_{i}"] = forms.ChoiceField(label=f"役割分担{i + 1} 機関",
+                                                             choices=orgs, required=False)
+            self.fields[f"task_{i}"] = forms.CharField(label="役割", required=False, max_length=300)
+            self.fields[f"task_freq_{i}"] = forms.CharField(label="頻度", required=False, max_length=50)
+
+    def service_args(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"goals": d["goals"].splitlines(),
+                "tasks": [{"org_id": d[f"task_org_{i}"] or None, "task": d[f"task_{i}"],
+                           "frequency": d[f"task_freq_{i}"]} for i in range(TASK_ROWS)],
+                "lead_org_id": d["lead_org"] or None, "lead_user_id": d["lead_user"] or None,
+                "review_on": d["review_on"]}
+
+    @staticmethod
+    def initial_for(plan: Any) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "goals": "\n".join(g["text"] for g in plan.goals), "lead_org": plan.lead_org_id,
+            "lead_user": plan.lead_user_id, "review_on": plan.review_on.isoformat(),
+            "lock_version": plan.lock_version}
+        for i, t in enumerate(plan.tasks[:TASK_ROWS]):
+            initial.update({f"task_org_{i}": t["org_id"], f"task_{i}": t["task"],
+                            f"task_freq_{i}": t["frequency"]})
+        return initial
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label="終結理由", choices=[("", "選んでください")] + ClosureReason.choices)
+    evaluation = forms.CharField(label="評価（本人・世帯の変化、プロセス）", widget=forms.Textarea(attrs={"rows": 4}))
+    closed_on = WarekiDateField(label="終結日", required=False, help_text="空欄なら今日")
+    watch = forms.BooleanField(label="見守りを続ける（つながり続ける）", required=False)
+    watch_org = forms.ChoiceField(label="見守り担当", required=False)
+    watch_method = forms.CharField(label="見守りの方法", required=False, max_length=300)
+    next_check_on = WarekiDateField(label="次回確認日", required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, municipality_id: int, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["watch_org"].choices = org_choices(municipality_id)

@@ -1,0 +1,164 @@
+"""Reads of cases. Every selector starts from ``access.policy.visible_cases`` (or, for a
+referral's receiving org, from ``visible_persons``); persons are shown via ``person_views``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kasane.access import policy
+from kasane.audit.services import access_log
+from kasane.people.presenters import person_views
+from kasane.people.selectors import household_of
+
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseSubject,
+    Contact,
+    PlanStatus,
+    Referral,
+    ReferralStatus,
+    SupportPlan,
+)
+
+
+def cases_for(actor: Any, *, status: str = "") -> QuerySet[Case]:
+    qs = policy.visible_cases(actor).select_related("lead_org", "lead_user")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-updated_at", "-id")
+
+
+def subjects_of(actor: Any, case: Case) -> list[Any]:
+    """The case's persons as the actor may see them (masked where 閲覧制限 applies)."""
+    subjects = list(CaseSubject.objects.filter(case=case).select_related(
+        "person", "person__created_by_org"))
+    views = person_views(actor, [s.person for s in subjects])
+    for view, s in zip(views, subjects, strict=True):
+        view.is_primary = s.is_primary  # type: ignore[attr-defined]
+    return views
+
+
+def subject_names(actor: Any, cases: list[Case]) -> dict[int, str]:
+    """Names for a list of visible cases (one query)."""
+    rows = CaseSubject.objects.filter(case__in=cases).select_related("person") \
+        .order_by("case_id", "-is_primary", "id")
+    names: dict[int, list[str]] = {}
+    for r in rows:
+        names.setdefault(r.case_id, []).append(r.person.full_name)
+    return {cid: "、".join(n) for cid, n in names.items()}
+
+
+def timeline(case: Case) -> list[CaseEvent]:
+    return list(case.events.select_related("user", "organization", "contact", "referral",
+                                           "plan").order_by("-at", "-id")[:300])
+
+
+def contacts_of(case: Case) -> QuerySet[Contact]:
+    return case.contacts.select_related("author", "organization")
+
+
+def plans_of(case: Case) -> list[SupportPlan]:
+    return list(case.plans.select_related("lead_org", "lead_user", "approved_by")
+                .prefetch_related("monitoring"))
+
+
+def current_plan(case: Case) -> SupportPlan | None:
+    return case.plans.filter(status=PlanStatus.APPROVED).order_by("-version").first()
+
+
+def household_cases(actor: Any, case: Case) -> list[dict[str, Any]]:
+    """Family members of the subjects the actor may see, with their open cases it may see."""
+    subject_ids = set(case.subjects.values_list("person_id", flat=True))
+    rows: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    for s in case.subjects.select_related("person"):
+        for m in household_of(actor, s.person):
+            pid = m["person"].pk
+            if pid in subject_ids or pid in seen:
+                continue
+            seen.add(pid)
+            cases = list(cases_for(actor, status="open").filter(subjects__person_id=pid)
+                         .exclude(pk=case.pk).distinct())
+            rows.append({"person": m["person"], "relation": m["relation"], "cases": cases})
+    return rows
+
+
+def referral_for(actor: Any, referral_id: Any) -> Referral:
+    """A referral for its receiving org (to answer) or an org that sees the case; else 404."""
+    try:
+        rid = int(referral_id)
+    except (TypeError, ValueError):
+        raise Http404("見つかりません。") from None
+    ref = Referral.objects.select_related("case", "from_org", "to_org", "consent",
+                                          "created_by", "responded_by").filter(
+        pk=rid, case__municipality_id=policy.tenant_id(actor)).first()
+    if ref is None or not policy.handles_persons(actor):
+        raise Http404("見つかりません。")
+    if ref.to_org_id == actor.organization_id:
+        return ref
+    if policy.visible_cases(actor).filter(pk=ref.case_id).exists():
+        return ref
+    raise Http404("見つかりません。")
+
+
+def referral_persons(actor: Any, ref: Referral) -> list[Any]:
+    """Subject persons of a referral shown to the receiving org: only those it may see on its
+    own basis (the consent naming it); every shown person is logged."""
+    pids = list(ref.case.subjects.values_list("person_id", flat=True))
+    bases = policy.bases_for(actor, pids)
+    persons = list(policy.visible_persons(actor).filter(pk__in=bases)
+                   .select_related("created_by_org"))
+    for p in persons:
+        access_log(user=actor.user, action="person.view", basis=bases[p.pk],
+                   organization_id=actor.organization_id, object_type="cases.Referral",
+                   object_id=ref.pk, person_id=p.pk, detail="つなぎの確認")
+    return person_views(actor, persons)
+
+
+def referrals_waiting(actor: Any) -> QuerySet[Referral]:
+    """Referrals waiting for the actor's organization's answer (oldest deadline first)."""
+    if not policy.handles_persons(actor):
+        return Referral.objects.none()
+    return Referral.objects.filter(to_org_id=actor.organization_id,
+                                   status=ReferralStatus.REQUESTED,
+                                   case__municipality_id=policy.tenant_id(actor)) \
+        .select_related("from_org", "case").order_by("due_on", "id")
+
+
+def proposals_for(actor: Any) -> QuerySet[Referral]:
+    """Proposals my org received back on its referrals (re-refer or withdraw)."""
+    if not policy.handles_persons(actor):
+        return Referral.objects.none()
+    return Referral.objects.filter(from_org_id=actor.organization_id,
+                                   status=ReferralStatus.PROPOSED,
+                                   case__in=policy.visible_cases(actor)).select_related("to_org")
+
+
+def overdue_actions(actor: Any, day: dt.date | None = None) -> QuerySet[Contact]:
+    day = day or timezone.localdate()
+    return Contact.objects.filter(case__in=policy.visible_cases(actor), author_id=actor.user_id,
+                                  next_due_on__lt=day, next_done=False) \
+        .exclude(next_action="").order_by("next_due_on")
+
+
+def reviews_due(actor: Any, day: dt.date | None = None, within_days: int = 14) -> QuerySet[SupportPlan]:
+    day = day or timezone.localdate()
+    return SupportPlan.objects.filter(
+        case__in=policy.visible_cases(actor).filter(status__in=OPEN_STATUSES),
+        lead_org_id=actor.organization_id, status=PlanStatus.APPROVED,
+        review_on__lte=day + dt.timedelta(days=within_days)).select_related("case") \
+        .order_by("review_on")
+
+
+def recently_changed(actor: Any, days: int = 7) -> QuerySet[Case]:
+    since = timezone.now() - dt.timedelta(days=days)
+    return cases_for(actor).filter(updated_at__gte=since)

@@ -1,0 +1,250 @@
+"""Referral, contact, plan and closure screens (thin; see ``views``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from kasane.access import policy
+from kasane.people.models import Consent
+
+from . import selectors, services, services_records
+from .forms import CloseForm, ContactForm, PlanForm, ReferralForm, RespondForm
+from .models import Contact, SupportPlan
+from .views import acting, add_errors, conflict
+
+
+@login_required
+def refer(request: HttpRequest, case_id: int) -> HttpResponse:
+    member = acting(request)
+    case = policy.require_case(member, case_id, action="refer")
+    consents = list(Consent.objects.filter(person__in=case.persons.all(), withdrawn_on__isnull=True)
+                    .select_related("person").prefetch_related("organizations"))
+    form = ReferralForm(request.POST or None, municipality_id=case.municipality_id,
+                        consents=[c for c in consents if c.is_current(timezone.localdate())])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.referral_create(actor=member, case=case, to_org_id=d["to_org"],
+                                     reason=d["reason"], consent_id=d["consent"], due_on=d["due_on"])
+        except ValidationError as exc:
+            add_errors(form, _map(exc))
+        else:
+            messages.success(request, "つなぎを依頼しました。")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/refer.html", {"form": form, "case": case},
+                  status=400 if form.errors else 200)
+
+
+def _map(exc: ValidationError) -> ValidationError:
+    names = {"to_organization_id": "to_org", "consent_id": "consent"}
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
+
+
+@login_required
+def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """The receiving org answers here (without seeing the case); the requester re-refers or
+    withdraws after a proposal."""
+    member = acting(request)
+    ref = selectors.referral_for(member, referral_id)
+    receiving = ref.to_org_id == member.organization_id
+    form = RespondForm(request.POST or None)
+    if request.method == "POST" and receiving and form.is_valid():
+        answer, text = form.cleaned_data["answer"], form.cleaned_data["text"]
+        try:
+            if answer == "accept":
+                services.referral_accept(actor=member, referral=ref, note=text)
+            elif answer == "decline":
+                services.referral_decline(actor=member, referral=ref, reason=text)
+            else:
+                services.referral_propose(actor=member, referral=ref, text=text)
+        except ValidationError as exc:
+            form.add_error("text" if "text" in exc.message_dict or "reason" in exc.message_dict
+                           else None, exc.messages)
+        else:
+            messages.success(request, "回答しました。")
+            if answer == "accept":
+                return redirect("cases:detail", ref.case_id)
+            return redirect("cases:referral", ref.pk)
+    if request.method == "POST" and not receiving and ref.from_org_id == member.organization_id:
+        try:
+            if request.POST.get("do") == "rerefer":
+                services.referral_rerefer(actor=member, referral=ref,
+                                          reason=request.POST.get("reason", ""))
+            else:
+                services.referral_withdraw(actor=member, referral=ref,
+                                           reason=request.POST.get("reason", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "つなぎを更新しました。")
+            return redirect("cases:detail", ref.case_id)
+    persons = selectors.referral_persons(member, ref) if receiving else []
+    return render(request, "cases/referral.html", {
+        "ref": ref, "form": form, "receiving": receiving, "persons": persons,
+        "requesting": ref.from_org_id == member.organization_id,
+        "overdue": ref.is_overdue()}, status=400 if form.errors else 200)
+
+
+def _contact_rows(c: Any) -> list[tuple[str, Any]]:
+    return [("日時", timezone.localtime(c["at"]).strftime("%Y-%m-%d %H:%M") if c["at"] else ""),
+            ("方法", c["method"]), ("会えた", "はい" if c["reached"] else "いいえ"),
+            ("内容", c["summary"]), ("次の対応", c["next_action"])]
+
+
+@login_required
+def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    member = acting(request)
+    case = policy.require_case(member, case_id, action="contact")
+    form = ContactForm(request.POST or None, initial={
+        "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reached": "1"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_records.contact_record(actor=member, case=case, data=form.data_for_service())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "支援記録を保存しました。")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/contact_form.html", {"form": form, "case": case},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
+    member = acting(request)
+    contact = Contact.objects.filter(pk=contact_id).first()
+    case = policy.require_case(member, contact.case_id if contact else None, action="contact")
+    assert contact is not None
+    initial = {f: getattr(contact, f) for f in services_records.CONTACT_FIELDS}
+    initial.update(at=timezone.localtime(contact.at).strftime("%Y-%m-%dT%H:%M"),
+                   reached="1" if contact.reached else "0", lock_version=contact.lock_version)
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_records.contact_update(actor=member, contact=contact, data=form.data_for_service(),
+                                            expected_version=form.cleaned_data["lock_version"])
+        except services.Conflict as exc:
+            saved = {f: getattr(exc.current, f) for f in services_records.CONTACT_FIELDS}
+            return conflict(request, title="支援記録", back=reverse("cases:contact_edit", args=[contact.pk]),
+                            mine=_contact_rows(form.data_for_service()), saved=_contact_rows(saved))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "支援記録を修正しました。")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/contact_form.html", {"form": form, "case": case, "contact": contact},
+                  status=400 if form.errors else 200)
+
+
+def _plan_rows(args: dict[str, Any], names: dict[Any, str]) -> list[tuple[str, Any]]:
+    tasks = "／".join(f"{names.get(str(t['org_id']), t.get('org', ''))}: {t['task']}"
+                     for t in args["tasks"] if t.get("task"))
+    return [("目標", "／".join(g.strip() if isinstance(g, str) else g["text"] for g in args["goals"] if g)),
+            ("役割分担", tasks), ("主担当機関", names.get(str(args["lead_org_id"]), "")),
+            ("見直し予定日", str(args["review_on"] or ""))]
+
+
+@login_required
+def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    member = acting(request)
+    case = policy.require_case(member, case_id, action="plan")
+    previous = case.plans.order_by("-version").first()
+    initial = PlanForm.initial_for(previous) if previous else {"lead_org": case.lead_org_id,
+                                                              "lead_user": case.lead_user_id}
+    form = PlanForm(request.POST or None, municipality_id=case.municipality_id, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_records.plan_create(actor=member, case=case, **form.service_args())
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "支援プラン（案）を保存しました。")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/plan_form.html", {"form": form, "case": case},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    member = acting(request)
+    plan = SupportPlan.objects.filter(pk=plan_id).first()
+    case = policy.require_case(member, plan.case_id if plan else None, action="plan")
+    assert plan is not None
+    form = PlanForm(request.POST or None, municipality_id=case.municipality_id,
+                    initial=PlanForm.initial_for(plan))
+    if request.method == "POST" and form.is_valid():
+        args = form.service_args()
+        try:
+            services_records.plan_update(actor=member, plan=plan, **args,
+                                         expected_version=form.cleaned_data["lock_version"])
+        except services.Conflict as exc:
+            names = {str(k): v for k, v in form.fields["lead_org"].choices}
+            cur = exc.current
+            saved = {"goals": cur.goals, "tasks": cur.tasks, "lead_org_id": cur.lead_org_id,
+                     "review_on": cur.review_on}
+            return conflict(request, title=f"支援プラン 第{plan.version}版",
+                            back=reverse("cases:plan_edit", args=[plan.pk]),
+                            mine=_plan_rows(args, names), saved=_plan_rows(saved, names))
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "支援プランを修正しました。")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/plan_form.html", {"form": form, "case": case, "plan": plan},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
+    member = acting(request)
+    plan = SupportPlan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404("見つかりません。")
+    policy.require_case(member, plan.case_id, action="plan")
+    try:
+        services_records.plan_approve(actor=member, plan=plan,
+                                      expected_version=int(request.POST.get("lock_version") or 0) or None)
+    except services.Conflict:
+        messages.error(request, "他の職員が先にこのプランを更新しました。内容を確認してから承認してください。")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"支援プラン 第{plan.version}版を承認しました。")
+    return redirect("cases:detail", plan.case_id)
+
+
+@login_required
+def close(request: HttpRequest, case_id: int) -> HttpResponse:
+    member = acting(request)
+    case = policy.require_case(member, case_id, action="close")
+    form = CloseForm(request.POST or None, municipality_id=case.municipality_id,
+                     initial={"lock_version": case.lock_version, "watch_org": case.lead_org_id})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services_records.case_close(
+                actor=member, case=case, reason=d["reason"], evaluation=d["evaluation"],
+                closed_on=d["closed_on"], watch=d["watch"], watch_org_id=d["watch_org"] or None,
+                watch_method=d["watch_method"], next_check_on=d["next_check_on"],
+                expected_version=d["lock_version"])
+        except services.Conflict:
+            form.add_error(None, "他の職員が先にこのケースを更新しました。ケースの最新の状態を確認してください。")
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "終結を記録しました。")
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/close.html", {"form": form, "case": case},
+                  status=400 if form.errors else 200)
