@@ -40,11 +40,13 @@ def _nfkc(s: str) -> str:
 
     (Plain NFKC turns U+309B into a space followed by U+3099, which would leave a stray space.)
     """
-    return unicodedata.normalize("NFKC", s.translate(_SPACING_VOICE_MARKS))
+    if "\u309b" in s or "\u309c" in s:
+        s = s.translate(_SPACING_VOICE_MARKS)
+    return unicodedata.normalize("NFKC", s)
 
 
 def _remove_ws(s: str) -> str:
-    return _WS_RE.sub("", s)
+    return "".join(s.split())  # str.split() splits on exactly the characters \s matches
 
 
 def _fixpoint(step: Callable[[str], str], s: str, limit: int = 8) -> str:
@@ -150,7 +152,72 @@ def to_katakana(s: str) -> str:
 # 異体字 (variant kanji)
 # ---------------------------------------------------------------------------
 
-ITAIJI: dict[str, str] = {
+class _FoldingTable(dict[str, str]):
+    """A dict that keeps a ``str.translate`` table in step with its contents.
+
+    ``fold_itaiji`` runs for every matching key (hundreds of thousands in a 名寄せ batch), so it
+    translates in C instead of joining characters in Python; every mutation drops the cached
+    table, so runtime additions (``ITAIJI[...] = ...``) still take effect at once.
+    """
+
+    __slots__ = ("_table", "_search")
+    _table: dict[int, str] | None
+    _search: Callable[[str], object] | None
+
+    def __init__(self, *args: object, **kwargs: str) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._drop()
+
+    def translation(self) -> tuple[dict[int, str], Callable[[str], object]]:
+        """(translate table, search function that finds a foldable character or IVS)."""
+        if self._table is None or self._search is None:
+            self._table = str.maketrans(dict(self))
+            chars = "".join(re.escape(c) for c in self)
+            self._search = re.compile(
+                f"[{chars}\ufe00-\ufe0f\U000e0100-\U000e01ef]").search
+        return self._table, self._search
+
+    def _drop(self) -> None:
+        self._table = None
+        self._search = None
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key, value)
+        self._drop()
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._drop()
+
+    def __ior__(self, other: object) -> _FoldingTable:  # type: ignore[override,misc]
+        self.update(other)  # type: ignore[call-overload]
+        return self
+
+    def update(self, *args: object, **kwargs: str) -> None:  # type: ignore[override]
+        super().update(*args, **kwargs)  # type: ignore[arg-type]
+        self._drop()
+
+    def setdefault(self, key: str, default: str = "") -> str:  # type: ignore[override]
+        value = super().setdefault(key, default)
+        self._drop()
+        return value
+
+    def pop(self, *args: object) -> str:  # type: ignore[override]
+        value = super().pop(*args)  # type: ignore[arg-type,call-overload]
+        self._drop()
+        return value  # type: ignore[no-any-return]
+
+    def popitem(self) -> tuple[str, str]:
+        item = super().popitem()
+        self._drop()
+        return item
+
+    def clear(self) -> None:
+        super().clear()
+        self._drop()
+
+
+ITAIJI: dict[str, str] = _FoldingTable({
     # 高・崎
     "髙": "高", "\ufa11": "崎",  # U+FA11 﨑 (NFKC keeps it)
     "嵜": "崎", "碕": "崎",
@@ -169,7 +236,10 @@ ITAIJI: dict[str, str] = {
     "冨": "富", "嶋": "島", "嶌": "島", "槇": "槙", "桒": "桑", "淵": "渕", "渊": "渕",
     "舘": "館", "藪": "薮", "栁": "柳", "舩": "船", "𠮷": "吉", "曻": "昇",
     "凜": "凛", "檜": "桧",
-}
+    # added for 名寄せ (surnames seen in registers): 瀧澤, 曾根, 濵田, 榮, 嶽, 邨, 苅, 莊, 遙
+    "瀧": "滝", "曾": "曽", "濵": "浜", "榮": "栄", "嶽": "岳", "邨": "村", "苅": "刈",
+    "莊": "荘", "遙": "遥",
+})
 """Variant kanji → the form used in matching keys. **Keys only — never rewrite what is shown.**
 
 Extend it by adding entries (at import time, e.g. ``ITAIJI["𥔎"] = "崎"``); every key and value
@@ -187,8 +257,13 @@ def fold_itaiji(s: str) -> str:
     Variation selectors (IVS) are dropped first, so 辻 and 辻󠄀 compare equal. Characters not
     in the table are kept. Reads ``ITAIJI`` on every call, so runtime additions take effect.
     """
+    if isinstance(ITAIJI, _FoldingTable):
+        table, search = ITAIJI.translation()
+        if search(s) is None:  # the common case: nothing to fold
+            return s
+        return _VARIATION_SELECTOR_RE.sub("", s).translate(table)
     s = _VARIATION_SELECTOR_RE.sub("", s)
-    return "".join([ITAIJI.get(c, c) for c in s])
+    return "".join([ITAIJI.get(c, c) for c in s])  # someone rebound ITAIJI to a plain dict
 
 
 # ---------------------------------------------------------------------------
@@ -224,6 +299,7 @@ def normalize_phone(s: str) -> str:
 _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 _KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KNUM = "[〇一二三四五六七八九十百千]+"
+_HAS_KNUM_RE = re.compile(_KNUM)
 _DASHES = "\\-‐‑‒–—―ー−﹣－ｰ"
 # A kanji numeral is an address number only in context: before a marker …
 _KNUM_BEFORE_MARKER_RE = re.compile(f"{_KNUM}(?=丁目|丁|番地|番|号|条|地割|線|の|[{_DASHES}])")
@@ -255,8 +331,10 @@ def _kanji_number(run: str) -> str:
 
 def _address_pass(s: str) -> str:
     s = fold_itaiji(_remove_ws(_nfkc(s)))
-    s = _KNUM_BEFORE_MARKER_RE.sub(lambda m: _kanji_number(m.group()), s)
-    s = _fixpoint(lambda t: _KNUM_AFTER_MARKER_RE.sub(lambda m: _kanji_number(m.group()), t), s)
+    if _HAS_KNUM_RE.search(s):  # most addresses are typed with digits: skip the kanji passes
+        s = _KNUM_BEFORE_MARKER_RE.sub(lambda m: _kanji_number(m.group()), s)
+        s = _fixpoint(
+            lambda t: _KNUM_AFTER_MARKER_RE.sub(lambda m: _kanji_number(m.group()), t), s)
     s = _MARKER_BETWEEN_DIGITS_RE.sub("-", s)
     return _TRAILING_MARKER_RE.sub("", s)
 

@@ -1,0 +1,206 @@
+"""``./kasane bench match --scale N [--json] [--seed S] [--workers W] [--no-splink] [--fit]``
+
+Generates N persons (bench/persons.py), runs Kasane's 名寄せ engine (kasane.core.linkage) and
+measures wall time and pairwise precision / recall / F1 against the known truth; then runs
+the same records through Splink 5 (duckdb backend, EM-trained) as the baseline.
+
+JSON lines (DESIGN.md §9): metrics f1, precision, recall, seconds; value = Kasane,
+baseline = Splink (null with --no-splink or when Splink is not installed).
+
+``--fit`` instead prints the m/u probabilities of every comparison level measured on the
+synthetic truth (m over all true pairs, u over random pairs) and log2(m/u): the evidence
+behind the weights in ``kasane.core.linkage.LEVELS`` (see docs/matching.md).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import time
+from collections import Counter
+
+from bench._common import emit, parse_args, print_table
+from bench.persons import Dataset, generate
+from kasane.core import linkage
+
+BENCH = "match"
+
+
+def quality(predicted: set[tuple[int, int]], truth: set[tuple[int, int]]) -> dict[str, float]:
+    tp = len(predicted & truth)
+    precision = tp / len(predicted) if predicted else 1.0
+    recall = tp / len(truth) if truth else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def _pairs(found: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    return {(a, b) if a < b else (b, a) for a, b in found}
+
+
+def _cpu() -> float:
+    import resource
+
+    own, children = (resource.getrusage(w) for w in (resource.RUSAGE_SELF,
+                                                      resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def run_kasane(data: Dataset, workers: int) -> tuple[float, float, set[tuple[int, int]]]:
+    """(wall seconds, CPU seconds incl. worker processes, predicted pairs)."""
+    c0, t0 = _cpu(), time.perf_counter()
+    pairs = linkage.candidate_pairs(data.records, workers=workers)
+    seconds, cpu = time.perf_counter() - t0, _cpu() - c0
+    return seconds, cpu, _pairs([(p.a, p.b) for p in pairs])  # type: ignore[misc]
+
+
+def splink_table(data: Dataset):  # -> pyarrow.Table
+    """The records with Kasane's normalized keys, as Splink input. Splink knows no Japanese,
+    so it gets the same cleaning Kasane does (NFKC, kana folding, 異体字, digits-only phones,
+    normalized addresses); this preparation is not counted in Splink's time."""
+    import pyarrow as pa
+
+    cols: dict[str, list] = {c: [] for c in (
+        "unique_id", "family_name", "given_name", "family_kana", "given_kana", "full_kana",
+        "birth_date", "birth_year", "phone", "address")}
+    for rec in data.records:
+        f = linkage.features(rec)
+        birth = f[linkage.F_BIRTH]
+        values = (rec.id, f[linkage.F_FAM], f[linkage.F_GIV], f[linkage.F_FAMK],
+                  f[linkage.F_GIVK], f[linkage.F_FAMK] + f[linkage.F_GIVK],
+                  f"{birth // 10000:04d}-{birth // 100 % 100:02d}-{birth % 100:02d}"
+                  if birth else None, str(birth // 10000) if birth else None,
+                  f[linkage.F_PHONE], f[linkage.F_LOT])
+        for col, value in zip(cols, values, strict=True):
+            cols[col].append(value if value != "" else None)
+    return pa.table(cols)
+
+
+SPLINK_THRESHOLDS = (0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999)
+
+
+def run_splink(data: Dataset) -> tuple[float, set[tuple[int, int]]]:
+    """Splink 5 on duckdb: EM-trained Fellegi–Sunter with comparable blocking and levels.
+
+    In Splink's favour: its input is pre-normalized (untimed), and of the match-probability
+    thresholds in ``SPLINK_THRESHOLDS`` the one with the best F1 against the truth is used.
+    """
+    import logging
+
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    table = splink_table(data)
+    t0 = time.perf_counter()
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[
+            cl.ExactMatch("family_name").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("given_name").configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("family_kana", [0.92, 0.88]),
+            cl.JaroWinklerAtThresholds("given_kana", [0.92, 0.88]),
+            cl.DateOfBirthComparison("birth_date", input_is_string=True),
+            cl.ExactMatch("phone"),
+            cl.LevenshteinAtThresholds("address", [2]),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("full_kana", "birth_year"),
+            block_on("family_name", "given_name", "birth_year"),
+            block_on("birth_date", "family_kana"),
+            block_on("birth_date", "given_kana"),
+            block_on("phone"),
+            block_on("address"),
+        ],
+    )
+    db_api = DuckDBAPI()
+    linker = Linker(db_api.register(table), settings, log_level=logging.ERROR)
+    training = linker.training
+    training.estimate_probability_two_random_records_match(
+        [block_on("full_kana", "birth_date")], recall=0.8)
+    training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    training.estimate_parameters_using_expectation_maximisation(
+        block_on("full_kana", "birth_year"))
+    training.estimate_parameters_using_expectation_maximisation(
+        block_on("birth_date", "address"))
+    predictions = linker.inference.predict(threshold_match_probability=SPLINK_THRESHOLDS[0])
+    rows = predictions.as_duckdbpyrelation().select(
+        "unique_id_l, unique_id_r, match_probability").fetchall()
+    seconds = time.perf_counter() - t0
+    truth = data.true_pairs()
+    best: set[tuple[int, int]] = set()
+    best_f1 = -1.0
+    for threshold in SPLINK_THRESHOLDS:
+        chosen = _pairs([(int(a), int(b)) for a, b, p in rows if p >= threshold])
+        f1 = quality(chosen, truth)["f1"]
+        if f1 > best_f1:
+            best, best_f1 = chosen, f1
+    return seconds, best
+
+
+def fit(data: Dataset, sample: int = 300_000, seed: int = 7) -> list[tuple[str, float, float]]:
+    """(level, m, u) for every level, from the truth of ``data``."""
+    feats = [linkage.features(r) for r in data.records]
+    truth = data.true_pairs()
+    m = Counter(c for a, b in truth for c in linkage._levels(feats[a], feats[b]))
+    rng = random.Random(seed)
+    n = len(feats)
+    u: Counter[str] = Counter()
+    drawn = 0
+    while drawn < sample:
+        a, b = rng.randrange(n), rng.randrange(n)
+        if a != b and data.truth[a] != data.truth[b]:
+            u.update(linkage._levels(feats[a], feats[b]))
+            drawn += 1
+    return [(code, m[code] / len(truth), u[code] / sample) for code in linkage.LEVELS]
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv, {"scale": 20_000},
+                      extra=[("--workers", int, min(2, os.cpu_count() or 1))],
+                      flags=["--no-splink", "--fit"],
+                      description="名寄せ（重複候補の検出）の速さと精度を Splink と比べます。")
+    t0 = time.perf_counter()
+    data = generate(args.scale, seed=args.seed)
+    generated = time.perf_counter() - t0
+    truth = data.true_pairs()
+    if not args.json:
+        print(f"{args.scale:,} 人 → {len(data.records):,} 件（重複ペア {len(truth):,}）を "
+              f"{generated:.1f} 秒で生成", file=sys.stderr)
+    if args.fit:
+        rows = []
+        for code, m, u in fit(data):
+            weight = f"{__import__('math').log2(m / u):+.1f}" if m and u else "—"
+            rows.append((code, f"{m:.4f}", f"{u:.6f}", weight, linkage.LEVELS[code][2]))
+        print_table(("level", "m", "u", "log2(m/u)", "weight"), rows)
+        return 0
+
+    seconds, cpu, predicted = run_kasane(data, args.workers)
+    ours = {**quality(predicted, truth), "seconds": seconds}
+    baseline: dict[str, float] | None = None
+    note = ""
+    if not args.no_splink:
+        try:
+            s_seconds, s_pred = run_splink(data)
+        except ImportError as exc:  # the optional bench dependency is missing
+            note = f"Splink を実行できません: {exc}"
+        else:
+            baseline = {**quality(s_pred, truth), "seconds": s_seconds}
+    units = {"f1": "ratio", "precision": "ratio", "recall": "ratio", "seconds": "s"}
+    if args.json:
+        for metric in ("f1", "precision", "recall", "seconds"):
+            digits = 2 if metric == "seconds" else 4
+            emit(BENCH, metric, round(ours[metric], digits), units[metric],
+                 None if baseline is None else round(baseline[metric], digits),
+                 {"scale": args.scale})
+    else:
+        print_table(("指標 metric", "Kasane", "Splink", "Kasane/Splink"), [
+            (metric, ours[metric], None if baseline is None else baseline[metric],
+             None if not baseline or not baseline[metric] else ours[metric] / baseline[metric])
+            for metric in ("f1", "precision", "recall", "seconds")])
+        print(f"規模 scale: {args.scale:,} 人 / {len(data.records):,} 件, workers={args.workers}, "
+              f"Kasane CPU {cpu:.1f} s（他の処理と競合したときの目安）")
+    if note:
+        print(note, file=sys.stderr)
+    return 0

@@ -1,0 +1,224 @@
+"""名寄せ engine (kasane.core.linkage): scoring, blocking, batch, clustering. No database."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+from datetime import date
+
+import pytest
+
+from bench import match as bench_match
+from bench.persons import generate
+from kasane.core import linkage
+from kasane.core.linkage import (
+    HIGH,
+    LEVELS,
+    THRESHOLD,
+    PersonRecord,
+    block_keys,
+    candidate_pairs,
+    cluster,
+    name_frequencies,
+    score_pair,
+)
+
+
+def person(rid: object, **kw: object) -> PersonRecord:
+    base: dict[str, object] = dict(
+        family_name="高橋", given_name="博", family_kana="タカハシ", given_kana="ヒロシ",
+        birth_date=date(1950, 4, 3), phone="042-555-1234", address="重ね市本町3丁目4番5号")
+    base.update(kw)
+    return PersonRecord(rid, **base)  # type: ignore[arg-type]
+
+
+def levels(pair: linkage.ScoredPair) -> dict[str, str]:
+    return {c.field: c.level for c in pair.comparisons}
+
+
+def test_it_scores_itaiji_and_script_variants_with_the_same_birth_date_above_threshold() -> None:
+    a = person(1, phone="", address="")
+    b = person(2, family_name="髙橋", family_kana="たかはし", given_kana="ﾋﾛｼ", phone="",
+               address="")
+    pair = score_pair(a, b)
+    assert pair.score >= THRESHOLD
+    assert levels(pair)["氏"] == "family.exact"
+    assert any("異体字" in c.label for c in pair.comparisons if c.field == "氏")
+
+
+def test_it_keeps_same_name_with_another_birth_date_below_threshold() -> None:
+    a = person(1)
+    b = person(2, birth_date=date(1962, 11, 20), phone="090-1111-2222",
+               address="重ね市栄町1-2-3")
+    pair = score_pair(a, b)
+    assert pair.score < THRESHOLD
+    assert pair.band == "low"
+
+
+def test_it_keeps_same_name_same_birth_year_strangers_below_threshold() -> None:
+    a = person(1)
+    b = person(2, birth_date=date(1950, 9, 17), phone="090-1111-2222", address="")
+    assert score_pair(a, b).score < THRESHOLD
+
+
+def test_it_keeps_twins_below_threshold_although_household_fields_agree() -> None:
+    a = person(1, given_name="翔太", given_kana="ショウタ", birth_date=date(2010, 5, 5))
+    b = person(2, given_name="大翔", given_kana="ヒロト", birth_date=date(2010, 5, 5))
+    pair = score_pair(a, b)
+    assert pair.score < THRESHOLD
+    phone = next(c for c in pair.comparisons if c.field == "電話番号")
+    assert phone.level == "phone.exact" and phone.weight == 0  # shared by the household
+    assert "世帯" in phone.label
+
+
+def test_it_recognises_a_day_month_swap() -> None:
+    a = person(1, phone="", address="")
+    b = person(2, birth_date=date(1950, 3, 4), phone="", address="")
+    pair = score_pair(a, b)
+    assert levels(pair)["生年月日"] == "birth.swap"
+    assert pair.score >= THRESHOLD
+
+
+def test_it_tells_a_day_typo_from_a_swap() -> None:
+    a = person(1)
+    assert levels(score_pair(a, person(2, birth_date=date(1950, 4, 30))))["生年月日"] == \
+        "birth.same_month"
+    assert levels(score_pair(a, person(2, birth_date=None)))["生年月日"] == "birth.missing"
+
+
+def test_it_explains_every_comparison_in_japanese() -> None:
+    pair = score_pair(person(1), person(2, phone="", given_kana="ひろし"))
+    assert [c.field for c in pair.comparisons] == ["氏", "名", "生年月日", "電話番号", "住所",
+                                                   "世帯"]
+    for c in pair.comparisons:
+        assert c.level in LEVELS
+        assert any("\u3040" <= ch <= "\u9fff" for ch in c.label)
+    assert pair.score == pytest.approx(sum(c.weight for c in pair.comparisons))
+    assert pair.band == "high" and pair.score >= HIGH
+    assert pair.band_label == "一致の可能性が高い"
+
+
+def test_it_treats_a_person_listed_in_the_others_household_as_someone_else() -> None:
+    mother = person(1, given_name="和子", given_kana="カズコ", household=("博",))
+    son = person(2, birth_date=date(1950, 4, 3))
+    pair = score_pair(mother, son)
+    assert levels(pair)["世帯"] == "household.listed"
+    assert pair.score < THRESHOLD
+
+
+def test_it_gives_rare_names_more_weight_with_frequencies() -> None:
+    records = [person(i) for i in range(50)] + [
+        person(99, family_name="勅使河原", family_kana="テシガワラ")]
+    tf = name_frequencies(records)
+    common = score_pair(person(1), person(2), frequencies=tf)
+    rare = score_pair(person(98, family_name="勅使河原", family_kana="テシガワラ"),
+                      person(99, family_name="勅使河原", family_kana="テシガワラ"),
+                      frequencies=tf)
+    w = {p: next(c.weight for c in x.comparisons if c.field == "氏")
+         for p, x in (("common", common), ("rare", rare))}
+    assert w["rare"] > w["common"]
+
+
+def test_it_gives_variant_records_a_shared_block_key() -> None:
+    a = person(1)
+    b = person(2, family_name="髙橋", family_kana="ﾀｶﾊｼ", given_kana="ひろし")
+    assert set(block_keys(a)) & set(block_keys(b))
+    swapped = person(3, birth_date=date(1950, 3, 4), phone="", address="")
+    assert any(k.startswith("bf:") for k in set(block_keys(a)) & set(block_keys(swapped)))
+    assert block_keys(PersonRecord(4)) == []
+
+
+def test_it_finds_the_pairs_of_a_small_batch_and_explains_them() -> None:
+    records = [
+        person(1), person(2, family_name="髙橋", family_kana="たかはし"),
+        person(3, family_name="佐藤", family_kana="サトウ", given_name="花子",
+               given_kana="ハナコ", birth_date=date(1980, 1, 2), phone="", address=""),
+    ]
+    pairs = candidate_pairs(records)
+    assert [(p.a, p.b) for p in pairs] == [(1, 2)]
+    assert pairs[0].comparisons
+
+
+def test_it_raises_the_threshold_for_big_registers() -> None:
+    assert linkage.threshold_for(80_000) == THRESHOLD
+    assert linkage.threshold_for(1_000_000) == THRESHOLD + 3.5
+    assert linkage.threshold_for(300_000) > THRESHOLD
+
+
+def test_it_clusters_transitively() -> None:
+    groups = cluster([(1, 2), (2, 3), (4, 5), (6, 6)])
+    assert {frozenset(g) for g in groups} == {frozenset({1, 2, 3}), frozenset({4, 5})}
+    scored = [linkage.ScoredPair("a", "b", 20.0), linkage.ScoredPair("c", "b", 20.0)]
+    assert cluster(scored) == [{"a", "b", "c"}]
+    assert cluster([]) == []
+
+
+def test_it_generates_the_same_data_for_the_same_seed() -> None:
+    one, two = generate(300, seed=5), generate(300, seed=5)
+    assert one.records == two.records and one.truth == two.truth
+    assert generate(300, seed=6).records != one.records
+
+
+def test_it_generates_a_consistent_truth() -> None:
+    data = generate(2000, seed=3)
+    assert [r.id for r in data.records] == list(range(len(data.records)))
+    assert set(data.truth) == set(range(2000))  # every person has at least one record
+    sizes: dict[int, int] = {}
+    for person_id in data.truth:
+        sizes[person_id] = sizes.get(person_id, 0) + 1
+    duplicated = sum(1 for s in sizes.values() if s > 1)
+    assert 0.08 * 2000 < duplicated < 0.16 * 2000
+    assert max(sizes.values()) <= 3
+    # records of one person agree on the birth year (or lack it, or were mistyped by ±1)
+    for a, b in data.true_pairs():
+        ba, bb = data.records[a].birth_date, data.records[b].birth_date
+        if ba and bb:
+            assert abs(ba.year - bb.year) <= 2
+
+
+def test_it_reaches_f1_095_on_2000_generated_persons() -> None:
+    data = generate(2000, seed=11)
+    pairs = candidate_pairs(data.records)
+    found = {(min(p.a, p.b), max(p.a, p.b)) for p in pairs}  # type: ignore[type-var]
+    q = bench_match.quality(found, data.true_pairs())
+    assert q["f1"] >= 0.95, q
+
+
+def test_it_scores_the_batch_hot_path_like_score_pair() -> None:
+    data = generate(1500, seed=2)
+    tf = name_frequencies(data.records)
+    feats = [linkage.features(r) for r in data.records]
+    checked = 0
+    for pair in candidate_pairs(data.records, threshold=-100.0)[:3000]:
+        fa, fb = feats[pair.a], feats[pair.b]  # type: ignore[index]
+        assert linkage._score(fa, fb, tf) == pytest.approx(pair.score, abs=0.01)
+        assert linkage._score(fa, fb) == pytest.approx(
+            score_pair(data.records[pair.a], data.records[pair.b]).score, abs=0.01)  # type: ignore[index]
+        checked += 1
+    assert checked > 500
+
+
+def test_it_gives_the_same_pairs_on_two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kasane.core import linkage_batch
+
+    monkeypatch.setattr(linkage_batch, "PARALLEL_MIN_RECORDS", 100)
+    monkeypatch.setattr(linkage_batch, "PARALLEL_MIN_BLOCKS", 10)
+    data = generate(3000, seed=4)
+    one = candidate_pairs(data.records, workers=1)
+    two = candidate_pairs(data.records, workers=2)
+    assert {(p.a, p.b, p.score) for p in one} == {(p.a, p.b, p.score) for p in two}
+
+
+def test_it_runs_the_match_benchmark_and_prints_json_lines() -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        rc = bench_match.main(["--scale", "300", "--json", "--no-splink", "--workers", "1"])
+    assert rc == 0
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [x["metric"] for x in lines] == ["f1", "precision", "recall", "seconds"]
+    for x in lines:
+        assert x["bench"] == "match" and x["scale"] == 300
+        assert x["baseline"] is None and x["ratio"] is None
+        assert set(x) == {"bench", "metric", "value", "unit", "baseline", "ratio", "scale"}
+    assert 0.9 <= lines[0]["value"] <= 1.0
