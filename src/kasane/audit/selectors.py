@@ -19,16 +19,22 @@ def require_auditor(membership: Any) -> None:
         raise PermissionDenied("監査ログは監査担当のみが閲覧できます。")
 
 
-def access_logs_search(*, membership: Any, filters: dict[str, Any]) -> QuerySet[AccessLog]:
-    """Rows of the auditor's municipality matching ``filters`` (cleaned AuditSearchForm data)."""
-    require_auditor(membership)
-    qs = AccessLog.objects.filter(municipality_id=membership.organization.municipality_id)
+def _period(qs: QuerySet[Any], filters: dict[str, Any]) -> QuerySet[Any]:
+    """Rows whose ``at`` falls on the local dates date_from..date_to (both inclusive)."""
     tz = timezone.get_current_timezone()
     if filters.get("date_from"):
         qs = qs.filter(at__gte=dt.datetime.combine(filters["date_from"], dt.time.min, tzinfo=tz))
     if filters.get("date_to"):
         qs = qs.filter(at__lt=dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1),
                                                   dt.time.min, tzinfo=tz))
+    return qs
+
+
+def access_logs_search(*, membership: Any, filters: dict[str, Any]) -> QuerySet[AccessLog]:
+    """Rows of the auditor's municipality matching ``filters`` (cleaned AuditSearchForm data)."""
+    require_auditor(membership)
+    qs = _period(AccessLog.objects.filter(
+        municipality_id=membership.organization.municipality_id), filters)
     if filters.get("username"):
         qs = qs.filter(username__icontains=filters["username"])
     if filters.get("organization"):
@@ -47,13 +53,8 @@ def access_logs_search(*, membership: Any, filters: dict[str, Any]) -> QuerySet[
 def change_records_search(*, membership: Any, filters: dict[str, Any]) -> QuerySet[ChangeRecord]:
     """Change history rows of the auditor's municipality matching ``filters``."""
     require_auditor(membership)
-    qs = ChangeRecord.objects.filter(municipality_id=membership.organization.municipality_id)
-    tz = timezone.get_current_timezone()
-    if filters.get("date_from"):
-        qs = qs.filter(at__gte=dt.datetime.combine(filters["date_from"], dt.time.min, tzinfo=tz))
-    if filters.get("date_to"):
-        qs = qs.filter(at__lt=dt.datetime.combine(filters["date_to"] + dt.timedelta(days=1),
-                                                  dt.time.min, tzinfo=tz))
+    qs = _period(ChangeRecord.objects.filter(
+        municipality_id=membership.organization.municipality_id), filters)
     if filters.get("model"):
         qs = qs.filter(model__icontains=filters["model"])
     if filters.get("object_id"):
