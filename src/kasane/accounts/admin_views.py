@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kasane.core.forms import add_service_errors
+
 from . import services
 from .forms import MembershipForm, OrganizationForm, UnitForm, UserForm
 from .models import Membership, Organization, Unit, User
@@ -30,11 +32,7 @@ def _save(form: Any, save: Any, request: HttpRequest) -> bool:
     try:
         save()
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errs in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
-        else:
-            form.add_error(None, exc.messages)
+        add_service_errors(form, exc)
         return False
     messages.success(request, "保存しました。")
     return True

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.access import policy
+from kasane.core.forms import add_service_errors
 from kasane.people.presenters import person_views
 
 from . import selectors, services
@@ -26,14 +27,6 @@ def acting(request: HttpRequest) -> Any:
         policy.log_denied(member, "search", detail=request.path)
         raise PermissionDenied("支援ケースは相談支援に携わる職員のみが扱えます。")
     return member
-
-
-def add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def conflict(request: HttpRequest, *, title: str, back: str, mine: list[tuple[str, Any]],
@@ -73,7 +66,7 @@ def open_case(request: HttpRequest) -> HttpResponse:
                                       summary=form.cleaned_data["summary"],
                                       triage=form.cleaned_data["triage"], tags=form.cleaned_data["tags"])
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"ケース#{case.pk}を受付しました。")
             return redirect("cases:detail", case.pk)

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kasane.access import policy
+from kasane.core.forms import add_service_errors
 from kasane.people.models import Consent
 
 from . import selectors, services, services_records
 from .forms import CloseForm, ContactForm, PlanForm, ReferralForm, RespondForm
 from .models import Contact, SupportPlan
-from .views import acting, add_errors, conflict
+from .views import acting, conflict
 
 
 @login_required
@@ -36,7 +37,7 @@ def refer(request: HttpRequest, case_id: int) -> HttpResponse:
             services.referral_create(actor=member, case=case, to_org_id=d["to_org"],
                                      reason=d["reason"], consent_id=d["consent"], due_on=d["due_on"])
         except ValidationError as exc:
-            add_errors(form, _map(exc))
+            add_service_errors(form, _map(exc))
         else:
             messages.success(request, "つなぎを依頼しました。")
             return redirect("cases:detail", case.pk)
@@ -112,7 +113,7 @@ def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             services_records.contact_record(actor=member, case=case, data=form.data_for_service())
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "支援記録を保存しました。")
             return redirect("cases:detail", case.pk)
@@ -139,7 +140,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
             return conflict(request, title="支援記録", back=reverse("cases:contact_edit", args=[contact.pk]),
                             mine=_contact_rows(form.data_for_service()), saved=_contact_rows(saved))
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "支援記録を修正しました。")
             return redirect("cases:detail", case.pk)
@@ -167,7 +168,7 @@ def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             services_records.plan_create(actor=member, case=case, **form.service_args())
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "支援プラン（案）を保存しました。")
             return redirect("cases:detail", case.pk)
@@ -197,7 +198,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                             back=reverse("cases:plan_edit", args=[plan.pk]),
                             mine=_plan_rows(args, names), saved=_plan_rows(saved, names))
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "支援プランを修正しました。")
             return redirect("cases:detail", case.pk)
@@ -242,7 +243,7 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
         except services.Conflict:
             form.add_error(None, "他の職員が先にこのケースを更新しました。ケースの最新の状態を確認してください。")
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "終結を記録しました。")
             return redirect("cases:detail", case.pk)

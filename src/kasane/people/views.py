@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from kasane.access import policy
 from kasane.access.selectors import grants_for_person
 from kasane.audit.models import Basis
+from kasane.core.forms import add_service_errors
 
 from . import selectors, services
 from .forms import PersonCreateForm, PersonEditForm, SearchForm
@@ -28,15 +29,6 @@ def acting(request: HttpRequest) -> Any:
         policy.log_denied(member, "search", detail=request.path)
         raise PermissionDenied("本人情報は相談支援に携わる職員のみが扱えます。")
     return member
-
-
-def add_errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on top)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -71,7 +63,7 @@ def create(request: HttpRequest) -> HttpResponse:
                                             household_with=anchor,
                                             relation=form.cleaned_data.get("relation") or "")
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{person.full_name} さんを登録しました。")
             return redirect("people:detail", person_id=person.pk)
@@ -116,7 +108,7 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
             services.person_update(actor=member, person=person, fields=fields,
                                    reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "本人情報を変更しました（変更履歴に記録しました）。")
             return redirect("people:detail", person_id=person.pk)

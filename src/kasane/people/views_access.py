@@ -14,11 +14,12 @@ from kasane.access import services as access_services
 from kasane.access.models import EmergencyReview
 from kasane.access.selectors import emergency_reviews
 from kasane.accounts.models import CASE_ROLES, Membership, Role
+from kasane.core.forms import add_service_errors
 
 from . import services
 from .disclosures import disclosure_csv, disclosure_report
 from .forms import DisclosureLookupForm, EmergencyForm, RestrictionForm, ReviewForm
-from .views import acting, add_errors
+from .views import acting
 
 
 @login_required
@@ -31,7 +32,7 @@ def emergency_request(request: HttpRequest, person_id: int) -> HttpResponse:
                 actor=member, person_id=person_id, reason=form.cleaned_data["reason"],
                 hours=form.cleaned_data["hours"])
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.warning(request, "緊急アクセスを記録しました。推進員が事後に確認します。")
             return redirect("people:detail", person_id=person_id)
@@ -71,7 +72,7 @@ def emergency_review(request: HttpRequest, review_id: int) -> HttpResponse:
                                              outcome=form.cleaned_data["outcome"],
                                              note=form.cleaned_data["note"])
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"緊急アクセス #{review.pk} を確認しました。")
             return redirect("people:emergency_queue")
@@ -102,7 +103,7 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
                 user_ids=[int(i) for i in form.cleaned_data["restriction_users"]],
                 note=form.cleaned_data["restriction_note"])
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "閲覧制限を更新しました。")
             return redirect("people:detail", person_id=person.pk)

@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from kasane.access import policy
+from kasane.core.forms import add_service_errors
 
 from . import services
 from .forms import ConsentForm, WithdrawForm
 from .models import Consent
-from .views import acting, add_errors
+from .views import acting
 
 
 @login_required
@@ -36,7 +37,7 @@ def consent_create(request: HttpRequest, person_id: int) -> HttpResponse:
                 proxy_relation=data["proxy_relation"], valid_until=data["valid_until"],
                 note=data["note"], scanned_file=data["scanned_file"])
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "本人同意を記録しました。共有先の組織が閲覧できるようになりました。")
             return redirect("people:detail", person_id=person.pk)
@@ -64,7 +65,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
                                       reason=form.cleaned_data["reason"],
                                       withdrawn_on=form.cleaned_data["withdrawn_on"])
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "本人同意を撤回しました。共有先の閲覧の根拠は終了しました。")
             return redirect("people:detail", person_id=consent.person_id)

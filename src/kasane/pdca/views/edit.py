@@ -13,20 +13,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from kasane.accounts.models import Unit
+from kasane.core.forms import add_service_errors
 
 from .. import grading, selectors, services
 from .. import permissions as perms
 from ..forms import OpinionForm, OverrideForm, PairForm, ReasonForm, TargetResultForm
 from ..models import CommitteeOpinion, Evaluation, ProgressPair
 from ..report import build_plan
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -57,7 +50,7 @@ def business_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
             try:
                 _save(membership, node, fy, target_forms, pair_forms, new_form, reason)
             except ValidationError as exc:
-                _add_errors(reason_form if "reason" in getattr(exc, "error_dict", {})
+                add_service_errors(reason_form if "reason" in getattr(exc, "error_dict", {})
                             else new_form, exc)
             else:
                 messages.success(request, "保存しました。")
@@ -126,7 +119,7 @@ def grade_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
                                          reason=form.cleaned_data["reason"],
                                          check_text=form.cleaned_data["check_text"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "評価を保存しました。")
             return redirect("pdca:sheet", pk=cycle.pk, plan_id=node.plan_id)
@@ -149,7 +142,7 @@ def opinion_add(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
                                  text=form.cleaned_data["text"],
                                  meeting_label=form.cleaned_data["meeting_label"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "意見を登録しました。")
             return redirect("pdca:sheet", pk=cycle.pk, plan_id=node.plan_id)
