@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from . import selectors, services
+from . import masking, selectors, services
 from .models import RecordStatus, SheetRecord
 
 router = Router(tags=["sheets"])
@@ -76,11 +76,9 @@ class RecordFilter(Schema):
     offset: int = 0
 
 
-def _out(r: SheetRecord) -> dict[str, Any]:
-    masked = dict(r.answers)
-    for key in r.sensitive_keys:
-        if key in masked and getattr(r, "_viewer_org", r.organization_id) != r.organization_id:
-            masked[key] = "機微情報（記録機関のみ）"
+def _out(r: SheetRecord, masks: dict[str, str] | None = None) -> dict[str, Any]:
+    """``masks`` from ``masking.masks_for`` (機微 and 閲覧制限 for the reading actor)."""
+    masked = masking.mask_answers(r.answers, masks or {})
     return {
         "id": r.pk, "definition": r.definition.code, "version": r.definition.version,
         "status": r.status, "answers": masked, "organization_id": r.organization_id,
@@ -111,12 +109,13 @@ def definitions_list(request: HttpRequest) -> Any:
                                          404: Detail, 422: ErrorDetail},
              summary="帳票の記録を作成（既定は提出済み、status=draft で下書き）")
 def record_create(request: HttpRequest, payload: RecordIn) -> Any:
+    actor = getattr(request, "membership", None)
     record = services.record_create(
-        actor=getattr(request, "membership", None), code=payload.definition,
+        actor=actor, code=payload.definition,
         answers=payload.answers, submit=payload.status == RecordStatus.SUBMITTED,
         person_id=payload.person_id, household_id=payload.household_id, case_id=payload.case_id,
         tags=payload.tags, written_on=payload.written_on, source="api", prefill=False)
-    return 201, _out(record)
+    return 201, _out(record, masking.record_masks(actor, record))
 
 
 @router.get("/sheet-records", response={200: RecordList, 403: Detail},
@@ -132,9 +131,9 @@ def record_list(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
     limit = max(1, min(filters.limit, 500))
     rows = list(qs[filters.offset:filters.offset + limit])
     selectors.log_list(actor=actor, records=rows, action="sheet_record_api_list")
-    for r in rows:
-        r._viewer_org = actor.organization_id  # type: ignore[attr-defined]
-    return {"items": [_out(r) for r in rows], "count": count}
+    restricted = masking.restricted_record_ids(actor, rows)
+    return {"items": [_out(r, masking.masks_for(actor, r, restricted=r.pk in restricted))
+                      for r in rows], "count": count}
 
 
 @router.get("/sheet-records/{record_id}", response={200: RecordOut, 403: Detail, 404: Detail},
@@ -142,5 +141,4 @@ def record_list(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
 def record_detail(request: HttpRequest, record_id: int) -> Any:
     actor = _actor(request)
     record = selectors.record_get(actor=actor, pk=record_id, action="sheet_record_api_view")
-    record._viewer_org = actor.organization_id  # type: ignore[attr-defined]
-    return _out(record)
+    return _out(record, masking.record_masks(actor, record))

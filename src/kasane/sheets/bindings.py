@@ -8,14 +8,11 @@ a failing handler rolls the whole submit back. Handlers write through their own 
 (people, cases …); they may set ``record.person_id`` etc. and must not save the record
 themselves — the caller saves it after ``run()``.
 
-Wiring the person block to 名寄せ / Person / Consent is a registration, e.g. in
-``kasane.people.apps.PeopleConfig.ready``::
-
-    from kasane.sheets import bindings
-    bindings.register("person", people_services.person_bind_from_sheet)
-
-Until then no handler is registered and the record keeps the typed block in
-``person_snapshot``.
+The person block and the consent answers are wired by ``kasane.sheets.person_binding``
+(registered from ``SheetsConfig.ready``; sheets sits above people, so the registration lives
+here, never in people). Imports run with ``operation="import"`` and only call handlers
+registered with ``on_import=True`` (none yet: bulk 名寄せ is issue 8), so a 100,000-row
+import neither creates persons nor saves rows one by one.
 """
 
 from __future__ import annotations
@@ -33,15 +30,19 @@ class Binding:
     field: dict[str, Any]
     value: Any
     actor: Any
-    operation: str  # "submit" | "edit"
+    operation: str  # "submit" | "edit" | "import"
 
 
 Handler = Callable[[Binding], None]
 _HANDLERS: dict[str, list[Handler]] = {}
+_ON_IMPORT: set[Handler] = set()
 
 
-def register(kind: str, handler: Handler) -> Handler:
-    _HANDLERS.setdefault(kind, []).append(handler)
+def register(kind: str, handler: Handler, *, on_import: bool = False) -> Handler:
+    if handler not in _HANDLERS.get(kind, []):
+        _HANDLERS.setdefault(kind, []).append(handler)
+    if on_import:
+        _ON_IMPORT.add(handler)
     return handler
 
 
@@ -54,7 +55,9 @@ def handlers_for(kind: str) -> list[Handler]:
     return list(_HANDLERS.get(kind, []))
 
 
-def has_handlers() -> bool:
+def has_handlers(*, operation: str | None = None) -> bool:
+    if operation == "import":
+        return any(h in _ON_IMPORT for hs in _HANDLERS.values() for h in hs)
     return any(_HANDLERS.values())
 
 
@@ -66,6 +69,8 @@ def run(*, record: Any, actor: Any, operation: str) -> int:
         if not kind:
             continue
         for handler in handlers_for(kind):
+            if operation == "import" and handler not in _ON_IMPORT:
+                continue
             handler(Binding(record=record, field=field, value=record.answers.get(field["key"]),
                             actor=actor, operation=operation))
             calls += 1

@@ -81,7 +81,9 @@ def to_cell(field: dict[str, Any], value: Any) -> str:
 
 
 def record_row(record: Any, cols: list[Column], *, labels: dict[str, dict[int, str]],
-               masked: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+               masked: set[str] | dict[str, str] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    """One export row; ``masked``: keys (機微) or ``{path: mask text}`` (``masking``)."""
+    masks = masked if isinstance(masked, dict) else {k: "機微情報（記録機関のみ）" for k in masked}
     system = {
         "_id": str(record.pk), "_status": record.get_status_display(),
         "_written_on": record.written_on.isoformat(), "_tags": ";".join(record.tags),
@@ -98,7 +100,8 @@ def record_row(record: Any, cols: list[Column], *, labels: dict[str, dict[int, s
             value = record.answers.get(head)
             if sub:
                 value = (value or {}).get(sub)
-            text = "機微情報（記録機関のみ）" if head in masked and value else to_cell(col.field, value)
+            mask = masks.get(col.path) or masks.get(head)
+            text = mask if mask and value not in (None, "", [], {}) else to_cell(col.field, value)
         out.append(neutralize(text))
     return out
 

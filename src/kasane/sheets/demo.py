@@ -1,5 +1,9 @@
 """Demo records on every standard sheet (重ね市). Idempotent: a record is found by its
-demo marker (written_on + author + definition code + first answer) and made only once."""
+demo marker (written_on + author + definition code + first answer) and made only once.
+
+Submitting binds the person block (``person_binding``): the first 佐藤 和夫 sheet creates the
+Person and records the consent; later sheets about him name that Person (``"_person"``)
+instead of creating a duplicate."""
 
 from __future__ import annotations
 
@@ -48,7 +52,7 @@ def _specs(orgs: dict[str, Any], users: dict[str, Any]) -> list[tuple[str, str, 
             "urgency": "normal", "disposition": "support_meeting", "no_consent_reason": "not_met",
             "support_meeting_request": True}),
         ("suishin", "intake_assessment", False, {
-            "assessed_on": ago(30), "person": sato, "housing": "own",
+            "_person": "sato", "assessed_on": ago(30), "person": sato, "housing": "own",
             "income_sources": ["pension"], "problems": {"marked": ["care", "income"], "main": "care"}}),
         ("renrakuin", "liaison", True, {
             "facility": orgs["toshokan"].pk, "liaison": users["renrakuin"].pk, "consent_given": True,
@@ -80,7 +84,7 @@ def _specs(orgs: dict[str, Any], users: dict[str, Any]) -> list[tuple[str, str, 
             "title": "北部団地の買い物困難", "description": "スーパー撤退後、坂の上の団地で買い物が難しい高齢者が増えている。",
             "status": "discussing"}),
         ("suishin", "support_plan", True, {
-            "created_on": ago(20), "kind": "new", "person": sato,
+            "_person": "sato", "created_on": ago(20), "kind": "new", "person": sato,
             "wishes": "家で暮らし続けたい。息子にも元気になってほしい。", "long_goal": "家族それぞれが安心して暮らせる。",
             "goals": [{"problem": "care", "goal": "介護サービスの利用開始", "period": "3か月"},
                       {"problem": "withdrawal_truancy", "goal": "長男が週1回外出する", "period": "6か月"}],
@@ -98,7 +102,7 @@ def _specs(orgs: dict[str, Any], users: dict[str, Any]) -> list[tuple[str, str, 
             "request": "子育てと就労の両立が難しく、複数の窓口に相談している。", "answered_on": ago(10),
             "decision": "needed", "forum": "multilayer_meeting"}),
         ("suishin", "nine_grid", True, {
-            "person": _person("佐藤", "和夫", "サトウ", "カズオ"), "center": "父の介護と長男のひきこもり", "cell_1": "料理が得意",
+            "_person": "sato", "person": _person("佐藤", "和夫", "サトウ", "カズオ"), "center": "父の介護と長男のひきこもり", "cell_1": "料理が得意",
             "cell_2": "長女が週末に来る", "cell_3": "隣の家と長い付き合い", "cell_5": "地域包括支援センター北部"}),
     ]
 
@@ -106,11 +110,18 @@ def _specs(orgs: dict[str, Any], users: dict[str, Any]) -> list[tuple[str, str, 
 def load(data: dict[str, Any]) -> None:
     loader.sync_standard(SheetDefinition)  # normally done by migration; tables may be flushed
     orgs, users = data["orgs"], data["users"]
+    sato = SheetRecord.objects.filter(definition__code="intake_application", source="demo",
+                                      author=users["houkatsu1"]).values_list("person_id", flat=True)
+    linked: dict[str, int | None] = {"sato": sato.first()}
     for username, code, submit, answers in _specs(orgs, users):  # type: ignore[arg-type]
         user = users[username]
+        answers = dict(answers)
+        ref = answers.pop("_person", None)
         if SheetRecord.objects.filter(author=user, definition__code=code, source="demo").exists():
             continue
         actor = Membership.objects.filter(user=user, is_active=True).order_by("pk").first()
         record = services.record_create(actor=actor, code=code, answers=answers, submit=submit,
-                                        source="demo")
+                                        source="demo", person_id=linked.get(ref) if ref else None)
+        if code == "intake_application":
+            linked["sato"] = record.person_id
         data.setdefault("sheet_records", []).append(record)

@@ -53,20 +53,23 @@ def text_of(f: dict[str, Any], value: Any, labels: dict[str, dict[int, str]]) ->
 
 
 def items(fields: list[dict[str, Any]], answers: dict[str, Any], labels: dict[str, dict[int, str]],
-          masked: set[str]) -> list[dict[str, Any]]:
+          masked: set[str] | dict[str, str], prefix: str = "") -> list[dict[str, Any]]:
+    """``masked``: keys (機微) or ``{path: mask text}`` from ``masking.masks_for``."""
+    masks = masked if isinstance(masked, dict) else {key: SENSITIVE_MASK for key in masked}
     out = []
     for f in fields:
         value = answers.get(f["key"])
+        path = f"{prefix}{f['key']}"
         item: dict[str, Any] = {"label": f["label"], "key": f["key"], "type": f["type"],
                                 "long": f["type"] == "longtext"}
-        if f["key"] in masked and value:
-            item["text"] = SENSITIVE_MASK
+        if path in masks and value:
+            item["text"] = masks[path]
         elif f["type"] == "rows":
             item["columns"] = [sub["label"] for sub in f["fields"]]
             item["rows"] = [[text_of(sub, (row or {}).get(sub["key"]), labels) for sub in f["fields"]]
                             for row in (value or [])]
         elif f["type"] == "person":
-            item["children"] = items(f["fields"], value or {}, labels, set())
+            item["children"] = items(f["fields"], value or {}, labels, masks, prefix=f"{path}.")
         else:
             item["text"] = text_of(f, value, labels)
         out.append(item)
@@ -74,6 +77,6 @@ def items(fields: list[dict[str, Any]], answers: dict[str, Any], labels: dict[st
 
 
 def sections(schema: dict[str, Any], answers: dict[str, Any], labels: dict[str, dict[int, str]],
-             masked: set[str]) -> list[dict[str, Any]]:
+             masked: set[str] | dict[str, str]) -> list[dict[str, Any]]:
     return [{"title": s["title"], "items": items(s["fields"], answers, labels, masked)}
             for s in schema["sections"]]

@@ -15,7 +15,7 @@ from kasane.accounts.models import Membership
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 
-from . import codec, selectors
+from . import codec, masking, selectors
 from .models import RecordStatus, SheetDefinition
 
 ENCODINGS = {"utf-8-sig": "UTF-8（BOM付き）", "cp932": "Shift_JIS（cp932）"}
@@ -51,9 +51,21 @@ def _rows(actor: Membership, definition: SheetDefinition, qs: Any) -> Iterator[l
                 known.add(c.path)
     yield [c.header for c in cols]
     labels = selectors.ref_labels(municipality_id=actor.organization.municipality_id)
+    batch: list[Any] = []
     for record in qs.iterator(chunk_size=500):
-        masked = set() if record.organization_id == actor.organization_id else set(record.sensitive_keys)
-        yield codec.record_row(record, cols, labels=labels, masked=masked)
+        batch.append(record)
+        if len(batch) >= 500:
+            yield from _masked_rows(actor, batch, cols, labels)
+            batch = []
+    yield from _masked_rows(actor, batch, cols, labels)
+
+
+def _masked_rows(actor: Membership, records: list[Any], cols: list[codec.Column],
+                 labels: dict[str, dict[int, str]]) -> Iterator[list[str]]:
+    restricted = masking.restricted_record_ids(actor, records)
+    for record in records:
+        masks = masking.masks_for(actor, record, restricted=record.pk in restricted)
+        yield codec.record_row(record, cols, labels=labels, masked=masks)
 
 
 def csv_stream(*, actor: Membership, definition: SheetDefinition, qs: Any,

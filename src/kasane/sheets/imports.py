@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from kasane.access import policy
 from kasane.accounts.models import Membership
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
@@ -214,11 +215,20 @@ def checked_rows(job: SheetImport, refs: Refs) -> Iterator[tuple[int, dict[str, 
     """(line, canonical answers, system values, errors) for every row."""
     schema = job.definition.schema
     today = timezone.localdate()
+    visible: dict[int, bool] = {}
+    actor = Membership.objects.filter(user_id=job.created_by_id, organization_id=job.organization_id,
+                                      is_active=True).select_related("organization").first()
     for number, cells in iter_rows(job):
         raw, system = codec.row_answers(cells, job.mapping)
         result = validate(schema, raw, submit=True, today=today, refs=refs)
         errors = dict(result.errors)
         values = _system_values(system, errors)
+        pid = values.get("person_id")
+        if pid is not None:
+            if pid not in visible:  # the same rule as the API: invisible == nonexistent
+                visible[pid] = policy.person_basis(actor, pid) is not None
+            if not visible[pid]:
+                errors["_person_id"] = "この本人IDは存在しないか、参照する根拠がありません。"
         yield number, result.answers, values, errors
 
 
@@ -298,7 +308,7 @@ def run_commit(job: SheetImport, *, actor_membership: Membership | None = None) 
     now = timezone.now()
     created = 0
     routed = definition.is_routed
-    run_bindings = bindings.has_handlers()
+    run_bindings = bindings.has_handlers(operation="import")
     try:
         with transaction.atomic():
             batch: list[SheetRecord] = []
@@ -334,7 +344,7 @@ def _flush(batch: list[SheetRecord], actor: Membership | None, run_bindings: boo
     SheetRecord.objects.bulk_create(batch, batch_size=BATCH)
     if run_bindings:
         for record in batch:
-            bindings.run(record=record, actor=actor, operation="submit")
+            bindings.run(record=record, actor=actor, operation="import")
             record.save()
     count = len(batch)
     batch.clear()

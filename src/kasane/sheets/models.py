@@ -83,9 +83,10 @@ ROUTE_ORDER = [s.value for s in RouteStatus]
 
 
 class SheetRecord(models.Model):
-    """Answers on one definition *version*. ``person_id``, ``household_id`` and ``case_id``
-    are plain ids for now: FK to people.Person / people.Household / cases.Case added when
-    those land (``person_snapshot`` keeps the person block as typed, for printing)."""
+    """Answers on one definition *version*. ``person_id`` is set by the person binding
+    (``person_binding``) or given by the writer (checked by ``access.policy``); it stays a
+    plain id so sheets keep no FK into people (``person_snapshot`` keeps the block as typed,
+    for printing). ``household_id`` and ``case_id`` are plain ids until cases binds them."""
 
     definition = models.ForeignKey(SheetDefinition, on_delete=models.PROTECT,
                                    related_name="records", verbose_name="帳票定義（版）")
@@ -105,6 +106,8 @@ class SheetRecord(models.Model):
     household_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     case_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     person_snapshot = models.JSONField(default=dict, blank=True)
+    # person block fields that differ from the linked Person (the sheet never overwrites it)
+    person_differences = models.JSONField("本人情報との相違", default=list, blank=True)
     route_status = models.CharField("受付状況", max_length=12, choices=RouteStatus.choices,
                                     blank=True)
     source = models.CharField(max_length=10, default="form")  # form | api | import | demo

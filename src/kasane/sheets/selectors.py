@@ -1,8 +1,9 @@
 """Reads of sheets: definitions in force, and the ONE record-visibility rule.
 
 ``records_visible_to(actor)`` is the only place deciding which records a membership may
-see. It moves into ``kasane.access.policy`` once People/access lands (a person's records
-then also become visible on a Grant: consent, 支援会議, case involvement, emergency).
+see; for records of *another* organization that name a person it defers to
+``kasane.access.policy`` (the person must be visible to the actor), and the basis logged for
+such reads comes from the policy.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from kasane.access import policy
 from kasane.accounts.models import CASE_ROLES, Membership, Organization, Role, User
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, access_log_many
@@ -77,6 +79,15 @@ def records_visible_to(actor: Membership | None) -> QuerySet[SheetRecord]:
       coordinators' inbox; basis consent — written with the person's agreement);
     - a 連絡員 (liaison): only records they wrote;
     - nobody else (admin, auditor, secretariat, committee) sees record content.
+
+    Person link: a record of *another* organization that names a person (``person_id``) is
+    shown only while ``access.policy`` lets the actor see that person (a withdrawn consent
+    hides the routed sheet again). Records of the actor's own organization stay visible
+    whatever happens to grants: the answers are the organization's own record — what it
+    typed itself, basis ``own_record`` (docs/access.md: personal data belongs to the
+    organization that recorded it). Showing them does not disclose anything another
+    organization holds; the link to the core Person opens only through ``require_person``,
+    and 閲覧制限 masking (``masking``) applies on every output.
     """
     none = SheetRecord.objects.none()
     if actor is None or not actor.is_active:
@@ -90,16 +101,24 @@ def records_visible_to(actor: Membership | None) -> QuerySet[SheetRecord]:
     rule = Q(organization_id=actor.organization_id, status=RecordStatus.SUBMITTED) | (
         mine & Q(status=RecordStatus.DRAFT))
     if actor.role == Role.COORDINATOR:
-        rule |= Q(definition__code=LIAISON_CODE, status=RecordStatus.SUBMITTED)
+        person_ok = Q(person_id__isnull=True) | Q(
+            person_id__in=policy.visible_persons(actor).values("pk"))
+        rule |= Q(definition__code=LIAISON_CODE, status=RecordStatus.SUBMITTED) & person_ok
     return base.filter(rule)
 
 
-def basis_for(actor: Membership, record: SheetRecord) -> str:
+def basis_for(actor: Membership, record: SheetRecord, *,
+              person_bases: dict[int, str] | None = None) -> str:
+    """The basis a read of ``record`` is logged with (``person_bases``: from ``policy.bases_for``)."""
     if not record.definition.has_personal_data:
         return Basis.NOT_PERSONAL
     if record.organization_id == actor.organization_id:
         return Basis.OWN_RECORD
-    return Basis.CONSENT  # a routed つなぐシート read by a coordinator
+    if record.person_id is None:
+        return Basis.CONSENT  # an unbound routed つなぐシート: written with the person's agreement
+    if person_bases is None:
+        person_bases = policy.bases_for(actor, [record.person_id])
+    return person_bases.get(record.person_id, Basis.DENIED)
 
 
 def record_get(*, actor: Membership | None, pk: int, action: str = "sheet_record_view") -> SheetRecord:
@@ -121,9 +140,12 @@ def record_get(*, actor: Membership | None, pk: int, action: str = "sheet_record
 
 
 def log_list(*, actor: Membership, records: list[SheetRecord], action: str = "sheet_record_list") -> None:
+    others = {r.person_id for r in records
+              if r.person_id is not None and r.organization_id != actor.organization_id}
+    bases = policy.bases_for(actor, others) if others else {}
     access_log_many(user=actor.user, action=action, organization_id=actor.organization_id,
-                    entries=[("sheet_record", r.pk, r.person_id, basis_for(actor, r))
-                             for r in records])
+                    entries=[("sheet_record", r.pk, r.person_id,
+                              basis_for(actor, r, person_bases=bases)) for r in records])
 
 
 def refs_for(*, municipality_id: int) -> Refs:

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kasane.access import policy
 from kasane.accounts.models import Membership, Role
 from kasane.audit.services import access_log, change_record, snapshot
 
@@ -24,7 +25,7 @@ from .models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, She
 from .validation import Refs, Result, validate
 
 HISTORY_FIELDS = ["status", "answers", "tags", "written_on", "sensitive_keys", "person_id",
-                  "household_id", "case_id", "route_status"]
+                  "person_differences", "household_id", "case_id", "route_status"]
 
 
 class ConflictError(ValidationError):
@@ -116,6 +117,10 @@ def record_create(*, actor: Membership | None, code: str, answers: dict[str, Any
     actor = selectors.require_write(actor, code)
     definition = selectors.definition_current(municipality_id=actor.organization.municipality_id,
                                               code=code)
+    if person_id is not None:
+        # Writing about a person needs a basis to see them; otherwise a logged denial and the
+        # same 404 as a nonexistent person (invisible == nonexistent).
+        policy.require_person(actor, person_id, action="view", detail=f"帳票「{definition.title}」の記録")
     given = dict(answers or {})
     if prefill:
         given = {**_prefill(definition, actor), **given}

@@ -45,14 +45,23 @@ def value_for(f: dict[str, Any], orgs: list[int], users: list[int], i: int = 0) 
     if t == "rows":
         return [group(f["fields"], orgs, users, k) for k in range(2)]
     if t == "person":
-        return group(f["fields"], orgs, users, i)
+        return group(f["fields"], orgs, users, i, person=True)
     raise AssertionError(t)
 
 
-def group(fields: list[dict[str, Any]], orgs: list[int], users: list[int], i: int = 0) -> dict[str, Any]:
+# Person block values a Person accepts (the person binding creates one on submit).
+PERSON_VALUES = {"family_name": "=1+2 注意", "given_name": "和夫", "postal_code": "123-4567",
+                 "address": "重ね市北町1-2-3", "phone": "03-1234-5678", "phone_mobile": "090-1234-5678"}
+
+
+def group(fields: list[dict[str, Any]], orgs: list[int], users: list[int], i: int = 0,
+          person: bool = False) -> dict[str, Any]:
     out = {}
     for f in fields:
         if f.get("other_of"):
+            continue
+        if person and f["key"] in PERSON_VALUES:
+            out[f["key"]] = PERSON_VALUES[f["key"]]
             continue
         out[f["key"]] = value_for(f, orgs, users, i)
     return out

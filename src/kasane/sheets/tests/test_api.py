@@ -23,12 +23,16 @@ def test_it_needs_authentication(db, client) -> None:
 
 
 def test_it_creates_a_submitted_record(city, client) -> None:
+    from kasane.people.services import person_create
+
+    person = person_create(actor=actor(city.recorder), fields={
+        "family_name": "佐藤", "family_name_kana": "サトウ"})
     client.force_login(city.recorder)
     r = client.post("/api/v1/sheet-records", {"definition": "nine_grid", "answers": GRID,
-                                              "person_id": 12}, content_type="application/json")
+                                              "person_id": person.pk}, content_type="application/json")
     assert r.status_code == 201
     body = r.json()
-    assert body["status"] == "submitted" and body["person_id"] == 12 and body["answers"] == GRID
+    assert body["status"] == "submitted" and body["person_id"] == person.pk and body["answers"] == GRID
 
 
 def test_it_answers_400_with_per_field_japanese_errors(city, client) -> None:

@@ -11,10 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kasane.access import policy
 from kasane.accounts.models import CASE_ROLES, Role
 from kasane.audit.models import ChangeRecord
 
-from .. import display, formdata, selectors, services
+from .. import display, formdata, masking, selectors, services
 from ..models import RecordStatus, RouteStatus, SheetRecord
 from ..schema import TAGS
 from ._common import actor_of, error_dict, header_from_post, lock_version, ref_options
@@ -152,11 +153,19 @@ def _history(record: SheetRecord) -> list[ChangeRecord]:
 
 
 def _detail_context(actor: Any, record: SheetRecord) -> dict[str, Any]:
-    masked = set() if record.organization_id == actor.organization_id else set(record.sensitive_keys)
+    masks = masking.record_masks(actor, record)
     labels = selectors.ref_labels(municipality_id=record.municipality_id)
     return {"record": record, "definition": record.definition,
-            "sections": display.sections(record.definition.schema, record.answers, labels, masked),
-            "tag_labels": [TAGS.get(t, t) for t in record.tags]}
+            "sections": display.sections(record.definition.schema, record.answers, labels, masks),
+            "tag_labels": [TAGS.get(t, t) for t in record.tags],
+            "restriction_masked": any(t == masking.RESTRICTION_MASK for t in masks.values()),
+            "person_differences": _difference_labels(record)}
+
+
+def _difference_labels(record: SheetRecord) -> list[str]:
+    field = next((f for f in record.definition.fields if f["type"] == "person"), None)
+    labels = {sub["key"]: sub["label"] for sub in (field or {}).get("fields", [])}
+    return [labels.get(key, key) for key in record.person_differences]
 
 
 @login_required
@@ -172,7 +181,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             and actor.role in CASE_ROLES),
         may_route=actor.role == Role.COORDINATOR and record.definition.is_routed
         and record.status == RecordStatus.SUBMITTED,
-        route_choices=RouteStatus.choices)
+        route_choices=RouteStatus.choices,
+        person_visible=record.person_id is not None
+        and policy.person_basis(actor, record.person_id) is not None)
     return render(request, "sheets/detail.html", ctx)
 
 
