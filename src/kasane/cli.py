@@ -69,7 +69,11 @@ def _print_logins() -> None:
     print("\n重ね市（デモ）の準備ができました。ログイン（パスワードはすべて "
           f"{DEMO_PASSWORD}）:")
     for username, label in DEMO_LOGINS:
-        print(f"  {username:<11} {label}")
+        print(f"  {username:<15} {label}")
+    from kasane.pdca.demo import UNIT_LOGINS
+
+    for username, name, _org in UNIT_LOGINS:
+        print(f"  {username:<15} 担当課職員（PDCA 自己評価）: {name}")
 
 
 def _serve(port: str) -> int:
