@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -198,6 +199,15 @@ def log_denied(actor: Any, action: str, *, person_id: int | None = None, detail:
                organization_id=getattr(actor, "organization_id", None),
                object_type="people.Person" if person_id else "", object_id=person_id or "",
                person_id=person_id, detail=detail)
+
+
+def require_handler(actor: Any, *, message: str, detail: str = "") -> Any:
+    """``actor`` when it may handle persons (``handles_persons``); otherwise log the refusal
+    and raise PermissionDenied(message). Screens and APIs of person-bearing apps start here."""
+    if not handles_persons(actor):
+        log_denied(actor, "search", detail=detail)
+        raise PermissionDenied(message)
+    return actor
 
 
 def named_on_restriction(actor: Any, person_ids: Iterable[int]) -> set[int]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -151,10 +151,9 @@ class PlanList(Schema):
 
 
 def _actor(request: HttpRequest) -> Any:
-    member = getattr(request, "membership", None)
-    if not policy.handles_persons(member):
-        raise PermissionDenied("支援ケースは相談支援に携わる職員のみが扱えます。")
-    return member
+    return policy.require_handler(getattr(request, "membership", None),
+                                  message="支援ケースは相談支援に携わる職員のみが扱えます。",
+                                  detail=request.path)
 
 
 def _date(value: str | None, field: str) -> dt.date | None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -22,11 +22,9 @@ from .models import Status
 
 
 def acting(request: HttpRequest) -> Any:
-    member = getattr(request, "membership", None)
-    if not policy.handles_persons(member):
-        policy.log_denied(member, "search", detail=request.path)
-        raise PermissionDenied("支援ケースは相談支援に携わる職員のみが扱えます。")
-    return member
+    return policy.require_handler(getattr(request, "membership", None),
+                                  message="支援ケースは相談支援に携わる職員のみが扱えます。",
+                                  detail=request.path)
 
 
 def conflict(request: HttpRequest, *, title: str, back: str, mine: list[tuple[str, Any]],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 
@@ -119,11 +119,9 @@ class EmergencyOut(Schema):
 
 
 def _actor(request: HttpRequest) -> Any:
-    member = getattr(request, "membership", None)
-    if not policy.handles_persons(member):
-        policy.log_denied(member, "search", detail=request.path)
-        raise PermissionDenied("本人情報は相談支援に携わる職員のみが扱えます。")
-    return member
+    return policy.require_handler(getattr(request, "membership", None),
+                                  message="本人情報は相談支援に携わる職員のみが扱えます。",
+                                  detail=request.path)
 
 
 def _date(value: str | None, field: str, *, required: bool = False) -> dt.date | None:

@@ -24,11 +24,9 @@ from .presenters import person_view
 
 def acting(request: HttpRequest) -> Any:
     """The acting membership; person screens are only for case roles."""
-    member = getattr(request, "membership", None)
-    if not policy.handles_persons(member):
-        policy.log_denied(member, "search", detail=request.path)
-        raise PermissionDenied("本人情報は相談支援に携わる職員のみが扱えます。")
-    return member
+    return policy.require_handler(getattr(request, "membership", None),
+                                  message="本人情報は相談支援に携わる職員のみが扱えます。",
+                                  detail=request.path)
 
 
 @login_required
