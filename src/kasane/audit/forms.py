@@ -9,11 +9,22 @@ from kasane.accounts.models import Organization
 from .models import Basis
 
 
-class AuditSearchForm(forms.Form):
+class PeriodForm(forms.Form):
+    """A search period of local dates; the end may not precede the start."""
+
     date_from = forms.DateField(label="期間（から）", required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="期間（まで）", required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            self.add_error("date_to", "終了日は開始日以降の日付にしてください。")
+        return data
+
+
+class AuditSearchForm(PeriodForm):
     username = forms.CharField(label="ユーザー名", required=False, max_length=150)
     organization = forms.ModelChoiceField(label="組織", required=False,
                                           queryset=Organization.objects.none())
@@ -28,24 +39,9 @@ class AuditSearchForm(forms.Form):
         self.fields["organization"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
             municipality_id=municipality_id)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "終了日は開始日以降の日付にしてください。")
-        return data
 
-
-class ChangeSearchForm(forms.Form):
-    date_from = forms.DateField(label="期間（から）", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="期間（まで）", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+class ChangeSearchForm(PeriodForm):
     username = forms.CharField(label="ユーザー名", required=False, max_length=150)
     model = forms.CharField(label="記録の種類（例: people.Person）", required=False, max_length=60)
     object_id = forms.CharField(label="記録ID", required=False, max_length=64)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "終了日は開始日以降の日付にしてください。")
-        return data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +15,18 @@ from .forms import AuditSearchForm, ChangeSearchForm
 from .models import Basis
 
 
+def _results(request: HttpRequest, *, form: Any, rows: Any, action: str, object_type: str,
+             template: str) -> HttpResponse:
+    """Page the rows, log the auditor's own search and render (400 when the form is invalid)."""
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    services.access_log(user=request.user, action=action, basis=Basis.NOT_PERSONAL,
+                        object_type=object_type, detail=request.GET.urlencode()[:500])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()},
+                  status=400 if form.errors else 200)
+
+
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
@@ -20,16 +34,10 @@ def search(request: HttpRequest) -> HttpResponse:
     selectors.require_auditor(membership)
     assert membership is not None
     form = AuditSearchForm(request.GET or None, municipality_id=membership.organization.municipality_id)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.access_logs_search(membership=membership, filters=filters)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    services.access_log(user=request.user, action="audit_search", basis=Basis.NOT_PERSONAL,
-                        object_type="access_log", detail=request.GET.urlencode()[:500])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/search.html",
-                  {"form": form, "page": page, "query": query.urlencode()},
-                  status=400 if form.errors else 200)
+    rows = selectors.access_logs_search(
+        membership=membership, filters=form.cleaned_data if form.is_valid() else {})
+    return _results(request, form=form, rows=rows, action="audit_search",
+                    object_type="access_log", template="audit/search.html")
 
 
 @login_required
@@ -38,13 +46,7 @@ def changes(request: HttpRequest) -> HttpResponse:
     membership = getattr(request, "membership", None)
     selectors.require_auditor(membership)
     form = ChangeSearchForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.change_records_search(membership=membership, filters=filters)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    services.access_log(user=request.user, action="audit_changes", basis=Basis.NOT_PERSONAL,
-                        object_type="change_record", detail=request.GET.urlencode()[:500])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/changes.html",
-                  {"form": form, "page": page, "query": query.urlencode()},
-                  status=400 if form.errors else 200)
+    rows = selectors.change_records_search(
+        membership=membership, filters=form.cleaned_data if form.is_valid() else {})
+    return _results(request, form=form, rows=rows, action="audit_changes",
+                    object_type="change_record", template="audit/changes.html")
