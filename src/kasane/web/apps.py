@@ -1,5 +1,3 @@
-import importlib
-
 from django.apps import AppConfig
 
 # Apps below web offer home-inbox providers in ``kasane.<app>.inbox.PROVIDERS`` (web may import
@@ -15,13 +13,9 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from . import inbox
+        from .modules import import_optional
 
         for dotted in INBOX_MODULES:
-            try:
-                module = importlib.import_module(dotted)
-            except ModuleNotFoundError as exc:
-                if exc.name != dotted:
-                    raise
-                continue
+            module = import_optional(dotted)
             for provider in getattr(module, "PROVIDERS", []):
                 inbox.register(provider)

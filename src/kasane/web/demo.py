@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.db import transaction
 
 from kasane.accounts import demo as accounts_demo
 from kasane.audit.context import request_context
+
+from .modules import import_optional
 
 DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
 
@@ -25,11 +25,7 @@ def load_demo() -> dict[str, object]:
     with request_context(), transaction.atomic():
         data = accounts_demo.load()
         for dotted in LOADERS:
-            try:
-                module = importlib.import_module(dotted)
-            except ModuleNotFoundError as exc:
-                if exc.name != dotted:
-                    raise
-                continue  # app without demo data yet
-            module.load(data)
+            module = import_optional(dotted)
+            if module is not None:  # None: app without demo data yet
+                module.load(data)
     return data
