@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("kasane.people.urls")),
     path("sheets/", include("kasane.sheets.urls")),
     path("cases/", include("kasane.cases.urls")),
+    path("meetings/", include("kasane.meetings.urls")),
     path("stats/", include("kasane.stats.urls")),
     path("pdca/", include("kasane.pdca.urls")),
     path("", include("kasane.web.urls")),

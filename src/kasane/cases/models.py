@@ -317,6 +317,7 @@ class EventKind(models.TextChoices):
     PLAN = "plan", "支援プラン"
     INVOLVEMENT = "involvement", "関与機関"
     CLOSED = "closed", "終結"
+    MEETING = "meeting", "会議"
 
 
 class CaseEvent(models.Model):
@@ -333,6 +334,8 @@ class CaseEvent(models.Model):
                                 related_name="+")
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="+")
+    # A page elsewhere (e.g. the meeting that approved a plan): apps above cases link back here.
+    link = models.CharField(max_length=200, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
                                      related_name="+")

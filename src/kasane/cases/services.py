@@ -277,10 +277,18 @@ def case_status_change(*, actor: Any, case: Case, to_status: str, note: str = ""
 
 # --- Referral (つなぎ) ----------------------------------------------------------------------
 
+# Apps above cases (meetings) append ``callable(case=, to_org=) -> str | None`` here in their
+# AppConfig.ready(): the 支援会議 exception (法106条の6) to the consent rule of a referral.
+CONSENT_EXCEPTIONS: list[Any] = []
+
+
 def consent_exception(*, case: Case, to_org: Organization) -> str | None:
-    """Hook for the 支援会議 exception (法106条の6): when the referral goes to a 支援会議, no
-    consent is needed. Returns the basis code when an exception applies. The meetings issue
-    fills this in; until then there is none."""
+    """The basis code of the first registered exception that lets this referral go without
+    consent (e.g. the case is on a 支援会議 both organizations attend), else None."""
+    for exception in CONSENT_EXCEPTIONS:
+        basis = exception(case=case, to_org=to_org)
+        if basis:
+            return str(basis)
     return None
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "kasane.people",
     "kasane.sheets",
     "kasane.cases",
+    "kasane.meetings",
     "kasane.stats",
     "kasane.pdca",
     "kasane.web",

@@ -4,7 +4,7 @@ from django.apps import AppConfig
 # them; they may not import web). A provider is ``callable(user, membership) -> dict | None``
 # with keys title, items ([{label, url, note}]), and optionally empty_text, more_url, order.
 INBOX_MODULES = ["kasane.people.inbox", "kasane.sheets.inbox", "kasane.cases.inbox",
-                 "kasane.pdca.inbox"]
+                 "kasane.meetings.inbox", "kasane.pdca.inbox"]
 
 
 class WebConfig(AppConfig):

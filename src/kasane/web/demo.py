@@ -17,6 +17,7 @@ LOADERS = [
     "kasane.people.demo",
     "kasane.sheets.demo",
     "kasane.cases.demo",
+    "kasane.meetings.demo",
     "kasane.pdca.demo",
 ]
 

@@ -29,6 +29,7 @@ CASES = frozenset(CASE_ROLES)
 NAV_ITEMS: list[NavItem] = [
     NavItem("ホーム", "web:home", ALL),
     NavItem("ケース", "cases:index", CASES),
+    NavItem("会議", "meetings:index", CASES),
     NavItem("本人・世帯", "people:search", CASES),
     NavItem("緊急アクセスの確認", "people:emergency_queue", frozenset({Role.COORDINATOR})),
     NavItem("開示記録", "people:disclosure_lookup", frozenset({Role.AUDITOR})),

@@ -1,0 +1,5 @@
+"""Meetings API (contract of issue 7)."""
+
+from ninja import Router
+
+router = Router(tags=["meetings"])
