@@ -238,9 +238,11 @@ def plan_update(*, actor: Any, plan: SupportPlan, goals: Iterable[str],
 
 
 def plan_approve(*, actor: Any, plan: SupportPlan, approved_on: dt.date | None = None,
-                 expected_version: int | None = None) -> SupportPlan:
-    """Approve a plan (later: at a 重層的支援会議). Orgs named in it become involved; they get
-    case_involvement grants only where a valid consent names them."""
+                 expected_version: int | None = None, where: str = "",
+                 link: str = "") -> SupportPlan:
+    """Approve a plan. Orgs named in it become involved; they get case_involvement grants only
+    where a valid consent names them. ``where``/``link`` name the page of the approval (e.g. the
+    重層的支援会議 whose decision it was) in the case timeline."""
     case = plan.case
     _involved(actor, case)
     if not is_lead(actor, case):
@@ -258,7 +260,9 @@ def plan_approve(*, actor: Any, plan: SupportPlan, approved_on: dt.date | None =
         locked.save()
         change_record(user=actor.user, instance=locked, operation="update", before=before,
                       organization_id=actor.organization_id)
-        event(case, actor, EventKind.PLAN, f"支援プラン 第{locked.version}版を承認", plan=locked)
+        event(case, actor, EventKind.PLAN,
+              f"支援プラン 第{locked.version}版を承認{'（' + where + '）' if where else ''}",
+              plan=locked, link=link)
         org_ids = [locked.lead_org_id] + [t["org_id"] for t in locked.tasks]
         from kasane.accounts.models import Organization
 
