@@ -70,10 +70,14 @@ def handles_persons(actor: Any) -> bool:
                 and actor.role in CASE_ROLES and actor.organization.is_active)
 
 
-def tenant_id(actor: Any) -> int | None:
+NO_TENANT = 0  # no municipality has this id: a filter on it matches nothing
+
+
+def tenant_id(actor: Any) -> int:
+    """The acting membership's municipality id, or NO_TENANT without an actor."""
     if actor is None:
-        return None
-    return actor.organization.municipality_id  # type: ignore[no-any-return]
+        return NO_TENANT
+    return int(actor.organization.municipality_id)
 
 
 def _scope_q(purpose: str | None) -> Q:

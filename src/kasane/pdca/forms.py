@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -43,7 +43,7 @@ class PairForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if len(units) > 1:
-            self.fields["unit"].choices = [("", "（共通）")] + [(u.pk, u.name) for u in units]
+            cast(forms.ChoiceField, self.fields["unit"]).choices = [("", "（共通）")] + [(u.pk, u.name) for u in units]
         else:
             del self.fields["unit"]
         if not allow_delete:

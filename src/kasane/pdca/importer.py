@@ -360,7 +360,7 @@ def template_workbook() -> bytes:
         ws.cell(row=r, column=2, value=value)
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 40
-    sheets = [
+    sheets: list[tuple[str, Any, list[list[Any]]]] = [
         ("階層", LEVEL_COLUMNS, [[1, "基本目標", "1", "", "○"], [2, "大", "(1)", "施策", "○"],
                                  [3, "小", "①", "施策", "○"], [4, "事業", "a", "", "×"]]),
         ("施策・事業", NODE_COLUMNS, [

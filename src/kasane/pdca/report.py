@@ -236,7 +236,7 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
             multi = len(units) > 1
             unit_order = {u.pk: u.order for u in units}
             pp = sorted(pairs.get(src.pk, []),
-                        key=lambda p: (unit_order.get(p.unit_id, 999), p.order, p.pk))
+                        key=lambda p: (unit_order.get(p.unit_id or 0, 999), p.order, p.pk))
             year_targets = [t for t in targets.get(src.pk, []) if t.fiscal_year == fiscal_year]
             indicator = src.indicator_text or "—"
             metric_value = live_metric(n, plan.municipality, fiscal_year) if live else None

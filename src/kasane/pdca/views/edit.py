@@ -34,7 +34,7 @@ def business_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     targets = list(node.targets.filter(fiscal_year__lte=fy).order_by("-fiscal_year", "order"))
     target_forms = [(t, TargetResultForm(data, target=t, prefix=f"t{t.pk}", initial={
-        "achieved": {True: "1", False: "0"}.get(t.achieved, ""), "actual_value": t.actual_value,
+        "achieved": "" if t.achieved is None else "01"[t.achieved], "actual_value": t.actual_value,
         "note": t.result_note})) for t in targets if not t.withdrawn]
     pairs = list(node.progress.filter(fiscal_year=fy).select_related("unit"))
     pair_forms = [(p, PairForm(data, units=units, prefix=f"p{p.pk}", initial={
