@@ -269,10 +269,18 @@ def can(actor: Any, action: str, obj: Any = None) -> bool:
 
 # --- Cases (issue 6). Case models are looked up lazily: access never imports kasane.cases. ---
 
+# Apps above access register ``callable(actor, now) -> QuerySet of case ids`` here (in their
+# AppConfig.ready()): cases an organization without an Involvement may still see — meetings:
+# a case on the agenda of a meeting the actor attends with a 守秘義務 pledge, until the end of
+# the review window. Every subject person must still be visible on a basis of its own.
+CASE_SOURCES: list[Any] = []
+
+
 def visible_cases(actor: Any, queryset: QuerySet[Any] | None = None, *,
                   at: dt.datetime | None = None) -> QuerySet[Any]:
-    """Cases ``actor`` may see: its organization has an active Involvement AND every subject
-    person is visible to it (``visible_persons``). Logs nothing."""
+    """Cases ``actor`` may see: its organization has an active Involvement (or a CASE_SOURCES
+    hook names the case) AND every subject person is visible to it (``visible_persons``).
+    Logs nothing."""
     from django.apps import apps
 
     Case = apps.get_model("cases", "Case")
@@ -285,7 +293,10 @@ def visible_cases(actor: Any, queryset: QuerySet[Any] | None = None, *,
                                           organization_id=actor.organization_id)
     hidden = CaseSubject.objects.filter(case_id=OuterRef("pk")).exclude(
         person_id__in=visible_persons(actor, at=at).values("pk"))
-    return qs.filter(Exists(involved), municipality_id=tenant_id(actor)).exclude(Exists(hidden))
+    reach = Q(Exists(involved))
+    for source in CASE_SOURCES:
+        reach |= Q(pk__in=source(actor, at or timezone.now()))
+    return qs.filter(reach, municipality_id=tenant_id(actor)).exclude(Exists(hidden))
 
 
 def require_case(actor: Any, case_id: Any, *, action: str = "view", detail: str = "") -> Any:

@@ -1,10 +1,292 @@
-"""Meeting screens (thin: services and selectors decide)."""
+"""Meeting screens (thin: forms parse, services act, selectors and access.policy decide and log).
+PDFs are in ``views_pdf``."""
 
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from kasane.access import policy
+from kasane.core.forms import add_service_errors
+from kasane.people.presenters import person_views
+
+from . import selectors, services, services_decisions
+from .forms import AgendaForm, AttendeeForm, BodyForm, DecisionForm, MeetingForm, MinutesForm
+from .models import PLEDGE_TEXT, AgendaItem, MeetingBody, MeetingType
+
+
+def acting(request: HttpRequest) -> Any:
+    return policy.require_handler(getattr(request, "membership", None),
+                                  message="会議は相談支援に携わる職員のみが扱えます。",
+                                  detail=request.path)
+
+
+def _body(actor: Any, body_id: int) -> MeetingBody:
+    return get_object_or_404(MeetingBody, pk=body_id, municipality_id=policy.tenant_id(actor))
+
+
+def _month(value: str) -> tuple[int, int]:
+    today = timezone.localdate()
+    try:
+        year, month = (int(p) for p in value.split("-", 1))
+        dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        return today.year, today.month
+    return year, month
 
 
 @login_required
+@require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "meetings/index.html", {})
+    member = acting(request)
+    upcoming = list(selectors.meetings_for(member, upcoming=True)[:30])
+    past = list(selectors.meetings_for(member).filter(starts_at__lt=timezone.now())
+                .order_by("-starts_at")[:10])
+    return render(request, "meetings/index.html", {
+        "bodies": selectors.bodies_for(member), "upcoming": upcoming, "past": past,
+        "pledges": selectors.pledges_to_sign(member)[:10],
+        "can_create_body": member.role == "coordinator"})
+
+
+@login_required
+def body_new(request: HttpRequest) -> HttpResponse:
+    member = acting(request)
+    form = BodyForm(request.POST or None, municipality_id=policy.tenant_id(member))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            body = services.body_create(
+                actor=member, name=d["name"], type=d["type"], legal_basis=d["legal_basis"],
+                designated_from=d["designated_from"], review_days=d["review_days"],
+                standing_org_ids=d["standing_org_ids"], standing_user_ids=d["standing_user_ids"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"会議体「{body.name}」を設置しました。")
+            return redirect("meetings:body", body.pk)
+    return render(request, "meetings/body_form.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def body_detail(request: HttpRequest, body_id: int) -> HttpResponse:
+    member = acting(request)
+    body = _body(member, body_id)
+    year, month = _month(request.GET.get("month", ""))
+    start = timezone.make_aware(dt.datetime(year, month, 1))
+    end = timezone.make_aware(dt.datetime(year + month // 12, month % 12 + 1, 1))
+    meetings = list(selectors.meetings_for(member, body=body, start=start, end=end)
+                    .order_by("starts_at"))
+    prev_m = (start - dt.timedelta(days=1)).strftime("%Y-%m")
+    return render(request, "meetings/body.html", {
+        "body": body, "weeks": selectors.month_grid(meetings, year, month), "meetings": meetings,
+        "year": year, "month": month, "prev": prev_m, "next": end.strftime("%Y-%m"),
+        "can_manage": services.can_manage(member, body)})
+
+
+@login_required
+def meeting_new(request: HttpRequest, body_id: int) -> HttpResponse:
+    member = acting(request)
+    body = _body(member, body_id)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            meeting = services.meeting_create(actor=member, body=body, starts_at=d["starts_at"],
+                                              ends_at=d["ends_at"], place=d["place"],
+                                              online=d["online"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "会議を登録しました。出席者を追加してください。")
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/meeting_form.html", {"form": form, "body": body},
+                  status=400 if form.errors else 200)
+
+
+def _meeting(request: HttpRequest, meeting_id: int, action: str = "view") -> tuple[Any, Any]:
+    member = acting(request)
+    meeting = services.tenant_meeting(member, meeting_id, action=action)
+    selectors.require_meeting_view(member, meeting)
+    return member, meeting
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    member, meeting = _meeting(request, meeting_id)
+    manage = services.can_manage(member, meeting.body)
+    rows = selectors.items_for(member, meeting)
+    tenant = policy.tenant_id(member)
+    bodies = [b for b in selectors.bodies_for(member) if b.pk != meeting.body_id]
+    held = meeting.starts_at <= timezone.now()
+    for row in rows:
+        if row["open"] and manage and held:
+            row["decision_form"] = DecisionForm(prefix=f"d{row['item'].pk}", municipality_id=tenant,
+                                                plans=row["plans"], bodies=bodies)
+        if row["open"] and (manage or row["item"].presenting_org_id == member.organization_id):
+            row["minutes_form"] = MinutesForm(prefix=f"m{row['item'].pk}",
+                                              initial={"minutes": row["item"].minutes})
+    me = selectors.my_attendance(member, meeting)
+    return render(request, "meetings/detail.html", {
+        "meeting": meeting, "rows": rows, "manage": manage, "me": me,
+        "pledged": selectors.is_pledged(member, meeting), "held": held,
+        "attendees": meeting.attendees.select_related("user", "organization", "pledge"),
+        "attendee_form": AttendeeForm(municipality_id=tenant) if manage else None,
+        "is_standing": meeting.body.standing_users.filter(pk=member.user_id).exists(),
+        "prints": meeting.prints.select_related("user", "organization")[:20] if manage else [],
+        "multilayer": meeting.body.type == MeetingType.MULTILAYER,
+        "pledge_text": PLEDGE_TEXT})
+
+
+@login_required
+@require_POST
+def pledge(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    member, meeting = _meeting(request, meeting_id, "pledge")
+    if request.POST.get("agree") != "1":
+        messages.error(request, "誓約文を確認し、「誓約します」にチェックしてください。")
+        return redirect("meetings:detail", meeting.pk)
+    try:
+        services.pledge_sign(actor=member, meeting=meeting, annual=request.POST.get("annual") == "1")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "守秘義務の誓約を記録しました。議題の内容を閲覧できます。")
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+@require_POST
+def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    member, meeting = _meeting(request, meeting_id, "attendee.add")
+    form = AttendeeForm(request.POST, municipality_id=policy.tenant_id(member))
+    if form.is_valid():
+        try:
+            services.attendee_add(actor=member, meeting=meeting, user_id=form.cleaned_data["user"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "出席者を追加しました。")
+    else:
+        messages.error(request, "出席者を選んでください。")
+    return redirect("meetings:detail", meeting.pk)
+
+
+@login_required
+def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    member, meeting = _meeting(request, meeting_id, "agenda.add")
+    form = AgendaForm(request.POST or None, initial={"case_id": request.GET.get("case", "")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            item = services.agenda_add(actor=member, meeting=meeting, case_id=d["case_id"],
+                                       question=d["question"], title=d["title"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except Http404:  # a case the actor cannot see answers like a missing one (logged)
+            form.add_error("case_id", "そのケースは存在しないか、閲覧の根拠がありません。")
+        else:
+            messages.success(request, f"「{item.title}」を議題に追加しました。")
+            return redirect("meetings:detail", meeting.pk)
+    return render(request, "meetings/agenda_form.html", {"form": form, "meeting": meeting},
+                  status=400 if form.errors else 200)
+
+
+def _item(request: HttpRequest, item_id: int, action: str) -> tuple[Any, AgendaItem]:
+    member = acting(request)
+    item = AgendaItem.objects.select_related("meeting", "meeting__body", "case").filter(
+        pk=item_id).first()
+    meeting = services.tenant_meeting(member, item.meeting_id if item else 0, action=action)
+    selectors.require_meeting_view(member, meeting)
+    assert item is not None
+    return member, item
+
+
+@login_required
+@require_GET
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    member, item = _item(request, item_id, "item.view")
+    case = selectors.require_item(member, item)
+    return render(request, "meetings/item.html", {
+        "item": item, "meeting": item.meeting, "case": case,
+        "persons": person_views(member, [s.person for s in case.subjects.select_related("person", "person__created_by_org")]),
+        "decisions": item.decisions.select_related("plan", "lead_org", "referred_body")})
+
+
+@login_required
+@require_POST
+def minutes(request: HttpRequest, item_id: int) -> HttpResponse:
+    member, item = _item(request, item_id, "minutes")
+    selectors.require_item(member, item)
+    form = MinutesForm(request.POST, prefix=f"m{item.pk}")
+    form.is_valid()
+    try:
+        services.minutes_write(actor=member, item=item, text=form.cleaned_data.get("minutes", ""),
+                               reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "議事録を保存しました。")
+    return redirect(f"/meetings/{item.meeting_id}/#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def decision(request: HttpRequest, item_id: int) -> HttpResponse:
+    member, item = _item(request, item_id, "decision")
+    selectors.require_item(member, item)
+    form = DecisionForm(request.POST, prefix=f"d{item.pk}", municipality_id=policy.tenant_id(member),
+                        plans=list(item.case.plans.all()), bodies=list(selectors.bodies_for(member)))
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(f"/meetings/{item.meeting_id}/#item-{item.pk}")
+    d = form.cleaned_data
+    try:
+        services_decisions.decision_record(
+            actor=member, meeting=item.meeting, case_id=item.case_id, kind=d["kind"], text=d["text"],
+            plan_id=d["plan_id"], lead_org_id=d["lead_org"], lead_user_id=d["lead_user"] or None,
+            review_on=d["review_on"],
+            referred_body_id=d["referred_body"], closure_reason=d["closure_reason"],
+            evaluation=d["text"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "決定事項を記録し、ケースに反映しました。")
+    return redirect(f"/meetings/{item.meeting_id}/#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def agenda_remove(request: HttpRequest, item_id: int) -> HttpResponse:
+    member, item = _item(request, item_id, "agenda.remove")
+    try:
+        services.agenda_remove(actor=member, item=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "議題を取り下げました。")
+    return redirect("meetings:detail", item.meeting_id)
+
+
+@login_required
+@require_POST
+def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    member, meeting = _meeting(request, meeting_id, "minutes.approve")
+    try:
+        services.minutes_approve(actor=member, meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "議事録を確定しました。以後の修正には理由が必要です。")
+    return redirect("meetings:detail", meeting.pk)

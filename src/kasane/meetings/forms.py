@@ -1,0 +1,117 @@
+"""Plain forms of the meeting screens; they parse input, the services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from django import forms
+from django.utils import timezone
+
+from kasane.accounts.models import CASE_ROLES, Membership
+from kasane.cases.forms import WarekiDateField, org_choices
+from kasane.cases.models import ClosureReason
+
+from .models import DecisionKind, MeetingType
+
+
+def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        result = super().to_python(value)
+        if result is not None and timezone.is_naive(result):
+            result = timezone.make_aware(result)
+        return result
+
+
+class BodyForm(forms.Form):
+    name = forms.CharField(label="会議体の名称", max_length=100,
+                           error_messages={"required": "会議体の名称を入力してください。"})
+    type = forms.ChoiceField(label="位置付け", choices=MeetingType.choices)
+    designated_from = forms.CharField(
+        label="既存の会議体を位置付ける場合の名称", max_length=100, required=False,
+        help_text="例: 地域ケア会議、自立支援協議会 部会、要保護児童対策地域協議会、支援調整会議")
+    legal_basis = forms.CharField(label="法的根拠", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    review_days = forms.IntegerField(label="会議後の閲覧期間（日）", min_value=0, max_value=365,
+                                     initial=30)
+    standing_org_ids = forms.MultipleChoiceField(label="構成機関", required=False,
+                                                 widget=forms.CheckboxSelectMultiple)
+    standing_user_ids = forms.MultipleChoiceField(label="構成員（年度ごとに誓約）", required=False,
+                                                  widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "standing_org_ids").choices = org_choices(municipality_id)[1:]
+        _choices(self, "standing_user_ids").choices = staff(municipality_id)
+
+
+def staff(municipality_id: int) -> list[tuple[Any, str]]:
+    rows = Membership.objects.filter(organization__municipality_id=municipality_id,
+                                     role__in=CASE_ROLES, is_active=True) \
+        .select_related("user", "organization").order_by("organization__name", "user_id")
+    seen: dict[int, str] = {}
+    for m in rows:
+        seen.setdefault(m.user_id, f"{m.user.display_name or m.user.username}（{m.organization.name}）")
+    return list(seen.items())
+
+
+class MeetingForm(forms.Form):
+    starts_at = LocalDateTimeField(label="開始日時",
+                                   error_messages={"required": "開始日時を入力してください。",
+                                                   "invalid": "日時の形式が正しくありません。"})
+    ends_at = LocalDateTimeField(label="終了日時", required=False)
+    place = forms.CharField(label="場所", max_length=200, required=False)
+    online = forms.BooleanField(label="オンライン併用", required=False)
+
+
+class AttendeeForm(forms.Form):
+    user = forms.ChoiceField(label="出席者")
+
+    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "user").choices = [("", "選んでください"), *staff(municipality_id)]
+
+
+class AgendaForm(forms.Form):
+    case_id = forms.IntegerField(label="ケース番号", min_value=1,
+                                 error_messages={"required": "ケース番号を入力してください。",
+                                                 "invalid": "ケース番号は数字で入力してください。"},
+                                 help_text="ケースの画面に表示される番号（#の後の数字）")
+    title = forms.CharField(label="議題名（誓約前の出席者にも見えます）", max_length=100,
+                            required=False, help_text="氏名・住所は書かないでください。空欄なら「提出機関からの相談」")
+    question = forms.CharField(label="会議で検討したいこと", max_length=2000,
+                               error_messages={"required": "会議で検討したいことを入力してください。"},
+                               widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label="議事録", required=False, max_length=8000,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(label="修正の理由（確定後の修正のみ）", required=False, max_length=300)
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(label="決定の種類", choices=[("", "選んでください"), *DecisionKind.choices])
+    text = forms.CharField(label="内容", required=False, max_length=500)
+    plan_id = forms.ChoiceField(label="承認する支援プラン", required=False)
+    lead_org = forms.ChoiceField(label="主担当機関", required=False)
+    lead_user = forms.ChoiceField(label="主担当者", required=False)
+    review_on = WarekiDateField(label="次回の見直し日", required=False)
+    referred_body = forms.ChoiceField(label="付議先の会議体", required=False)
+    closure_reason = forms.ChoiceField(label="終結理由", required=False,
+                                       choices=[("", "—"), *ClosureReason.choices])
+
+    def __init__(self, *args: Any, municipality_id: int, plans: list[Any], bodies: list[Any],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "plan_id").choices = [("", "—"), *[(p.pk, f"第{p.version}版（案）") for p in plans]]
+        _choices(self, "lead_org").choices = org_choices(municipality_id, "—")
+        _choices(self, "lead_user").choices = [("", "—"), *staff(municipality_id)]
+        _choices(self, "referred_body").choices = [("", "—"), *[(b.pk, b.name) for b in bodies]]

@@ -1,0 +1,504 @@
+"""Every write of meetings (policy check → transaction → full_clean → write → audit row).
+
+Gating (法106条の6 / 重層的支援会議):
+* 重層的支援会議: a case goes on the agenda only when every subject person has a current
+  consent naming every attending organization (other than the one that recorded the person)
+  for the purpose ``multilayer_meeting``. No grants are made: the consent's own grants apply.
+* 支援会議: no consent needed; each attendee who has pledged 守秘義務 gets a ``support_meeting``
+  grant (org + user) per subject person until the end of the meeting's review window.
+* Attendees see agenda cases only after pledging (``access.policy.CASE_SOURCES`` hook); before,
+  the agenda titles only. Decisions flow into the case through ``cases`` services.
+Decisions are in ``services_decisions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kasane.access import policy
+from kasane.access import services as access_services
+from kasane.access.models import Grant, GrantBasis, Purpose
+from kasane.accounts.models import CASE_ROLES, Membership, Organization, Role
+from kasane.audit.models import Basis
+from kasane.audit.services import access_log, change_record, snapshot
+from kasane.cases.models import Case, EventKind
+from kasane.cases.services import event
+
+from .models import (
+    PLEDGE_TEXT,
+    AgendaItem,
+    Attendee,
+    Meeting,
+    MeetingBody,
+    MeetingType,
+    Pledge,
+)
+
+SOURCE = "meeting"
+
+
+class ConsentMissing(ValidationError):
+    """A 重層的支援会議 agenda item without the consent it needs (the API answers 409)."""
+
+
+def refuse(actor: Any, action: str, message: str, *, object_id: object = "",
+           person_id: int | None = None) -> PermissionDenied:
+    """Log a refusal (basis ``denied``) and return the exception to raise."""
+    access_log(user=getattr(actor, "user", None), action=f"meeting.{action}"[:40],
+               basis=Basis.DENIED, organization_id=getattr(actor, "organization_id", None),
+               object_type="meetings.Meeting", object_id=object_id, person_id=person_id,
+               detail=message[:500])
+    return PermissionDenied(message)
+
+
+def _require_handler(actor: Any) -> Any:
+    return policy.require_handler(actor, message="会議は相談支援に携わる職員のみが扱えます。",
+                                  detail="meetings")
+
+
+def can_manage(actor: Any, body: MeetingBody) -> bool:
+    """事務局 (members of the organizing org) and 推進員 of the tenant manage a body's meetings."""
+    return bool(policy.handles_persons(actor) and body.municipality_id == policy.tenant_id(actor)
+                and (actor.organization_id == body.organizer_id
+                     or actor.role == Role.COORDINATOR))
+
+
+def window_end(body: MeetingBody, starts_at: dt.datetime, ends_at: dt.datetime | None) -> dt.datetime:
+    return (ends_at or starts_at) + dt.timedelta(days=body.review_days)
+
+
+def fiscal_year_end(at: dt.datetime) -> dt.datetime:
+    """The end of the fiscal year (3/31 24:00 local time) that contains ``at``."""
+    local = timezone.localtime(at)
+    year = local.year + 1 if local.month >= 4 else local.year
+    return timezone.make_aware(dt.datetime(year, 4, 1))
+
+
+def tenant_meeting(actor: Any, meeting_id: Any, *, action: str = "view") -> Meeting:
+    """A meeting of the actor's tenant; another tenant's (or none) is refused, logged, 404."""
+    try:
+        mid = int(meeting_id)
+    except (TypeError, ValueError):
+        mid = 0
+    meeting = Meeting.objects.select_related("body", "body__organizer").filter(
+        pk=mid, municipality_id=policy.tenant_id(actor)).first()
+    if meeting is None:
+        refuse(actor, action, "存在しない、または他の自治体の会議", object_id=meeting_id)
+        raise Http404("見つかりません。")
+    return meeting
+
+
+# --- Bodies and meetings ----------------------------------------------------------------------
+
+def body_create(*, actor: Any, name: str, type: str, organizer_id: Any = None,
+                legal_basis: str = "", designated_from: str = "",
+                review_days: int = 30, standing_org_ids: Iterable[Any] = (),
+                standing_user_ids: Iterable[Any] = ()) -> MeetingBody:
+    _require_handler(actor)
+    if actor.role != Role.COORDINATOR:
+        raise refuse(actor, "body.create", "会議体を設置できるのは相談支援包括化推進員です。")
+    tenant = policy.tenant_id(actor)
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = "会議体の名称を入力してください。"
+    if type not in MeetingType.values:
+        errors["type"] = "支援会議か重層的支援会議のどちらとして位置付けるかを選んでください。"
+    if not isinstance(review_days, int) or not 0 <= review_days <= 365:
+        errors["review_days"] = "閲覧期間は0〜365日で入力してください。"
+    organizer = actor.organization
+    if organizer_id:
+        organizer = Organization.objects.filter(pk=organizer_id, municipality_id=tenant).first()
+        if organizer is None:
+            errors["organizer"] = "この自治体の組織を選んでください。"
+    orgs = list(Organization.objects.filter(pk__in=list(standing_org_ids), municipality_id=tenant))
+    users = list(Membership.objects.filter(
+        user_id__in=list(standing_user_ids), organization__municipality_id=tenant,
+        role__in=CASE_ROLES, is_active=True).values_list("user_id", flat=True).distinct())
+    if errors:
+        raise ValidationError(errors)
+    body = MeetingBody(municipality_id=tenant, name=name, type=type, organizer=organizer,
+                       legal_basis=(legal_basis or "").strip(),
+                       designated_from=(designated_from or "").strip(), review_days=review_days)
+    with transaction.atomic():
+        body.full_clean()
+        body.save()
+        body.standing_orgs.set(orgs)
+        body.standing_users.set(users)
+        change_record(user=actor.user, instance=body, operation="create",
+                      organization_id=actor.organization_id)
+    return body
+
+
+def _membership_of(user_id: Any, tenant: int, org_id: Any = None) -> Membership | None:
+    qs = Membership.objects.select_related("organization", "user").filter(
+        user_id=user_id, organization__municipality_id=tenant, organization__is_active=True,
+        role__in=CASE_ROLES, is_active=True)
+    if org_id:
+        qs = qs.filter(organization_id=org_id)
+    return qs.order_by("id").first()
+
+
+def annual_pledge(user_id: int, body: MeetingBody, at: dt.datetime | None = None) -> Pledge | None:
+    now = at or timezone.now()
+    return Pledge.objects.filter(user_id=user_id, body=body, meeting__isnull=True,
+                                 signed_at__lte=now, valid_until__gt=now).first()
+
+
+def meeting_create(*, actor: Any, body: MeetingBody, starts_at: dt.datetime | None,
+                   ends_at: dt.datetime | None = None, place: str = "",
+                   online: bool = False) -> Meeting:
+    """Schedule a meeting; standing members become attendees (pledged when their annual
+    pledge is still valid)."""
+    if not can_manage(actor, body):
+        raise refuse(actor, "create", "会議を登録できるのは会議体の事務局または推進員です。")
+    errors: dict[str, str] = {}
+    if starts_at is None:
+        errors["starts_at"] = "開始日時を入力してください。"
+    elif ends_at is not None and ends_at <= starts_at:
+        errors["ends_at"] = "終了日時は開始より後にしてください。"
+    if not (place or "").strip() and not online:
+        errors["place"] = "場所を入力するか、オンラインを選んでください。"
+    if errors:
+        raise ValidationError(errors)
+    assert starts_at is not None
+    meeting = Meeting(municipality_id=body.municipality_id, body=body, starts_at=starts_at,
+                      ends_at=ends_at, place=(place or "").strip(), online=bool(online),
+                      window_ends_at=window_end(body, starts_at, ends_at), created_by=actor.user)
+    with transaction.atomic():
+        meeting.full_clean()
+        meeting.save()
+        change_record(user=actor.user, instance=meeting, operation="create",
+                      organization_id=actor.organization_id)
+        for user_id in body.standing_users.values_list("pk", flat=True):
+            member = _membership_of(user_id, body.municipality_id)
+            if member is not None:
+                pledge = annual_pledge(user_id, body, starts_at)
+                Attendee.objects.create(meeting=meeting, user_id=user_id,
+                                        organization=member.organization, is_standing=True,
+                                        pledge=pledge)
+        if not meeting.attendees.filter(user_id=actor.user_id).exists():  # the organizer attends
+            Attendee.objects.create(meeting=meeting, user=actor.user,
+                                    organization=actor.organization,
+                                    pledge=annual_pledge(actor.user_id, body, starts_at))
+    return meeting
+
+
+def meeting_update(*, actor: Any, meeting: Meeting, starts_at: dt.datetime,
+                   ends_at: dt.datetime | None = None, place: str = "",
+                   online: bool = False) -> Meeting:
+    """Move a meeting; the review window (and the support_meeting grants) follow it."""
+    if not can_manage(actor, meeting.body):
+        raise refuse(actor, "update", "会議を変更できるのは会議体の事務局または推進員です。",
+                     object_id=meeting.pk)
+    if ends_at is not None and ends_at <= starts_at:
+        raise ValidationError({"ends_at": "終了日時は開始より後にしてください。"})
+    with transaction.atomic():
+        before = snapshot(meeting)
+        meeting.starts_at, meeting.ends_at = starts_at, ends_at
+        meeting.place, meeting.online = (place or "").strip(), bool(online)
+        meeting.window_ends_at = window_end(meeting.body, starts_at, ends_at)
+        meeting.full_clean()
+        meeting.save()
+        Grant.objects.filter(source_type=SOURCE, source_id=str(meeting.pk),
+                             ended_at__isnull=True).update(valid_until=meeting.window_ends_at)
+        change_record(user=actor.user, instance=meeting, operation="update", before=before,
+                      organization_id=actor.organization_id)
+    return meeting
+
+
+# --- Consent gate (重層的支援会議) ---------------------------------------------------------------
+
+def meeting_consent_for(person: Any, organization: Organization, day: dt.date) -> Any:
+    """A current consent of ``person`` naming ``organization`` for 重層的支援会議での検討."""
+    from kasane.people.models import Consent
+
+    for c in Consent.objects.filter(person=person, organizations=organization,
+                                    withdrawn_on__isnull=True, obtained_on__lte=day) \
+            .order_by("-obtained_on", "-id"):
+        if c.is_current(day) and Purpose.MULTILAYER_MEETING in c.purposes:
+            return c
+    return None
+
+
+def consent_day(meeting: Meeting) -> dt.date:
+    """The day a consent must be current: the meeting's day, or today for a meeting held."""
+    return max(timezone.localdate(meeting.starts_at), timezone.localdate())
+
+
+def missing_consents(case: Case, orgs: Iterable[Organization], day: dt.date) -> list[str]:
+    """「氏名 → 機関」 for every subject person × attending organization without consent."""
+    missing = []
+    for subject in case.subjects.select_related("person"):
+        person = subject.person
+        for org in orgs:
+            if person.created_by_org_id == org.pk:
+                continue  # the recording organization holds the record itself
+            if meeting_consent_for(person, org, day) is None:
+                missing.append(f"{person.full_name} → {org.name}")
+    return missing
+
+
+def attending_orgs(meeting: Meeting) -> list[Organization]:
+    ids = set(meeting.attendees.values_list("organization_id", flat=True))
+    return list(Organization.objects.filter(pk__in=ids).order_by("name"))
+
+
+# --- Attendees and pledges ----------------------------------------------------------------------
+
+def attendee_add(*, actor: Any, meeting: Meeting, user_id: Any,
+                 organization_id: Any = None) -> Attendee:
+    if not can_manage(actor, meeting.body):
+        raise refuse(actor, "attendee.add", "出席者を登録できるのは会議体の事務局または推進員です。",
+                     object_id=meeting.pk)
+    member = _membership_of(user_id, meeting.municipality_id, organization_id)
+    if member is None:
+        raise ValidationError({"user": "この自治体の相談支援に携わる職員を選んでください。"})
+    if meeting.attendees.filter(user_id=member.user_id).exists():
+        raise ValidationError({"user": f"{member.user} はすでに出席者です。"})
+    if not meeting.is_support:
+        day = consent_day(meeting)
+        for item in meeting.items.select_related("case"):
+            missing = missing_consents(item.case, [member.organization], day)
+            if missing:
+                raise ValidationError({"user": f"{member.organization.name} は議題「{item.title}」の本人同意の共有先に含まれていません（重層的支援会議には本人同意が必要です）。"})
+    pledge = annual_pledge(member.user_id, meeting.body, meeting.starts_at) \
+        if meeting.body.standing_users.filter(pk=member.user_id).exists() else None
+    attendee = Attendee(meeting=meeting, user=member.user, organization=member.organization,
+                        is_standing=pledge is not None, pledge=pledge)
+    with transaction.atomic():
+        attendee.full_clean()
+        attendee.save()
+        change_record(user=actor.user, instance=attendee, operation="create",
+                      organization_id=actor.organization_id)
+        if pledge is not None:
+            _grant_attendee(actor, meeting, attendee)
+    return attendee
+
+
+def pledge_sign(*, actor: Any, meeting: Meeting, annual: bool = False) -> Pledge:
+    """守秘義務誓約 by the acting user for this meeting (or, for a standing member, for the
+    fiscal year). Recorded before the member sees anything; 支援会議 grants follow."""
+    _require_handler(actor)
+    attendee = meeting.attendees.filter(user_id=actor.user_id).first()
+    if attendee is None:
+        raise refuse(actor, "pledge", "この会議の出席者ではありません。", object_id=meeting.pk)
+    if attendee.organization_id != actor.organization_id:
+        raise refuse(actor, "pledge", f"出席者として登録された所属（{attendee.organization.name}）に切り替えてから誓約してください。",
+                     object_id=meeting.pk)
+    if attendee.pledge_id is not None:
+        raise ValidationError({"pledge": "すでに誓約しています。"})
+    if not meeting.window_open():
+        raise ValidationError({"pledge": "この会議の閲覧期間は終了しています。"})
+    standing = meeting.body.standing_users.filter(pk=actor.user_id).exists()
+    if annual and not standing:
+        raise ValidationError({"pledge": "年度ごとの誓約は会議体の構成員だけが行えます。"})
+    now = timezone.now()
+    pledge = Pledge(municipality_id=meeting.municipality_id, body=meeting.body,
+                    meeting=None if annual else meeting, user=actor.user,
+                    organization=actor.organization, text=PLEDGE_TEXT, signed_at=now,
+                    valid_until=fiscal_year_end(now) if annual else meeting.window_ends_at)
+    with transaction.atomic():
+        pledge.full_clean()
+        pledge.save()
+        change_record(user=actor.user, instance=pledge, operation="create",
+                      organization_id=actor.organization_id)
+        access_log(user=actor.user, action="meeting.pledge", basis=Basis.NOT_PERSONAL,
+                   organization_id=actor.organization_id, object_type="meetings.Meeting",
+                   object_id=meeting.pk, detail="守秘義務誓約")
+        rows = Attendee.objects.filter(pk=attendee.pk)
+        if annual:  # the same pledge covers this body's other meetings of the year
+            rows = Attendee.objects.filter(
+                user_id=actor.user_id, organization_id=actor.organization_id,
+                meeting__body=meeting.body, pledge__isnull=True,
+                meeting__starts_at__lt=pledge.valid_until, meeting__window_ends_at__gt=now)
+        for row in rows.select_related("meeting"):
+            row.pledge = pledge
+            row.save(update_fields=["pledge"])
+            _grant_attendee(actor, row.meeting, row)
+    return pledge
+
+
+def _grant(actor: Any, meeting: Meeting, attendee: Attendee, case: Case) -> int:
+    """support_meeting grants (org + user) for each subject person of ``case`` until the end of
+    the review window; persons the attendee's org recorded itself need none."""
+    if not meeting.is_support or not meeting.window_open():
+        return 0
+    made = 0
+    for subject in case.subjects.select_related("person"):
+        person = subject.person
+        if person.created_by_org_id == attendee.organization_id:
+            continue
+        if Grant.objects.filter(person=person, user_id=attendee.user_id,
+                                organization_id=attendee.organization_id, source_type=SOURCE,
+                                source_id=str(meeting.pk), ended_at__isnull=True).exists():
+            continue
+        access_services.grant_create(
+            actor=actor, person=person, basis=GrantBasis.SUPPORT_MEETING,
+            organization=attendee.organization, user=attendee.user,
+            valid_until=meeting.window_ends_at, source_type=SOURCE, source_id=meeting.pk)
+        made += 1
+    return made
+
+
+def _grant_attendee(actor: Any, meeting: Meeting, attendee: Attendee) -> int:
+    return sum(_grant(actor, meeting, attendee, item.case)
+               for item in meeting.items.select_related("case"))
+
+
+# --- Agenda ---------------------------------------------------------------------------------------
+
+def agenda_add(*, actor: Any, meeting: Meeting, case_id: Any, question: str,
+               title: str = "") -> AgendaItem:
+    """Put a case the actor may see on the agenda (the actor's org presents it)."""
+    _require_handler(actor)
+    manager = can_manage(actor, meeting.body)
+    if not manager and not meeting.attendees.filter(user_id=actor.user_id,
+                                                    organization_id=actor.organization_id).exists():
+        raise refuse(actor, "agenda.add", "議題を提出できるのは出席者、事務局または推進員です。",
+                     object_id=meeting.pk)
+    errors: dict[str, str] = {}
+    question = (question or "").strip()
+    if not question:
+        errors["question"] = "会議で検討したいことを入力してください。"
+    if not meeting.window_open():
+        errors["case_id"] = "閲覧期間が終了した会議には議題を追加できません。"
+    if errors:
+        raise ValidationError(errors)
+    case = policy.require_case(actor, case_id, action="meeting.agenda",
+                               detail=f"会議#{meeting.pk}の議題に追加")
+    if meeting.items.filter(case=case).exists():
+        raise ValidationError({"case_id": f"ケース#{case.pk} はすでにこの会議の議題です。"})
+    if not meeting.is_support:
+        missing = missing_consents(case, attending_orgs(meeting), consent_day(meeting))
+        if missing:
+            access_log(user=actor.user, action="meeting.agenda.add", basis=Basis.DENIED,
+                       organization_id=actor.organization_id, object_type="cases.Case",
+                       object_id=case.pk, detail=f"本人同意なし: {'、'.join(missing)}"[:500])
+            raise ConsentMissing({"case_id": "本人同意がありません（重層的支援会議での検討に、出席機関を共有先とする本人同意が必要です）: "
+                                  + "、".join(missing) + "。同意がない場合は支援会議で検討してください。"})
+    order = (meeting.items.aggregate(m=Max("order"))["m"] or 0) + 1
+    title = (title or "").strip()[:100] or f"{actor.organization.name}からの相談（ケース#{case.pk}）"
+    item = AgendaItem(meeting=meeting, case=case, order=order, title=title,
+                      presenting_org=actor.organization, question=question, added_by=actor.user)
+    with transaction.atomic():
+        item.full_clean()
+        item.save()
+        change_record(user=actor.user, instance=item, operation="create",
+                      organization_id=actor.organization_id)
+        for attendee in meeting.attendees.filter(pledge__isnull=False).select_related(
+                "user", "organization"):
+            _grant(actor, meeting, attendee, case)
+        event(case, actor, EventKind.MEETING,
+              f"{meeting.body.name}（{timezone.localtime(meeting.starts_at):%Y-%m-%d}）の議題に追加",
+              link=f"/meetings/{meeting.pk}/#item-{item.pk}")
+    return item
+
+
+def agenda_remove(*, actor: Any, item: AgendaItem) -> None:
+    meeting = item.meeting
+    if not can_manage(actor, meeting.body) and item.added_by_id != actor.user_id:
+        raise refuse(actor, "agenda.remove", "議題を取り下げられるのは提出者、事務局または推進員です。",
+                     object_id=meeting.pk)
+    if item.decisions.exists():
+        raise ValidationError({"item": "決定事項のある議題は取り下げられません。"})
+    person_ids = list(item.case.subjects.values_list("person_id", flat=True))
+    with transaction.atomic():
+        change_record(user=actor.user, instance=item, operation="delete",
+                      organization_id=actor.organization_id)
+        for grant in Grant.objects.filter(source_type=SOURCE, source_id=str(meeting.pk),
+                                          person_id__in=person_ids, ended_at__isnull=True):
+            if not meeting.items.exclude(pk=item.pk).filter(
+                    case__subjects__person_id=grant.person_id).exists():
+                access_services.grant_end(actor=actor, grant=grant, reason="議題の取下げ")
+        event(item.case, actor, EventKind.MEETING, f"{meeting.body.name}の議題から取下げ")
+        item.delete()
+
+
+# --- Minutes --------------------------------------------------------------------------------------
+
+def minutes_write(*, actor: Any, item: AgendaItem, text: str, reason: str = "") -> AgendaItem:
+    """議事録 of one item (事務局・推進員 or the presenting org). After the minutes are approved an
+    edit needs a reason, kept in the change history."""
+    meeting = item.meeting
+    if not (can_manage(actor, meeting.body) or (
+            policy.handles_persons(actor) and actor.organization_id == item.presenting_org_id)):
+        raise refuse(actor, "minutes", "議事録を書けるのは事務局、推進員または提出機関です。",
+                     object_id=meeting.pk)
+    reason = (reason or "").strip()
+    if meeting.minutes_approved and not reason:
+        refuse(actor, "minutes", f"確定済みの議事録（議題#{item.pk}）を理由なく修正", object_id=meeting.pk)
+        raise ValidationError({"reason": "確定済みの議事録です。修正する理由を入力してください。"})
+    with transaction.atomic():
+        before = snapshot(item)
+        item.minutes = (text or "").strip()
+        item.full_clean()
+        item.save(update_fields=["minutes"])
+        change_record(user=actor.user, instance=item, operation="update", before=before,
+                      organization_id=actor.organization_id, reason=reason)
+    return item
+
+
+def minutes_approve(*, actor: Any, meeting: Meeting) -> Meeting:
+    if not can_manage(actor, meeting.body):
+        raise refuse(actor, "minutes.approve", "議事録を確定できるのは事務局または推進員です。",
+                     object_id=meeting.pk)
+    if meeting.minutes_approved:
+        raise ValidationError({"minutes": "議事録はすでに確定しています。"})
+    if not meeting.is_past():
+        raise ValidationError({"minutes": "会議の終了前に議事録は確定できません。"})
+    with transaction.atomic():
+        before = snapshot(meeting)
+        meeting.minutes_approved_at, meeting.minutes_approved_by = timezone.now(), actor.user
+        meeting.save(update_fields=["minutes_approved_at", "minutes_approved_by"])
+        change_record(user=actor.user, instance=meeting, operation="update", before=before,
+                      organization_id=actor.organization_id, reason="議事録の確定")
+    return meeting
+
+
+# --- Hooks registered in MeetingsConfig.ready() ----------------------------------------------------
+
+def pledged_case_ids(actor: Any, now: dt.datetime) -> QuerySet[Any]:
+    """``access.policy.CASE_SOURCES``: cases on the agenda of a meeting the actor attends (as
+    this org) with a pledge, while its review window is open."""
+    return AgendaItem.objects.filter(
+        meeting__municipality_id=policy.tenant_id(actor), meeting__window_ends_at__gt=now,
+        meeting__attendees__user_id=actor.user_id,
+        meeting__attendees__organization_id=actor.organization_id,
+        meeting__attendees__pledge__isnull=False,
+        meeting__attendees__pledge__signed_at__lte=now,
+    ).values("case_id")
+
+
+def support_meeting_exception(*, case: Any, to_org: Any) -> str | None:
+    """``cases.services.CONSENT_EXCEPTIONS``: a referral without consent is lawful when the case is
+    on a current 支援会議 agenda (window open) that ``to_org`` attends (法106条の6)."""
+    found = AgendaItem.objects.filter(
+        case=case, meeting__body__type=MeetingType.SUPPORT,
+        meeting__window_ends_at__gt=timezone.now(),
+        meeting__attendees__organization=to_org).exists()
+    return str(GrantBasis.SUPPORT_MEETING) if found else None
+
+
+def print_record(*, actor: Any, meeting: Meeting, kind: str, case_person_ids: Iterable[int]) -> Any:
+    """Who printed the pack or the minutes: a PrintRecord and one access-log row per person."""
+    from .models import PrintRecord
+
+    with transaction.atomic():
+        record = PrintRecord.objects.create(meeting=meeting, kind=kind, user=actor.user,
+                                            organization=actor.organization)
+        bases = policy.bases_for(actor, case_person_ids, action="export")
+        for pid in case_person_ids:
+            access_log(user=actor.user, action=f"meeting.print.{kind}",
+                       basis=bases.get(pid, Basis.DENIED), organization_id=actor.organization_id,
+                       object_type="meetings.Meeting", object_id=meeting.pk, person_id=pid,
+                       detail=f"{record.get_kind_display()}を印刷")
+    return record
