@@ -52,3 +52,31 @@ def test_it_lists_metrics_for_the_secretariat_only(city, client) -> None:
     client.force_login(city.recorder)
     assert client.get("/stats/").status_code == 403
     assert client.get("/api/v1/stats/metrics").status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_counts_meetings_held_and_cases_discussed_per_type_and_fiscal_year(city) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kasane.core.wareki import fiscal_year
+    from kasane.meetings import services
+    from kasane.meetings.tests import factories
+
+    body = factories.make_body(city)
+    held = factories.make_meeting(city, body, days=-2)
+    for _ in range(2):
+        services.agenda_add(actor=factories.actor(city.coordinator), meeting=held,
+                            case_id=factories.make_case(city).case.pk, question="役割分担")
+    factories.make_meeting(city, body, days=5)  # not held yet
+    fy = fiscal_year(timezone.localdate() - dt.timedelta(days=2))
+    figures = {key: registry.compute(f"meetings.{key}", municipality=city.municipality,
+                                     fiscal_year=fy)
+               for key in ("support_meeting.held", "support_meeting.cases",
+                           "multilayer_meeting.held")}
+    assert figures == {"support_meeting.held": 1, "support_meeting.cases": 2,
+                       "multilayer_meeting.held": 0}
+    assert registry.get("meetings.support_meeting.held").national_id == "P2-3"
+    assert registry.compute("meetings.support_meeting.held", municipality=city.other,
+                            fiscal_year=fy) == 0

@@ -1,0 +1,33 @@
+"""Meeting figures in the stats registry (spec/reporting.md P2-3, P2-4). Imported by
+``StatsConfig.ready``; a designated field meeting counts as the type it is designated as."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kasane.core.wareki import fiscal_year_range
+from kasane.stats.registry import Metric, register
+
+from . import selectors
+from .models import MeetingType
+
+
+def _counter(key: str) -> Any:
+    def compute(municipality: Any, fiscal_year: int) -> int:
+        first, last = fiscal_year_range(fiscal_year)
+        return selectors.counts(municipality.pk, first, last + dt.timedelta(days=1))[key]
+    return compute
+
+
+for code, label, national in ((MeetingType.SUPPORT, "支援会議", "P2-3"),
+                              (MeetingType.MULTILAYER, "重層的支援会議", "P2-4")):
+    register(Metric(
+        key=f"meetings.{code}.held", label=f"{label} 開催回数", unit="回", national_id=national,
+        description=f"年度内に開催された{label}（{label}として指定された既存の会議を含む）の回数。"
+                    "開始日時が年度内で、現在より前のもの。",
+        fn=_counter(f"{code}.held")))
+    register(Metric(
+        key=f"meetings.{code}.cases", label=f"{label} 検討件数", unit="件", national_id=national,
+        description=f"年度内に開催された{label}の議題にのったケースの数（同じケースは1件）。",
+        fn=_counter(f"{code}.cases")))
