@@ -15,8 +15,8 @@ from ninja.errors import HttpError
 from kasane.access import policy
 from kasane.core.wareki import WarekiError, parse_date
 
-from . import selectors, services, services_records
-from .models import Case, Referral, SupportPlan
+from . import selectors, services, services_records, services_sheets
+from .models import Case, Involvement, Referral, SupportPlan
 
 router = Router(tags=["cases"])
 
@@ -148,6 +148,41 @@ class PlanOut(Schema):
 class PlanList(Schema):
     items: list[PlanOut]
     count: int
+
+
+class FromSheetIn(Schema):
+    summary: str
+    triage: str = ""
+    tags: list[str] = []
+
+
+class MonitoringIn(Schema):
+    on: str
+    note: str
+    evaluations: list[str] = []  # one GoalResult code per plan goal, in the plan's order
+
+
+class MonitoringOut(Schema):
+    id: int
+    plan_id: int
+    on: dt.date
+    note: str
+    evaluations: list[dict[str, Any]]
+
+
+class InvolvementEndIn(Schema):
+    reason: str
+    ended_on: str | None = None
+
+
+class InvolvementOut(Schema):
+    id: int
+    case_id: int
+    organization_id: int
+    role: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    end_reason: str
 
 
 def _actor(request: HttpRequest) -> Any:
@@ -329,3 +364,42 @@ def plan_approve(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     actor = _actor(request)
     plan = _plan_of(actor, plan_id)
     return _plan(services_records.plan_approve(actor=actor, plan=plan))
+
+
+@router.post("/sheet-records/{record_id}/case",
+             response={201: CaseOut, 400: Detail, 403: Detail, 404: Detail})
+def case_from_sheet(request: HttpRequest, record_id: int, payload: FromSheetIn) -> tuple[int, dict[str, Any]]:
+    """Open a case from a submitted 相談受付・申込票 / つなぐシート / インテーク that names a Person."""
+    from kasane.sheets.selectors import record_get
+
+    actor = _actor(request)
+    record = record_get(actor=actor, pk=record_id, action="sheet_record_case_open")
+    case = services_sheets.case_open_from_record(actor=actor, record=record, summary=payload.summary,
+                                                 triage=payload.triage, tags=payload.tags)
+    return 201, _case(case)
+
+
+@router.post("/plans/{plan_id}/monitoring",
+             response={201: MonitoringOut, 400: Detail, 403: Detail, 404: Detail})
+def plan_monitor(request: HttpRequest, plan_id: int, payload: MonitoringIn) -> tuple[int, dict[str, Any]]:
+    actor = _actor(request)
+    plan = _plan_of(actor, plan_id)
+    m = services_records.plan_monitor(actor=actor, plan=plan, on=_date(payload.on, "on"),
+                                      note=payload.note, evaluations=payload.evaluations)
+    return 201, {"id": m.pk, "plan_id": m.plan_id, "on": m.on, "note": m.note,
+                 "evaluations": m.evaluations}
+
+
+@router.post("/involvements/{involvement_id}/end",
+             response={200: InvolvementOut, 400: Detail, 403: Detail, 404: Detail})
+def involvement_end(request: HttpRequest, involvement_id: int,
+                    payload: InvolvementEndIn) -> dict[str, Any]:
+    actor = _actor(request)
+    inv = Involvement.objects.filter(pk=involvement_id).first()
+    policy.require_case(actor, inv.case_id if inv else None, action="involvement")
+    assert inv is not None
+    i = services.involvement_end(actor=actor, involvement=inv, reason=payload.reason,
+                                 ended_on=_date(payload.ended_on, "ended_on"))
+    return {"id": i.pk, "case_id": i.case_id, "organization_id": i.organization_id,
+            "role": i.role, "started_on": i.started_on, "ended_on": i.ended_on,
+            "end_reason": i.end_reason}

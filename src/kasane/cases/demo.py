@@ -72,7 +72,10 @@ def load(data: dict[str, Any]) -> None:
                                           {"org_id": orgs["shakyo"].pk, "task": "居場所の紹介", "frequency": "月1回"}],
                                    lead_org_id=orgs["fukushi"].pk, lead_user_id=users["suishin"].pk,
                                    review_on=today + dt.timedelta(days=10))
-        records.plan_approve(actor=a["suishin"], plan=plan, approved_on=today - dt.timedelta(days=3))
+        plan = records.plan_approve(actor=a["suishin"], plan=plan, approved_on=today - dt.timedelta(days=3))
+        records.plan_monitor(actor=a["suishin"], plan=plan, on=today - dt.timedelta(days=1),
+                             note="週1回の訪問を続け、玄関先での会話が増えた。",
+                             evaluations=["partial", "continuing"])
         services.case_status_change(actor=a["suishin"], case=Case.objects.get(pk=case.pk), to_status="supporting")
 
     # アセスメント: the mother, recorded by 地域包括; a referral to 社協 waiting for an answer

@@ -11,7 +11,7 @@ from django.utils import timezone
 from kasane.accounts.models import CASE_ROLES, Organization, User
 from kasane.core.wareki import WarekiError, parse_date
 
-from .models import ClosureReason, Method, ProjectTag, Stage, Status, Triage
+from .models import ClosureReason, GoalResult, Method, ProjectTag, Stage, Status, Triage
 
 TASK_ROWS = 4
 
@@ -163,3 +163,58 @@ class CloseForm(forms.Form):
     def __init__(self, *args: Any, municipality_id: int, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.fields["watch_org"].choices = org_choices(municipality_id)
+
+
+class OpenFromSheetForm(forms.Form):
+    """Open a case from a sheet record: the record's person is the subject (prefilled)."""
+
+    summary = forms.CharField(label="相談の概要", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+    triage = forms.ChoiceField(label="分類", required=False, choices=[("", "未分類")] + Triage.choices)
+    tags = forms.MultipleChoiceField(label="事業", required=False, choices=ProjectTag.choices,
+                                     widget=forms.CheckboxSelectMultiple)
+
+
+class CaseEditForm(forms.Form):
+    summary = forms.CharField(label="相談の概要", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+    triage = forms.ChoiceField(label="分類", required=False, choices=[("", "未分類")] + Triage.choices)
+    tags = forms.MultipleChoiceField(label="事業", required=False, choices=ProjectTag.choices,
+                                     widget=forms.CheckboxSelectMultiple)
+    lead_org = forms.ChoiceField(label="主担当機関", help_text="このケースに関与している機関から選びます。")
+    lead_user = forms.ChoiceField(label="主担当者", required=False)
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, case: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        involved = case.involvements.filter(ended_on__isnull=True).select_related("organization")
+        self.fields["lead_org"].choices = [(i.organization_id, i.organization.name) for i in involved]
+        self.fields["lead_user"].choices = staff_choices(case.municipality_id)
+
+    @staticmethod
+    def initial_for(case: Any) -> dict[str, Any]:
+        return {"summary": case.summary, "triage": case.triage, "tags": case.tags,
+                "lead_org": case.lead_org_id, "lead_user": case.lead_user_id,
+                "lock_version": case.lock_version}
+
+
+class MonitorForm(forms.Form):
+    """A monitoring entry: date, note, and one evaluation per goal of the plan."""
+
+    on = WarekiDateField(label="日付")
+    note = forms.CharField(label="モニタリングの内容（本人・世帯の変化、支援の状況）", max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, plan: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.goal_count = len(plan.goals)
+        for i, goal in enumerate(plan.goals):
+            self.fields[f"goal_{i}"] = forms.ChoiceField(
+                label=f"目標{i + 1}「{goal['text']}」の評価", choices=GoalResult.choices,
+                widget=forms.RadioSelect)
+
+    def evaluations(self) -> list[str]:
+        return [self.cleaned_data.get(f"goal_{i}") or "" for i in range(self.goal_count)]
+
+
+class InvolvementEndForm(forms.Form):
+    reason = forms.CharField(label="終了の理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    ended_on = WarekiDateField(label="終了日", required=False, help_text="空欄なら今日")

@@ -51,7 +51,8 @@ class Case(models.Model):
                                   blank=True, related_name="+", verbose_name="主担当者")
     tags = models.JSONField("事業", default=list, blank=True)
     summary = models.TextField("概要", max_length=2000)
-    # FK to sheets.SheetRecord added when sheets lands (相談受付・申込票 / つなぐシート)
+    # the 相談受付・申込票 / つなぐシート / インテーク it was opened from (plain id, like
+    # SheetRecord.case_id the other way; both set by services.case_open_from_record)
     source_sheet_record_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+")
@@ -109,6 +110,7 @@ class Involvement(models.Model):
     source_id = models.CharField(max_length=40, blank=True)
     started_on = models.DateField("開始日", default=timezone.localdate)
     ended_on = models.DateField("終了日", null=True, blank=True)
+    end_reason = models.CharField("終了の理由", max_length=300, blank=True)
 
     class Meta:
         ordering = ["started_on", "id"]
@@ -260,10 +262,19 @@ class SupportPlan(models.Model):
         return f"支援プラン 第{self.version}版"
 
 
+class GoalResult(models.TextChoices):
+    ACHIEVED = "achieved", "達成"
+    PARTIAL = "partial", "一部達成"
+    NOT_ACHIEVED = "not_achieved", "未達成"
+    CONTINUING = "continuing", "継続"
+
+
 class Monitoring(models.Model):
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="monitoring")
     on = models.DateField("日付")
     note = models.TextField("モニタリング", max_length=2000)
+    # one row per plan goal, in the plan's order: [{"goal": text, "result": GoalResult code}]
+    evaluations = models.JSONField("目標の評価", default=list, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -272,6 +283,12 @@ class Monitoring(models.Model):
 
     def __str__(self) -> str:
         return f"モニタリング#{self.pk}"
+
+    @property
+    def evaluation_rows(self) -> list[tuple[str, str]]:
+        labels = dict(GoalResult.choices)
+        return [(str(e.get("goal", "")), str(labels.get(e.get("result"), e.get("result", ""))))
+                for e in self.evaluations]
 
 
 class ClosureReason(models.TextChoices):  # spec/sheets.md §9
@@ -318,6 +335,7 @@ class EventKind(models.TextChoices):
     INVOLVEMENT = "involvement", "関与機関"
     CLOSED = "closed", "終結"
     MEETING = "meeting", "会議"
+    SHEET = "sheet", "帳票"
 
 
 class CaseEvent(models.Model):

@@ -75,6 +75,17 @@ def current_plan(case: Case) -> SupportPlan | None:
     return case.plans.filter(status=PlanStatus.APPROVED).order_by("-version").first()
 
 
+def source_record(actor: Any, case: Case) -> Any:
+    """The sheet record the case was opened from, when the actor may see it (title and link
+    only; the record page logs its own read)."""
+    if case.source_sheet_record_id is None:
+        return None
+    from kasane.sheets.selectors import records_visible_to
+
+    return records_visible_to(actor).select_related("definition").filter(
+        pk=case.source_sheet_record_id).first()
+
+
 def household_cases(actor: Any, case: Case) -> list[dict[str, Any]]:
     """Family members of the subjects the actor may see, with their open cases it may see."""
     subject_ids = set(case.subjects.values_list("person_id", flat=True))

@@ -111,6 +111,61 @@ def involvement_ensure(*, actor: Any, case: Case, organization: Organization, ro
     return inv
 
 
+def involvement_end(*, actor: Any, involvement: Involvement, reason: str,
+                    ended_on: dt.date | None = None) -> Involvement:
+    """An organization leaves the case (its own staff, or the 主担当 org / a 推進員): the
+    Involvement ends and so do the org's ``case_involvement`` grants made from this case's
+    referrals and plans. The 主担当機関 cannot leave before handing 主担当 over (ケース情報の変更)."""
+    from kasane.access.models import Grant
+
+    _require_handler(actor)
+    case = involvement.case
+    if not case.involvements.filter(organization_id=actor.organization_id,
+                                    ended_on__isnull=True).exists() or (
+            actor.organization_id != involvement.organization_id and not is_lead(actor, case)):
+        raise PermissionDenied("関与を終了できるのは、その機関の職員、主担当機関の職員または推進員です。")
+    reason = (reason or "").strip()
+    day = ended_on or timezone.localdate()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = "関与を終了する理由を入力してください。"
+    if day > timezone.localdate():
+        errors["ended_on"] = "終了日が未来の日付です。"
+    elif day < involvement.started_on:
+        errors["ended_on"] = f"終了日が関与の開始日（{involvement.started_on:%Y-%m-%d}）より前です。"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case.pk)
+        locked = Involvement.objects.select_for_update().select_related("organization", "case") \
+            .get(pk=involvement.pk)
+        if locked.ended_on is not None:
+            raise ValidationError({"reason": "この関与はすでに終了しています。"})
+        if locked.organization_id == locked.case.lead_org_id:
+            raise ValidationError({"reason": "主担当機関は関与を終了できません。先に「ケース情報の変更」で主担当を他の関与機関に引き継いでください。"})
+        before = snapshot(locked)
+        locked.ended_on, locked.end_reason = day, reason
+        locked.full_clean()
+        locked.save(update_fields=["ended_on", "end_reason"])
+        change_record(user=actor.user, instance=locked, operation="update", before=before,
+                      organization_id=actor.organization_id, reason=reason)
+        sources = [("referral", str(pk)) for pk in case.referrals.values_list("pk", flat=True)]
+        sources += [("plan", str(pk)) for pk in case.plans.values_list("pk", flat=True)]
+        grants = Grant.objects.filter(
+            organization_id=locked.organization_id, basis=Basis.CASE_INVOLVEMENT,
+            ended_at__isnull=True, person_id__in=case.subjects.values("person_id"))
+        ended = 0
+        for grant in grants:
+            if (grant.source_type, grant.source_id) in sources:
+                access_services.grant_end(actor=actor, grant=grant,
+                                          reason=f"ケース#{case.pk}への関与を終了：{reason}")
+                ended += 1
+        event(locked.case, actor, EventKind.INVOLVEMENT,
+              f"{locked.organization.name} が関与を終了（{day:%Y-%m-%d}）：{reason}")
+        Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+    return locked
+
+
 def grant_case_involvement(*, actor: Any, case: Case, organization: Organization,
                            source_type: str, source_id: object,
                            only_with_consent: bool = False) -> int:
@@ -222,6 +277,9 @@ def case_update(*, actor: Any, case: Case, expected_version: int | None, summary
                                         memberships__is_active=True).first()
         if lead_user is None:
             errors["lead_user"] = "主担当者は主担当機関の職員から選んでください。"
+    if not errors.get("lead_org") and (lead_org.pk != case.lead_org_id or (
+            lead_user.pk if lead_user else None) != case.lead_user_id) and not is_lead(actor, case):
+        errors["lead_org"] = "主担当を変更できるのは主担当機関の職員または推進員です。"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -22,6 +22,7 @@ from .models import (
     ClosureReason,
     Contact,
     EventKind,
+    GoalResult,
     InvolvementRole,
     Method,
     Monitoring,
@@ -284,23 +285,45 @@ def plan_approve(*, actor: Any, plan: SupportPlan, approved_on: dt.date | None =
     return locked
 
 
-def plan_monitor(*, actor: Any, plan: SupportPlan, on: dt.date | None, note: str) -> Monitoring:
+def plan_monitor(*, actor: Any, plan: SupportPlan, on: dt.date | None, note: str,
+                 evaluations: Iterable[str | None] | None = None) -> Monitoring:
+    """A monitoring entry on an approved plan: date, note and one evaluation per goal
+    (``evaluations`` in the plan's goal order; GoalResult codes: 達成/一部達成/未達成/継続)."""
     _involved(actor, plan.case)
     note = (note or "").strip()
-    errors = {}
+    errors: dict[str, str] = {}
+    if plan.status != PlanStatus.APPROVED:
+        errors["note"] = "モニタリングは承認済みのプランに記録します。"
+    elif plan.case.status == Status.CLOSED:
+        errors["note"] = "終結したケースのプランにはモニタリングを記録できません。"
     if not note:
-        errors["note"] = "モニタリングの内容を入力してください。"
+        errors["note"] = errors.get("note") or "モニタリングの内容を入力してください。"
     if on is None or on > timezone.localdate():
         errors["on"] = "日付を今日以前で入力してください。"
+    elif plan.approved_on and on < plan.approved_on:
+        errors["on"] = f"日付がプランの承認日（{plan.approved_on:%Y-%m-%d}）より前です。"
+    results = list(evaluations or [])
+    rows = []
+    for i, goal in enumerate(plan.goals):
+        result = results[i] if i < len(results) else None
+        if evaluations is not None and result not in GoalResult.values:
+            errors[f"goal_{i}"] = f"目標「{goal['text']}」の評価を選んでください。"
+        rows.append({"goal": goal["text"], "result": result or ""})
+    if evaluations is None:
+        rows = []
     if errors:
         raise ValidationError(errors)
-    entry = Monitoring(plan=plan, on=on, note=note, author=actor.user)
+    assert on is not None
+    entry = Monitoring(plan=plan, on=on, note=note, author=actor.user, evaluations=rows)
     with transaction.atomic():
         entry.full_clean()
         entry.save()
         change_record(user=actor.user, instance=entry, operation="create",
                       organization_id=actor.organization_id)
-        event(plan.case, actor, EventKind.PLAN, f"第{plan.version}版のモニタリング：{note}", plan=plan)
+        done = "、".join(f"{r['goal']}={entry.evaluation_rows[i][1]}" for i, r in enumerate(rows))
+        event(plan.case, actor, EventKind.PLAN,
+              f"第{plan.version}版のモニタリング：{note}{'（' + done + '）' if done else ''}", plan=plan)
+        Case.objects.filter(pk=plan.case_id).update(updated_at=timezone.now())
     return entry
 
 

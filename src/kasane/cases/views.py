@@ -1,8 +1,11 @@
-"""Case screens: list, open, case page, status. Thin: forms parse, services act,
-``access.policy`` decides and logs. Referral/contact/plan/close screens: ``views_records``."""
+"""Case screens: list, open, case page, status, case edit. Thin: forms parse, services act,
+``access.policy`` decides and logs; every form screen goes through ``form_page``.
+Referral/contact/plan/monitoring/involvement/close screens: ``views_records``; opening a case
+from a sheet record: ``views_sheet``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.access import policy
@@ -17,8 +21,8 @@ from kasane.core.forms import add_service_errors
 from kasane.people.presenters import person_views
 
 from . import selectors, services
-from .forms import OpenForm, StatusForm
-from .models import Status
+from .forms import CaseEditForm, OpenForm, StatusForm
+from .models import ProjectTag, Status, Triage
 
 
 def acting(request: HttpRequest) -> Any:
@@ -33,6 +37,34 @@ def conflict(request: HttpRequest, *, title: str, back: str, mine: list[tuple[st
     rows = [(label, m, s, m != s) for (label, m), (_, s) in zip(mine, saved, strict=True)]
     return render(request, "cases/conflict.html", {"title": title, "back": back, "rows": rows},
                   status=409)
+
+
+def form_page(request: HttpRequest, form: Any, act: Callable[[dict[str, Any]], str], *,
+              template: str, context: dict[str, Any], success: str,
+              on_conflict: Callable[[Any], HttpResponse] | str = "",
+              names: dict[str, str] | None = None) -> HttpResponse:
+    """The POST → validate → service → redirect-or-render pattern of every case form screen.
+
+    On a valid POST ``act(cleaned_data)`` calls the service and returns the URL to go to;
+    a service ValidationError lands on the form's fields (keys renamed by ``names``), 400;
+    ``services.Conflict`` answers with ``on_conflict(exc)`` (the conflict page, 409) or, given
+    a text, shows it on top of the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = act(form.cleaned_data)
+        except services.Conflict as exc:
+            if callable(on_conflict):
+                return on_conflict(exc)
+            form.add_error(None, on_conflict or str(exc))
+        except ValidationError as exc:
+            if names and hasattr(exc, "error_dict"):
+                exc = ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
+            add_service_errors(form, exc)
+        else:
+            if success:
+                messages.success(request, success)
+            return redirect(target)
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -58,18 +90,15 @@ def open_case(request: HttpRequest) -> HttpResponse:
     if ids:
         chosen = person_views(member, list(policy.visible_persons(member).filter(pk__in=ids)
                                            .select_related("created_by_org")))
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_open(actor=member, person_ids=form.cleaned_data["person_ids"],
-                                      summary=form.cleaned_data["summary"],
-                                      triage=form.cleaned_data["triage"], tags=form.cleaned_data["tags"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"ケース#{case.pk}を受付しました。")
-            return redirect("cases:detail", case.pk)
-    return render(request, "cases/open.html", {"form": form, "chosen": chosen},
-                  status=400 if form.errors else 200)
+
+    def act(d: dict[str, Any]) -> str:
+        case = services.case_open(actor=member, person_ids=d["person_ids"], summary=d["summary"],
+                                  triage=d["triage"], tags=d["tags"])
+        messages.success(request, f"ケース#{case.pk}を受付しました。")
+        return reverse("cases:detail", args=[case.pk])
+
+    return form_page(request, form, act, template="cases/open.html", context={"chosen": chosen},
+                     success="")
 
 
 @login_required
@@ -86,7 +115,46 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "contacts": selectors.contacts_of(case)[:50], "household": selectors.household_cases(member, case),
         "closures": case.closures.select_related("watch_org"), "is_lead": lead,
         "status_form": StatusForm(initial={"lock_version": case.lock_version}) if lead and case.is_open else None,
+        "source_record": selectors.source_record(member, case),
     })
+
+
+def _case_rows(d: dict[str, Any], names: dict[str, str]) -> list[tuple[str, Any]]:
+    triage = dict(Triage.choices)
+    tags = dict(ProjectTag.choices)
+    return [("相談の概要", d["summary"]), ("分類", triage.get(d["triage"], "未分類")),
+            ("事業", "、".join(str(tags.get(t, t)) for t in d["tags"])),
+            ("主担当機関", names.get(str(d["lead_org"]), "")),
+            ("主担当者", names.get(f"u{d['lead_user']}", "") if d["lead_user"] else "")]
+
+
+@login_required
+def edit(request: HttpRequest, case_id: int) -> HttpResponse:
+    """概要・分類・事業・主担当の変更 (optimistic locking: a stale save gets the conflict page)."""
+    member = acting(request)
+    case = policy.require_case(member, case_id, action="update")
+    if not case.is_open:
+        messages.error(request, f"{case.get_status_display()}のケースは変更できません。")
+        return redirect("cases:detail", case.pk)
+    form = CaseEditForm(request.POST or None, case=case, initial=CaseEditForm.initial_for(case))
+
+    def act(d: dict[str, Any]) -> str:
+        services.case_update(actor=member, case=case, expected_version=d["lock_version"],
+                             summary=d["summary"], triage=d["triage"], tags=d["tags"],
+                             lead_org_id=d["lead_org"], lead_user_id=d["lead_user"] or None)
+        return reverse("cases:detail", args=[case.pk])
+
+    def on_conflict(exc: services.Conflict) -> HttpResponse:
+        names = {str(k): str(v) for k, v in form.fields["lead_org"].choices}
+        names.update({f"u{k}": str(v) for k, v in form.fields["lead_user"].choices if k})
+        cur = exc.current
+        saved = {"summary": cur.summary, "triage": cur.triage, "tags": cur.tags,
+                 "lead_org": cur.lead_org_id, "lead_user": cur.lead_user_id}
+        return conflict(request, title=f"ケース#{case.pk}", back=reverse("cases:edit", args=[case.pk]),
+                        mine=_case_rows(form.cleaned_data, names), saved=_case_rows(saved, names))
+
+    return form_page(request, form, act, template="cases/edit.html", context={"case": case},
+                     success="ケース情報を変更しました。", on_conflict=on_conflict)
 
 
 @login_required

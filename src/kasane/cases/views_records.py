@@ -14,13 +14,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kasane.access import policy
-from kasane.core.forms import add_service_errors
 from kasane.people.models import Consent
 
 from . import selectors, services, services_records
-from .forms import CloseForm, ContactForm, PlanForm, ReferralForm, RespondForm
-from .models import Contact, SupportPlan
-from .views import acting, conflict
+from .forms import (
+    CloseForm,
+    ContactForm,
+    InvolvementEndForm,
+    MonitorForm,
+    PlanForm,
+    ReferralForm,
+    RespondForm,
+)
+from .models import Contact, Involvement, SupportPlan
+from .views import acting, conflict, form_page
 
 
 @login_required
@@ -31,25 +38,19 @@ def refer(request: HttpRequest, case_id: int) -> HttpResponse:
                     .select_related("person").prefetch_related("organizations"))
     form = ReferralForm(request.POST or None, municipality_id=case.municipality_id,
                         consents=[c for c in consents if c.is_current(timezone.localdate())])
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.referral_create(actor=member, case=case, to_org_id=d["to_org"],
-                                     reason=d["reason"], consent_id=d["consent"], due_on=d["due_on"])
-        except ValidationError as exc:
-            add_service_errors(form, _map(exc))
-        else:
-            messages.success(request, "つなぎを依頼しました。")
-            return redirect("cases:detail", case.pk)
-    return render(request, "cases/refer.html", {"form": form, "case": case},
-                  status=400 if form.errors else 200)
+
+    def act(d: dict[str, Any]) -> str:
+        services.referral_create(actor=member, case=case, to_org_id=d["to_org"],
+                                 reason=d["reason"], consent_id=d["consent"], due_on=d["due_on"])
+        return _detail(case)
+
+    return form_page(request, form, act, template="cases/refer.html", context={"case": case},
+                     success="つなぎを依頼しました。",
+                     names={"to_organization_id": "to_org", "consent_id": "consent"})
 
 
-def _map(exc: ValidationError) -> ValidationError:
-    names = {"to_organization_id": "to_org", "consent_id": "consent"}
-    if not hasattr(exc, "error_dict"):
-        return exc
-    return ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
+def _detail(case: Any) -> str:
+    return reverse("cases:detail", args=[case.pk])
 
 
 @login_required
@@ -109,16 +110,13 @@ def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = policy.require_case(member, case_id, action="contact")
     form = ContactForm(request.POST or None, initial={
         "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reached": "1"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_records.contact_record(actor=member, case=case, data=form.data_for_service())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "支援記録を保存しました。")
-            return redirect("cases:detail", case.pk)
-    return render(request, "cases/contact_form.html", {"form": form, "case": case},
-                  status=400 if form.errors else 200)
+
+    def act(d: dict[str, Any]) -> str:
+        services_records.contact_record(actor=member, case=case, data=form.data_for_service())
+        return _detail(case)
+
+    return form_page(request, form, act, template="cases/contact_form.html",
+                     context={"case": case}, success="支援記録を保存しました。")
 
 
 @login_required
@@ -131,21 +129,20 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     initial.update(at=timezone.localtime(contact.at).strftime("%Y-%m-%dT%H:%M"),
                    reached="1" if contact.reached else "0", lock_version=contact.lock_version)
     form = ContactForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_records.contact_update(actor=member, contact=contact, data=form.data_for_service(),
-                                            expected_version=form.cleaned_data["lock_version"])
-        except services.Conflict as exc:
-            saved = {f: getattr(exc.current, f) for f in services_records.CONTACT_FIELDS}
-            return conflict(request, title="支援記録", back=reverse("cases:contact_edit", args=[contact.pk]),
-                            mine=_contact_rows(form.data_for_service()), saved=_contact_rows(saved))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "支援記録を修正しました。")
-            return redirect("cases:detail", case.pk)
-    return render(request, "cases/contact_form.html", {"form": form, "case": case, "contact": contact},
-                  status=400 if form.errors else 200)
+
+    def act(d: dict[str, Any]) -> str:
+        services_records.contact_update(actor=member, contact=contact, data=form.data_for_service(),
+                                        expected_version=d["lock_version"])
+        return _detail(case)
+
+    def on_conflict(exc: services.Conflict) -> HttpResponse:
+        saved = {f: getattr(exc.current, f) for f in services_records.CONTACT_FIELDS}
+        return conflict(request, title="支援記録", back=reverse("cases:contact_edit", args=[contact.pk]),
+                        mine=_contact_rows(form.data_for_service()), saved=_contact_rows(saved))
+
+    return form_page(request, form, act, template="cases/contact_form.html",
+                     context={"case": case, "contact": contact}, success="支援記録を修正しました。",
+                     on_conflict=on_conflict)
 
 
 def _plan_rows(args: dict[str, Any], names: dict[Any, str]) -> list[tuple[str, Any]]:
@@ -164,16 +161,13 @@ def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
     initial = PlanForm.initial_for(previous) if previous else {"lead_org": case.lead_org_id,
                                                               "lead_user": case.lead_user_id}
     form = PlanForm(request.POST or None, municipality_id=case.municipality_id, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services_records.plan_create(actor=member, case=case, **form.service_args())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "支援プラン（案）を保存しました。")
-            return redirect("cases:detail", case.pk)
-    return render(request, "cases/plan_form.html", {"form": form, "case": case},
-                  status=400 if form.errors else 200)
+
+    def act(d: dict[str, Any]) -> str:
+        services_records.plan_create(actor=member, case=case, **form.service_args())
+        return _detail(case)
+
+    return form_page(request, form, act, template="cases/plan_form.html", context={"case": case},
+                     success="支援プラン（案）を保存しました。")
 
 
 @login_required
@@ -184,26 +178,24 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     assert plan is not None
     form = PlanForm(request.POST or None, municipality_id=case.municipality_id,
                     initial=PlanForm.initial_for(plan))
-    if request.method == "POST" and form.is_valid():
-        args = form.service_args()
-        try:
-            services_records.plan_update(actor=member, plan=plan, **args,
-                                         expected_version=form.cleaned_data["lock_version"])
-        except services.Conflict as exc:
-            names = {str(k): v for k, v in form.fields["lead_org"].choices}
-            cur = exc.current
-            saved = {"goals": cur.goals, "tasks": cur.tasks, "lead_org_id": cur.lead_org_id,
-                     "review_on": cur.review_on}
-            return conflict(request, title=f"支援プラン 第{plan.version}版",
-                            back=reverse("cases:plan_edit", args=[plan.pk]),
-                            mine=_plan_rows(args, names), saved=_plan_rows(saved, names))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "支援プランを修正しました。")
-            return redirect("cases:detail", case.pk)
-    return render(request, "cases/plan_form.html", {"form": form, "case": case, "plan": plan},
-                  status=400 if form.errors else 200)
+
+    def act(d: dict[str, Any]) -> str:
+        services_records.plan_update(actor=member, plan=plan, **form.service_args(),
+                                     expected_version=d["lock_version"])
+        return _detail(case)
+
+    def on_conflict(exc: services.Conflict) -> HttpResponse:
+        names = {str(k): v for k, v in form.fields["lead_org"].choices}
+        cur = exc.current
+        saved = {"goals": cur.goals, "tasks": cur.tasks, "lead_org_id": cur.lead_org_id,
+                 "review_on": cur.review_on}
+        return conflict(request, title=f"支援プラン 第{plan.version}版",
+                        back=reverse("cases:plan_edit", args=[plan.pk]),
+                        mine=_plan_rows(form.service_args(), names), saved=_plan_rows(saved, names))
+
+    return form_page(request, form, act, template="cases/plan_form.html",
+                     context={"case": case, "plan": plan}, success="支援プランを修正しました。",
+                     on_conflict=on_conflict)
 
 
 @login_required
@@ -232,20 +224,57 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
     case = policy.require_case(member, case_id, action="close")
     form = CloseForm(request.POST or None, municipality_id=case.municipality_id,
                      initial={"lock_version": case.lock_version, "watch_org": case.lead_org_id})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services_records.case_close(
-                actor=member, case=case, reason=d["reason"], evaluation=d["evaluation"],
-                closed_on=d["closed_on"], watch=d["watch"], watch_org_id=d["watch_org"] or None,
-                watch_method=d["watch_method"], next_check_on=d["next_check_on"],
-                expected_version=d["lock_version"])
-        except services.Conflict:
-            form.add_error(None, "他の職員が先にこのケースを更新しました。ケースの最新の状態を確認してください。")
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "終結を記録しました。")
-            return redirect("cases:detail", case.pk)
-    return render(request, "cases/close.html", {"form": form, "case": case},
-                  status=400 if form.errors else 200)
+
+    def act(d: dict[str, Any]) -> str:
+        services_records.case_close(
+            actor=member, case=case, reason=d["reason"], evaluation=d["evaluation"],
+            closed_on=d["closed_on"], watch=d["watch"], watch_org_id=d["watch_org"] or None,
+            watch_method=d["watch_method"], next_check_on=d["next_check_on"],
+            expected_version=d["lock_version"])
+        return _detail(case)
+
+    return form_page(request, form, act, template="cases/close.html", context={"case": case},
+                     success="終結を記録しました。",
+                     on_conflict="他の職員が先にこのケースを更新しました。ケースの最新の状態を確認してください。")
+
+
+@login_required
+def monitor(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """モニタリング: date, note and an evaluation of each goal of an approved plan."""
+    member = acting(request)
+    plan = SupportPlan.objects.select_related("lead_org").filter(pk=plan_id).first()
+    case = policy.require_case(member, plan.case_id if plan else None, action="plan")
+    assert plan is not None
+    form = MonitorForm(request.POST or None, plan=plan,
+                       initial={"on": timezone.localdate().isoformat()})
+
+    def act(d: dict[str, Any]) -> str:
+        services_records.plan_monitor(actor=member, plan=plan, on=d["on"], note=d["note"],
+                                      evaluations=form.evaluations())
+        return _detail(case)
+
+    return form_page(request, form, act, template="cases/monitor.html",
+                     context={"case": case, "plan": plan}, success="モニタリングを記録しました。")
+
+
+@login_required
+def involvement_end(request: HttpRequest, involvement_id: int) -> HttpResponse:
+    """An organization leaves the case (reason, date); its case_involvement grants end."""
+    member = acting(request)
+    inv = Involvement.objects.select_related("organization").filter(pk=involvement_id).first()
+    case = policy.require_case(member, inv.case_id if inv else None, action="involvement")
+    assert inv is not None
+    if inv.ended_on is not None:
+        raise Http404("見つかりません。")
+    form = InvolvementEndForm(request.POST or None)
+
+    def act(d: dict[str, Any]) -> str:
+        services.involvement_end(actor=member, involvement=inv, reason=d["reason"],
+                                 ended_on=d["ended_on"])
+        if inv.organization_id == member.organization_id:
+            return reverse("cases:index")  # the case is no longer visible to this org
+        return _detail(case)
+
+    return form_page(request, form, act, template="cases/involvement_end.html",
+                     context={"case": case, "involvement": inv},
+                     success=f"{inv.organization.name} の関与を終了しました。")

@@ -12,7 +12,7 @@ On submit (inside the submit transaction, so any failure rolls the whole submit 
   Before creating, every function in ``MATCHERS`` is asked for an existing person — the hook
   for 名寄せ proposals (issue 8); none is registered yet, so a new Person is made.
   A 連絡員 cannot create persons: their つなぐシート keeps the block in ``person_snapshot``
-  until a coordinator binds it. 世帯 rows stay sheet answers.
+  until a coordinator binds it (``bind_record_person``, below; the cases screens call it). 世帯 rows stay sheet answers.
 * **consent** — 相談受付・申込票（同意あり）: a Consent from ``consent_orgs``,
   ``consent_purposes``, ``consent_on``, ``consent_method`` (codes shared with people);
   つなぐシート with ``consent_given``: a Consent naming the organizations of the
@@ -221,3 +221,105 @@ def bind_consent(b: bindings.Binding) -> None:
 def register() -> None:
     bindings.register("person", bind_person)
     bindings.register("consent", bind_consent)
+
+
+# --- After submit: a coordinator binds a routed sheet; cases links the record to a case ------
+
+ALREADY_BOUND = "この帳票はすでに本人（本人ID {pid}）に結び付いています。"
+
+
+def _locked_record(actor: Membership, record: Any) -> Any:
+    """The record, locked, when ``actor`` may see it (``selectors.records_visible_to``)."""
+    from django.http import Http404
+
+    from . import selectors
+
+    found = selectors.records_visible_to(actor).select_for_update().filter(pk=record.pk).first()
+    if found is None:
+        raise Http404("記録が見つかりません。")
+    return found
+
+
+def bind_record_person(*, actor: Membership, record: Any, person_id: int | None) -> Person:
+    """A coordinator binds a submitted record that names no Person yet (a 連絡員's
+    つなぐシート keeps the block in ``person_snapshot``) to a Person: ``person_id`` of one the
+    coordinator may see (``policy.require_person``, logged) or ``None`` to register one from the
+    block (``people.services.person_create``; the coordinator's organization → own_record).
+
+    A つなぐシート answered 「同意している」 then records that Consent (naming the 推進員's
+    organizations, heard by the 連絡員), as the submit would have. Idempotent: binding again to
+    the same person changes nothing; a record bound to someone else is refused.
+    """
+    from django.db import transaction
+
+    from kasane.audit.services import change_record, snapshot
+
+    from .models import RecordStatus
+
+    if actor is None or actor.role != Role.COORDINATOR or not policy.handles_persons(actor):
+        raise PermissionDenied("帳票を本人に結び付けられるのは推進員です。")
+    chosen = None
+    if person_id is not None:  # checked (and a denial logged) before the transaction
+        chosen, _basis = policy.require_person(actor, person_id, action="view",
+                                               detail=f"sheet_record {record.pk} の本人")
+    with transaction.atomic():
+        locked = _locked_record(actor, record)
+        field = _person_field(locked)
+        if field is None or locked.status != RecordStatus.SUBMITTED:
+            raise ValidationError({"person": "提出済みで本人欄のある帳票だけを結び付けられます。"})
+        if locked.person_id is not None:
+            if chosen is not None and chosen.pk == locked.person_id:
+                return chosen
+            raise ValidationError({"person": ALREADY_BOUND.format(pid=locked.person_id)})
+        block = locked.answers.get(field["key"]) or locked.person_snapshot or {}
+        if not isinstance(block, dict):
+            block = {}
+        if chosen is not None:
+            person = chosen
+        else:
+            if not block.get("family_name"):
+                raise ValidationError({"person": "本人欄に氏名がないため新規登録できません。既存の本人を選んでください。"})
+            try:
+                person = people_services.person_create(actor=actor, fields=_fields_from_block(block))
+            except ValidationError as exc:
+                raise _block_errors(field["key"], exc) from exc
+        before = snapshot(locked)
+        locked.person_id = person.pk
+        locked.person_differences = _differences(person, block)
+        locked.save(update_fields=["person_id", "person_differences", "updated_at"])
+        change_record(user=actor.user, instance=locked, operation="update", before=before,
+                      organization_id=actor.organization_id, reason="本人に結び付け")
+        _record_bound_consent(locked, actor, person)
+    record.person_id, record.person_differences = locked.person_id, locked.person_differences
+    return person
+
+
+def _record_bound_consent(record: Any, actor: Membership, person: Person) -> None:
+    if record.definition.code != LIAISON_CODE:
+        return
+    kwargs = _consent_kwargs(record, actor)
+    if kwargs is None:
+        return
+    if kwargs.get("heard_by"):
+        kwargs["heard_by"] = record.author.display_name or record.author.username
+    try:
+        people_services.consent_record(actor=actor, person=person, **kwargs)
+    except (PermissionDenied, ValidationError) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        raise ValidationError({"person": [f"本人同意を記録できません: {m}" for m in messages]}) from exc
+
+
+def link_record_case(*, actor: Membership, record: Any, case_id: int) -> None:
+    """Set ``SheetRecord.case_id`` (called by ``cases.services.case_open_from_record`` inside its
+    transaction); a record already linked to another case is refused."""
+    from kasane.audit.services import change_record, snapshot
+
+    locked = _locked_record(actor, record)
+    if locked.case_id is not None and locked.case_id != case_id:
+        raise ValidationError({"record": f"この帳票からはすでにケース#{locked.case_id}が開始されています。"})
+    before = snapshot(locked)
+    locked.case_id = case_id
+    locked.save(update_fields=["case_id", "updated_at"])
+    change_record(user=actor.user, instance=locked, operation="update", before=before,
+                  organization_id=actor.organization_id, reason=f"ケース#{case_id}を開始")
+    record.case_id = case_id

@@ -202,3 +202,74 @@ def _encode(fields: list[dict[str, Any]], answers: dict[str, Any], prefix: str =
         else:
             out[name] = value if isinstance(value, list) else str(value)
     return out
+
+
+# --- bind_record_person: a coordinator binds a 連絡員's つなぐシート after submit -------------
+
+def _liaison_record(city: Any, **override: Any) -> SheetRecord:
+    return services.record_create(actor=actor(city.liaison), code="liaison", submit=True,
+                                  answers=_liaison(city, facility=city.orgs["library"].pk,
+                                                   liaison=city.liaison.pk, **override))
+
+
+def test_it_binds_a_liaison_sheet_to_a_new_person_with_the_sheets_consent(city) -> None:
+    from kasane.sheets.person_binding import bind_record_person
+
+    record = _liaison_record(city, consent_method="oral")
+    coordinator = actor(city.coordinator)
+    person = bind_record_person(actor=coordinator, record=record, person_id=None)
+    record.refresh_from_db()
+    assert record.person_id == person.pk and person.family_name == "田中"
+    assert person.created_by_org_id == city.orgs["city"].pk
+    assert policy.person_basis(coordinator, person.pk) == "own_record"
+    consent = Consent.objects.get(person=person)
+    assert consent.heard_by == "liaison" and consent.method == "oral"  # the 連絡員 heard it
+    assert consent.purposes == ["information_sharing"]
+    assert set(consent.organizations.values_list("pk", flat=True)) == {city.orgs["city"].pk}
+    from kasane.audit.models import ChangeRecord
+
+    assert ChangeRecord.objects.filter(model="sheets.SheetRecord", object_id=str(record.pk),
+                                       reason="本人に結び付け").exists()
+    # idempotent for the same person; another person (or a second creation) is refused
+    assert bind_record_person(actor=coordinator, record=record, person_id=person.pk) == person
+    with pytest.raises(ValidationError, match="すでに本人"):
+        bind_record_person(actor=coordinator, record=record, person_id=None)
+    assert Person.objects.count() == 1 and Consent.objects.count() == 1
+    # the 連絡員 still sees only what they wrote; another liaison's sheet stays hidden
+    liaison = actor(city.liaison)
+    assert list(selectors.records_visible_to(liaison)) == [SheetRecord.objects.get(pk=record.pk)]
+    assert policy.person_basis(liaison, person.pk) is None
+
+
+def test_it_binds_to_an_existing_visible_person_only(city) -> None:
+    from kasane.sheets.person_binding import bind_record_person
+
+    record = _liaison_record(city, consent_given=False)
+    coordinator = actor(city.coordinator)
+    hidden = person_create(actor=actor(city.partner), fields={"family_name": "田中",
+                                                              "family_name_kana": "タナカ"})
+    with pytest.raises(Http404):
+        bind_record_person(actor=coordinator, record=record, person_id=hidden.pk)
+    assert AccessLog.objects.filter(user=city.coordinator, person_id=hidden.pk,
+                                    basis="denied").exists()
+    mine = person_create(actor=coordinator, fields={"family_name": "田中", "given_name": "美咲",
+                                                    "family_name_kana": "タナカ",
+                                                    "given_name_kana": "ミサキ",
+                                                    "address": "重ね市南町9-9"})
+    assert bind_record_person(actor=coordinator, record=record, person_id=mine.pk) == mine
+    record.refresh_from_db()
+    assert record.person_id == mine.pk and "address" in record.person_differences
+    assert not Consent.objects.exists()  # 「同意していない」: nothing recorded
+    assert Person.objects.get(pk=mine.pk).address == "重ね市南町9-9"
+
+
+def test_it_lets_only_coordinators_bind(city) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from kasane.sheets.person_binding import bind_record_person
+
+    record = _liaison_record(city)
+    for user in (city.liaison, city.recorder, city.admin):
+        with pytest.raises((PermissionDenied, Http404)):
+            bind_record_person(actor=actor(user), record=record, person_id=None)
+    assert SheetRecord.objects.get(pk=record.pk).person_id is None and not Person.objects.exists()
