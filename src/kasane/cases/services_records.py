@@ -240,10 +240,10 @@ def plan_update(*, actor: Any, plan: SupportPlan, goals: Iterable[str],
 
 def plan_approve(*, actor: Any, plan: SupportPlan, approved_on: dt.date | None = None,
                  expected_version: int | None = None, where: str = "",
-                 link: str = "") -> SupportPlan:
+                 link: str = "", meeting_id: int | None = None) -> SupportPlan:
     """Approve a plan. Orgs named in it become involved; they get case_involvement grants only
-    where a valid consent names them. ``where``/``link`` name the page of the approval (e.g. the
-    重層的支援会議 whose decision it was) in the case timeline."""
+    where a valid consent names them. ``where``/``link``/``meeting_id`` name the 重層的支援会議
+    whose decision it was (shown in the case timeline and kept on the plan)."""
     case = plan.case
     _involved(actor, case)
     if not is_lead(actor, case):
@@ -257,6 +257,7 @@ def plan_approve(*, actor: Any, plan: SupportPlan, approved_on: dt.date | None =
             raise ValidationError({"status": "このプランは承認済みです。"})
         before = snapshot(locked)
         locked.status, locked.approved_on, locked.approved_by = PlanStatus.APPROVED, day, actor.user
+        locked.meeting_id = meeting_id
         locked.lock_version += 1
         locked.save()
         change_record(user=actor.user, instance=locked, operation="update", before=before,

@@ -65,8 +65,9 @@ def decision_record(*, actor: Any, meeting: Meeting, case_id: Any, kind: str, te
                                               case=case).first()
             if plan is None or plan.status != PlanStatus.DRAFT:
                 raise ValidationError({"plan_id": "このケースの承認前（案）の支援プランを選んでください。"})
-            services_records.plan_approve(actor=actor, plan=plan, approved_on=timezone.localdate(),
-                                          where=where(meeting), link=link)
+            held_on = min(timezone.localdate(meeting.starts_at), timezone.localdate())
+            services_records.plan_approve(actor=actor, plan=plan, approved_on=held_on,
+                                          where=where(meeting), link=link, meeting_id=meeting.pk)
             decision.plan = plan
             text = text or f"支援プラン 第{plan.version}版を承認"
         elif kind == DecisionKind.ROLES_ASSIGNED:

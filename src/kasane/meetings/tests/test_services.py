@@ -113,6 +113,8 @@ def test_a_multilayer_meeting_approves_a_plan_and_the_case_links_back(city):
                                            kind=DecisionKind.PLAN_APPROVED, plan_id=plan.pk)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED and d.plan == plan and d.item == item
+    assert plan.meeting_id == meeting.pk
+    assert plan.approved_on == min(timezone.localdate(meeting.starts_at), timezone.localdate())
     ev = CaseEvent.objects.filter(case=s.case, plan=plan, kind="plan").first()
     assert ev is not None and ev.link == f"/meetings/{meeting.pk}/#item-{item.pk}"
     assert "重層的支援会議" in ev.text
