@@ -75,6 +75,13 @@ def _require_handler(actor: Any) -> None:
         raise PermissionDenied("支援ケースは相談支援に携わる職員のみが扱えます。")
 
 
+def is_involved(actor: Any, case: Case) -> bool:
+    """The actor's organization takes part in the case (an active Involvement). Others who
+    see it (e.g. pledged 支援会議 members) read only."""
+    return bool(policy.handles_persons(actor) and case.involvements.filter(
+        organization_id=actor.organization_id, ended_on__isnull=True).exists())
+
+
 def is_lead(actor: Any, case: Case) -> bool:
     """主担当機関 of the case, or a 推進員 of an involved organization (both may steer it)."""
     from kasane.accounts.models import Role

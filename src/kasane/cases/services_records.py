@@ -39,6 +39,7 @@ from .services import (
     event,
     grant_case_involvement,
     involvement_ensure,
+    is_involved,
     is_lead,
 )
 
@@ -48,8 +49,7 @@ CONTACT_FIELDS = ("at", "method", "reached", "not_reached_reason", "stage", "sum
 
 def _involved(actor: Any, case: Case) -> None:
     _require_handler(actor)
-    if not case.involvements.filter(organization_id=actor.organization_id,
-                                    ended_on__isnull=True).exists():
+    if not is_involved(actor, case):
         raise PermissionDenied("このケースに関与している機関の職員だけが記録できます。")
 
 

@@ -106,14 +106,15 @@ def open_case(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     member = acting(request)
     case = policy.require_case(member, case_id)
-    lead = services.is_lead(member, case)
+    involved = services.is_involved(member, case)
+    lead = involved and services.is_lead(member, case)
     return render(request, "cases/detail.html", {
         "case": case, "subjects": selectors.subjects_of(member, case),
         "involvements": case.involvements.select_related("organization").order_by("ended_on", "started_on"),
         "referrals": case.referrals.select_related("from_org", "to_org"),
         "plans": selectors.plans_of(case), "events": selectors.timeline(case),
         "contacts": selectors.contacts_of(case)[:50], "household": selectors.household_cases(member, case),
-        "closures": case.closures.select_related("watch_org"), "is_lead": lead,
+        "closures": case.closures.select_related("watch_org"), "is_lead": lead, "is_involved": involved,
         "status_form": StatusForm(initial={"lock_version": case.lock_version}) if lead and case.is_open else None,
         "source_record": selectors.source_record(member, case),
     })

@@ -71,7 +71,8 @@ def test_an_attendee_pledges_then_sees_the_case(city, client):
     assert "関わり方を相談" in html and s.person.given_name in html
     r = client.get(f"/meetings/items/{item.pk}/")
     assert r.status_code == 200 and s.case.summary in r.content.decode()
-    assert client.get(f"/cases/{s.case.pk}/").status_code == 200
+    case_page = client.get(f"/cases/{s.case.pk}/").content.decode()
+    assert 'data-testid="read-only"' in case_page and "/contacts/new/" not in case_page
     client.force_login(city.outsider)
     assert client.get(f"/meetings/{meeting.pk}/").status_code == 403
 
