@@ -61,6 +61,7 @@ ACTION_LABELS: dict[str, str] = {
     "person.grants.view": "閲覧の根拠の確認", "person.disclosure.view": "開示記録の閲覧",
     "person.disclosure.export": "開示記録の出力",
     "person.emergency": "緊急アクセスの申請", "search": "検索結果に表示",
+    "person.match.decide": "名寄せの判定", "person.match.unmerge": "名寄せの取消し",
 }
 
 
