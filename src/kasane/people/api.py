@@ -14,7 +14,7 @@ from kasane.access import policy
 from kasane.access import services as access_services
 from kasane.core.wareki import WarekiError, parse_date
 
-from . import selectors, services
+from . import matching_selectors, matching_services, selectors, services
 from .disclosures import disclosure_report
 from .models import Consent
 from .presenters import person_view
@@ -232,3 +232,149 @@ def emergency_access(request: HttpRequest, person_id: int, payload: EmergencyIn)
                                                       reason=payload.reason, hours=payload.hours)
     return 201, {"id": review.pk, "grant_id": review.grant_id,
                  "valid_until": review.grant.valid_until}
+
+
+# ---------------------------------------------------------------------------
+# 名寄せ (identity matching): coordinators only; a pair is shown in full only when both
+# records are visible to the caller (docs/matching.md "In the people app").
+# ---------------------------------------------------------------------------
+
+
+class ComparisonOut(Schema):
+    field: str
+    label: str
+    weight: float | None
+
+
+class CandidateOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    decidable: bool
+    band: str | None
+    band_label: str
+    score: float | None
+    comparisons: list[ComparisonOut]
+    persons: list[PersonOut]
+    other_hidden: bool
+    note: str
+    decided_at: dt.datetime | None
+    link_id: int | None = None
+
+
+class CandidateList(Schema):
+    items: list[CandidateOut]
+    count: int
+
+
+class DecideIn(Schema):
+    decision: str
+    note: str = ""
+
+
+class UnmergeIn(Schema):
+    reason: str = ""
+
+
+class LinkOut(Schema):
+    id: int
+    person_a_id: int
+    person_b_id: int
+    created_at: dt.datetime
+    ended_at: dt.datetime | None
+    end_reason: str
+
+
+class IdentityMemberOut(PersonOut):
+    cases: list[int]
+
+
+class IdentityOut(Schema):
+    person_id: int
+    members: list[IdentityMemberOut]
+    links: list[LinkOut]
+
+
+class MatchRunOut(Schema):
+    id: int
+    status: str
+    phase: str
+    persons: int
+    pairs: int
+    created: int
+    skipped_decided: int
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+def _link(link: Any) -> dict[str, Any]:
+    return {"id": link.pk, "person_a_id": link.person_a_id, "person_b_id": link.person_b_id,
+            "created_at": link.created_at, "ended_at": link.ended_at, "end_reason": link.end_reason}
+
+
+def _run(run: Any) -> dict[str, Any]:
+    return {"id": run.pk, "status": run.status, "phase": run.phase, "persons": run.persons,
+            "pairs": run.pairs, "created": run.created, "skipped_decided": run.skipped_decided,
+            "created_at": run.created_at, "finished_at": run.finished_at}
+
+
+@router.get("/match-candidates", response={200: CandidateList, 403: Detail},
+            tags=["matching"], summary="名寄せ候補（推進員。両方の記録を閲覧できる候補だけ詳細を返す）")
+def match_candidates(request: HttpRequest, status: str = "open", band: str = "",
+                     visibility: str = "", sort: str = "score", limit: int = 50,
+                     offset: int = 0) -> Any:
+    member = matching_selectors.require_reviewer(getattr(request, "membership", None))
+    qs = matching_selectors.candidates_for(member, status=status, band=band,
+                                           visibility=visibility, sort=sort)
+    limit = max(1, min(limit, 200))
+    chunk = list(qs[max(0, offset):max(0, offset) + limit])
+    rows = matching_selectors.candidate_views(member, chunk, log_detail="名寄せ候補一覧（API）")
+    return {"items": [r.as_dict() for r in rows], "count": qs.count()}
+
+
+@router.get("/match-candidates/{candidate_id}", response={200: CandidateOut, 403: Detail, 404: Detail},
+            tags=["matching"], summary="名寄せ候補の詳細（比較の内訳つき）")
+def match_candidate(request: HttpRequest, candidate_id: int) -> Any:
+    member = getattr(request, "membership", None)
+    return matching_selectors.candidate_get(member, candidate_id).as_dict()
+
+
+@router.post("/match-candidates/{candidate_id}/decide",
+             response={200: CandidateOut, 400: Detail, 403: Detail, 404: Detail, 422: Detail},
+             tags=["matching"], summary="同一人物 / 別人 / 保留 の判断（判断済みは400）")
+def match_decide(request: HttpRequest, candidate_id: int, payload: DecideIn) -> Any:
+    member = getattr(request, "membership", None)
+    view = matching_selectors.candidate_get(member, candidate_id)
+    decided = matching_services.match_decide(actor=member, candidate=view.candidate,
+                                             decision=payload.decision, note=payload.note)
+    link = decided.links.filter(ended_at__isnull=True).first()
+    return {**matching_selectors.candidate_get(member, decided.pk).as_dict(),
+            "link_id": link.pk if link else None}
+
+
+@router.post("/person-links/{link_id}/unmerge",
+             response={200: LinkOut, 400: Detail, 403: Detail, 404: Detail, 422: Detail},
+             tags=["matching"], summary="同一人物の関連付けを解除（候補は未確認に戻る）")
+def link_unmerge(request: HttpRequest, link_id: int, payload: UnmergeIn) -> Any:
+    member = getattr(request, "membership", None)
+    link = matching_selectors.link_get(member, link_id)
+    return _link(matching_services.link_unmerge(actor=member, link=link, reason=payload.reason))
+
+
+@router.get("/persons/{person_id}/identity", response={200: IdentityOut, 403: Detail, 404: Detail},
+            tags=["matching"], summary="同一人物として関連付けられた記録のうち閲覧できるもの")
+def person_identity(request: HttpRequest, person_id: int) -> Any:
+    member = _actor(request)
+    person, _ = policy.require_person(member, person_id, detail="同一人物の記録")
+    found = matching_selectors.identity_of(member, person)
+    return {"person_id": person.pk,
+            "members": [{**m.view.as_dict(), "basis": m.basis, "cases": [c.pk for c in m.cases]}
+                        for m in found.members],
+            "links": [_link(x.link) for x in found.links]}
+
+
+@router.post("/match-runs", response={202: MatchRunOut, 400: Detail, 403: Detail},
+             tags=["matching"], summary="名寄せの一括照合を開始（バックグラウンド）")
+def match_run(request: HttpRequest) -> Any:
+    member = getattr(request, "membership", None)
+    return 202, _run(matching_services.match_run_request(actor=member, trigger="api"))

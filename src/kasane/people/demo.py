@@ -158,6 +158,7 @@ def load(data: dict[str, Any]) -> None:
         _person(actor, _spec(rng, rng.choice(FAMILY), rng.choice(["male", "female"]),
                              rng.randint(19, 60), postal, address, ref))
     _named(actors, orgs, users, named, today)
+    _duplicates(actors, orgs, today)
     data["persons"] = named
 
 
@@ -203,3 +204,48 @@ def _named(actors: dict[str, Membership], orgs: dict[str, Any], users: dict[str,
                 access_services.emergency_access_request(actor=who, person_id=target.pk,
                                                          reason=reason, hours=24)
     named.update({"8050_parent": parent, "8050_child": child, "restricted": restricted})
+
+
+# 名寄せ: the same person registered twice by different desks (異体字, ｶﾀｶﾅ/ひらがな, 月日の
+# 入れ替わり, a move, a new phone). Incremental matching queues them for suishin; the last
+# pair shows a candidate whose other record suishin has no basis to see.
+DUPLICATES: list[tuple[str, dict[str, Any], bool]] = [  # (recorder, fields, shared with fukushi)
+    ("suishin", {"family_name": "髙橋", "given_name": "和夫", "family_name_kana": "タカハシ",
+                 "given_name_kana": "カズオ", "birth_date": dt.date(1944, 4, 3), "sex": "male",
+                 "postal_code": "999-0201", "address": "重ね市本町三丁目4番5号",
+                 "phone": "03-5555-3101"}, False),
+    ("csw", {"family_name": "高橋", "given_name": "和夫", "family_name_kana": "ﾀｶﾊｼ",
+             "given_name_kana": "かずお", "birth_date": dt.date(1944, 3, 4), "sex": "male",
+             "postal_code": "999-0201", "address": "重ね市本町3-4-5", "phone": ""}, True),
+    ("houkatsu1", {"family_name": "斎藤", "given_name": "幸子", "family_name_kana": "サイトウ",
+                   "given_name_kana": "サチコ", "birth_date": dt.date(1951, 9, 17),
+                   "sex": "female", "postal_code": "999-0102", "address": "重ね市桜台2丁目7番1号",
+                   "phone": "03-5555-3202"}, True),
+    ("shougai", {"family_name": "齋藤", "given_name": "幸子", "family_name_kana": "サイトウ",
+                 "given_name_kana": "サチコ", "birth_date": dt.date(1951, 9, 17), "sex": "female",
+                 "postal_code": "999-0301", "address": "重ね市南町1丁目3番8号",
+                 "phone": "090-5555-3203"}, True),
+    ("suishin", {"family_name": "渡辺", "given_name": "茂", "family_name_kana": "ワタナベ",
+                 "given_name_kana": "シゲル", "birth_date": dt.date(1938, 12, 1), "sex": "male",
+                 "postal_code": "999-0303", "address": "重ね市浜田4丁目1番2号",
+                 "phone": "03-5555-3301"}, False),
+    ("kodomo", {"family_name": "渡邉", "given_name": "茂", "family_name_kana": "わたなべ",
+                "given_name_kana": "しげる", "birth_date": dt.date(1938, 12, 1), "sex": "male",
+                "postal_code": "999-0303", "address": "重ね市浜田4-1-2", "phone": "03-5555-3301"},
+     False),
+]
+
+
+def _duplicates(actors: dict[str, Membership], orgs: dict[str, Any], today: dt.date) -> None:
+    for recorder, fields, share in DUPLICATES:
+        actor = actors[recorder]
+        spec = {"phone_mobile": "", **fields}
+        found = Person.objects.filter(created_by_org=actor.organization,
+                                      family_name=spec["family_name"],
+                                      given_name=spec["given_name"],
+                                      birth_date=spec["birth_date"]).exists()
+        if found:
+            continue
+        person = services.person_create(actor=actor, fields=spec)
+        if share:
+            _consent(actor, person, orgs, ["fukushi"], ["information_sharing"], today, 30)

@@ -13,6 +13,7 @@ from kasane.accounts.models import Organization
 from kasane.core.wareki import WarekiError, parse_date
 
 from .models import ConsentMethod, Relation, RestrictionKind, Sex
+from .selectors import MAX_QUERY, MAX_RAW, MSG_LONG, clean_query
 from .services import check_scan, clean_kana
 
 DATE_HELP = "西暦（1975-04-01）または和暦（S50.4.1、昭和50年4月1日）で入力できます。"
@@ -45,10 +46,18 @@ class KanaField(forms.CharField):
         return clean_kana(text, required=self.required)
 
 
+class SearchQueryField(forms.CharField):
+    """Control characters become spaces before validation (no "null character" error)."""
+
+    def to_python(self, value: Any) -> str:
+        return clean_query(str(value)[:MAX_RAW + 1]) if value not in self.empty_values else ""
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(label="氏名・フリガナ・生年月日", required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
-                                                      "placeholder": "例: やまだ S50 / 山田太郎"}))
+    q = SearchQueryField(label="氏名・フリガナ・生年月日", required=False, max_length=MAX_QUERY,
+                         error_messages={"max_length": MSG_LONG},
+                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
+                                                       "placeholder": "例: やまだ S50 / 山田太郎"}))
 
 
 class PersonForm(forms.Form):

@@ -45,4 +45,24 @@ def my_emergency_grants(user: Any, membership: Any) -> dict[str, Any] | None:
     }
 
 
-PROVIDERS = [emergency_reviews_waiting, my_emergency_grants]
+def match_candidates_waiting(user: Any, membership: Any) -> dict[str, Any] | None:
+    """Coordinators: 名寄せ candidates they can decide (both records visible to them)."""
+    from .matching_selectors import candidates_for, may_review
+
+    if not may_review(membership):
+        return None
+    waiting = candidates_for(membership, status="pending", visibility="both")
+    count = waiting.count()
+    url = reverse("people:match_queue")
+    return {
+        "title": f"名寄せ候補 {count} 件",
+        "items": [{"label": f"#{c.pk} {c.get_band_display()}（同一人物か別人かの確認待ち）",
+                   "url": reverse("people:match_review", args=[c.pk])}
+                  for c in waiting[:5]],
+        "empty_text": "確認待ちの名寄せ候補はありません。",
+        "more_url": url,
+        "order": 25,
+    }
+
+
+PROVIDERS = [emergency_reviews_waiting, match_candidates_waiting, my_emergency_grants]

@@ -203,3 +203,160 @@ class Consent(models.Model):
 
     def is_current(self, day: dt.date) -> bool:
         return not self.is_withdrawn and (self.valid_until is None or self.valid_until >= day)
+
+
+# ---------------------------------------------------------------------------
+# 名寄せ (identity matching, docs/matching.md "In the people app"). Written only by
+# people.matching / people.matching_services.
+# ---------------------------------------------------------------------------
+
+
+class PersonMatchKey(models.Model):
+    """One blocking key (``kn:``, ``kj:``, ``bf:`` …) or name-frequency key (``fk:``, ``fj:``,
+    ``gk:``, ``gj:``) of a person, kept by people.services on every create/update."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = "名寄せキー"
+        indexes = [models.Index(fields=["key", "municipality"], name="person_match_key")]
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="person_match_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.key}"
+
+
+class MatchStatus(models.TextChoices):
+    PENDING = "pending", "未確認"
+    HOLD = "hold", "保留"
+    SAME = "same", "同一人物"
+    DIFFERENT = "different", "別人"
+
+
+DECIDED = (MatchStatus.SAME, MatchStatus.DIFFERENT)
+
+
+class MatchBand(models.TextChoices):
+    HIGH = "high", "一致の可能性が高い"
+    REVIEW = "review", "要確認"
+
+
+class MatchCandidate(models.Model):
+    """A pair of person records (``person_a_id < person_b_id``) of one municipality that the
+    engine scored as probably one person. A decision (同一人物 / 別人) wins over re-scores."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+")
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField("スコア")
+    band = models.CharField("判定", max_length=10, choices=MatchBand.choices)
+    comparisons = models.JSONField("比較の内訳", default=list)  # [{field, level, label, weight}]
+    status = models.CharField("状態", max_length=10, choices=MatchStatus.choices,
+                              default=MatchStatus.PENDING)
+    note = models.CharField("メモ", max_length=500, blank=True)
+    found_by = models.CharField(max_length=12, default="incremental")  # incremental | batch
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    scored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "名寄せ候補"
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="match_candidate_pair"),
+            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")),
+                                   name="match_candidate_ordered"),
+        ]
+        indexes = [models.Index(fields=["municipality", "status", "score"], name="match_cand_queue")]
+
+    def __str__(self) -> str:
+        return f"名寄せ候補#{self.pk}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.status in DECIDED
+
+
+class PersonLink(models.Model):
+    """A coordinator's 同一人物 decision: a link between two source records. Both records stay
+    with their organizations and grants; unmerging ends the link (kept for the audit trail)."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+")
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(MatchCandidate, on_delete=models.SET_NULL, null=True,
+                                  blank=True, related_name="links")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="+")
+    end_reason = models.CharField("解除の理由", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "同一人物の関連付け"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"],
+                                    condition=models.Q(ended_at__isnull=True),
+                                    name="person_link_active_pair"),
+            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")),
+                                   name="person_link_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"同一人物#{self.pk} ({self.person_a_id}≡{self.person_b_id})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+
+class MatchRunStatus(models.TextChoices):
+    QUEUED = "queued", "待機中"
+    RUNNING = "running", "実行中"
+    DONE = "done", "完了"
+    FAILED = "failed", "失敗"
+
+
+class MatchRun(models.Model):
+    """One batch run of the engine over a municipality's register (progress on the queue page)."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+")
+    status = models.CharField(max_length=10, choices=MatchRunStatus.choices,
+                              default=MatchRunStatus.QUEUED)
+    phase = models.CharField(max_length=40, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    trigger = models.CharField(max_length=12, default="screen")  # screen | api | command
+    persons = models.PositiveIntegerField(default=0)
+    pairs = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    rescored = models.PositiveIntegerField(default=0)
+    skipped_decided = models.PositiveIntegerField(default=0)
+    threshold = models.FloatField(default=0)
+    seconds = models.FloatField(default=0)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "名寄せの一括照合"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"一括照合#{self.pk}（{self.get_status_display()}）"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (MatchRunStatus.QUEUED, MatchRunStatus.RUNNING)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import QuerySet
 from rapidfuzz import fuzz
 
 from kasane.access import policy
@@ -19,15 +22,25 @@ from kasane.core.wareki import parse_partial_birth
 from .models import Consent, HouseholdMember, Person
 from .presenters import PersonView, person_views
 
-MAX_QUERY = 100
-CANDIDATES = 300
+MAX_QUERY = 100  # characters after cleaning
+MAX_RAW = 1000  # longer raw input is refused before it is even cleaned
+MAX_TOKENS = 4
+CANDIDATES = 100  # rows read per index branch (2× the page), then ranked in Python
+BIRTH_ONLY_DAYS = 31  # a query of a birth date alone must name at least the month
 _PHONE_RE = re.compile(r"[0-9()\-]+")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_DATEISH_RE = re.compile(r"(?:明治|大正|昭和|平成|令和|[明大昭平令MTSHR])(?:\d|元)|\d{4}[-/.年]")
+_TOP = "\U0010ffff"  # sorts after every character: [key, key + _TOP) is "starts with key"
+NAME_FIELDS = ("name_key", "kana_key", "given_name_key", "given_kana_key")
+_BIRTH_INDEXED = frozenset(NAME_FIELDS)  # migration 0002 puts birth_date in these indexes
 
 MSG_EMPTY = "検索する氏名・フリガナ・生年月日を入力してください。"
 MSG_SHORT = "2文字以上で入力してください（生年月日だけなら「S50.4.1」のように入力できます）。"
 MSG_LONG = f"検索語は{MAX_QUERY}文字以内で入力してください。"
-MSG_BAD_DATE = "生年月日として読めない語があります。"
+MSG_BAD_DATE = "生年月日として読めない語があります（例: S50.4.1、昭和50年4月1日、1975-04-01）。"
+MSG_BROAD_BIRTH = ("生年月日だけで検索するときは月まで入力してください（例: S50.4.1、S50.4）。"
+                   "年だけなら「ヤマダ S50」のように氏名と組み合わせてください。")
+MSG_TOO_MANY = f"検索語は{MAX_TOKENS}語までにしてください。"
 
 
 @dataclass
@@ -51,79 +64,211 @@ def clean_query(q: str | None) -> str:
     return " ".join(text.split())
 
 
-def parse_query(q: str) -> ParsedQuery:
-    """Split a query into name keys, one birth-date range and/or a phone number."""
+def parse_query(q: str | None) -> ParsedQuery:
+    """Split a query into name keys, one birth-date range and/or a phone number.
+
+    Refuses (``error``, a Japanese message) what would be slow or meaningless: empty, too
+    long, more than MAX_TOKENS words, a 1-character name alone, a birth year alone (a year
+    is ~1/80 of the register), a word that looks like a date but is none.
+    """
+    if q is not None and len(q) > MAX_RAW:
+        return ParsedQuery(error=MSG_LONG)
     text = clean_query(q)
     if not text:
         return ParsedQuery(error=MSG_EMPTY)
     if len(text) > MAX_QUERY:
         return ParsedQuery(error=MSG_LONG)
+    tokens = text.split(" ")
+    if len(tokens) > MAX_TOKENS:
+        return ParsedQuery(error=MSG_TOO_MANY)
     parsed = ParsedQuery()
-    for token in text.split(" "):
+    for token in tokens:
         birth = parse_partial_birth(token)
+        nfkc = unicodedata.normalize("NFKC", token)
         digits = normalize_phone(token)
         if birth is not None and parsed.birth is None:
             parsed.birth = birth
-        elif _PHONE_RE.fullmatch(unicodedata.normalize("NFKC", token)) and len(digits) >= 4:
+        elif _PHONE_RE.fullmatch(nfkc) and len(digits) >= 4:
             parsed.phone = digits
+        elif birth is not None or _DATEISH_RE.match(nfkc.upper()):
+            return ParsedQuery(error=MSG_BAD_DATE)
         else:
             key = normalize_name(token)
             if key:
                 parsed.names.append(key)
     if parsed.birth is None and not parsed.phone and sum(len(k) for k in parsed.names) < 2:
         parsed.error = MSG_SHORT
+    elif (parsed.birth is not None and not parsed.names and not parsed.phone
+          and (parsed.birth[1] - parsed.birth[0]).days >= BIRTH_ONLY_DAYS):
+        parsed.error = MSG_BROAD_BIRTH
     return parsed
 
 
-def _name_q(key: str) -> Q:
-    return (Q(name_key__startswith=key) | Q(kana_key__startswith=key)
-            | Q(given_name_key__startswith=key) | Q(given_kana_key__startswith=key))
+def _col(column: str) -> str:
+    """A key column as search compares and orders it: code-point order on every backend
+    (``COLLATE "C"`` on PostgreSQL, like the indexes of migration 0002)."""
+    sql = f'"people_person"."{column}"'
+    return f'{sql} COLLATE "C"' if connection.vendor == "postgresql" else sql
 
 
-def _score(person: Person, keys: list[str]) -> float:
+def _prefix(column: str, key: str) -> tuple[str, list[Any]]:
+    """``column`` starts with ``key``, written as a range an ordered index scan serves."""
+    return f"({_col(column)} >= %s AND {_col(column)} < %s)", [key, key + _TOP]
+
+
+def _any_name(key: str) -> tuple[str, list[Any]]:
+    parts = [_prefix(col, key) for col in NAME_FIELDS]
+    return "(" + " OR ".join(p for p, _ in parts) + ")", [v for _, ps in parts for v in ps]
+
+
+def _visible_where(actor: Any) -> tuple[str, list[Any]] | None:
+    """The WHERE clause of ``policy.visible_persons(actor)`` as SQL on "people_person" (None:
+    the actor sees nobody). Compiled once per search and shared by every branch."""
+    qs = policy.visible_persons(actor)
+    try:
+        joined = [a for a, n in qs.query.alias_refcount.items() if n and a != "people_person"]
+        if joined:  # the policy joined another table: use it whole, as a subquery
+            sql, params = qs.values("pk").query.sql_with_params()
+            return f'"people_person"."id" IN ({sql})', list(params)
+        sql, params = qs.query.get_compiler(using=qs.db).compile(qs.query.where)
+    except EmptyResultSet:
+        return None
+    return (sql or "1=1"), list(params)
+
+
+_SELECT = ('SELECT "people_person"."id", "people_person"."name_key", "people_person"."kana_key", '
+           '"people_person"."given_name_key", "people_person"."given_kana_key", {branch} AS branch '
+           'FROM "people_person" WHERE {where}')
+
+
+def _branches(actor: Any, parsed: ParsedQuery, *, words: bool = False
+              ) -> list[tuple[str, list[Any]]]:
+    """Candidate queries (SQL, params), each served by one index of migration 0002 and cut
+    at CANDIDATES. One key column per branch, ordered by that column, so the scan stops
+    early however broad the prefix; access scoping (``visible_persons``, compiled once) is
+    evaluated on the rows scanned, so invisible persons never use up the candidate rows.
+
+    ``words``: instead, the one query for several words matched separately ("ハナコ タカハシ",
+    "高橋 はなこ"): the ids whose keys start with each word, intersected (index ranges only)."""
+    visible = _visible_where(actor)
+    if visible is None:
+        return []
+    conds, params = [visible[0]], list(visible[1])
+    if parsed.birth:
+        conds.append('"people_person"."birth_date" BETWEEN %s AND %s')
+        params += list(parsed.birth)
+    if parsed.phone and (parsed.names or parsed.birth):
+        sql, ps = _prefix("phone_key", parsed.phone)
+        conds.append(sql)
+        params += ps
+    out: list[tuple[str, list[Any]]] = []
+
+    def add(extra: list[tuple[str, list[Any]]], order_by: str | None) -> None:
+        where = " AND ".join(conds + [sql for sql, _ in extra])
+        sql = _SELECT.format(branch=len(out), where=where)
+        if order_by == "birth_date":  # index person_muni_birth (municipality_id, birth_date)
+            sql += ' ORDER BY "people_person"."birth_date", "people_person"."id"'
+        elif order_by is not None:
+            birth = ', "people_person"."birth_date"' if order_by in _BIRTH_INDEXED else ""
+            sql += f' ORDER BY {_col(order_by)}{birth}, "people_person"."id"'
+        out.append((f"{sql} LIMIT {CANDIDATES}", params + [v for _, ps in extra for v in ps]))
+
+    if not parsed.names:
+        if parsed.phone and not parsed.birth:
+            add([_prefix("phone_key", parsed.phone)], "phone_key")
+        else:
+            add([], "birth_date")
+        return out
+    if words:
+        # per word: the ids of its four key ranges (index-only scans: id ends every index)
+        tenant = policy.tenant_id(actor)
+        sets: list[str] = []
+        set_params: list[Any] = []
+        for key in parsed.names:
+            ranges = [_prefix(col, key) for col in NAME_FIELDS]
+            union = " UNION ALL ".join(
+                f'SELECT "people_person"."id" FROM "people_person" WHERE '  # noqa: S608
+                f'"people_person"."municipality_id" = %s AND {sql}' for sql, _ in ranges)
+            sets.append(f"SELECT id FROM ({union}) AS w{len(sets)}")  # noqa: S608
+            set_params += [v for _, ps in ranges for v in [tenant, *ps]]
+        add([(f'"people_person"."id" IN ({" INTERSECT ".join(sets)})', set_params)], None)
+        return out
+    joined = "".join(parsed.names)
+    for col in NAME_FIELDS if len(parsed.names) == 1 else ("name_key", "kana_key"):
+        add([_prefix(col, joined)], col)
+    return out
+
+
+def _fetch(branches: list[tuple[str, list[Any]]]) -> list[tuple[Any, ...]]:
+    """Run the branches as one UNION ALL query."""
+    if not branches:
+        return []
+    # Only constant column names are formatted in; every value is a query parameter.
+    sql = " UNION ALL ".join(f"SELECT * FROM ({b}) AS b{i}"  # noqa: S608
+                             for i, (b, _) in enumerate(branches))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [p for _, ps in branches for p in ps])
+        return cursor.fetchall()
+
+
+def _candidates(actor: Any, parsed: ParsedQuery, limit: int
+                ) -> tuple[list[tuple[Any, ...]], bool]:
+    """(distinct candidate rows, whether a branch was cut at CANDIDATES). One query; a second
+    one for several words only when the words read as one name found fewer than ``limit``."""
+    fetched = _fetch(_branches(actor, parsed))
+    if len(parsed.names) > 1 and all(len(k) >= 2 for k in parsed.names) and \
+            len({row[0] for row in fetched}) < limit:
+        fetched += [(*row[:-1], -1) for row in _fetch(_branches(actor, parsed, words=True))]
+    per_branch = Counter(row[-1] for row in fetched)
+    rows: dict[int, tuple[Any, ...]] = {}
+    for row in fetched:
+        rows.setdefault(row[0], tuple(row[:-1]))
+    return list(rows.values()), any(n >= CANDIDATES for n in per_branch.values())
+
+
+def _score(row: tuple[Any, ...], keys: list[str]) -> float:
+    """Higher is better: exact key > key prefix > similar (rapidfuzz) for the joined words."""
     if not keys:
         return 0.0
+    _pk, name_key, kana_key, given_key, given_kana = row
     joined = "".join(keys)
-    best = max(fuzz.ratio(joined, person.name_key), fuzz.ratio(joined, person.kana_key))
-    if joined in (person.name_key, person.kana_key):
+    best = max(fuzz.ratio(joined, name_key), fuzz.ratio(joined, kana_key))
+    if joined in (name_key, kana_key):
         best += 100
-    elif person.name_key.startswith(joined) or person.kana_key.startswith(joined):
+    elif name_key.startswith(joined) or kana_key.startswith(joined):
         best += 50
+    elif joined in (given_key, given_kana):
+        best += 40
     return best
 
 
 def person_search(actor: Any, q: str | None, *, limit: int = 50,
                   log: bool = True) -> SearchResult:
     """Visible persons matching ``q`` (kanji/kana/partial, 和暦 or partial birth, phone),
-    ranked, masked for 閲覧制限 and logged. Never reveals an invisible person or a count."""
-    text = clean_query(q)
-    parsed = parse_query(text)
-    result = SearchResult(query=text)
+    ranked, masked for 閲覧制限 and logged. Never reveals an invisible person or a count.
+
+    Candidates come from the key indexes (``_branches``), at most CANDIDATES per branch, all
+    inside ``policy.visible_persons``; they are ranked here and only the best ``limit`` are
+    loaded, masked and logged."""
+    parsed = parse_query(q)
+    result = SearchResult(query=clean_query((q or "")[:MAX_RAW])[:MAX_QUERY])
     if parsed.error:
         result.error = parsed.error
         return result
-    qs = policy.visible_persons(actor)
-    if parsed.names:
-        joined = "".join(parsed.names)
-        per_token = Q()
-        for key in parsed.names:
-            per_token &= _name_q(key)
-        qs = qs.filter(_name_q(joined) | per_token) if len(parsed.names) > 1 else qs.filter(
-            _name_q(joined))
-    if parsed.birth:
-        qs = qs.filter(birth_date__range=parsed.birth)
-    if parsed.phone:
-        qs = qs.filter(phone_key__startswith=parsed.phone)
-    candidates = list(qs.select_related("created_by_org").order_by("kana_key", "pk")[:CANDIDATES])
-    candidates.sort(key=lambda p: (-_score(p, parsed.names), p.kana_key, p.pk))
-    result.truncated = len(candidates) > limit
-    chosen = candidates[:limit]
+    rows, cut = _candidates(actor, parsed, limit)
+    rows.sort(key=lambda r: (-_score(r, parsed.names), r[2], r[0]))
+    result.truncated = cut or len(rows) > limit
+    ids = [r[0] for r in rows[:limit]]
+    # The policy's bulk check (3 small queries) both re-confirms visibility and names the basis
+    # each logged row needs; only persons it allows are loaded and shown.
+    bases = policy.bases_for(actor, ids, action="search") if ids else {}
+    loaded = Person.objects.filter(pk__in=list(bases)).select_related("created_by_org").in_bulk()
+    chosen = [loaded[i] for i in ids if i in loaded]
     result.items = person_views(actor, chosen)
     if log and chosen:
-        bases = policy.bases_for(actor, [p.pk for p in chosen], action="search")
         access_log_many(user=actor.user, action="person.search", organization_id=actor.organization_id,
-                        entries=[("people.Person", p.pk, p.pk, bases[p.pk]) for p in chosen
-                                 if p.pk in bases], detail=f"q={text}"[:500])
+                        entries=[("people.Person", p.pk, p.pk, bases[p.pk]) for p in chosen],
+                        detail=f"q={result.query}"[:500])
     return result
 
 

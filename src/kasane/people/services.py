@@ -25,6 +25,7 @@ from kasane.core.text import (
     to_katakana,
 )
 
+from . import matching
 from .models import Household, HouseholdMember, Person, Relation
 
 PERSON_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
@@ -113,6 +114,7 @@ def person_create(*, actor: Membership, fields: Mapping[str, Any],
         if household_with is not None:
             household_member_add(actor=actor, person=person, with_person=household_with,
                                  relation=relation or Relation.RELATIVE)
+        matching.on_person_saved(person)  # 名寄せ keys + incremental candidates
     return person
 
 
@@ -131,6 +133,7 @@ def person_update(*, actor: Membership, person: Person, fields: Mapping[str, Any
         change_record(user=actor.user, instance=person, operation="update", before=before,
                       after=snapshot(person, PERSON_FIELDS),
                       organization_id=actor.organization_id, reason=reason)
+        matching.on_person_saved(person)  # 名寄せ keys + incremental candidates
     return person
 
 
@@ -142,6 +145,7 @@ def person_refresh_keys(*, persons: Iterable[Person]) -> int:
         _apply_keys(person)
         person.save(update_fields=["name_key", "given_name_key", "kana_key", "family_kana_key",
                                    "given_kana_key", "phone_key", "address_key"])
+        matching.keys_store(person)
         count += 1
     return count
 

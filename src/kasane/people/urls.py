@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_access, views_consent
+from . import views, views_access, views_consent, views_matching
 
 app_name = "people"
 
@@ -20,4 +20,11 @@ urlpatterns = [
          name="emergency_review"),
     path("disclosures/", views_access.disclosure_lookup, name="disclosure_lookup"),
     path("<int:person_id>/disclosures/", views_access.disclosures, name="disclosures"),
+    # 名寄せ (identity matching)
+    path("matching/", views_matching.queue, name="match_queue"),
+    path("matching/run/", views_matching.run, name="match_run"),
+    path("matching/runs/", views_matching.run_status, name="match_run_status"),
+    path("matching/<int:candidate_id>/", views_matching.review, name="match_review"),
+    path("links/<int:link_id>/unmerge/", views_matching.unmerge, name="link_unmerge"),
+    path("<int:person_id>/identity/", views_matching.identity, name="identity"),
 ]

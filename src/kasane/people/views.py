@@ -17,7 +17,7 @@ from kasane.access.selectors import grants_for_person
 from kasane.audit.models import Basis
 from kasane.core.forms import add_service_errors
 
-from . import selectors, services
+from . import matching_selectors, selectors, services
 from .forms import PersonCreateForm, PersonEditForm, SearchForm
 from .presenters import person_view
 
@@ -37,8 +37,11 @@ def search(request: HttpRequest) -> HttpResponse:
     result = None
     if "q" in request.GET and form.is_valid():
         result = selectors.person_search(member, form.cleaned_data["q"])
+        if result.error:  # shown at the field, like every other input error
+            form.add_error("q", result.error)
+            result = None
     return render(request, "people/search.html", {"form": form, "result": result},
-                  status=400 if result is not None and result.error else 200)
+                  status=400 if form.is_bound and form.errors else 200)
 
 
 @login_required
@@ -89,6 +92,7 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "can_consent": policy.can(member, "consent.record", person),
         "can_restrict": policy.can(member, "restriction.set", person),
         "can_disclose": policy.can(member, "disclosure.view", person),
+        "identity": matching_selectors.identity_of(member, person, log=False),  # 名寄せ
     })
 
 

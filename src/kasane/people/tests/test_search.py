@@ -75,3 +75,62 @@ def test_it_logs_each_result_with_its_basis(city, people) -> None:
 
 def test_it_finds_by_phone(city, people) -> None:
     assert set(_ids(city, "03-1234-5678")) == {people["taro"].pk, people["hanako"].pk}
+
+
+@pytest.mark.parametrize("q", ["ハナコ タカハシ", "高橋 はなこ", "はなこ", "タカハシ S55", "S55.1",
+                               "高橋 1980/1/2"])
+def test_it_finds_combined_and_reordered_words(city, people, q) -> None:
+    assert people["hanako"].pk in _ids(city, q)
+    assert people["taro"].pk not in _ids(city, q)
+
+
+def test_it_cuts_broad_prefixes_but_still_finds_the_exact_name(city, people, monkeypatch) -> None:
+    from kasane.people import selectors
+
+    for given in ("アイ", "イチ", "ウメ"):
+        make_person(city.recorder, family_name="高橋", given_name=given,
+                    family_name_kana="タカハシ", given_name_kana=given)
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    broad = person_search(actor(city.recorder), "タカハシ")
+    assert broad.truncated and 2 <= len(broad.items) < 5
+    assert _ids(city, "タカハシハナコ") == [people["hanako"].pk]
+
+
+def test_invisible_persons_do_not_use_up_the_candidate_rows(city, people, monkeypatch) -> None:
+    """Access scoping is inside the index scan: invisible persons that sort first must neither
+    appear nor crowd out the visible ones when candidates are cut."""
+    from kasane.people import selectors
+
+    for given in ("アア", "アイ", "アウ"):
+        make_person(city.partner, family_name="高橋", given_name=given,
+                    family_name_kana="タカハシ", given_name_kana=given)
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    assert set(_ids(city, "タカハシ")) == {people["taro"].pk, people["hanako"].pk}
+
+
+def test_it_ranks_exact_before_prefix_before_given_name(city, people) -> None:
+    exact = make_person(city.recorder, family_name="花子", given_name="",
+                        family_name_kana="ハナコ", given_name_kana="")
+    longer = make_person(city.recorder, family_name="花子谷", given_name="一",
+                         family_name_kana="ハナコヤ", given_name_kana="ハジメ")
+    assert _ids(city, "はなこ") == [exact.pk, longer.pk, people["hanako"].pk]
+
+
+def test_roles_without_a_case_role_find_nobody(city, people) -> None:
+    for user in (city.admin, city.auditor, city.liaison):
+        member = actor(user)
+        assert person_search(member, "タカハシ").items == []
+
+
+def test_a_policy_that_joins_tables_is_still_applied(city, people, monkeypatch) -> None:
+    """Search inlines the WHERE of visible_persons; should the policy ever join another table,
+    the whole policy query is used as a subquery instead (still scoped, never widened)."""
+    from kasane.access import policy
+
+    original = policy.visible_persons
+    monkeypatch.setattr(policy, "visible_persons", lambda actor, *a, **k: original(
+        actor, *a, **k).filter(created_by_org__name__startswith="障害"))
+    assert set(_ids(city, "タカハシ")) == {people["taro"].pk, people["hanako"].pk}
+    monkeypatch.setattr(policy, "visible_persons", lambda actor, *a, **k: original(
+        actor, *a, **k).filter(created_by_org__name="どこにもない組織"))
+    assert _ids(city, "タカハシ") == []

@@ -1,0 +1,309 @@
+"""Reads of 名寄せ candidates and identity clusters, for one acting coordinator — all through
+``access.policy`` (docs/matching.md "In the people app").
+
+A candidate pair is shown in full only when the actor may see *both* records. When only one
+is visible, the row says that a candidate exists for that person and nothing about the other
+record (no name, score, organization or comparison). A pair with neither side visible does
+not exist for the actor. Merged persons (``PersonLink``) never widen access: a cluster is
+shown as the members the actor may see on their own, each with its own basis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.http import Http404
+
+from kasane.access import policy
+from kasane.accounts.models import Role
+from kasane.audit.models import Basis
+from kasane.audit.services import access_log_many
+
+from .models import MatchCandidate, MatchRun, MatchStatus, Person, PersonLink
+from .presenters import PersonView, person_view, person_views
+
+OPEN = (MatchStatus.PENDING, MatchStatus.HOLD)
+MASKED_FIELDS = ("電話番号", "住所", "世帯")
+MASKED_LABEL = "閲覧制限のため表示しません"
+# Decidable pairs first; pairs with a hidden side never sort by their (hidden) score or band.
+SORTS = {"score": ("-both", "-shown_score", "id"), "band": ("-both", "shown_band", "-shown_score", "id"),
+         "new": ("-created_at", "-id"), "old": ("created_at", "id")}
+PLAIN_SORTS = {"score": ("-score", "id"), "band": ("band", "-score", "id"),
+               "new": ("-created_at", "-id"), "old": ("created_at", "id")}
+
+
+def may_review(actor: Any) -> bool:
+    """名寄せ decisions are made by 相談支援包括化推進員 (coordinators) who handle persons."""
+    return bool(policy.handles_persons(actor) and actor.role == Role.COORDINATOR)
+
+
+def require_reviewer(actor: Any) -> Any:
+    if not may_review(actor):
+        policy.log_denied(actor, "search", detail="名寄せ候補")
+        raise PermissionDenied("名寄せ候補の確認は相談支援包括化推進員が行います。")
+    return actor
+
+
+@dataclass
+class CandidateView:
+    """One candidate as the actor may see it. ``persons`` holds (side, view-or-None)."""
+
+    candidate: MatchCandidate
+    a: PersonView | None
+    b: PersonView | None
+    bases: dict[int, str] = field(default_factory=dict)
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
+    masked: bool = False
+
+    @property
+    def id(self) -> int:
+        return int(self.candidate.pk)
+
+    @property
+    def decidable(self) -> bool:
+        return self.a is not None and self.b is not None
+
+    @property
+    def visible(self) -> list[PersonView]:
+        return [v for v in (self.a, self.b) if v is not None]
+
+    @property
+    def emergency_only(self) -> bool:
+        """A side is visible only through 緊急アクセス: shown, but not for a decision."""
+        return Basis.EMERGENCY in self.bases.values()
+
+    @property
+    def score(self) -> float | None:
+        return self.candidate.score if self.decidable and not self.masked else None
+
+    @property
+    def band(self) -> str | None:
+        return self.candidate.band if self.decidable else None
+
+    @property
+    def band_label(self) -> str:
+        return self.candidate.get_band_display() if self.decidable else ""
+
+    def as_dict(self) -> dict[str, Any]:
+        c = self.candidate
+        return {"id": c.pk, "status": c.status if self.decidable else MatchStatus.PENDING,
+                "status_label": c.get_status_display() if self.decidable else "確認待ち",
+                "decidable": self.decidable, "band": self.band, "band_label": self.band_label,
+                "score": self.score, "comparisons": self.comparisons,
+                "persons": [{**v.as_dict(), "basis": self.bases.get(v.id)} for v in self.visible],
+                "other_hidden": not self.decidable, "note": c.note if self.decidable else "",
+                "decided_at": c.decided_at if self.decidable else None}
+
+
+def _comparisons(candidate: MatchCandidate, masked: bool) -> list[dict[str, Any]]:
+    out = []
+    for comp in candidate.comparisons:
+        if masked and comp.get("field") in MASKED_FIELDS:
+            out.append({"field": comp["field"], "label": MASKED_LABEL, "weight": None})
+        else:
+            out.append({"field": comp.get("field", ""), "label": comp.get("label", ""),
+                        "weight": comp.get("weight")})
+    return out
+
+
+def candidates_for(actor: Any, *, status: str = "open", band: str = "", visibility: str = "",
+                   sort: str = "score") -> QuerySet[MatchCandidate]:
+    """Candidates of which the actor may see at least one record (``visibility``: ``both``
+    = decidable here, ``one`` = only one side visible). Logs nothing (rows are logged when
+    shown, ``candidate_views``)."""
+    if not may_review(actor):
+        return MatchCandidate.objects.none()
+    visible = policy.visible_persons(actor)
+    qs = MatchCandidate.objects.filter(municipality_id=policy.tenant_id(actor)).alias(
+        a_vis=Exists(visible.filter(pk=OuterRef("person_a_id"))),
+        b_vis=Exists(visible.filter(pk=OuterRef("person_b_id"))))
+    both = Q(a_vis=True, b_vis=True)
+    # a pair with a hidden side is listed only while open, and never by its band
+    one = (Q(a_vis=True) | Q(b_vis=True)) & ~both & Q(status__in=OPEN)
+    plain = visibility == "both" or bool(band)  # every row decidable: sort on the columns
+    sorts = PLAIN_SORTS if plain else SORTS
+    order = sorts.get(sort, sorts["score"])
+    if plain:
+        qs = qs.filter(both)
+    elif visibility == "one":
+        qs = qs.filter(one)
+    else:
+        qs = qs.filter(both | one)
+    if not plain:  # aliases are computed only where the order refers to them
+        qs = qs.alias(
+            both=Case(When(both, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            shown_score=Case(When(both, then=F("score")), default=Value(0.0),
+                             output_field=FloatField()),
+            shown_band=Case(When(both, then=F("band")), default=Value(""),
+                            output_field=CharField()))
+    if status == "open":
+        qs = qs.filter(status__in=OPEN)
+    elif status in MatchStatus.values:
+        qs = qs.filter(status=status)
+    if band:
+        qs = qs.filter(band=band)
+    return qs.order_by(*order)
+
+
+def candidate_views(actor: Any, candidates: list[MatchCandidate], *,
+                    log_detail: str = "名寄せ候補一覧") -> list[CandidateView]:
+    """Rows for a list: visible sides only (masked for 閲覧制限), logged as search results."""
+    ids = {pid for c in candidates for pid in (c.person_a_id, c.person_b_id)}
+    bases = policy.bases_for(actor, ids)
+    persons = {p.pk: p for p in Person.objects.filter(pk__in=bases).select_related("created_by_org")}
+    views = {v.id: v for v in person_views(actor, list(persons.values()))}
+    rows = []
+    for c in candidates:
+        a, b = views.get(c.person_a_id), views.get(c.person_b_id)
+        masked = any(v.masked for v in (a, b) if v is not None)
+        row = CandidateView(c, a, b, {k: bases[k] for k in (c.person_a_id, c.person_b_id)
+                                      if k in bases}, masked=masked)
+        if row.decidable:
+            row.comparisons = _comparisons(c, masked)
+        rows.append(row)
+    shown = sorted({v.id for r in rows for v in r.visible})
+    if shown:
+        access_log_many(user=actor.user, action="person.search", organization_id=actor.organization_id,
+                        entries=[("people.Person", pid, pid, bases[pid]) for pid in shown],
+                        detail=log_detail)
+    return rows
+
+
+def candidate_get(actor: Any, candidate_id: Any) -> CandidateView:
+    """One candidate for the review page: each visible side is read through
+    ``require_person`` (logged); a candidate with no visible side is a logged 404."""
+    require_reviewer(actor)
+    try:
+        cid = int(candidate_id)
+    except (TypeError, ValueError):
+        cid = 0
+    c = MatchCandidate.objects.filter(pk=cid, municipality_id=policy.tenant_id(actor)).first()
+    bases = policy.bases_for(actor, [c.person_a_id, c.person_b_id]) if c else {}
+    if c is None or not bases or (len(bases) == 1 and c.status not in OPEN):
+        policy.log_denied(actor, "view", detail=f"名寄せ候補#{candidate_id}"[:500])
+        raise Http404("見つかりません。")
+    sides: dict[int, PersonView] = {}
+    for pid in (c.person_a_id, c.person_b_id):
+        if pid in bases:
+            person, _ = policy.require_person(actor, pid, detail=f"名寄せ候補#{c.pk}")
+            sides[pid] = person_view(actor, person)
+    a, b = sides.get(c.person_a_id), sides.get(c.person_b_id)
+    masked = any(v.masked for v in sides.values())
+    view = CandidateView(c, a, b, bases, masked=masked)
+    if view.decidable:
+        view.comparisons = _comparisons(c, masked)
+    return view
+
+
+def last_runs(actor: Any, limit: int = 3) -> list[MatchRun]:
+    if not may_review(actor):
+        return []
+    return list(MatchRun.objects.filter(municipality_id=policy.tenant_id(actor))
+                .select_related("requested_by")[:limit])
+
+
+# ---------------------------------------------------------------------------
+# identity clusters (the merged person page)
+# ---------------------------------------------------------------------------
+
+
+def cluster_of(person_id: int, *, limit: int = 200) -> set[int]:
+    """All records linked to ``person_id`` through active links (no access decision)."""
+    seen = {int(person_id)}
+    frontier = set(seen)
+    while frontier and len(seen) < limit:
+        pairs = PersonLink.objects.filter(
+            Q(person_a_id__in=frontier) | Q(person_b_id__in=frontier), ended_at__isnull=True,
+        ).values_list("person_a_id", "person_b_id")
+        found = {x for pair in pairs for x in pair} - seen
+        seen |= found
+        frontier = found
+    return seen
+
+
+@dataclass
+class IdentityMember:
+    view: PersonView
+    basis: str
+    basis_label: str
+    cases: list[Any]
+    is_self: bool
+
+
+@dataclass
+class IdentityLink:
+    link: PersonLink
+    can_unmerge: bool
+
+
+@dataclass
+class Identity:
+    members: list[IdentityMember]
+    links: list[IdentityLink]
+
+    @property
+    def others(self) -> list[IdentityMember]:
+        return [m for m in self.members if not m.is_self]
+
+
+def identity_of(actor: Any, person: Person, *, log: bool = True) -> Identity:
+    """The records confirmed as the same person that ``actor`` may see on their own basis;
+    the others are left out without a trace (no count). Reads of the other visible records
+    are logged. ``person`` must come from ``policy.require_person``."""
+    ids = cluster_of(person.pk)
+    if len(ids) == 1:
+        return Identity([], [])
+    bases = policy.bases_for(actor, ids)
+    if person.pk not in bases:
+        return Identity([], [])
+    others = [pid for pid in ids if pid in bases and pid != person.pk]
+    persons = {p.pk: p for p in Person.objects.filter(pk__in=others).select_related("created_by_org")}
+    persons[person.pk] = person
+    views = {v.id: v for v in person_views(actor, list(persons.values()))}
+    cases: dict[int, list[Any]] = {}
+    for case in policy.visible_cases(actor).filter(subjects__person_id__in=list(persons)) \
+            .prefetch_related("subjects").distinct():
+        for s in case.subjects.all():
+            if s.person_id in persons:
+                cases.setdefault(s.person_id, []).append(case)
+    order = [person.pk] + sorted(others)
+    members = [IdentityMember(views[pid], bases[pid], Basis(bases[pid]).label,
+                              cases.get(pid, []), pid == person.pk) for pid in order]
+    reviewer = may_review(actor)
+    links = [IdentityLink(link, reviewer) for link in PersonLink.objects.filter(
+        person_a_id__in=list(persons), person_b_id__in=list(persons), ended_at__isnull=True,
+    ).select_related("created_by")]
+    if log and others:
+        access_log_many(user=actor.user, action="person.view", organization_id=actor.organization_id,
+                        entries=[("people.Person", pid, pid, bases[pid]) for pid in sorted(others)],
+                        detail=f"同一人物の記録（本人ID {person.pk}）")
+    return Identity(members if len(members) > 1 else [], links)
+
+
+def link_get(actor: Any, link_id: Any) -> PersonLink:
+    """An active link whose two records the coordinator may both see; otherwise a logged 404."""
+    require_reviewer(actor)
+    try:
+        lid = int(link_id)
+    except (TypeError, ValueError):
+        lid = 0
+    link = PersonLink.objects.filter(pk=lid, municipality_id=policy.tenant_id(actor)).first()
+    if link is None or len(policy.bases_for(actor, [link.person_a_id, link.person_b_id])) < 2:
+        policy.log_denied(actor, "view", detail=f"同一人物の関連付け#{link_id}"[:500])
+        raise Http404("見つかりません。")
+    return link

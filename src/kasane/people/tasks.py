@@ -1,0 +1,15 @@
+"""Background work (django-tasks, database queue): the 名寄せ batch run."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import matching
+from .models import MatchRun
+
+
+@task()
+def match_batch(run_id: int) -> int:
+    """Score the whole register of the run's municipality; returns new candidates."""
+    run = MatchRun.objects.get(pk=run_id)
+    return matching.run_batch(run).created
