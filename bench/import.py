@@ -4,7 +4,12 @@ Writes an N-row Shift_JIS (cp932) CSV of 包括的相談支援事業用シート
 import path (encoding detection → dry-run parse + validate → all-or-nothing commit in
 batches with bulk_create) against a throw-away SQLite database in a temporary directory
 (KASANE_VAR_DIR is set before Django starts), so no real data is touched.
-Reports rows/s, the phases' seconds and peak RSS. Goals: < 60 s total, < 200 MB RSS.
+Reports rows/s, the phases' seconds, the process's CPU seconds (wall time on a shared machine
+also counts other work) and peak RSS. Goals: < 60 s total, < 200 MB RSS, ≥ 3,000 rows/s.
+
+Hot paths (profiled with cProfile): the commit inserts the staged rows with one
+``executemany`` per 2,000 rows instead of ``bulk_create`` (no model instances; 100k rows:
+13.2 s → about 3 s); the check caches parsed ``required`` conditions.
 """
 
 from __future__ import annotations
@@ -75,6 +80,7 @@ def _run(args, tmp: Path) -> int:  # noqa: ANN001
     generate(path, args.scale, args.seed)
     size_mb = path.stat().st_size / 1e6
     start = time.perf_counter()
+    cpu_start = time.process_time()
     with path.open("rb") as fh:
         job = imports.import_create(actor=actor, code="comprehensive_consultation",
                                     upload=File(fh, name="consultations.csv"))
@@ -83,6 +89,7 @@ def _run(args, tmp: Path) -> int:  # noqa: ANN001
     checked = time.perf_counter()
     job = imports.run_commit(job)
     done = time.perf_counter()
+    cpu = time.process_time() - cpu_start
     created = SheetRecord.objects.count()
     if job.row_errors or created != args.scale:
         print(f"取り込み失敗: {job.message} {job.row_errors[:3]}")
@@ -93,6 +100,9 @@ def _run(args, tmp: Path) -> int:  # noqa: ANN001
     figures = [
         ("rows_per_s", round(args.scale / total, 1), "rows/s"),
         ("total_s", round(total, 2), "s"),
+        # CPU seconds of this process: on a shared machine, wall time also counts the others
+        ("cpu_s", round(cpu, 2), "s"),
+        ("rows_per_cpu_s", round(args.scale / cpu, 1), "rows/s"),
         ("upload_detect_s", round(uploaded - start, 2), "s"),
         ("check_s", round(checked - uploaded, 2), "s"),
         ("commit_s", round(done - checked, 2), "s"),
@@ -104,5 +114,8 @@ def _run(args, tmp: Path) -> int:  # noqa: ANN001
             emit("import", metric, value, unit, extra=extra)
     else:
         print_table(["指標", "値", "単位"], figures)
-        print(f"目標: 合計 < 60 s（{'達成' if total < 60 else '未達'}）、RSS < 200 MB（{'達成' if peak_mb < 200 else '未達'}）")
+        rate = args.scale / total
+        print(f"目標: 合計 < 60 s（{'達成' if total < 60 else '未達'}）、"
+              f"≥ 3,000 rows/s（{'達成' if rate >= 3000 else '未達'}）、"
+              f"RSS < 200 MB（{'達成' if peak_mb < 200 else '未達'}）")
     return 0

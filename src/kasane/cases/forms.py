@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from kasane.accounts.models import CASE_ROLES, Organization, User
+from kasane.core.forms import choice_field
 from kasane.core.wareki import WarekiError, parse_date
 
 from .models import ClosureReason, GoalResult, Method, ProjectTag, Stage, Status, Triage
@@ -73,8 +74,8 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, consents: list[Any], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["to_org"].choices = org_choices(municipality_id)
-        self.fields["consent"].choices = [("", "選んでください")] + [
+        choice_field(self, "to_org").choices = org_choices(municipality_id)
+        choice_field(self, "consent").choices = [("", "選んでください")] + [
             (c.pk, f"{c.person.full_name} {c.obtained_on:%Y-%m-%d}（{'、'.join(o.name for o in c.organizations.all())}）")
             for c in consents]
 
@@ -122,8 +123,8 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, municipality_id: int, **kw: Any) -> None:
         super().__init__(*args, **kw)
         orgs = org_choices(municipality_id, blank="—")
-        self.fields["lead_org"].choices = org_choices(municipality_id)
-        self.fields["lead_user"].choices = staff_choices(municipality_id)
+        choice_field(self, "lead_org").choices = org_choices(municipality_id)
+        choice_field(self, "lead_user").choices = staff_choices(municipality_id)
         for i in range(TASK_ROWS):
             self.fields[f"task_org_{i}"] = forms.ChoiceField(label=f"役割分担{i + 1} 機関",
                                                              choices=orgs, required=False)
@@ -162,7 +163,7 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["watch_org"].choices = org_choices(municipality_id)
+        choice_field(self, "watch_org").choices = org_choices(municipality_id)
 
 
 class OpenFromSheetForm(forms.Form):
@@ -186,8 +187,8 @@ class CaseEditForm(forms.Form):
     def __init__(self, *args: Any, case: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         involved = case.involvements.filter(ended_on__isnull=True).select_related("organization")
-        self.fields["lead_org"].choices = [(i.organization_id, i.organization.name) for i in involved]
-        self.fields["lead_user"].choices = staff_choices(case.municipality_id)
+        choice_field(self, "lead_org").choices = [(i.organization_id, i.organization.name) for i in involved]
+        choice_field(self, "lead_user").choices = staff_choices(case.municipality_id)
 
     @staticmethod
     def initial_for(case: Any) -> dict[str, Any]:

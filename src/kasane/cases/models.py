@@ -5,6 +5,8 @@ history. Written only by ``cases.services``; models keep read-only properties.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -171,7 +173,7 @@ class Referral(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_REFERRAL_STATUSES
 
-    def is_overdue(self, day: object = None) -> bool:
+    def is_overdue(self, day: dt.date | None = None) -> bool:
         return self.status == ReferralStatus.REQUESTED and self.due_on < (day or timezone.localdate())
 
 

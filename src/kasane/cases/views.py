@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.access import policy
-from kasane.core.forms import add_service_errors
+from kasane.core.forms import add_service_errors, choice_labels
 from kasane.people.presenters import person_views
 
 from . import selectors, services
@@ -146,8 +146,8 @@ def edit(request: HttpRequest, case_id: int) -> HttpResponse:
         return reverse("cases:detail", args=[case.pk])
 
     def on_conflict(exc: services.Conflict) -> HttpResponse:
-        names = {str(k): str(v) for k, v in form.fields["lead_org"].choices}
-        names.update({f"u{k}": str(v) for k, v in form.fields["lead_user"].choices if k})
+        names = choice_labels(form, "lead_org")
+        names.update({f"u{k}": v for k, v in choice_labels(form, "lead_user").items() if k})
         cur = exc.current
         saved = {"summary": cur.summary, "triage": cur.triage, "tags": cur.tags,
                  "lead_org": cur.lead_org_id, "lead_user": cur.lead_user_id}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kasane.access import policy
+from kasane.core.forms import choice_labels
 from kasane.people.models import Consent
 
 from . import selectors, services, services_records
@@ -185,7 +186,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         return _detail(case)
 
     def on_conflict(exc: services.Conflict) -> HttpResponse:
-        names = {str(k): v for k, v in form.fields["lead_org"].choices}
+        names = choice_labels(form, "lead_org")
         cur = exc.current
         saved = {"goals": cur.goals, "tasks": cur.tasks, "lead_org_id": cur.lead_org_id,
                  "review_on": cur.review_on}

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]`` typed as the ChoiceField it is (to set or read its choices)."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def choice_labels(form: forms.BaseForm, name: str) -> dict[str, str]:
+    """{value: label} of a choice field with a plain list of choices (no groups)."""
+    choices = cast(list[tuple[Any, Any]], choice_field(form, name).choices)
+    return {str(value): str(label) for value, label in choices}
 
 
 def add_service_errors(form: Any, exc: ValidationError) -> None:

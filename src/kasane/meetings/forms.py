@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -11,12 +11,9 @@ from django.utils import timezone
 from kasane.accounts.models import CASE_ROLES, Membership
 from kasane.cases.forms import WarekiDateField, org_choices
 from kasane.cases.models import ClosureReason
+from kasane.core.forms import choice_field
 
 from .models import DecisionKind, MeetingType
-
-
-def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
-    return cast(forms.ChoiceField, form.fields[name])
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -48,8 +45,8 @@ class BodyForm(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "standing_org_ids").choices = org_choices(municipality_id)[1:]
-        _choices(self, "standing_user_ids").choices = staff(municipality_id)
+        choice_field(self, "standing_org_ids").choices = org_choices(municipality_id)[1:]
+        choice_field(self, "standing_user_ids").choices = staff(municipality_id)
 
 
 def staff(municipality_id: int) -> list[tuple[Any, str]]:
@@ -76,7 +73,7 @@ class AttendeeForm(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "user").choices = [("", "選んでください"), *staff(municipality_id)]
+        choice_field(self, "user").choices = [("", "選んでください"), *staff(municipality_id)]
 
 
 class AgendaForm(forms.Form):
@@ -111,7 +108,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, municipality_id: int, plans: list[Any], bodies: list[Any],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "plan_id").choices = [("", "—"), *[(p.pk, f"第{p.version}版（案）") for p in plans]]
-        _choices(self, "lead_org").choices = org_choices(municipality_id, "—")
-        _choices(self, "lead_user").choices = [("", "—"), *staff(municipality_id)]
-        _choices(self, "referred_body").choices = [("", "—"), *[(b.pk, b.name) for b in bodies]]
+        choice_field(self, "plan_id").choices = [("", "—"), *[(p.pk, f"第{p.version}版（案）") for p in plans]]
+        choice_field(self, "lead_org").choices = org_choices(municipality_id, "—")
+        choice_field(self, "lead_user").choices = [("", "—"), *staff(municipality_id)]
+        choice_field(self, "referred_body").choices = [("", "—"), *[(b.pk, b.name) for b in bodies]]

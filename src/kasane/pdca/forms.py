@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
+
+from kasane.core.forms import choice_field
 
 from .models import Grade
 
@@ -43,7 +45,7 @@ class PairForm(forms.Form):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if len(units) > 1:
-            cast(forms.ChoiceField, self.fields["unit"]).choices = [("", "（共通）")] + [(u.pk, u.name) for u in units]
+            choice_field(self, "unit").choices = [("", "（共通）")] + [(u.pk, u.name) for u in units]
         else:
             del self.fields["unit"]
         if not allow_delete:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from kasane.access.models import Purpose, ReviewOutcome
 from kasane.accounts.models import Organization
+from kasane.core.forms import choice_field
 from kasane.core.wareki import WarekiError, parse_date
 
 from .models import ConsentMethod, Relation, RestrictionKind, Sex
@@ -89,7 +90,7 @@ class PersonCreateForm(PersonForm):
         return {k: self.cleaned_data[k] for k in PersonForm.base_fields}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("household_with") and not data.get("relation"):
             self.add_error("relation", "続柄を選んでください。")
         return data
@@ -166,9 +167,9 @@ class RestrictionForm(forms.Form):
                                                   widget=forms.CheckboxSelectMultiple)
     restriction_note = forms.CharField(label="備考", max_length=300, required=False)
 
-    def __init__(self, *args: Any, user_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["restriction_users"].choices = user_choices  # type: ignore[attr-defined]
+        choice_field(self, "restriction_users").choices = user_choices
 
 
 class DisclosureLookupForm(forms.Form):

@@ -89,7 +89,7 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
     users = (Membership.objects.filter(organization__municipality_id=person.municipality_id,
                                        is_active=True, role__in=CASE_ROLES)
              .select_related("user", "organization").order_by("organization__name", "user__username"))
-    choices = {}
+    choices: dict[int, str] = {}
     for m in users:
         choices.setdefault(m.user_id, f"{m.user}（{m.organization.name}）")
     initial = {"restriction": person.restriction, "restriction_note": person.restriction_note,

@@ -81,7 +81,7 @@ def consent_file(request: HttpRequest, consent_id: int) -> FileResponse:
     consent = _consent_for(member, consent_id, "consent.file")
     if not consent.scanned_file:
         raise Http404("ファイルがありません。")
-    name = consent.scanned_file.name
+    name = consent.scanned_file.name or ""
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(consent.scanned_file.open("rb"),
                             content_type=content_type,

@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 
-from . import masking, selectors, services
+from . import attachments, masking, selectors, services
 from .models import RecordStatus, SheetRecord
 
 router = Router(tags=["sheets"])
@@ -62,6 +62,11 @@ class RecordOut(Schema):
     route_status: str
     submitted_at: dt.datetime | None
     lock_version: int
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
 
 
 class RecordList(Schema):
@@ -142,3 +147,25 @@ def record_detail(request: HttpRequest, record_id: int) -> Any:
     actor = _actor(request)
     record = selectors.record_get(actor=actor, pk=record_id, action="sheet_record_api_view")
     return _out(record, masking.record_masks(actor, record))
+
+
+@router.post("/sheet-attachments", response={201: AttachmentOut, 400: ErrorDetail, 403: Detail,
+                                             404: Detail, 422: ErrorDetail},
+             summary="添付ファイルの登録（multipart: definition, field, file）。"
+                     "返る {id, name} を記録の回答（file 項目）に入れて使う")
+def attachment_upload(request: HttpRequest, definition: Form[str], field: Form[str],
+                      file: File[UploadedFile]) -> Any:
+    """PDF・JPEG・PNG up to 10 MB (checked by content). The upload belongs to the caller until a
+    record of the same sheet and field names it in ``answers`` (POST /sheet-records)."""
+    att = attachments.attachment_upload(actor=getattr(request, "membership", None),
+                                        code=definition, field_key=field, upload=file)
+    return 201, att.as_answer()
+
+
+@router.get("/sheet-attachments/{attachment_id}", response={200: None, 403: Detail, 404: Detail},
+            summary="添付ファイル（記録と同じアクセス判断・閲覧記録あり）")
+def attachment_download(request: HttpRequest, attachment_id: int) -> Any:
+    from .views.attachments import file_response
+
+    att = selectors.attachment_get(actor=_actor(request), pk=attachment_id)
+    return file_response(att, download=True)

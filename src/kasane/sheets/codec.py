@@ -3,7 +3,7 @@
 One column per top-level field and per person-block field; repeating groups (``rows``) and
 the household table as JSON in one cell; multi-choice as ``code;code``; ○/◎ as
 ``income◎;debt○`` (with an optional ``:いつから`` per code); booleans as はい/いいえ;
-dates ISO. Headers read ``受付日 [received_on]`` so a re-import maps itself; a hand-made or
+dates ISO; attachments as their file names (``a.pdf;b.jpg``, never re-imported). Headers read ``受付日 [received_on]`` so a re-import maps itself; a hand-made or
 LoGoフォーム file is mapped by label on the mapping screen.
 Cells starting with = + - @ TAB CR (or ') get a leading ' against formula injection; the
 import removes exactly one leading '.
@@ -73,7 +73,9 @@ def to_cell(field: dict[str, Any], value: Any) -> str:
             mark = MAIN_MARK if code == value.get("main") else SUB_MARK
             parts.append(f"{code}{mark}" + (f":{since[code]}" if code in since else ""))
         return ";".join(parts)
-    if t in {"rows", "person", "file"}:
+    if t == "file":  # names only: a spreadsheet cannot carry the files (not re-imported)
+        return ";".join(str(item.get("name", "")) for item in value if isinstance(item, dict))
+    if t in {"rows", "person"}:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, list):
         return ";".join(str(v) for v in value)
@@ -127,6 +129,14 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
 
 
+def importable(col: Column) -> bool:
+    """Answer columns except attachments (exported as file names only), and the importable
+    system columns."""
+    if col.field is None:
+        return col.path in IMPORTABLE_SYSTEM
+    return col.field["type"] != "file"
+
+
 def auto_map(headers: list[str], cols: list[Column]) -> dict[str, str]:
     """Column index (as str) → field path, by ``[key]`` in the header, the key, or the label."""
     by_path = {c.path: c for c in cols}
@@ -142,30 +152,43 @@ def auto_map(headers: list[str], cols: list[Column]) -> dict[str, str]:
         candidates = [m.group(1)] if m else []
         candidates += [(header or "").strip(), by_label.get(_norm(header or ""), "")]
         for path in candidates:
-            if path in by_path and path not in used and (
-                    by_path[path].field is not None or path in IMPORTABLE_SYSTEM):
+            if path in by_path and path not in used and importable(by_path[path]):
                 mapping[str(i)] = path
                 used.add(path)
                 break
     return mapping
 
 
-def row_answers(cells: list[str], mapping: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+MappingPlan = list[tuple[int, str, str, str]]
+
+
+def mapping_plan(mapping: dict[str, str]) -> MappingPlan:
+    """``mapping`` parsed once per import: (column index, path, head, sub-key)."""
+    out = []
+    for index, path in mapping.items():
+        head, _, sub = path.partition(".")
+        out.append((int(index), path, head, sub))
+    return out
+
+
+def row_answers(cells: list[str], mapping: dict[str, str] | MappingPlan) -> tuple[dict[str, Any], dict[str, str]]:
     """Mapped cells → (raw answers for the validator, system values)."""
+    plan = mapping_plan(mapping) if isinstance(mapping, dict) else mapping
     answers: dict[str, Any] = {}
     system: dict[str, str] = {}
-    for index, path in mapping.items():
-        i = int(index)
-        if i >= len(cells):
+    count = len(cells)
+    for i, path, head, sub in plan:
+        if i >= count:
             continue
-        text = unneutralize(cells[i] or "").strip()
+        text = cells[i]
         if not text:
             continue
-        if path.startswith("_"):
-            system[path] = text
+        text = (text[1:] if text[0] == "'" else text).strip()
+        if not text:
             continue
-        head, _, sub = path.partition(".")
-        if sub:
+        if head[0] == "_":
+            system[path] = text
+        elif sub:
             answers.setdefault(head, {})[sub] = text
         else:
             answers[head] = text

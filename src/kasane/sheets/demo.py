@@ -10,10 +10,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.base import ContentFile
+
 from kasane.accounts.models import Membership
 
-from . import loader, services
+from . import attachments, loader, services
 from .models import SheetDefinition, SheetRecord
+
+
+def _grid_photo() -> bytes:
+    """A drawn stand-in for a photo of a paper 9マス (3×3 boxes, the centre marked)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (600, 600), "#fbfaf5")
+    draw = ImageDraw.Draw(img)
+    for row in range(3):
+        for col in range(3):
+            box = (30 + col * 180, 30 + row * 180, 190 + col * 180, 190 + row * 180)
+            draw.rectangle(box, outline="#333", width=4, fill="#fff3c4" if row == col == 1 else None)
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _person(family: str, given: str, fk: str, gk: str, **extra: Any) -> dict[str, Any]:
@@ -103,7 +122,8 @@ def _specs(orgs: dict[str, Any], users: dict[str, Any]) -> list[tuple[str, str, 
             "decision": "needed", "forum": "multilayer_meeting"}),
         ("suishin", "nine_grid", True, {
             "_person": "sato", "person": _person("佐藤", "和夫", "サトウ", "カズオ"), "center": "父の介護と長男のひきこもり", "cell_1": "料理が得意",
-            "cell_2": "長女が週末に来る", "cell_3": "隣の家と長い付き合い", "cell_5": "地域包括支援センター北部"}),
+            "cell_2": "長女が週末に来る", "cell_3": "隣の家と長い付き合い", "cell_5": "地域包括支援センター北部",
+            "_files": {"map": "9マス（会議の板書）.png"}}),
     ]
 
 
@@ -117,9 +137,14 @@ def load(data: dict[str, Any]) -> None:
         user = users[username]
         answers = dict(answers)
         ref = answers.pop("_person", None)
+        files = answers.pop("_files", {})
         if SheetRecord.objects.filter(author=user, definition__code=code, source="demo").exists():
             continue
         actor = Membership.objects.filter(user=user, is_active=True).order_by("pk").first()
+        for key, name in files.items():  # an uploaded photo, as from a smartphone
+            att = attachments.attachment_upload(actor=actor, code=code, field_key=key,
+                                                upload=ContentFile(_grid_photo(), name=name))
+            answers[key] = [att.as_answer()]
         record = services.record_create(actor=actor, code=code, answers=answers, submit=submit,
                                         source="demo", person_id=linked.get(ref) if ref else None)
         if code == "intake_application":

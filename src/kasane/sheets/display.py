@@ -53,9 +53,12 @@ def text_of(f: dict[str, Any], value: Any, labels: dict[str, dict[int, str]]) ->
 
 
 def items(fields: list[dict[str, Any]], answers: dict[str, Any], labels: dict[str, dict[int, str]],
-          masked: set[str] | dict[str, str], prefix: str = "") -> list[dict[str, Any]]:
-    """``masked``: keys (機微) or ``{path: mask text}`` from ``masking.masks_for``."""
+          masked: set[str] | dict[str, str], prefix: str = "",
+          thumbs: dict[int, str] | None = None) -> list[dict[str, Any]]:
+    """``masked``: keys (機微) or ``{path: mask text}`` from ``masking.masks_for``;
+    ``thumbs``: attachment id → thumbnail data URI (images)."""
     masks = masked if isinstance(masked, dict) else {key: SENSITIVE_MASK for key in masked}
+    thumbs = thumbs or {}
     out = []
     for f in fields:
         value = answers.get(f["key"])
@@ -69,7 +72,13 @@ def items(fields: list[dict[str, Any]], answers: dict[str, Any], labels: dict[st
             item["rows"] = [[text_of(sub, (row or {}).get(sub["key"]), labels) for sub in f["fields"]]
                             for row in (value or [])]
         elif f["type"] == "person":
-            item["children"] = items(f["fields"], value or {}, labels, masks, prefix=f"{path}.")
+            item["children"] = items(f["fields"], value or {}, labels, masks, prefix=f"{path}.",
+                                     thumbs=thumbs)
+        elif f["type"] == "file":
+            item["text"] = text_of(f, value, labels)
+            item["files"] = [{"id": i.get("id"), "name": i.get("name", ""),
+                              "thumb": thumbs.get(i.get("id", 0), "")}
+                             for i in (value or []) if isinstance(i, dict)]
         else:
             item["text"] = text_of(f, value, labels)
         out.append(item)
@@ -77,6 +86,20 @@ def items(fields: list[dict[str, Any]], answers: dict[str, Any], labels: dict[st
 
 
 def sections(schema: dict[str, Any], answers: dict[str, Any], labels: dict[str, dict[int, str]],
-             masked: set[str] | dict[str, str]) -> list[dict[str, Any]]:
-    return [{"title": s["title"], "items": items(s["fields"], answers, labels, masked)}
+             masked: set[str] | dict[str, str],
+             thumbs: dict[int, str] | None = None) -> list[dict[str, Any]]:
+    return [{"title": s["title"], "items": items(s["fields"], answers, labels, masked, thumbs=thumbs)}
             for s in schema["sections"]]
+
+
+# 9マス printed as 3×3: the problem in the centre, cells 1–8 clockwise from the top left.
+GRID_LAYOUT = [["cell_1", "cell_2", "cell_3"], ["cell_8", "center", "cell_4"],
+               ["cell_7", "cell_6", "cell_5"]]
+
+
+def nine_grid(sections: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The 3×3 table of a 9マス record from its rendered ``sections`` (masks already applied)."""
+    by_key = {item["key"]: item for s in sections for item in s["items"]}
+    return [[{"key": key, "label": by_key.get(key, {}).get("label", ""),
+              "text": by_key.get(key, {}).get("text", ""), "center": key == "center"}
+             for key in row] for row in GRID_LAYOUT]

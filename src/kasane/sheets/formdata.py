@@ -55,8 +55,16 @@ def answers_from_post(schema: dict[str, Any], data: QueryDict) -> dict[str, Any]
 
 
 def apply_action(answers: dict[str, Any], action: str) -> dict[str, Any]:
-    """``add:contacts`` appends a blank row; ``remove:contacts.2`` removes one."""
+    """``add:contacts`` appends a blank row; ``remove:contacts.2`` removes one;
+    ``detach:signature.12`` takes attachment 12 off a file answer (the file itself stays until
+    the orphan cleanup, so the history keeps what was submitted)."""
     verb, _, path = action.partition(":")
+    if verb == "detach":
+        key, _, pk = path.rpartition(".")
+        items = answers.get(key)
+        if isinstance(items, list) and pk.isdigit():
+            answers[key] = [i for i in items if not (isinstance(i, dict) and i.get("id") == int(pk))]
+        return answers
     parts = path.split(".")
     if verb == "remove":
         parts, index = parts[:-1], parts[-1]
@@ -86,6 +94,7 @@ class Widget:
     rows: list[list[Widget]] = field(default_factory=list)
     hint: str = ""
     required: bool = False
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def type(self) -> str:
@@ -115,7 +124,10 @@ def _date_hint(value: Any) -> str:
 
 
 def build(fields: list[dict[str, Any]], answers: dict[str, Any], errors: dict[str, str],
-          refs: dict[str, list[tuple[int, str]]], prefix: str = "") -> list[Widget]:
+          refs: dict[str, list[tuple[int, str]]], prefix: str = "",
+          thumbs: dict[int, str] | None = None) -> list[Widget]:
+    """``thumbs``: attachment id → thumbnail data URI (images), shown next to file answers."""
+    thumbs = thumbs or {}
     widgets = []
     for f in fields:
         name = prefix + f["key"]
@@ -141,12 +153,14 @@ def build(fields: list[dict[str, Any]], answers: dict[str, Any], errors: dict[st
         elif t == "rows":
             rows = value if isinstance(value, list) else []
             w.rows = [build(f["fields"], row if isinstance(row, dict) else {}, errors, refs,
-                            f"{name}.{i}.") for i, row in enumerate(rows)]
+                            f"{name}.{i}.", thumbs) for i, row in enumerate(rows)]
         elif t == "person":
             w.children = build(f["fields"], value if isinstance(value, dict) else {}, errors,
-                               refs, f"{name}.")
+                               refs, f"{name}.", thumbs)
         elif t == "file":
             w.value = json.dumps(value, ensure_ascii=False) if value else ""
+            w.files = [{"id": i.get("id"), "name": i.get("name", ""), "thumb": thumbs.get(i.get("id", 0), "")}
+                       for i in (value if isinstance(value, list) else []) if isinstance(i, dict)]
         else:
             w.value = _as_str(value)
             if t in {"date", "datetime"}:
@@ -158,6 +172,14 @@ def build(fields: list[dict[str, Any]], answers: dict[str, Any], errors: dict[st
 
 
 def sections(schema: dict[str, Any], answers: dict[str, Any], errors: dict[str, str],
-             refs: dict[str, list[tuple[int, str]]]) -> list[dict[str, Any]]:
+             refs: dict[str, list[tuple[int, str]]],
+             thumbs: dict[int, str] | None = None) -> list[dict[str, Any]]:
     return [{"key": s["key"], "title": s["title"], "page": s.get("page", 1),
-             "widgets": build(s["fields"], answers, errors, refs)} for s in schema["sections"]]
+             "widgets": build(s["fields"], answers, errors, refs, thumbs=thumbs)}
+            for s in schema["sections"]]
+
+
+def upload_names(schema: dict[str, Any]) -> list[str]:
+    """Names of the file inputs (``signature.__upload``): the autosave never sends files."""
+    return [f"{f['key']}.__upload" for sec in schema["sections"] for f in sec["fields"]
+            if f["type"] == "file"]

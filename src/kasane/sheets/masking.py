@@ -7,6 +7,8 @@
   ``people.presenters``). While the sheet asks for a restriction (``restriction_requested``,
   forced by DV・虐待) and the person has none yet (or the record names no person), the same
   fields are masked outside the recording organization.
+* Attachments (``file`` answers) are withheld under the same 閲覧制限 (a scanned 同意書 or a
+  photo may show the address): names read 「閲覧制限」 and ``selectors.attachment_get`` refuses.
 
 Masks are ``{path: text}`` with paths like ``person.address`` or a top-level key.
 """
@@ -53,6 +55,8 @@ def masks_for(actor: Any, record: Any, *, restricted: bool) -> dict[str, str]:
         for f in record.definition.fields:
             if f["type"] == "person":
                 masks.update({f"{f['key']}.{sub}": RESTRICTION_MASK for sub in PERSON_MASKED_KEYS})
+            elif f["type"] == "file":  # a signed 同意書 or a photo may show the address
+                masks[f["key"]] = RESTRICTION_MASK
     return masks
 
 

@@ -195,3 +195,58 @@ class SheetImport(models.Model):
     @property
     def error_row_count(self) -> int:
         return len(self.row_errors)
+
+
+def _attachment_path(instance: SheetAttachment, filename: str) -> str:
+    """A random name: the original file name is kept only in the database."""
+    import uuid
+
+    from django.utils import timezone
+
+    ext = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        instance.content_type, "bin")
+    return f"sheet-attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+class SheetAttachment(models.Model):
+    """A file answer (署名, ジェノグラム, 9マスの写真 …): PDF, JPEG or PNG, ≤ 10 MB.
+
+    Stored in the default storage under MEDIA_ROOT (never served directly); read only
+    through ``selectors.attachment_get`` with the access decision of ``record``. An upload made
+    through the API waits with ``record`` empty until a record of the same sheet and field
+    claims it; ``confirmed`` once a submitted record has referenced it (kept for the
+    history). Unconfirmed uploads nobody refers to are removed by ``attachments_cleanup``."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    record = models.ForeignKey(SheetRecord, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="attachments")
+    sheet_code = models.CharField(max_length=60)
+    field_key = models.CharField(max_length=100)
+    file = models.FileField(upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField("ファイル名", max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    thumbnail = models.BinaryField(null=True, blank=True, editable=False)  # JPEG, images only
+    confirmed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "帳票の添付ファイル"
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["confirmed", "created_at"], name="sheetatt_cleanup")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    def as_answer(self) -> dict[str, Any]:
+        return {"id": self.pk, "name": self.original_name}

@@ -19,7 +19,8 @@ from kasane.accounts.models import CASE_ROLES, Membership, Organization, Role, U
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, access_log_many
 
-from .models import RecordStatus, SheetDefinition, SheetRecord
+from .masking import restricted_record_ids
+from .models import RecordStatus, SheetAttachment, SheetDefinition, SheetRecord
 from .validation import Refs
 
 LIAISON_CODE = "liaison"
@@ -137,6 +138,33 @@ def record_get(*, actor: Membership | None, pk: int, action: str = "sheet_record
                organization_id=actor.organization_id, object_type="sheet_record",
                object_id=record.pk, person_id=record.person_id)
     return record
+
+
+def attachment_get(*, actor: Membership | None, pk: int) -> SheetAttachment:
+    """An attachment readable with exactly the access decision of its record (the same rule and
+    basis as ``record_get``); logged as a read of the attachment, a denial + 404 otherwise.
+    An upload no record has claimed yet is not readable (only its id and name are known)."""
+    att = SheetAttachment.objects.filter(pk=pk, record__isnull=False).first()
+    record = None if att is None or att.record_id is None else (
+        records_visible_to(actor).select_related("definition").filter(pk=att.record_id).first())
+    user = actor.user if actor is not None else None
+    if att is None or record is None:
+        if actor is not None and SheetAttachment.objects.filter(pk=pk).exists():
+            access_log(user=user, action="sheet_attachment_view", basis=Basis.DENIED,
+                       organization_id=actor.organization_id, object_type="sheet_attachment",
+                       object_id=pk)
+        raise Http404("添付ファイルが見つかりません。")
+    assert actor is not None
+    if record.pk in restricted_record_ids(actor, [record]):
+        access_log(user=user, action="sheet_attachment_view", basis=Basis.DENIED,
+                   organization_id=actor.organization_id, object_type="sheet_attachment",
+                   object_id=att.pk, person_id=record.person_id, detail="閲覧制限")
+        raise PermissionDenied("閲覧制限のため、この添付ファイルは表示できません。")
+    access_log(user=user, action="sheet_attachment_view", basis=basis_for(actor, record),
+               organization_id=actor.organization_id, object_type="sheet_attachment",
+               object_id=att.pk, person_id=record.person_id, detail=f"記録 {record.pk}")
+    att.record = record
+    return att
 
 
 def log_list(*, actor: Membership, records: list[SheetRecord], action: str = "sheet_record_list") -> None:

@@ -3,6 +3,8 @@
 Drafts may be partial and autosave without history; submitting validates fully, runs the
 core-record bindings (``bindings.run``) inside the transaction and writes a ChangeRecord;
 a submitted record changes only through ``record_edit_submitted`` (reason required).
+Whenever answers are saved, file answers are checked and claimed by
+``attachments.attachments_claim`` inside the same transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from kasane.access import policy
 from kasane.accounts.models import Membership, Role
 from kasane.audit.services import access_log, change_record, snapshot
 
-from . import bindings, selectors
+from . import attachments, bindings, selectors
 from . import schema as sheet_schema
 from .models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, SheetRecord
 from .validation import Refs, Result, validate
@@ -142,9 +144,11 @@ def record_create(*, actor: Membership | None, code: str, answers: dict[str, Any
                 record.route_status = RouteStatus.SENT
         record.full_clean(exclude=["answers", "tags", "sensitive_keys", "person_snapshot"])
         record.save()
+        attachments.attachments_claim(actor=actor, record=record, answers=record.answers,
+                                      confirm=submit)
         if submit:
             _submit_effects(record, actor, "submit")
-            record.save()
+        record.save()
         change_record(user=actor.user, instance=record, operation="create",
                       after=snapshot(record, HISTORY_FIELDS), organization_id=actor.organization_id)
         access_log(user=actor.user, action="sheet_record_create",
@@ -174,6 +178,8 @@ def record_autosave(*, actor: Membership | None, record: SheetRecord, answers: d
         _raise(result.errors)
         header = _header(fresh.definition, tags=tags, written_on=written_on,
                          sensitive_keys=sensitive_keys)
+        attachments.attachments_claim(actor=actor, record=fresh, answers=result.answers,
+                                      confirm=False)
         fresh.answers = result.answers
         for key, value in header.items():
             setattr(fresh, key, value)
@@ -200,6 +206,8 @@ def record_submit(*, actor: Membership | None, record: SheetRecord,
         _raise(result.errors)
         header = _header(fresh.definition, tags=tags, written_on=written_on,
                          sensitive_keys=sensitive_keys)
+        attachments.attachments_claim(actor=actor, record=fresh, answers=result.answers,
+                                      confirm=True)
         fresh.answers = result.answers
         for key, value in header.items():
             setattr(fresh, key, value)
@@ -245,6 +253,8 @@ def record_edit_submitted(*, actor: Membership | None, record: SheetRecord,
         _raise(result.errors)
         header = _header(fresh.definition, tags=tags, written_on=written_on,
                          sensitive_keys=sensitive_keys)
+        attachments.attachments_claim(actor=actor, record=fresh, answers=result.answers,
+                                      confirm=True)
         fresh.answers = result.answers
         for key, value in header.items():
             setattr(fresh, key, value)
@@ -270,6 +280,7 @@ def record_discard_draft(*, actor: Membership | None, record: SheetRecord) -> No
         change_record(user=actor.user, instance=record, operation="delete",
                       before=snapshot(record, HISTORY_FIELDS), after={},
                       organization_id=actor.organization_id, reason="下書きの削除")
+        attachments.attachments_discard(record=record)
         record.delete()
 
 

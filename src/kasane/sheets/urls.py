@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import definitions, io, records
+from .views import attachments, definitions, io, records
 
 app_name = "sheets"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("records/<int:pk>/pdf/", records.pdf, name="pdf"),
     path("records/<int:pk>/route/", records.route, name="route"),
     path("records/<int:pk>/discard/", records.discard, name="discard"),
+    path("attachments/<int:pk>/", attachments.attachment, name="attachment"),
     path("export/<slug:code>/", io.export, name="export"),
     path("import/", io.import_upload, name="import"),
     path("import/<int:pk>/", io.import_detail, name="import_detail"),

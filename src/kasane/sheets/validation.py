@@ -9,6 +9,7 @@ per-field Japanese errors keyed by path (``problems``, ``person.family_name``,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import unicodedata
@@ -272,16 +273,20 @@ def _lookup(key: str, scope: Mapping[str, Any], root: Mapping[str, Any]) -> Any:
     return scope[key] if key in scope else root.get(key)
 
 
+@functools.lru_cache(maxsize=512)
+def _parse_condition(cond: str) -> tuple[str, str, frozenset[str]]:
+    parts = cond.removeprefix("if ").split()
+    return parts[0], parts[1], frozenset(" ".join(parts[2:]).split(","))
+
+
 def condition_holds(cond: Any, scope: Mapping[str, Any], root: Mapping[str, Any]) -> bool:
     """``True``/``False``, or "if KEY == V", "if KEY != V", "if KEY in A,B", "if KEY filled|empty"."""
     if isinstance(cond, bool):
         return cond
-    parts = str(cond).removeprefix("if ").split()
-    key, op = parts[0], parts[1]
+    key, op, wanted = _parse_condition(str(cond))
     value = _lookup(key, scope, root)
     if op in {"filled", "empty"}:
         return _is_empty(value) == (op == "empty")
-    wanted = set(" ".join(parts[2:]).split(","))
     if isinstance(value, Mapping):  # multi_choice_main
         present = set(value.get("marked", []))
     elif isinstance(value, list):
@@ -361,10 +366,11 @@ class _Validator:
         if self.submit:
             top = out if root is None else root
             for f in fields:
-                path = prefix + f["key"]
-                if path in self.errors or f["key"] in out or not f.get("required"):
+                required = f.get("required")
+                if not required or f["key"] in out:
                     continue
-                if condition_holds(f["required"], out, top):
+                path = prefix + f["key"]
+                if path not in self.errors and condition_holds(required, out, top):
                     self.errors[path] = f"{f['label']}は必須です。"
         return out
 

@@ -41,7 +41,7 @@ def value_for(f: dict[str, Any], orgs: list[int], users: list[int], i: int = 0) 
     if t in {"area_ref", "resource_ref", "meeting_ref"}:
         return ["北部", "いばしょ"] if f.get("multiple") else "北部"
     if t == "file":
-        return [{"id": 1, "name": "同意書.pdf"}]
+        return None  # attachments are real uploads: see ``attach`` / ``upload``
     if t == "rows":
         return [group(f["fields"], orgs, users, k) for k in range(2)]
     if t == "person":
@@ -63,7 +63,9 @@ def group(fields: list[dict[str, Any]], orgs: list[int], users: list[int], i: in
         if person and f["key"] in PERSON_VALUES:
             out[f["key"]] = PERSON_VALUES[f["key"]]
             continue
-        out[f["key"]] = value_for(f, orgs, users, i)
+        value = value_for(f, orgs, users, i)
+        if value is not None:
+            out[f["key"]] = value
     return out
 
 
@@ -72,4 +74,37 @@ def full_answers(schema: dict[str, Any], orgs: list[int], users: list[int]) -> d
     answers = group(fields, orgs, users)
     if "restriction_requested" in answers:
         answers["restriction_requested"] = True
+    return answers
+
+
+# Smallest valid files of each accepted kind (content sniffing reads the magic bytes).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png_bytes(size: tuple[int, int] = (64, 48), color: str = "red") -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def upload(name: str = "同意書.pdf", data: bytes | None = None) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if data is None:
+        data = png_bytes() if name.lower().endswith(".png") else PDF_BYTES
+    return SimpleUploadedFile(name, data)
+
+
+def attach(me: Membership, code: str, answers: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """Upload one PDF and one PNG (API-style, before the record) into every file field."""
+    from kasane.sheets import attachments
+
+    for key in attachments.file_fields(schema):
+        answers[key] = [attachments.attachment_upload(actor=me, code=code, field_key=key,
+                                                      upload=upload(name)).as_answer()
+                        for name in (f"{key}.pdf", f"{key}.png")]
     return answers

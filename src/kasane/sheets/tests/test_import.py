@@ -121,3 +121,29 @@ def test_it_exports_csv_with_a_bom_or_cp932_and_refuses_others(city, client) -> 
     assert "課題" in b"".join(r.streaming_content).decode("cp932")
     client.force_login(city.admin)
     assert client.get("/sheets/export/nine_grid/?format=csv").status_code == 403
+
+
+def test_it_writes_imported_rows_like_submitted_records(city) -> None:
+    """The commit inserts rows without model instances: every column must still be right."""
+    from kasane.sheets import selectors
+
+    me = actor(city.coordinator)
+    org = me.organization.name
+    text = ("施設 [facility],連絡員 [liaison],本人同意 [consent_given],気づいたこと [concern],"
+            "連絡方法の希望 [contact_preference],緊急性 [urgency],事業 [_tags],記入日 [_written_on]\n"
+            f"{org},coordinator,いいえ,毎日来館している,電話,通常,community,令和6年4月1日\n"
+            f"{org},coordinator,いいえ,食事をとっていない,訪問,早期,,\n")
+    job = imports.run_check(upload(me, text, code="liaison"))
+    assert job.row_errors == [], job.row_errors
+    job = imports.run_commit(job)
+    assert job.status == ImportStatus.DONE and job.created_count == 2
+    first, second = SheetRecord.objects.filter(import_job=job).order_by("pk")
+    for record in (first, second):
+        assert record.status == "submitted" and record.source == "import"
+        assert record.route_status == "sent" and record.lock_version == 1
+        assert record.organization_id == me.organization_id and record.author_id == city.coordinator.pk
+        assert record.submitted_at is not None and record.created_at == record.submitted_at
+        assert record.person_snapshot == {} and record.sensitive_keys == []
+    assert first.tags == ["community"] and first.written_on.isoformat() == "2024-04-01"
+    assert second.tags == first.definition.schema["tags"] and second.answers["urgency"] == "soon"
+    assert set(selectors.records_visible_to(me).filter(import_job=job)) == {first, second}

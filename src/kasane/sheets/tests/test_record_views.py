@@ -151,3 +151,21 @@ def test_it_discards_a_draft(city, client) -> None:
     client.force_login(city.recorder)
     assert client.post(f"/sheets/records/{record.pk}/discard/").status_code == 302
     assert not SheetRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_it_prints_a_nine_grid_as_three_by_three(city, client, tmp_path) -> None:
+    import subprocess
+
+    record = services.record_create(actor=actor(city.recorder), code="nine_grid", submit=True,
+                                    answers={"center": "中心の課題X", "cell_1": "料理", "cell_5": "包括"})
+    client.force_login(city.recorder)
+    path = tmp_path / "grid.pdf"
+    path.write_bytes(client.get(f"/sheets/records/{record.pk}/pdf/").content)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          check=True, text=True).stdout
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if "本人の力" in line)
+    assert "家族の力" in lines[top] and "近隣・友人" in lines[top]  # the top row, side by side
+    middle = next(i for i, line in enumerate(lines) if "中心の課題X" in line)
+    assert top < middle  # cells clockwise from the top left: 8 · centre · 4 in the middle row
+    assert any("好きなこと・場所" in line and "地域活動・団体" in line for line in lines[top:middle + 2])

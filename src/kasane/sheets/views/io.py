@@ -27,7 +27,7 @@ def _require_case_role(actor: Any) -> None:
 
 @login_required
 @require_GET
-def export(request: HttpRequest, code: str) -> HttpResponse:
+def export(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpResponse:
     actor = actor_of(request)
     _require_case_role(actor)
     fmt = request.GET.get("format", "")
@@ -89,8 +89,7 @@ def _job(request: HttpRequest, pk: int) -> tuple[Any, SheetImport]:
 
 
 def _mapping_rows(job: SheetImport) -> list[dict[str, Any]]:
-    cols = [c for c in codec.columns(job.definition.schema)
-            if c.field is not None or c.path in codec.IMPORTABLE_SYSTEM]
+    cols = [c for c in codec.columns(job.definition.schema) if codec.importable(c)]
     return [{"index": str(i), "header": h, "path": job.mapping.get(str(i), ""),
              "choices": [(c.path, c.label) for c in cols]} for i, h in enumerate(job.headers)]
 

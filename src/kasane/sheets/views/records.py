@@ -15,8 +15,8 @@ from kasane.access import policy
 from kasane.accounts.models import CASE_ROLES, Role
 from kasane.audit.models import ChangeRecord
 
-from .. import display, formdata, masking, selectors, services
-from ..models import RecordStatus, RouteStatus, SheetRecord
+from .. import attachments, display, formdata, masking, selectors, services
+from ..models import RecordStatus, RouteStatus, SheetAttachment, SheetRecord
 from ..schema import TAGS
 from ._common import actor_of, error_dict, header_from_post, lock_version, ref_options
 
@@ -55,13 +55,41 @@ def new(request: HttpRequest) -> HttpResponse:
     return redirect("sheets:edit", pk=record.pk)
 
 
+def _thumbs(record: SheetRecord) -> dict[int, str]:
+    """Thumbnails of the record's images (part of the record read already logged)."""
+    return {a.pk: attachments.thumbnail_uri(a) for a in
+            SheetAttachment.objects.filter(record=record, thumbnail__isnull=False)}
+
+
+def _attach_uploads(actor: Any, record: SheetRecord, answers: dict[str, Any],
+                    request: HttpRequest) -> dict[str, str]:
+    """Files chosen in ``<key>.__upload`` inputs become attachments of ``record`` and are
+    added to ``answers``; a refused file gives an error at its field (nothing else is lost)."""
+    errors: dict[str, str] = {}
+    for key in attachments.file_fields(record.definition.schema):
+        for upload in request.FILES.getlist(f"{key}.__upload"):
+            try:
+                att = attachments.attachment_upload(actor=actor, record=record, field_key=key,
+                                                    upload=upload)
+            except ValidationError as exc:
+                errors[key] = f"{upload.name}: {' '.join(exc.messages)}"
+                continue
+            items = [i for i in answers.get(key) or [] if isinstance(i, dict)]
+            if att.pk not in {i.get("id") for i in items}:
+                items.append(att.as_answer())
+            answers[key] = items
+    return errors
+
+
 def _form_context(actor: Any, record: SheetRecord, answers: dict[str, Any],
                   errors: dict[str, str], header: dict[str, Any] | None = None) -> dict[str, Any]:
     header = header or {}
     schema = record.definition.schema
     return {
         "record": record, "definition": record.definition,
-        "sections": formdata.sections(schema, answers, errors, ref_options(actor)),
+        "sections": formdata.sections(schema, answers, errors, ref_options(actor), _thumbs(record)),
+        "upload_names": ",".join(formdata.upload_names(schema)),
+        "accept": attachments.ACCEPT,
         "errors": errors, "error_count": len(errors),
         "tags": [(k, v, k in header.get("tags", record.tags)) for k, v in TAGS.items()],
         "written_on": header.get("written_on", record.written_on),
@@ -88,9 +116,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "sheets/form.html", _form_context(actor, record, record.answers, {}))
     answers = formdata.answers_from_post(record.definition.schema, request.POST)
     header, errors = header_from_post(request)
+    errors.update(_attach_uploads(actor, record, answers, request))
     header["reason"] = request.POST.get("reason", "")
     action = request.POST.get("_action", "save")
-    if action.startswith(("add:", "remove:")):
+    if action.startswith(("add:", "remove:", "detach:")):
         answers = formdata.apply_action(answers, action)
         action = "save" if is_draft else "rows"
     try:
@@ -115,7 +144,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("sheets:detail", pk=record.pk)
         else:
             record = services.record_autosave(actor=actor, record=record, answers=answers, **kwargs)
-            if not request.POST.get("_action", "").startswith(("add:", "remove:")):
+            if not request.POST.get("_action", "").startswith(("add:", "remove:", "detach:")):
                 messages.success(request, "下書きを保存しました。")
                 return redirect("sheets:edit", pk=record.pk)
     except ValidationError as exc:
@@ -156,7 +185,8 @@ def _detail_context(actor: Any, record: SheetRecord) -> dict[str, Any]:
     masks = masking.record_masks(actor, record)
     labels = selectors.ref_labels(municipality_id=record.municipality_id)
     return {"record": record, "definition": record.definition,
-            "sections": display.sections(record.definition.schema, record.answers, labels, masks),
+            "sections": display.sections(record.definition.schema, record.answers, labels, masks,
+                                         thumbs=_thumbs(record)),
             "tag_labels": [TAGS.get(t, t) for t in record.tags],
             "restriction_masked": any(t == masking.RESTRICTION_MASK for t in masks.values()),
             "person_differences": _difference_labels(record)}
@@ -195,7 +225,10 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
     actor = actor_of(request)
     record = selectors.record_get(actor=actor, pk=pk, action="sheet_record_print")
-    html = render_to_string("sheets/record.pdf.html", _detail_context(actor, record), request)
+    ctx = {**_detail_context(actor, record), "pdf": True}
+    if record.definition.code == "nine_grid":
+        ctx["grid"] = display.nine_grid(ctx["sections"])
+    html = render_to_string("sheets/record.pdf.html", ctx, request)
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sheet-{record.pk}.pdf"'
     return response
