@@ -67,12 +67,13 @@ def definition_add_fields(*, actor: Membership | None, code: str, section_title:
                 if f.get("key") in used:
                     raise sheet_schema.SchemaError(
                         f"項目キー「{f['key']}」は既に使われています（過去の版を含む）。")
-            if current.is_standard or current.base_version is not None:
+            standard_version = current.version if current.is_standard else current.base_version
+            if standard_version is not None:
                 base = (current.schema if current.is_standard else
                         SheetDefinition.objects.get(municipality__isnull=True, code=code,
-                                                    version=current.base_version).schema)
+                                                    version=standard_version).schema)
                 schema = loader.apply_extension(base, {"sections": sections})
-                base_version = current.version if current.is_standard else current.base_version
+                base_version = standard_version
             else:  # an own sheet: no standard base
                 schema = sheet_schema.add_fields(current.schema, section_key=own["key"],
                                                  section_title=own["title"], fields=fields,
