@@ -22,7 +22,6 @@ credit for household-shared fields when the given names conflict (docs/matching.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,8 @@ from math import log2
 
 from rapidfuzz.distance import JaroWinkler
 
-from kasane.core.text import normalize_address, normalize_kana, normalize_name, normalize_phone
+from kasane.core.linkage_address import address_parts as _address_parts
+from kasane.core.text import normalize_kana, normalize_name, normalize_phone
 
 __all__ = [
     "HIGH",
@@ -143,12 +143,12 @@ LEVELS: dict[str, tuple[str, str, float]] = {
     "birth.differ": ("生年月日", "不一致", -10.0),
     "birth.missing": ("生年月日", "比較できない（片方不明）", 0.0),
     # phone
-    "phone.exact": ("電話番号", "一致", 10.0),
+    "phone.exact": ("電話番号", "一致", 12.0),
     "phone.differ": ("電話番号", "不一致", -1.5),
     "phone.missing": ("電話番号", "比較できない（片方不明）", 0.0),
     # address
-    "address.exact": ("住所", "一致", 9.0),
-    "address.same_lot": ("住所", "番地まで一致（建物・部屋が相違）", 8.0),
+    "address.exact": ("住所", "一致", 11.0),
+    "address.same_lot": ("住所", "番地まで一致（建物・部屋が相違）", 10.0),
     "address.same_chome": ("住所", "同じ丁目", 1.0),
     "address.differ": ("住所", "不一致", -2.5),
     "address.missing": ("住所", "比較できない（片方不明）", 0.0),
@@ -163,12 +163,6 @@ LEVELS: dict[str, tuple[str, str, float]] = {
 # ---------------------------------------------------------------------------
 # features: everything a comparison needs, derived once per record
 # ---------------------------------------------------------------------------
-
-_PREFECTURE_RE = re.compile(r"^(?:東京都|北海道|京都府|大阪府|[^\d-]{2,3}?県)")
-_CITY_RE = re.compile(r"^[^\d-]{1,6}?[市]")
-_LOT_RE = re.compile(r"^\D*\d+(?:-\d+)*")
-_CHOME_RE = re.compile(r"^\D*\d+")
-
 
 @lru_cache(maxsize=200_000)
 def _name_key(s: str) -> str:
@@ -193,18 +187,6 @@ def _name_part(name: str, kana: str) -> tuple[str, str]:
 @lru_cache(maxsize=50_000)
 def _household_keys(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({k for k in (_name_key(n) for n in names) if k}))
-
-
-@lru_cache(maxsize=400_000)
-def _address_parts(s: str) -> tuple[str, str, str]:
-    """(core, lot, chome): core drops 都道府県 and 市; lot = core up to the last number."""
-    if not s:
-        return "", "", ""
-    core = normalize_address(s)
-    core = _CITY_RE.sub("", _PREFECTURE_RE.sub("", core), count=1)
-    lot = _LOT_RE.match(core)
-    chome = _CHOME_RE.match(core)
-    return core, lot.group() if lot else core, chome.group() if chome else core
 
 
 # Positions in a feature tuple (plain tuples of str/int: fast to build, compare and pickle).
@@ -454,10 +436,25 @@ def _score(fa: Features, fb: Features, tf: NameFrequencies | None = None,
     return total
 
 
+_COMPARISONS: dict[tuple[str, float, str], Comparison] = {}
+
+
+def _comparison(code: str, weight: float, note: str) -> Comparison:
+    """Comparisons are immutable and repeat a lot in a batch: built once per (level,
+    weight, note)."""
+    key = (code, weight, note)
+    c = _COMPARISONS.get(key)
+    if c is None:
+        if len(_COMPARISONS) > 100_000:  # term-frequency weights vary; stay bounded
+            _COMPARISONS.clear()
+        c = _COMPARISONS[key] = Comparison(LEVELS[code][0], code, LEVELS[code][1] + note,
+                                           round(weight, 2))
+    return c
+
+
 def _explain(ida: Hashable, idb: Hashable, fa: Features, fb: Features,
              tf: NameFrequencies | None = None) -> ScoredPair:
-    comps = tuple(Comparison(LEVELS[c][0], c, LEVELS[c][1] + note, round(w, 2))
-                  for c, w, note in _weights(fa, fb, tf))
+    comps = tuple(_comparison(c, w, note) for c, w, note in _weights(fa, fb, tf))
     return ScoredPair(ida, idb, round(sum(c.weight for c in comps), 2), comps)
 
 
@@ -498,7 +495,8 @@ ph: phone digits; ad: address up to the lot number (番地).
 """
 
 
-def _keys_of(f: Features) -> tuple[str | None, ...]:
+def _keys_of(f: Features) -> tuple[str, ...]:
+    """One key per kind in ``KEY_KINDS``; "" where the record has none of that kind."""
     birth = f[F_BIRTH]
     famk, givk, fam, giv = f[F_FAMK], f[F_GIVK], f[F_FAM], f[F_GIV]
     if birth:
@@ -508,16 +506,16 @@ def _keys_of(f: Features) -> tuple[str | None, ...]:
         year = birth // 10000
         kana = famk + givk if famk and givk else ""
         kanji = fam + giv if fam and giv else ""
-        kn = f"kn:{kana}:{ym}" if kana else None
-        kj = f"kj:{kanji}:{ym}" if kanji else None
-        bf = f"bf:{year}{md}:{famk or fam}" if famk or fam else None
-        bg = f"bg:{year}{md}:{givk or giv}" if givk or giv else None
-        km = f"km:{kana or kanji}:{md}" if kana or kanji else None
+        kn = f"kn:{kana}:{ym}" if kana else ""
+        kj = f"kj:{kanji}:{ym}" if kanji else ""
+        bf = f"bf:{year}{md}:{famk or fam}" if famk or fam else ""
+        bg = f"bg:{year}{md}:{givk or giv}" if givk or giv else ""
+        km = f"km:{kana or kanji}:{md}" if kana or kanji else ""
     else:
-        kn = kj = bf = bg = km = None
+        kn = kj = bf = bg = km = ""
     lot = f[F_LOT]
-    return (kn, kj, bf, bg, km, "ph:" + f[F_PHONE] if f[F_PHONE] else None,
-            "ad:" + lot if lot and lot[-1].isdigit() else None)
+    return (kn, kj, bf, bg, km, "ph:" + f[F_PHONE] if f[F_PHONE] else "",
+            "ad:" + lot if lot and lot[-1].isdigit() else "")
 
 
 def block_keys(record: PersonRecord) -> list[str]:
@@ -527,7 +525,7 @@ def block_keys(record: PersonRecord) -> list[str]:
     indexed column (or a key table) and, for a new person, scores every stored person that
     shares a key (``score_pair``), skipping keys held by more than ``MAX_BLOCK`` persons.
     """
-    return [k for k in _keys_of(features(record)) if k is not None]
+    return [k for k in _keys_of(features(record)) if k]
 
 
 # ---------------------------------------------------------------------------
@@ -535,17 +533,23 @@ def block_keys(record: PersonRecord) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
+THRESHOLD_SLOPE = 0.9
+"""Points of threshold per doubling of the register above 100,000 persons (``threshold_for``)."""
+
+
 def threshold_for(population: int) -> float:
     """The candidate threshold for a register of ``population`` persons.
 
     The prior odds that two records are one person fall as 1/N, while every person gets more
     namesakes who happen to agree on something else; so above 100,000 persons the threshold
-    rises by log2(N / 100,000) (1M → 21.5), rounded to 0.5. Tuned: 18 is the best F1 at
-    100k, 19 at 300k (docs/matching.md).
+    rises by ``THRESHOLD_SLOPE`` × log2(N / 100,000), rounded to 0.5: 300k → 19.5, 1M → 21.
+    Fitted on generated data of seed 1 (best F1 at 18–18.5 / 20 / 21 for 100k / 300k / 1M)
+    and checked on seed 2 (docs/matching.md). Less than the full log2 of plain
+    Fellegi–Sunter, because the weights were rounded down where fields are not independent.
     """
     if population <= 100_000:
         return THRESHOLD
-    return round((THRESHOLD + log2(population / 100_000)) * 2) / 2
+    return round((THRESHOLD + THRESHOLD_SLOPE * log2(population / 100_000)) * 2) / 2
 
 
 def candidate_pairs(records: Sequence[PersonRecord], *, threshold: float | None = None,
@@ -558,8 +562,10 @@ def candidate_pairs(records: Sequence[PersonRecord], *, threshold: float | None 
     Name weights are term-frequency adjusted with ``frequencies``, by default counted over
     ``records`` themselves (pass one built from the whole register for a partial run).
 
-    ``workers`` > 1 forks processes over the blocks (POSIX only; use it in batch tasks, not in
-    a web request). Each pair is compared once even when it shares several keys.
+    ``workers`` > 1 forks processes (POSIX only; batch tasks, not a web request). The pairs
+    are the same, but on two shared cores it costs ≈ 1.8× the CPU for no shorter wall time
+    (more idle cores may change that; not measured — docs/matching.md, "Batch run").
+    Each pair is compared once even when it shares several keys.
     """
     from kasane.core.linkage_batch import run  # local: keeps the single-pair path light
 

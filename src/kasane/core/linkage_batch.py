@@ -9,8 +9,13 @@ The steps, each linear in the number of records except the pair loop:
    earlier kind (so each pair is scored once without a global "seen" set);
 4. keep pairs at or above the threshold and explain them.
 
-With ``workers`` > 1, steps 1 and 3 run in forked processes (copy-on-write: the children
-read the parent's lists, only the results travel back).
+With ``workers`` > 1 the steps run in forked processes: step 1 by chunks of records, sending
+its results back *columnar* — one string per feature column, joined with a separator that
+normalization never leaves in a key (``\\x1f`` is whitespace to ``str.split``) — instead of
+millions of pickled tuples; steps 2 and 3 by hash partitions of the keys, each child sending
+back only its pairs at or above the threshold. Same pairs as one process, but on two shared
+cores it costs ≈ 1.8× the CPU (copy-on-write, caches warmed per child): see
+docs/matching.md, "Batch run".
 """
 
 from __future__ import annotations
@@ -18,38 +23,97 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Sequence
+from operator import itemgetter
 
 from kasane.core import linkage as lk
+from kasane.core.linkage_score import TermWeights, score_fast
 
 _STATE: dict[str, object] = {}  # read by forked children
 PARALLEL_MIN_RECORDS = 50_000  # below this, deriving features in workers costs more than it saves
-PARALLEL_MIN_BLOCKS = 20_000  # below this, forking for the pair loop is not worth it
+_SEP = "\x1f"  # unit separator: whitespace for str.split, so never inside a normalized key
+_HH_SEP = "\x1e"  # record separator: joins the household names of one record
+_N_FEATURES = 10
 
 
-def _features_chunk(bounds: tuple[int, int]) -> list[tuple[lk.Features, tuple[str | None, ...]]]:
+def _prepare(records: Sequence[lk.PersonRecord]) -> tuple[list[lk.Features],
+                                                          list[tuple[str, ...]],
+                                                          dict[str, int]]:
+    """Features, blocking keys ("" = none) and name-key counts of ``records``."""
+    features, keys_of = lk.features, lk._keys_of
+    feats = [features(r) for r in records]
+    keys = [keys_of(f) for f in feats]
+    counts: dict[str, int] = {}  # the keys of linkage._tf_keys, counted column by column
+    for prefix, column in (("fk:", lk.F_FAMK), ("fj:", lk.F_FAM), ("gk:", lk.F_GIVK),
+                           ("gj:", lk.F_GIV)):
+        for value, count in Counter(map(itemgetter(column), feats)).items():
+            if value:
+                counts[prefix + value] = count
+    return feats, keys, counts
+
+
+def _prepare_chunk(bounds: tuple[int, int]) -> tuple[list[str], dict[str, int], list[str]]:
+    """Step 1 in a worker: the columns of records[lo:hi] as joined strings, the name-key
+    counts, and the keys held at least ``heavy_at`` times in this chunk (every key of an
+    oversized block is one of those in some chunk; see ``_blank_oversized``)."""
     records = _STATE["records"]
-    assert isinstance(records, Sequence)
-    out = []
-    for r in records[bounds[0]:bounds[1]]:
-        f = lk.features(r)
-        out.append((f, lk._keys_of(f)))
-    return out
+    heavy_at = _STATE["heavy_at"]
+    assert isinstance(records, Sequence) and isinstance(heavy_at, int)
+    feats, keys, counts = _prepare(records[bounds[0]:bounds[1]])
+    heavy: list[str] = []
+    for col in zip(*keys, strict=True):
+        counted = Counter(col)
+        counted.pop("", None)
+        if counted and counted.most_common(1)[0][1] >= heavy_at:
+            heavy.extend(k for k, c in counted.items() if c >= heavy_at)
+    columns = []
+    for c, col in enumerate(zip(*feats, strict=True)):
+        if c == lk.F_BIRTH:
+            columns.append(_SEP.join(map(str, col)))
+        elif c == lk.F_HH:
+            columns.append(_SEP.join([_HH_SEP.join(h) for h in col]))
+        else:
+            columns.append(_SEP.join(col))
+    columns.extend(_SEP.join(col) for col in zip(*keys, strict=True))
+    return columns, counts, heavy
+
+
+def _decode(parts: list[tuple[list[str], dict[str, int], list[str]]]
+            ) -> tuple[list[lk.Features], list[list[str]], dict[str, int]]:
+    """Features, key columns and name-key counts from the chunks of ``_prepare_chunk``."""
+    n_cols = _N_FEATURES + len(lk.KEY_KINDS)
+    cols: list[list[str]] = [[] for _ in range(n_cols)]
+    counts: dict[str, int] = {}
+    for columns, chunk_counts, _ in parts:
+        for c in range(n_cols):
+            cols[c].extend(columns[c].split(_SEP))
+        for k, v in chunk_counts.items():
+            counts[k] = counts.get(k, 0) + v
+    births: list[int] = list(map(int, cols[lk.F_BIRTH]))
+    households: list[tuple[str, ...]] = [tuple(h.split(_HH_SEP)) if h else ()
+                                         for h in cols[lk.F_HH]]
+    feature_cols: list[list] = list(cols[:_N_FEATURES])
+    feature_cols[lk.F_BIRTH] = births
+    feature_cols[lk.F_HH] = households
+    feats = list(zip(*feature_cols, strict=True))
+    return feats, cols[_N_FEATURES:], counts
 
 
 def _score_blocks(part: tuple[int, int]) -> list[tuple[int, int, float]]:
-    """Score the blocks with index ≡ part[0] (mod part[1]); return pairs ≥ threshold."""
+    """Score the blocks in ``_STATE["blocks"]`` with index ≡ part[0] (mod part[1]); return
+    the pairs ≥ threshold as (index, index, score)."""
     feats = _STATE["feats"]
     keys = _STATE["keys"]
     blocks = _STATE["blocks"]
-    oversized = _STATE["oversized"]
     threshold = _STATE["threshold"]
-    tf = _STATE["tf"]
-    assert isinstance(tf, lk.NameFrequencies)
+    weights = _STATE["weights"]
+    assert isinstance(weights, TermWeights)
     assert isinstance(feats, list) and isinstance(keys, list) and isinstance(blocks, list)
-    assert isinstance(oversized, set) and isinstance(threshold, float)
-    score = lk._score
+    assert isinstance(threshold, float)
+    score = score_fast
     out: list[tuple[int, int, float]] = []
+    append = out.append
     for slot, members in blocks[part[0]::part[1]]:
         n = len(members)
         for x in range(n - 1):
@@ -62,27 +126,121 @@ def _score_blocks(part: tuple[int, int]) -> list[tuple[int, int, float]]:
                     kj = keys[j]
                     for s in range(slot):
                         k = ki[s]
-                        if k is not None and k == kj[s] and k not in oversized:
+                        if k and k == kj[s]:
                             break
                     else:
                         s = -1
                     if s >= 0:
                         continue  # compared in the block of an earlier key kind
-                sc = score(fi, feats[j], tf, threshold)
+                sc = score(fi, feats[j], weights, threshold)
                 if sc >= threshold:
-                    out.append((i, j, sc))
+                    append((i, j, sc))
     return out
 
 
-def _pool(workers: int) -> multiprocessing.pool.Pool | None:
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return multiprocessing.get_context("fork").Pool(workers)
+def _block_partition(part: tuple[int, int]) -> list[tuple[int, int, float]]:
+    """Steps 2 and 3 in a worker: the blocks whose key hashes to part[0] (mod part[1]), in
+    every key kind, and their pairs ≥ threshold. (Forked children share the string hash
+    seed, so each key belongs to exactly one worker.)"""
+    columns = _STATE["columns"]
+    max_block = _STATE["max_block"]
+    assert isinstance(columns, list) and isinstance(max_block, int)
+    p, parts = part
+    blocks: list[tuple[int, list[int]]] = []
+    for slot, col in enumerate(columns):
+        index: dict[str, list[int]] = {}
+        get = index.get
+        for i, key in enumerate(col):
+            if key and hash(key) % parts == p:
+                members = get(key)
+                if members is None:
+                    index[key] = [i]
+                else:
+                    members.append(i)
+        blocks.extend((slot, m) for m in index.values() if 1 < len(m) <= max_block)
+        del index
+    _STATE["blocks"] = blocks
+    return _score_blocks((0, 1))
+
+
+def _blank_oversized(columns: list[list[str]], candidates: set[tuple[int, str]],
+                     max_block: int) -> None:
+    """Blank the keys of oversized blocks in the key columns. ``candidates`` holds every
+    (kind, key) that may be oversized: a key in more than ``max_block`` records is in more
+    than max_block / chunks records of some chunk, and each chunk reports those."""
+    for slot, key in candidates:
+        col = columns[slot]
+        if col.count(key) > max_block:
+            columns[slot] = ["" if k == key else k for k in col]
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _run_parallel(records: Sequence[lk.PersonRecord], *, threshold: float, workers: int,
+                  max_block: int, frequencies: lk.NameFrequencies | None
+                  ) -> tuple[list[lk.Features], list[tuple[int, int, float]],
+                             lk.NameFrequencies]:
+    """Steps 1–3 on ``workers`` forked processes: features by chunks of records, then blocks
+    and pairs by partitions of the keys."""
+    n = len(records)
+    chunks = _chunks(n, workers * 4)
+    _STATE.update(records=records, heavy_at=max(2, max_block // len(chunks)))
+    fork = multiprocessing.get_context("fork")
+    try:
+        with fork.Pool(workers) as pool:
+            parts = pool.map(_prepare_chunk, chunks)
+    finally:
+        _STATE.clear()
+    candidates = {(slot, k) for _, _, heavy in parts for k in heavy
+                  for slot in [lk.KEY_KINDS.index(k[:2])]}
+    feats, columns, counts = _decode(parts)
+    del parts
+    _blank_oversized(columns, candidates, max_block)
+    if frequencies is None:
+        frequencies = lk.NameFrequencies(counts, n)
+    _STATE.update(feats=feats, keys=list(zip(*columns, strict=True)), columns=columns,
+                  max_block=max_block, threshold=float(threshold),
+                  weights=TermWeights.of(frequencies))
+    try:
+        with fork.Pool(workers) as pool:
+            found = [x for part in pool.map(_block_partition,
+                                            [(p, workers) for p in range(workers)])
+                     for x in part]
+    finally:
+        _STATE.clear()
+    return feats, found, frequencies
 
 
 def _chunks(n: int, parts: int) -> list[tuple[int, int]]:
     step = max(1, -(-n // parts))
     return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
+
+
+def _blocks(keys: list[tuple[str, ...]], max_block: int) -> list[tuple[int, list[int]]]:
+    """Blocks (key kind, member indexes) of 2..max_block records. Keys of oversized blocks
+    are blanked in ``keys`` (so no pair is skipped for sharing one)."""
+    blocks: list[tuple[int, list[int]]] = []
+    for slot, col in enumerate(zip(*keys, strict=True) if keys else ()):
+        index: dict[str, list[int]] = {}
+        get = index.get
+        for i, key in enumerate(col):
+            if key:
+                members = get(key)
+                if members is None:
+                    index[key] = [i]
+                else:
+                    members.append(i)
+        for members in index.values():
+            if len(members) > max_block:
+                for i in members:
+                    ks = keys[i]
+                    keys[i] = ks[:slot] + ("",) + ks[slot + 1:]
+            elif len(members) > 1:
+                blocks.append((slot, members))
+        del index
+    return blocks
 
 
 def run(records: Sequence[lk.PersonRecord], *, threshold: float, workers: int,
@@ -103,71 +261,25 @@ def _run(records: Sequence[lk.PersonRecord], *, threshold: float, workers: int,
          max_block: int, frequencies: lk.NameFrequencies | None) -> list[lk.ScoredPair]:
     workers = max(1, min(workers, os.cpu_count() or 1))
     n = len(records)
-    # 1. features and keys
-    if workers > 1 and n >= PARALLEL_MIN_RECORDS:
-        _STATE["records"] = records
-        pool = _pool(workers)
-        try:
-            if pool is None:
-                prepared = _features_chunk((0, n))
-            else:
-                prepared = [x for part in pool.map(_features_chunk, _chunks(n, workers * 4))
-                            for x in part]
-        finally:
-            if pool is not None:
-                pool.close()
-                pool.join()
-            _STATE.clear()
-        feats = [p[0] for p in prepared]
-        keys = [p[1] for p in prepared]
-        del prepared
+    if workers > 1 and n >= PARALLEL_MIN_RECORDS and _can_fork():
+        feats, found, frequencies = _run_parallel(records, threshold=threshold,
+                                                  workers=workers, max_block=max_block,
+                                                  frequencies=frequencies)
     else:
-        feats = [lk.features(r) for r in records]
-        keys = [lk._keys_of(f) for f in feats]
-    if frequencies is None:
-        counts: dict[str, int] = {}
-        for f in feats:
-            for k in lk._tf_keys(f):
-                counts[k] = counts.get(k, 0) + 1
-        frequencies = lk.NameFrequencies(counts, n)
-    # 2. blocks
-    blocks: list[tuple[int, list[int]]] = []
-    oversized: set[str] = set()
-    for slot in range(len(lk.KEY_KINDS)):
-        index: dict[str, list[int]] = {}
-        for i, ks in enumerate(keys):
-            key = ks[slot]
-            if key is not None:
-                members = index.get(key)
-                if members is None:
-                    index[key] = [i]
-                else:
-                    members.append(i)
-        for key, members in index.items():
-            if len(members) > max_block:
-                oversized.add(key)
-            elif len(members) > 1:
-                blocks.append((slot, members))
-        del index
-    # 3. pairs
-    _STATE.update(feats=feats, keys=keys, blocks=blocks, oversized=oversized,
-                  threshold=float(threshold), tf=frequencies)
-    try:
-        pool = _pool(workers) if len(blocks) >= PARALLEL_MIN_BLOCKS else None
-        if pool is None:
+        feats, keys, counts = _prepare(records)
+        if frequencies is None:
+            frequencies = lk.NameFrequencies(counts, n)
+        blocks = _blocks(keys, max_block)
+        _STATE.update(feats=feats, keys=keys, blocks=blocks, threshold=float(threshold),
+                      weights=TermWeights.of(frequencies))
+        try:
             found = _score_blocks((0, 1))
-        else:
-            parts = workers * 8
-            try:
-                found = [x for part in pool.map(_score_blocks, [(p, parts) for p in range(parts)])
-                         for x in part]
-            finally:
-                pool.close()
-                pool.join()
-    finally:
-        _STATE.clear()
+        finally:
+            _STATE.clear()
+    found.sort(key=lambda x: (-x[2], x[0], x[1]))  # the same order on any number of workers
     # 4. explain (few pairs)
-    pairs = [lk._explain(records[i].id, records[j].id, feats[i], feats[j], frequencies)
+    explain = lk._explain
+    pairs = [explain(records[i].id, records[j].id, feats[i], feats[j], frequencies)
              for i, j, _ in found]
     pairs.sort(key=lambda p: -p.score)
     return pairs

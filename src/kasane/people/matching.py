@@ -280,7 +280,7 @@ def _set(run: MatchRun, **fields: Any) -> None:
     MatchRun.objects.filter(pk=run.pk).update(**fields)
 
 
-def run_batch(run: MatchRun, *, workers: int = 2, rebuild_keys: bool = False) -> MatchRun:
+def run_batch(run: MatchRun, *, workers: int = 1, rebuild_keys: bool = False) -> MatchRun:
     """Score every pair of the municipality's register (``candidate_pairs``) and queue the
     candidates; progress and figures are written to ``run`` as it goes."""
     started = time.monotonic()
