@@ -99,3 +99,20 @@ def login(page: Any, username: str, password: str = "kasane-demo") -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def open_menu(page: Any, device: str) -> None:
+    """Open the smartphone menu (a no-op on desktop). Waits for kasane.js first: a click
+    before the deferred script has run would be lost on a busy machine."""
+    if device != "smartphone":
+        return
+    page.wait_for_selector("html.js", state="attached")
+    if not page.locator("#site-nav.open").count():
+        page.click("[data-nav-toggle]")
+    page.wait_for_selector("#site-nav.open")
+
+
+def logout(page: Any, device: str) -> None:
+    open_menu(page, device)
+    page.click("button:has-text('ログアウト')")
+    page.wait_for_selector("h1:has-text('ログイン')")

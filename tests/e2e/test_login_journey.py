@@ -6,7 +6,7 @@ from typing import Any
 
 from kasane.accounts.demo import LOGINS
 
-from .conftest import login, screenshot
+from .conftest import login, logout, screenshot
 
 
 def test_it_logs_every_demo_role_in_and_shows_home(demo_city: Any, new_page: Any, device: str,
@@ -18,10 +18,7 @@ def test_it_logs_every_demo_role_in_and_shows_home(demo_city: Any, new_page: Any
         assert page.locator("[data-testid=user-name]").inner_text() == demo_login.display_name
         if demo_login.username in {"suishin", "kansa", "admin", "renrakuin"}:
             screenshot(page, f"home-{demo_login.username}", device)
-        if device == "smartphone":
-            page.click("[data-nav-toggle]")
-        page.click("button:has-text('ログアウト')")
-        page.wait_for_selector("h1:has-text('ログイン')")
+        logout(page, device)
     assert blocked_requests == []
 
 

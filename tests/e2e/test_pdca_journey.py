@@ -5,14 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import login, screenshot
-
-
-def _logout(page: Any, device: str) -> None:
-    if device == "smartphone":
-        page.click("[data-nav-toggle]")
-    page.click("button:has-text('ログアウト')")
-    page.wait_for_selector("h1:has-text('ログイン')")
+from .conftest import login, logout, screenshot
 
 
 def _advance(page: Any, label: str) -> None:
@@ -49,7 +42,7 @@ def test_it_walks_the_yearly_cycle_from_self_evaluation_to_publication(
     page.wait_for_selector(".message-success:has-text('保存しました。')")
     other_unit = cycle.plans.get(order=1).nodes.get(code="1-2-1-a")  # 共生推進課 and 生活支援課
     assert page.goto(f"/pdca/cycles/{cycle.pk}/businesses/{other_unit.pk}/").status == 403
-    _logout(page, device)
+    logout(page, device)
 
     # 事務局: checks completeness and opens the committee stage.
     login(page, "jimukyoku")
@@ -57,7 +50,7 @@ def test_it_walks_the_yearly_cycle_from_self_evaluation_to_publication(
     _advance(page, "事務局確認")
     _advance(page, "委員会①（審議）")
     screenshot(page, "pdca-cycle-secretariat", device)
-    _logout(page, device)
+    logout(page, device)
 
     # 委員: reads the sheet and writes an opinion on a 施策.
     login(page, "iin")
@@ -68,7 +61,7 @@ def test_it_walks_the_yearly_cycle_from_self_evaluation_to_publication(
     page.click("button:has-text('登録する')")
     page.wait_for_selector(".message-success:has-text('意見を登録しました。')")
     screenshot(page, "pdca-sheet-committee", device)
-    _logout(page, device)
+    logout(page, device)
 
     # 事務局: overrides a grade with its reason, then moves on to 公表.
     login(page, "jimukyoku")

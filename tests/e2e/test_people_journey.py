@@ -6,14 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .conftest import login, screenshot
-
-
-def _logout(page: Any, device: str) -> None:
-    if device == "smartphone":
-        page.click("[data-nav-toggle]")
-    page.click("button:has-text('ログアウト')")
-    page.wait_for_selector("h1:has-text('ログイン')")
+from .conftest import login, logout, open_menu, screenshot
 
 
 def _search(page: Any, q: str) -> None:
@@ -55,7 +48,7 @@ def test_it_shares_a_person_on_consent_and_hides_them_after_withdrawal(
     page.wait_for_selector("[data-testid=consents]")
     assert "地域包括支援センター北部" in page.inner_text("[data-testid=grants]")
     screenshot(page, "people-detail", device)
-    _logout(page, device)
+    logout(page, device)
 
     # 地域包括 (北部) finds them by kana and opens the page on the consent basis
     login(page, "houkatsu1")
@@ -65,7 +58,7 @@ def test_it_shares_a_person_on_consent_and_hides_them_after_withdrawal(
     page.click("a:has-text('重野')")
     page.wait_for_selector("text=根拠: 本人同意")
     assert "重ね市本町2丁目3番4号" in page.inner_text("[data-testid=person-address]")
-    _logout(page, device)
+    logout(page, device)
 
     # 障害相談 withdraws the consent
     login(page, "shougai")
@@ -74,7 +67,7 @@ def test_it_shares_a_person_on_consent_and_hides_them_after_withdrawal(
     page.fill("textarea[name=reason]", "本人から共有をやめたいとの申出")
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=撤回 ")
-    _logout(page, device)
+    logout(page, device)
 
     # 地域包括 no longer finds them, and the page answers 404
     login(page, "houkatsu1")
@@ -83,12 +76,11 @@ def test_it_shares_a_person_on_consent_and_hides_them_after_withdrawal(
     response = page.goto(f"/people/{person_id}/")
     assert response is not None and response.status == 404
     screenshot(page, "people-not-visible", device)
-    _logout(page, device)
+    logout(page, device)
 
     # 監査 sees the disclosure report: the consent read and the later denial
     login(page, "kansa")
-    if device == "smartphone":
-        page.click("[data-nav-toggle]")
+    open_menu(page, device)
     page.click("nav a:has-text('開示記録')")
     page.fill("input[name=person_id]", person_id)
     page.click("main form button[type=submit]")

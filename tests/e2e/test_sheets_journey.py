@@ -13,7 +13,7 @@ from typing import Any
 
 from kasane.sheets.schema import STANDARD_CODES
 
-from .conftest import login, screenshot
+from .conftest import login, logout, screenshot
 
 # A step: ("fill", name, text) · ("choose", name, code) radio/checkbox or select ·
 # ("pick", name, hint) an organization / user whose name contains hint ·
@@ -254,9 +254,7 @@ def _liaison(page: Any, device: str) -> None:
     page.goto("/")
     assert "小林 誠" in page.inner_text("main")
     screenshot(page, "home-liaison-sent", device)
-    if device == "smartphone":
-        page.click("[data-nav-toggle]")
-    page.click("button:has-text('ログアウト')")
+    logout(page, device)
     login(page, "suishin")
     page.wait_for_selector("h1:has-text('わたしの仕事')")
     page.click("a:has-text('小林 誠')")
