@@ -186,6 +186,8 @@ def main(argv: list[str]) -> int:
             s_seconds, s_pred = run_splink(data)
         except ImportError as exc:  # the optional bench dependency is missing
             note = f"Splink を実行できません: {exc}"
+        except ValueError as exc:  # Splink's EM can drive an m probability below 1e-300
+            note = f"Splink の学習（EM）が失敗しました: {exc}"
         else:
             baseline = {**quality(s_pred, truth), "seconds": s_seconds}
     units = {"f1": "ratio", "precision": "ratio", "recall": "ratio", "seconds": "s"}
