@@ -4,6 +4,7 @@ PDFs are in ``views_pdf``."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +28,17 @@ def acting(request: HttpRequest) -> Any:
     return policy.require_handler(getattr(request, "membership", None),
                                   message="会議は相談支援に携わる職員のみが扱えます。",
                                   detail=request.path)
+
+
+def _perform(request: HttpRequest, operation: Callable[[], object], success: str) -> None:
+    """Run one service call of a POST → redirect action: its ValidationError becomes an error
+    message on the next page, success a success message."""
+    try:
+        operation()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
 
 
 def _body(actor: Any, body_id: int) -> MeetingBody:
@@ -157,12 +169,9 @@ def pledge(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if request.POST.get("agree") != "1":
         messages.error(request, "誓約文を確認し、「誓約します」にチェックしてください。")
         return redirect("meetings:detail", meeting.pk)
-    try:
-        services.pledge_sign(actor=member, meeting=meeting, annual=request.POST.get("annual") == "1")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "守秘義務の誓約を記録しました。議題の内容を閲覧できます。")
+    _perform(request, lambda: services.pledge_sign(
+        actor=member, meeting=meeting, annual=request.POST.get("annual") == "1"),
+        "守秘義務の誓約を記録しました。議題の内容を閲覧できます。")
     return redirect("meetings:detail", meeting.pk)
 
 
@@ -172,12 +181,8 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     member, meeting = _meeting(request, meeting_id, "attendee.add")
     form = AttendeeForm(request.POST, municipality_id=policy.tenant_id(member))
     if form.is_valid():
-        try:
-            services.attendee_add(actor=member, meeting=meeting, user_id=form.cleaned_data["user"])
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, "出席者を追加しました。")
+        _perform(request, lambda: services.attendee_add(
+            actor=member, meeting=meeting, user_id=form.cleaned_data["user"]), "出席者を追加しました。")
     else:
         messages.error(request, "出席者を選んでください。")
     return redirect("meetings:detail", meeting.pk)
@@ -231,13 +236,9 @@ def minutes(request: HttpRequest, item_id: int) -> HttpResponse:
     selectors.require_item(member, item)
     form = MinutesForm(request.POST, prefix=f"m{item.pk}")
     form.is_valid()
-    try:
-        services.minutes_write(actor=member, item=item, text=form.cleaned_data.get("minutes", ""),
-                               reason=form.cleaned_data.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "議事録を保存しました。")
+    _perform(request, lambda: services.minutes_write(
+        actor=member, item=item, text=form.cleaned_data.get("minutes", ""),
+        reason=form.cleaned_data.get("reason", "")), "議事録を保存しました。")
     return redirect(f"/meetings/{item.meeting_id}/#item-{item.pk}")
 
 
@@ -252,17 +253,12 @@ def decision(request: HttpRequest, item_id: int) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(f"/meetings/{item.meeting_id}/#item-{item.pk}")
     d = form.cleaned_data
-    try:
-        services_decisions.decision_record(
-            actor=member, meeting=item.meeting, case_id=item.case_id, kind=d["kind"], text=d["text"],
-            plan_id=d["plan_id"], lead_org_id=d["lead_org"], lead_user_id=d["lead_user"] or None,
-            review_on=d["review_on"],
-            referred_body_id=d["referred_body"], closure_reason=d["closure_reason"],
-            evaluation=d["text"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "決定事項を記録し、ケースに反映しました。")
+    _perform(request, lambda: services_decisions.decision_record(
+        actor=member, meeting=item.meeting, case_id=item.case_id, kind=d["kind"], text=d["text"],
+        plan_id=d["plan_id"], lead_org_id=d["lead_org"], lead_user_id=d["lead_user"] or None,
+        review_on=d["review_on"], referred_body_id=d["referred_body"],
+        closure_reason=d["closure_reason"], evaluation=d["text"]),
+        "決定事項を記録し、ケースに反映しました。")
     return redirect(f"/meetings/{item.meeting_id}/#item-{item.pk}")
 
 
@@ -270,12 +266,7 @@ def decision(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def agenda_remove(request: HttpRequest, item_id: int) -> HttpResponse:
     member, item = _item(request, item_id, "agenda.remove")
-    try:
-        services.agenda_remove(actor=member, item=item)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "議題を取り下げました。")
+    _perform(request, lambda: services.agenda_remove(actor=member, item=item), "議題を取り下げました。")
     return redirect("meetings:detail", item.meeting_id)
 
 
@@ -283,10 +274,6 @@ def agenda_remove(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
     member, meeting = _meeting(request, meeting_id, "minutes.approve")
-    try:
-        services.minutes_approve(actor=member, meeting=meeting)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "議事録を確定しました。以後の修正には理由が必要です。")
+    _perform(request, lambda: services.minutes_approve(actor=member, meeting=meeting),
+             "議事録を確定しました。以後の修正には理由が必要です。")
     return redirect("meetings:detail", meeting.pk)
