@@ -109,6 +109,24 @@ def _submit_effects(record: SheetRecord, actor: Membership, operation: str) -> N
     bindings.run(record=record, actor=actor, operation=operation)
 
 
+def _apply_answers(actor: Membership, record: SheetRecord, answers: Any, *, submit: bool,
+                   tags: Iterable[str] | None, written_on: dt.date | None,
+                   sensitive_keys: Iterable[str] | None) -> None:
+    """Validate ``answers`` against the record's version (fully when ``submit``) and put them,
+    the header fields and the claimed attachments on ``record`` — not saved: the caller's
+    transaction saves it."""
+    result = validate(record.definition.schema, answers, submit=submit, today=today(),
+                      refs=_refs(actor))
+    _raise(result.errors)
+    header = _header(record.definition, tags=tags, written_on=written_on,
+                     sensitive_keys=sensitive_keys)
+    attachments.attachments_claim(actor=actor, record=record, answers=result.answers,
+                                  confirm=submit)
+    record.answers = result.answers
+    for key, value in header.items():
+        setattr(record, key, value)
+
+
 def record_create(*, actor: Membership | None, code: str, answers: dict[str, Any] | None = None,
                   submit: bool = False, person_id: int | None = None,
                   household_id: int | None = None, case_id: int | None = None,
@@ -173,16 +191,8 @@ def record_autosave(*, actor: Membership | None, record: SheetRecord, answers: d
     with transaction.atomic():
         fresh = _locked(record, lock_version)
         _require_author_draft(actor, fresh)
-        result = validate(fresh.definition.schema, answers, submit=False, today=today(),
-                          refs=_refs(actor))
-        _raise(result.errors)
-        header = _header(fresh.definition, tags=tags, written_on=written_on,
-                         sensitive_keys=sensitive_keys)
-        attachments.attachments_claim(actor=actor, record=fresh, answers=result.answers,
-                                      confirm=False)
-        fresh.answers = result.answers
-        for key, value in header.items():
-            setattr(fresh, key, value)
+        _apply_answers(actor, fresh, answers, submit=False, tags=tags, written_on=written_on,
+                       sensitive_keys=sensitive_keys)
         fresh.lock_version += 1
         fresh.save()
     return fresh
@@ -201,16 +211,8 @@ def record_submit(*, actor: Membership | None, record: SheetRecord,
         _require_author_draft(actor, fresh)
         before = snapshot(fresh, HISTORY_FIELDS)
         given = fresh.answers if answers is None else answers
-        result = validate(fresh.definition.schema, given, submit=True, today=today(),
-                          refs=_refs(actor))
-        _raise(result.errors)
-        header = _header(fresh.definition, tags=tags, written_on=written_on,
-                         sensitive_keys=sensitive_keys)
-        attachments.attachments_claim(actor=actor, record=fresh, answers=result.answers,
-                                      confirm=True)
-        fresh.answers = result.answers
-        for key, value in header.items():
-            setattr(fresh, key, value)
+        _apply_answers(actor, fresh, given, submit=True, tags=tags, written_on=written_on,
+                       sensitive_keys=sensitive_keys)
         fresh.status = RecordStatus.SUBMITTED
         fresh.submitted_at = timezone.now()
         if fresh.definition.is_routed:
@@ -248,16 +250,8 @@ def record_edit_submitted(*, actor: Membership | None, record: SheetRecord,
     with transaction.atomic():
         fresh = _locked(record, lock_version)
         before = snapshot(fresh, HISTORY_FIELDS)
-        result = validate(fresh.definition.schema, answers, submit=True, today=today(),
-                          refs=_refs(actor))
-        _raise(result.errors)
-        header = _header(fresh.definition, tags=tags, written_on=written_on,
-                         sensitive_keys=sensitive_keys)
-        attachments.attachments_claim(actor=actor, record=fresh, answers=result.answers,
-                                      confirm=True)
-        fresh.answers = result.answers
-        for key, value in header.items():
-            setattr(fresh, key, value)
+        _apply_answers(actor, fresh, answers, submit=True, tags=tags, written_on=written_on,
+                       sensitive_keys=sensitive_keys)
         _submit_effects(fresh, actor, "edit")
         fresh.lock_version += 1
         fresh.save()
