@@ -20,6 +20,7 @@ from kasane.access import services as access_services
 from kasane.accounts.models import Organization
 from kasane.audit.models import Basis
 from kasane.audit.services import change_record, snapshot
+from kasane.core.ids import as_id
 
 from .models import (
     OPEN_REFERRAL_STATUSES,
@@ -390,7 +391,7 @@ def referral_create(*, actor: Any, case: Case, to_org_id: Any, reason: str, cons
         raise ValidationError(errors)
     persons = [s.person for s in case.subjects.select_related("person")]
     if exception is None:
-        consent = Consent.objects.filter(pk=consent_id if str(consent_id or "").isdigit() else 0,
+        consent = Consent.objects.filter(pk=as_id(consent_id),
                                          person__in=persons).first()
         if consent is None:
             raise ValidationError({"consent_id": "対象の本人の本人同意を選んでください。同意がない場合は支援会議で検討してください。"})

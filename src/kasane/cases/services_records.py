@@ -14,6 +14,7 @@ from django.utils import timezone
 from kasane.accounts.models import User
 from kasane.audit.models import Basis
 from kasane.audit.services import change_record, snapshot
+from kasane.core.ids import as_id
 
 from .models import (
     OPEN_REFERRAL_STATUSES,
@@ -174,7 +175,7 @@ def _check_plan(actor: Any, case: Case, goals: Iterable[str], tasks: Iterable[Ma
         errors["lead_user"] = "主担当者を選んでください。主担当のないプランは作れません。"
     elif lead_org is not None:
         lead_user = User.objects.filter(
-            pk=lead_user_id if str(lead_user_id).isdigit() else 0,
+            pk=as_id(lead_user_id),
             memberships__organization=lead_org, memberships__is_active=True).first()
         if lead_user is None:
             errors["lead_user"] = "主担当者は主担当機関の職員から選んでください。"

@@ -31,6 +31,7 @@ from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
 from kasane.cases.models import Case, EventKind
 from kasane.cases.services import event
+from kasane.core.ids import as_id
 
 from .models import (
     PLEDGE_TEXT,
@@ -84,10 +85,7 @@ def fiscal_year_end(at: dt.datetime) -> dt.datetime:
 
 def tenant_meeting(actor: Any, meeting_id: Any, *, action: str = "view") -> Meeting:
     """A meeting of the actor's tenant; another tenant's (or none) is refused, logged, 404."""
-    try:
-        mid = int(meeting_id)
-    except (TypeError, ValueError):
-        mid = 0
+    mid = as_id(meeting_id)
     meeting = Meeting.objects.select_related("body", "body__organizer").filter(
         pk=mid, municipality_id=policy.tenant_id(actor)).first()
     if meeting is None:

@@ -18,6 +18,7 @@ from kasane.audit.services import change_record
 from kasane.cases import services as case_services
 from kasane.cases import services_records
 from kasane.cases.models import EventKind, PlanStatus, SupportPlan
+from kasane.core.ids import as_id
 
 from .models import MULTILAYER_ONLY, Decision, DecisionKind, Meeting, MeetingBody
 from .services import SOURCE, can_manage, refuse
@@ -40,10 +41,7 @@ def decision_record(*, actor: Any, meeting: Meeting, case_id: Any, kind: str, te
     if not can_manage(actor, meeting.body):
         raise refuse(actor, "decision", "決定事項を記録できるのは事務局または推進員です。",
                      object_id=meeting.pk)
-    try:
-        cid = int(case_id)
-    except (TypeError, ValueError):
-        cid = 0
+    cid = as_id(case_id)
     item = meeting.items.select_related("case").filter(case_id=cid).first()
     if item is None:
         refuse(actor, "decision", f"議題にないケース#{case_id}への決定", object_id=meeting.pk)
@@ -61,7 +59,7 @@ def decision_record(*, actor: Any, meeting: Meeting, case_id: Any, kind: str, te
     link = meeting_link(meeting, item.pk)
     with transaction.atomic():
         if kind == DecisionKind.PLAN_APPROVED:
-            plan = SupportPlan.objects.filter(pk=plan_id if str(plan_id or "").isdigit() else 0,
+            plan = SupportPlan.objects.filter(pk=as_id(plan_id),
                                               case=case).first()
             if plan is None or plan.status != PlanStatus.DRAFT:
                 raise ValidationError({"plan_id": "このケースの承認前（案）の支援プランを選んでください。"})
@@ -90,7 +88,7 @@ def decision_record(*, actor: Any, meeting: Meeting, case_id: Any, kind: str, te
             text = text or "終結を承認"
             _end_grants_for_case(actor, case)
         elif kind == DecisionKind.REFERRED:
-            body = MeetingBody.objects.filter(pk=referred_body_id if str(referred_body_id or "").isdigit() else 0,
+            body = MeetingBody.objects.filter(pk=as_id(referred_body_id),
                                               municipality_id=meeting.municipality_id).first()
             if body is None:
                 raise ValidationError({"referred_body": "付議先の会議体を選んでください。"})

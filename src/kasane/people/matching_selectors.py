@@ -33,6 +33,7 @@ from kasane.access import policy
 from kasane.accounts.models import Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log_many
+from kasane.core.ids import as_id
 
 from .models import MatchCandidate, MatchRun, MatchStatus, Person, PersonLink
 from .presenters import PersonView, person_view, person_views
@@ -188,11 +189,7 @@ def candidate_get(actor: Any, candidate_id: Any) -> CandidateView:
     """One candidate for the review page: each visible side is read through
     ``require_person`` (logged); a candidate with no visible side is a logged 404."""
     require_reviewer(actor)
-    try:
-        cid = int(candidate_id)
-    except (TypeError, ValueError):
-        cid = 0
-    c = MatchCandidate.objects.filter(pk=cid, municipality_id=policy.tenant_id(actor)).first()
+    c = MatchCandidate.objects.filter(pk=as_id(candidate_id), municipality_id=policy.tenant_id(actor)).first()
     bases = policy.bases_for(actor, [c.person_a_id, c.person_b_id]) if c else {}
     if c is None or not bases or (len(bases) == 1 and c.status not in OPEN):
         policy.log_denied(actor, "view", detail=f"名寄せ候補#{candidate_id}"[:500])
@@ -298,11 +295,7 @@ def identity_of(actor: Any, person: Person, *, log: bool = True) -> Identity:
 def link_get(actor: Any, link_id: Any) -> PersonLink:
     """An active link whose two records the coordinator may both see; otherwise a logged 404."""
     require_reviewer(actor)
-    try:
-        lid = int(link_id)
-    except (TypeError, ValueError):
-        lid = 0
-    link = PersonLink.objects.filter(pk=lid, municipality_id=policy.tenant_id(actor)).first()
+    link = PersonLink.objects.filter(pk=as_id(link_id), municipality_id=policy.tenant_id(actor)).first()
     if link is None or len(policy.bases_for(actor, [link.person_a_id, link.person_b_id])) < 2:
         policy.log_denied(actor, "view", detail=f"同一人物の関連付け#{link_id}"[:500])
         raise Http404("見つかりません。")
