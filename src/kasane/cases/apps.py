@@ -6,9 +6,8 @@ class CasesConfig(AppConfig):
     verbose_name = "支援ケース"
 
     def ready(self) -> None:
-        from kasane.sheets.panels import RECORD_PANELS
+        from kasane.core.panels import add_panel
 
         from .panels import sheet_case_actions
 
-        if sheet_case_actions not in RECORD_PANELS:
-            RECORD_PANELS.append(sheet_case_actions)
+        add_panel("sheets.record", sheet_case_actions)

@@ -1,4 +1,4 @@
-"""The cases panel on the sheet record page (registered in ``sheets.panels.RECORD_PANELS``):
+"""The cases panel on the sheet record page (``core.panels``, page ``sheets.record``):
 the case opened from the record (when the viewer may see it), or 「この帳票からケースを開く」
 for case roles."""
 

@@ -6,11 +6,10 @@ class SheetsConfig(AppConfig):
     verbose_name = "帳票"
 
     def ready(self) -> None:
-        from kasane.people.panels import PERSON_PANELS
+        from kasane.core.panels import add_panel
 
         from . import person_binding
         from .panels import person_sheets
 
         person_binding.register()
-        if person_sheets not in PERSON_PANELS:
-            PERSON_PANELS.append(person_sheets)
+        add_panel("people.person", person_sheets)

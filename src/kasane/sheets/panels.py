@@ -1,25 +1,12 @@
-"""Panels between sheets and the apps around it.
-
-- ``RECORD_PANELS``: apps above sheets append ``callable(request, record) -> str`` (rendered
-  HTML, "" for nothing) in their ``AppConfig.ready()`` (e.g. cases: 「この帳票からケースを開く」);
-  sheets never imports them.
-- ``person_sheets``: the 「帳票」 panel sheets adds to the person page
-  (``people.panels.PERSON_PANELS``).
-"""
+"""The 「帳票」 panel sheets adds to the person page (``core.panels``, page ``people.person``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.template.loader import render_to_string
 
-RECORD_PANELS: list[Callable[[Any, Any], str]] = []
 PERSON_SHEETS_SHOWN = 20
-
-
-def render_record_panels(request: Any, record: Any) -> str:
-    return "".join(panel(request, record) for panel in RECORD_PANELS)
 
 
 def person_sheets(request: Any, person: Any) -> str:

@@ -1,4 +1,4 @@
-"""The 「帳票」 panel on the person page (``sheets.panels.person_sheets`` in PERSON_PANELS):
+"""The 「帳票」 panel on the person page (``sheets.panels.person_sheets`` on page ``people.person``):
 only records the viewer may see, and the listing is logged."""
 
 from __future__ import annotations

@@ -1,13 +1,16 @@
-"""Template filters: 和暦/西暦 dates, 年度."""
+"""Template filters: 和暦/西暦 dates, 年度; the page panels tag."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from kasane.core import wareki
+from kasane.core.panels import render_panels
 
 register = template.Library()
 
@@ -57,3 +60,10 @@ def fiscal_year_label(value: object) -> str:
         return wareki.fiscal_year_label(value)
     d = _as_date(value)
     return wareki.fiscal_year_label(wareki.fiscal_year(d)) if d else ""
+
+
+@register.simple_tag(takes_context=True)
+def panels(context: Any, page: str, obj: Any) -> SafeString:
+    """``{% panels "people.person" person %}``: the panels apps added to that page
+    (``core.panels``); each is HTML rendered from its own autoescaped template."""
+    return mark_safe(render_panels(page, context.get("request"), obj))  # noqa: S308
