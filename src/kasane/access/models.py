@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from kasane.audit.models import Basis
+from kasane.people.models import Purpose
 
 
 class GrantBasis(models.TextChoices):
@@ -21,14 +22,6 @@ class GrantBasis(models.TextChoices):
     SUPPORT_MEETING = Basis.SUPPORT_MEETING.value, Basis.SUPPORT_MEETING.label
     CASE_INVOLVEMENT = Basis.CASE_INVOLVEMENT.value, Basis.CASE_INVOLVEMENT.label
     EMERGENCY = Basis.EMERGENCY.value, Basis.EMERGENCY.label
-
-
-class Purpose(models.TextChoices):
-    """Purposes a consent names; a grant's scope is "all" or a set of these."""
-
-    INFORMATION_SHARING = "information_sharing", "関係機関との情報共有"
-    MULTILAYER_MEETING = "multilayer_meeting", "重層的支援会議での検討"
-    PARTICIPATION = "participation", "参加支援の利用"
 
 
 SCOPE_ALL = "all"

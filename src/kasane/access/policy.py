@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -26,11 +26,9 @@ from django.utils import timezone
 from kasane.accounts.models import CASE_ROLES, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
+from kasane.people.models import Person
 
 from .models import SCOPE_ALL, Grant
-
-if TYPE_CHECKING:
-    from kasane.people.models import Person
 
 BASIS_PREFERENCE: tuple[str, ...] = (
     Basis.OWN_RECORD, Basis.RESTRICTED_NAMED, Basis.CONSENT, Basis.CASE_INVOLVEMENT,
@@ -107,12 +105,6 @@ def active_grants(actor: Any, *, purpose: str | None = None,
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
 
 
-def _person_model() -> Any:
-    from django.apps import apps
-
-    return apps.get_model("people", "Person")
-
-
 def bases_for(actor: Any, person_ids: Iterable[int], *, action: str = "view",
               purpose: str | None = None, at: dt.datetime | None = None) -> dict[int, str]:
     """The best allowing basis for each visible id (ids not visible are absent). Bulk: 3 queries."""
@@ -122,7 +114,6 @@ def bases_for(actor: Any, person_ids: Iterable[int], *, action: str = "view",
     ids = {int(i) for i in person_ids}
     if not ids or not handles_persons(actor):
         return {}
-    Person = _person_model()
     found: dict[int, set[str]] = {}
     for pid, org_id in Person.objects.filter(pk__in=ids, municipality_id=tenant_id(actor)) \
             .values_list("pk", "created_by_org_id"):
@@ -157,7 +148,6 @@ def person_basis(actor: Any, person_id: int, *, action: str = "view", purpose: s
 def visible_persons(actor: Any, queryset: QuerySet[Any] | None = None, *,
                     purpose: str | None = None, at: dt.datetime | None = None) -> QuerySet[Any]:
     """``queryset`` (default: all persons) narrowed to those ``actor`` may see, in its tenant."""
-    Person = _person_model()
     qs = queryset if queryset is not None else Person.objects.all()
     if not handles_persons(actor):
         return qs.none()
@@ -191,7 +181,7 @@ def require_person(actor: Any, person_id: Any, *, action: str = "view",
                    object_id=person_id if pid else "", person_id=pid,
                    detail=(detail or (f"目的: {purpose}" if purpose else ""))[:500])
         raise Http404("見つかりません。")
-    person = _person_model().objects.select_related("created_by_org").get(pk=pid)
+    person = Person.objects.select_related("created_by_org").get(pk=pid)
     access_log(user=user, action=log_action(action), basis=basis, organization_id=org_id,
                object_type="people.Person", object_id=pid, person_id=pid,
                detail=(detail or (f"目的: {purpose}" if purpose else ""))[:500])
@@ -218,7 +208,7 @@ def require_handler(actor: Any, *, message: str, detail: str = "") -> Any:
 def named_on_restriction(actor: Any, person_ids: Iterable[int]) -> set[int]:
     if actor is None:
         return set()
-    through = _person_model().restriction_users.through
+    through = Person.restriction_users.through
     return set(through.objects.filter(person_id__in=list(person_ids), user_id=actor.user_id)
                .values_list("person_id", flat=True))
 
@@ -266,62 +256,3 @@ def can(actor: Any, action: str, obj: Any = None) -> bool:
         pid = getattr(obj, "pk", obj)
         return pid is not None and person_basis(actor, pid, action=action) is not None
     raise ValueError(f"unknown action {action!r}")
-
-
-# --- Cases (issue 6). Case models are looked up lazily: access never imports kasane.cases. ---
-
-# Apps above access register ``callable(actor, now) -> QuerySet of case ids`` here (in their
-# AppConfig.ready()): cases an organization without an Involvement may still see — meetings:
-# a case on the agenda of a meeting the actor attends with a 守秘義務 pledge, until the end of
-# the review window. Every subject person must still be visible on a basis of its own.
-CASE_SOURCES: list[Any] = []
-
-
-def visible_cases(actor: Any, queryset: QuerySet[Any] | None = None, *,
-                  at: dt.datetime | None = None) -> QuerySet[Any]:
-    """Cases ``actor`` may see: its organization has an active Involvement (or a CASE_SOURCES
-    hook names the case) AND every subject person is visible to it (``visible_persons``).
-    Logs nothing."""
-    from django.apps import apps
-
-    Case = apps.get_model("cases", "Case")
-    CaseSubject = apps.get_model("cases", "CaseSubject")
-    Involvement = apps.get_model("cases", "Involvement")
-    qs = queryset if queryset is not None else Case.objects.all()
-    if not handles_persons(actor):
-        return qs.none()
-    involved = Involvement.objects.filter(case_id=OuterRef("pk"), ended_on__isnull=True,
-                                          organization_id=actor.organization_id)
-    hidden = CaseSubject.objects.filter(case_id=OuterRef("pk")).exclude(
-        person_id__in=visible_persons(actor, at=at).values("pk"))
-    reach = Q(Exists(involved))
-    for source in CASE_SOURCES:
-        reach |= Q(pk__in=source(actor, at or timezone.now()))
-    return qs.filter(reach, municipality_id=tenant_id(actor)).exclude(Exists(hidden))
-
-
-def require_case(actor: Any, case_id: Any, *, action: str = "view", detail: str = "") -> Any:
-    """Load a case the actor may see and log ``case.<action>`` (one row per subject person);
-    otherwise log ``denied`` and raise Http404 (invisible = nonexistent)."""
-    from django.apps import apps
-
-    Case = apps.get_model("cases", "Case")
-    try:
-        cid: int | None = int(case_id)
-    except (TypeError, ValueError):
-        cid = None
-    case = visible_cases(actor, Case.objects.filter(pk=cid)).first() if cid else None
-    user = getattr(actor, "user", None)
-    org_id = getattr(actor, "organization_id", None)
-    if case is None:
-        access_log(user=user, action=f"case.{action}", basis=Basis.DENIED, organization_id=org_id,
-                   object_type="cases.Case", object_id=case_id if cid else "",
-                   detail=detail[:500])
-        raise Http404("見つかりません。")
-    pids = list(case.subjects.values_list("person_id", flat=True))
-    bases = bases_for(actor, pids)
-    for pid in pids:
-        access_log(user=user, action=f"case.{action}", basis=bases.get(pid, Basis.DENIED),
-                   organization_id=org_id, object_type="cases.Case", object_id=case.pk,
-                   person_id=pid, detail=detail[:500])
-    return case

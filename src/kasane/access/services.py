@@ -5,15 +5,18 @@ meetings later) call these after their own policy check; each write leaves a Cha
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
+from kasane.people.models import Person
 
 from . import policy
 from .models import (
@@ -98,14 +101,68 @@ def grant_end(*, actor: Any, grant: Grant, reason: str, at: dt.datetime | None =
     return grant
 
 
-def grants_end_for_source(*, actor: Any, source_type: str, source_id: object, reason: str) -> int:
-    """End every open grant made from one source record (a consent, a meeting, a referral)."""
-    grants = Grant.objects.filter(municipality_id=policy.tenant_id(actor), source_type=source_type,
-                                  source_id=str(source_id), ended_at__isnull=True)
+def grant_ensure(*, actor: Any, person: Any, basis: str, source_type: str, source_id: object,
+                 organization: Any = None, user: Any = None,
+                 valid_until: dt.datetime | None = None) -> Grant:
+    """The open grant of this grantee from this source, made once (``grant_create``)."""
+    found = Grant.objects.filter(
+        municipality_id=policy.tenant_id(actor), person=person, organization=organization,
+        user=user, basis=basis, source_type=source_type, source_id=str(source_id),
+        ended_at__isnull=True).first()
+    if found is not None:
+        return found
+    return grant_create(actor=actor, person=person, basis=basis, organization=organization,
+                        user=user, valid_until=valid_until, source_type=source_type,
+                        source_id=source_id)
+
+
+def _open_from(actor: Any, sources: Iterable[tuple[str, object]]) -> QuerySet[Grant]:
+    keys = Q(pk__in=[])
+    for source_type, source_id in sources:
+        keys |= Q(source_type=source_type, source_id=str(source_id))
+    return Grant.objects.filter(keys, municipality_id=policy.tenant_id(actor),
+                                ended_at__isnull=True)
+
+
+def grants_end_for_source(*, actor: Any, source_type: str, source_id: object, reason: str,
+                          person_ids: Iterable[int] | None = None,
+                          organization_id: int | None = None) -> int:
+    """End every open grant made from one source record (a consent, a meeting, a referral),
+    optionally only those of some persons and of one grantee organization."""
+    return grants_end_from(actor=actor, sources=[(source_type, source_id)], reason=reason,
+                           person_ids=person_ids, organization_id=organization_id)
+
+
+def grants_end_from(*, actor: Any, sources: Iterable[tuple[str, object]], reason: str,
+                    person_ids: Iterable[int] | None = None,
+                    organization_id: int | None = None) -> int:
+    """``grants_end_for_source`` over several sources (e.g. a case's referrals and plans)."""
+    grants = _open_from(actor, sources)
+    if person_ids is not None:
+        grants = grants.filter(person_id__in=list(person_ids))
+    if organization_id is not None:
+        grants = grants.filter(organization_id=organization_id)
     count = 0
     with transaction.atomic():
         for grant in grants.select_for_update():
             grant_end(actor=actor, grant=grant, reason=reason)
+            count += 1
+    return count
+
+
+def grants_move_for_source(*, actor: Any, source_type: str, source_id: object,
+                           valid_until: dt.datetime | None, reason: str) -> int:
+    """The source's window moved (a meeting was rescheduled): its open grants follow."""
+    count = 0
+    with transaction.atomic():
+        for grant in _open_from(actor, [(source_type, source_id)]).select_for_update():
+            if grant.valid_until == valid_until:
+                continue
+            before = snapshot(grant)
+            grant.valid_until = valid_until
+            grant.save(update_fields=["valid_until"])
+            change_record(user=actor.user, instance=grant, operation="update", before=before,
+                          organization_id=actor.organization_id, reason=reason)
             count += 1
     return count
 
@@ -124,7 +181,6 @@ def emergency_access_request(*, actor: Any, person_id: Any, reason: str,
         errors["hours"] = f"有効時間は1〜{EMERGENCY_MAX_HOURS}時間で指定してください。"
     if errors:
         raise ValidationError(errors)
-    Person = policy._person_model()
     try:
         person = Person.objects.get(pk=int(person_id), municipality_id=policy.tenant_id(actor))
     except (Person.DoesNotExist, TypeError, ValueError):
@@ -185,5 +241,5 @@ def emergency_review(*, actor: Any, review: EmergencyReview, outcome: str,
 
 __all__ = [
     "SCOPE_ALL", "emergency_access_request", "emergency_review", "grant_create", "grant_end",
-    "grants_end_for_source",
+    "grant_ensure", "grants_end_for_source", "grants_end_from", "grants_move_for_source",
 ]

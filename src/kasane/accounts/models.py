@@ -133,6 +133,11 @@ class Membership(models.Model):
         return self.role in CASE_ROLES
 
 
+# The acting membership: every service, policy and selector takes one (``request.membership``
+# on screens and in the API). Organization, tenant and user all come from it.
+Actor = Membership
+
+
 class ApiToken(models.Model):
     """A revocable bearer token. Only a SHA-256 hash of the secret is stored."""
 

@@ -15,7 +15,8 @@ from ninja.errors import HttpError
 from kasane.access import policy
 from kasane.core.wareki import WarekiError, parse_date
 
-from . import selectors, services, services_records, services_sheets
+from . import policy as case_policy
+from . import selectors, services
 from .models import Case, Involvement, Referral, SupportPlan
 
 router = Router(tags=["cases"])
@@ -242,14 +243,14 @@ def case_create(request: HttpRequest, payload: CaseIn) -> tuple[int, dict[str, A
 
 @router.get("/cases/{case_id}", response={200: CaseOut, 403: Detail, 404: Detail})
 def case_detail(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return _case(policy.require_case(_actor(request), case_id, detail="API"))
+    return _case(case_policy.require_case(_actor(request), case_id, detail="API"))
 
 
 @router.post("/cases/{case_id}/referrals",
              response={201: ReferralOut, 400: Detail, 403: Detail, 404: Detail})
 def referral_create(request: HttpRequest, case_id: int, payload: ReferralIn) -> tuple[int, dict[str, Any]]:
     actor = _actor(request)
-    case = policy.require_case(actor, case_id, action="refer")
+    case = case_policy.require_case(actor, case_id, action="refer")
     ref = services.referral_create(actor=actor, case=case, to_org_id=payload.to_organization_id,
                                    reason=payload.reason, consent_id=payload.consent_id,
                                    due_on=_date(payload.due_on, "due_on"))
@@ -290,10 +291,10 @@ def referral_withdraw(request: HttpRequest, referral_id: int, payload: ReasonIn)
              response={201: ContactOut, 400: Detail, 403: Detail, 404: Detail})
 def contact_create(request: HttpRequest, case_id: int, payload: ContactIn) -> tuple[int, dict[str, Any]]:
     actor = _actor(request)
-    case = policy.require_case(actor, case_id, action="contact")
+    case = case_policy.require_case(actor, case_id, action="contact")
     data = payload.dict()
     data["next_due_on"] = _date(payload.next_due_on, "next_due_on")
-    c = services_records.contact_record(actor=actor, case=case, data=data)
+    c = services.contact_record(actor=actor, case=case, data=data)
     return 201, {"id": c.pk, "case_id": c.case_id, "at": c.at, "method": c.method,
                  "method_label": c.get_method_display(), "reached": c.reached,
                  "summary": c.summary, "tags": c.tags, "lock_version": c.lock_version}
@@ -303,9 +304,9 @@ def contact_create(request: HttpRequest, case_id: int, payload: ContactIn) -> tu
              response={200: CaseOut, 400: Detail, 403: Detail, 404: Detail, 409: Detail})
 def case_close(request: HttpRequest, case_id: int, payload: CloseIn) -> dict[str, Any]:
     actor = _actor(request)
-    case = policy.require_case(actor, case_id, action="close")
+    case = case_policy.require_case(actor, case_id, action="close")
     try:
-        services_records.case_close(
+        services.case_close(
             actor=actor, case=case, reason=payload.reason, evaluation=payload.evaluation,
             watch=payload.watch, watch_org_id=payload.watch_organization_id,
             watch_method=payload.watch_method,
@@ -318,7 +319,7 @@ def case_close(request: HttpRequest, case_id: int, payload: CloseIn) -> dict[str
 
 @router.get("/cases/{case_id}/plans", response={200: PlanList, 403: Detail, 404: Detail})
 def plan_list(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    case = policy.require_case(_actor(request), case_id, action="view")
+    case = case_policy.require_case(_actor(request), case_id, action="view")
     plans = selectors.plans_of(case)
     return {"items": [_plan(p) for p in plans], "count": len(plans)}
 
@@ -335,13 +336,13 @@ def _plan_args(payload: PlanIn) -> dict[str, Any]:
              response={201: PlanOut, 400: Detail, 403: Detail, 404: Detail})
 def plan_create(request: HttpRequest, case_id: int, payload: PlanIn) -> tuple[int, dict[str, Any]]:
     actor = _actor(request)
-    case = policy.require_case(actor, case_id, action="plan")
-    return 201, _plan(services_records.plan_create(actor=actor, case=case, **_plan_args(payload)))
+    case = case_policy.require_case(actor, case_id, action="plan")
+    return 201, _plan(services.plan_create(actor=actor, case=case, **_plan_args(payload)))
 
 
 def _plan_of(actor: Any, plan_id: int) -> SupportPlan:
     plan = SupportPlan.objects.filter(pk=plan_id).first()
-    policy.require_case(actor, plan.case_id if plan else None, action="plan")
+    case_policy.require_case(actor, plan.case_id if plan else None, action="plan")
     assert plan is not None
     return plan
 
@@ -352,7 +353,7 @@ def plan_update(request: HttpRequest, plan_id: int, payload: PlanIn) -> dict[str
     actor = _actor(request)
     plan = _plan_of(actor, plan_id)
     try:
-        return _plan(services_records.plan_update(actor=actor, plan=plan, **_plan_args(payload),
+        return _plan(services.plan_update(actor=actor, plan=plan, **_plan_args(payload),
                                                   expected_version=payload.lock_version))
     except services.Conflict as exc:
         raise _conflict(exc) from None
@@ -363,7 +364,7 @@ def plan_update(request: HttpRequest, plan_id: int, payload: PlanIn) -> dict[str
 def plan_approve(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     actor = _actor(request)
     plan = _plan_of(actor, plan_id)
-    return _plan(services_records.plan_approve(actor=actor, plan=plan))
+    return _plan(services.plan_approve(actor=actor, plan=plan))
 
 
 @router.post("/sheet-records/{record_id}/case",
@@ -374,7 +375,7 @@ def case_from_sheet(request: HttpRequest, record_id: int, payload: FromSheetIn) 
 
     actor = _actor(request)
     record = record_get(actor=actor, pk=record_id, action="sheet_record_case_open")
-    case = services_sheets.case_open_from_record(actor=actor, record=record, summary=payload.summary,
+    case = services.case_open_from_record(actor=actor, record=record, summary=payload.summary,
                                                  triage=payload.triage, tags=payload.tags)
     return 201, _case(case)
 
@@ -384,7 +385,7 @@ def case_from_sheet(request: HttpRequest, record_id: int, payload: FromSheetIn) 
 def plan_monitor(request: HttpRequest, plan_id: int, payload: MonitoringIn) -> tuple[int, dict[str, Any]]:
     actor = _actor(request)
     plan = _plan_of(actor, plan_id)
-    m = services_records.plan_monitor(actor=actor, plan=plan, on=_date(payload.on, "on"),
+    m = services.plan_monitor(actor=actor, plan=plan, on=_date(payload.on, "on"),
                                       note=payload.note, evaluations=payload.evaluations)
     return 201, {"id": m.pk, "plan_id": m.plan_id, "on": m.on, "note": m.note,
                  "evaluations": m.evaluations}
@@ -396,7 +397,7 @@ def involvement_end(request: HttpRequest, involvement_id: int,
                     payload: InvolvementEndIn) -> dict[str, Any]:
     actor = _actor(request)
     inv = Involvement.objects.filter(pk=involvement_id).first()
-    policy.require_case(actor, inv.case_id if inv else None, action="involvement")
+    case_policy.require_case(actor, inv.case_id if inv else None, action="involvement")
     assert inv is not None
     i = services.involvement_end(actor=actor, involvement=inv, reason=payload.reason,
                                  ended_on=_date(payload.ended_on, "ended_on"))

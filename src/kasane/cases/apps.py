@@ -6,8 +6,4 @@ class CasesConfig(AppConfig):
     verbose_name = "支援ケース"
 
     def ready(self) -> None:
-        from kasane.core.panels import add_panel
-
-        from .panels import sheet_case_actions
-
-        add_panel("sheets.record", sheet_case_actions)
+        from . import inbox, panels  # noqa: F401  (register in core.inbox and core.panels)

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from kasane.people import services as people_services
 from kasane.people.demo import _actor
-from kasane.people.models import Person
+from kasane.people.models import Person, Purpose
+from kasane.people.selectors import consent_current_for
 
 from . import services
-from . import services_records as records
 from .models import Case
 
 
@@ -25,7 +25,7 @@ def _ago(days: int, hour: int = 10) -> dt.datetime:
 def _contact(actor: Any, case: Case, days: int, method: str, summary: str, *, reached: bool = True,
              stage: str = "", tags: list[str] | None = None, next_action: str = "",
              next_due: int | None = None) -> None:
-    records.contact_record(actor=actor, case=case, data={
+    services.contact_record(actor=actor, case=case, data={
         "at": _ago(days), "method": method, "reached": reached, "stage": stage,
         "not_reached_reason": "" if reached else "不在", "summary": summary, "minutes": 40,
         "tags": tags or ["multi_agency"], "next_action": next_action,
@@ -39,8 +39,9 @@ def _open(actor: Any, persons: list[Person], summary: str, **kw: Any) -> Case | 
 
 
 def _consent_id(person: Person, org: Any) -> int:
-    c = services.valid_consent_for(person, org)
-    return c.pk  # type: ignore[no-any-return]
+    c = consent_current_for(person, org, Purpose.INFORMATION_SHARING)
+    assert c is not None, f"demo consent of {person} for {org}"
+    return c.pk
 
 
 def load(data: dict[str, Any]) -> None:
@@ -67,13 +68,13 @@ def load(data: dict[str, Any]) -> None:
         _contact(a["suishin"], case, 13, "letter", "訪問のお知らせを郵送。", tags=["outreach"])
         _contact(a["suishin"], case, 6, "visit", "玄関先で5分ほど会話。母の通院の話題には応じた。",
                  stage="contacted", tags=["outreach", "multi_agency"], next_action="再訪問", next_due=-2)
-        plan = records.plan_create(actor=a["suishin"], case=case, goals=["本人と定期的に会える関係をつくる", "母の介護サービスを整える"],
+        plan = services.plan_create(actor=a["suishin"], case=case, goals=["本人と定期的に会える関係をつくる", "母の介護サービスを整える"],
                                    tasks=[{"org_id": orgs["fukushi"].pk, "task": "訪問・関係づくり", "frequency": "週1回"},
                                           {"org_id": orgs["shakyo"].pk, "task": "居場所の紹介", "frequency": "月1回"}],
                                    lead_org_id=orgs["fukushi"].pk, lead_user_id=users["suishin"].pk,
                                    review_on=today + dt.timedelta(days=10))
-        plan = records.plan_approve(actor=a["suishin"], plan=plan, approved_on=today - dt.timedelta(days=3))
-        records.plan_monitor(actor=a["suishin"], plan=plan, on=today - dt.timedelta(days=1),
+        plan = services.plan_approve(actor=a["suishin"], plan=plan, approved_on=today - dt.timedelta(days=3))
+        services.plan_monitor(actor=a["suishin"], plan=plan, on=today - dt.timedelta(days=1),
                              note="週1回の訪問を続け、玄関先での会話が増えた。",
                              evaluations=["partial", "continuing"])
         services.case_status_change(actor=a["suishin"], case=Case.objects.get(pk=case.pk), to_status="supporting")
@@ -92,7 +93,7 @@ def load(data: dict[str, Any]) -> None:
                  tags=["comprehensive", "multi_agency"])
     if case is not None:
         services.case_status_change(actor=a["kodomo"], case=case, to_status="planning")
-        records.plan_create(actor=a["kodomo"], case=Case.objects.get(pk=case.pk), goals=["安全な住まいの確保"],
+        services.plan_create(actor=a["kodomo"], case=Case.objects.get(pk=case.pk), goals=["安全な住まいの確保"],
                             tasks=[], lead_org_id=orgs["kodomo_center"].pk, lead_user_id=users["kodomo"].pk,
                             review_on=today + dt.timedelta(days=30))
 
@@ -104,7 +105,7 @@ def load(data: dict[str, Any]) -> None:
         case = _open(a["csw"], [csw_people[1]], "年金の手続きについての相談。", triage="1", tags=["comprehensive"])
         if case is not None:
             _contact(a["csw"], case, 30, "office", "来所。手続きを説明し解決。", tags=["comprehensive"])
-            records.case_close(actor=a["csw"], case=Case.objects.get(pk=case.pk), reason="goal_met",
+            services.case_close(actor=a["csw"], case=Case.objects.get(pk=case.pk), reason="goal_met",
                                evaluation="受付時の助言で解決。", closed_on=today - dt.timedelta(days=29))
     if shougai_people:
         person = shougai_people[0]
@@ -120,7 +121,7 @@ def load(data: dict[str, Any]) -> None:
             services.referral_decline(actor=a["kodomo"], referral=ref, reason="お子さんが成人しており当センターの対象外です。")
             _contact(a["shougai"], case, 40, "phone", "電話がつながらず。", reached=False, tags=["participation"])
             _contact(a["shougai"], case, 35, "accompany", "作業所の見学に同行。", stage="agreed", tags=["participation"])
-            records.case_close(actor=a["shougai"], case=Case.objects.get(pk=case.pk), reason="connected",
+            services.case_close(actor=a["shougai"], case=Case.objects.get(pk=case.pk), reason="connected",
                                evaluation="通所が定着し、つながりが安定した。", watch=True,
                                watch_org_id=orgs["shougai_soudan"].pk, watch_method="月1回の電話",
                                next_check_on=today + dt.timedelta(days=20))

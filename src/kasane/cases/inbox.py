@@ -1,4 +1,4 @@
-"""Home inbox sections of cases (registered by kasane.web.apps): referrals waiting for my
+"""Home inbox sections of cases (registered in core.inbox on import): referrals waiting for my
 organization's answer (overdue marked), my overdue next actions, plan reviews due and
 recently changed cases I am involved in. Reads go through ``cases.selectors`` (access.policy)."""
 
@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kasane.access import policy
+from kasane.core.inbox import SECTIONS, Section
 
 from . import selectors
 
 
-def referrals_waiting(user: Any, membership: Any) -> dict[str, Any] | None:
+def referrals_waiting(user: Any, membership: Any) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     today = timezone.localdate()
@@ -27,46 +28,49 @@ def referrals_waiting(user: Any, membership: Any) -> dict[str, Any] | None:
     items += [{"label": f"{r.to_org.name}から提案あり（つなぎ #{r.pk}）",
                "url": reverse("cases:referral", args=[r.pk]), "note": "再依頼または取下げ"}
               for r in proposals]
-    return {"title": "回答待ちのつなぎ", "items": items,
-            "empty_text": "回答待ちのつなぎはありません。", "order": 10}
+    return Section(title="回答待ちのつなぎ", items=items,
+                   empty_text="回答待ちのつなぎはありません。", order=10)
 
 
-def overdue_actions(user: Any, membership: Any) -> dict[str, Any] | None:
+def overdue_actions(user: Any, membership: Any) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     rows = list(selectors.overdue_actions(membership)[:10])
     if not rows:
         return None
-    return {"title": "期日を過ぎた次の対応",
-            "items": [{"label": f"ケース#{c.case_id} {c.next_action}",
-                       "url": reverse("cases:detail", args=[c.case_id]),
-                       "note": f"期日 {c.next_due_on:%m/%d}"} for c in rows], "order": 15}
+    return Section(title="期日を過ぎた次の対応",
+                   items=[{"label": f"ケース#{c.case_id} {c.next_action}",
+                              "url": reverse("cases:detail", args=[c.case_id]),
+                              "note": f"期日 {c.next_due_on:%m/%d}"} for c in rows], order=15)
 
 
-def reviews_due(user: Any, membership: Any) -> dict[str, Any] | None:
+def reviews_due(user: Any, membership: Any) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     rows = list(selectors.reviews_due(membership)[:10])
     if not rows:
         return None
-    return {"title": "見直し時期の支援プラン",
-            "items": [{"label": f"ケース#{p.case_id} 第{p.version}版",
-                       "url": reverse("cases:detail", args=[p.case_id]),
-                       "note": f"見直し {p.review_on:%m/%d}"} for p in rows], "order": 25}
+    return Section(title="見直し時期の支援プラン",
+                   items=[{"label": f"ケース#{p.case_id} 第{p.version}版",
+                              "url": reverse("cases:detail", args=[p.case_id]),
+                              "note": f"見直し {p.review_on:%m/%d}"} for p in rows], order=25)
 
 
-def recently_changed(user: Any, membership: Any) -> dict[str, Any] | None:
+def recently_changed(user: Any, membership: Any) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     rows = list(selectors.recently_changed(membership)[:8])
     names = selectors.subject_names(membership, rows)
-    return {"title": "最近動きのあったケース",
-            "items": [{"label": f"#{c.pk} {names.get(c.pk, '')}（{c.get_status_display()}）",
-                       "url": reverse("cases:detail", args=[c.pk]),
-                       "note": timezone.localtime(c.updated_at).strftime("%m/%d %H:%M")}
-                      for c in rows],
-            "empty_text": "最近動きのあったケースはありません。",
-            "more_url": reverse("cases:index"), "order": 40}
+    return Section(title="最近動きのあったケース",
+                   items=[{"label": f"#{c.pk} {names.get(c.pk, '')}（{c.get_status_display()}）",
+                              "url": reverse("cases:detail", args=[c.pk]),
+                              "note": timezone.localtime(c.updated_at).strftime("%m/%d %H:%M")}
+                             for c in rows],
+                   empty_text="最近動きのあったケースはありません。",
+                   more_url=reverse("cases:index"), order=40)
 
 
-PROVIDERS = [referrals_waiting, overdue_actions, reviews_due, recently_changed]
+SECTIONS.add("cases.referrals_waiting", referrals_waiting)
+SECTIONS.add("cases.overdue_actions", overdue_actions)
+SECTIONS.add("cases.reviews_due", reviews_due)
+SECTIONS.add("cases.recently_changed", recently_changed)

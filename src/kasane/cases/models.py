@@ -1,6 +1,8 @@
 """Cases and multi-agency collaboration (DESIGN.md §6): Case, CaseSubject, Involvement,
-Referral (つなぎ), Contact (支援記録), SupportPlan (+ monitoring), Closure and the CaseEvent
-history. Written only by ``cases.services``; models keep read-only properties.
+Referral (つなぎ), Contact (支援記録), SupportPlan (+ monitoring), Closure, the CaseEvent
+history and CaseGrant (reach over a case on a legal basis, e.g. a pledged 支援会議 attendee).
+Written only by ``cases.services``; read for access only by ``cases.policy``; models keep
+read-only properties.
 """
 
 from __future__ import annotations
@@ -128,6 +130,58 @@ class Involvement(models.Model):
         return str(dict(Basis.choices).get(self.basis, self.basis))
 
 
+class CaseGrantPurpose(models.TextChoices):
+    VIEW = "view", "ケースの閲覧"
+    REFER = "refer", "本人同意なしのつなぎ（法106条の6）"
+
+
+class CaseGrant(models.Model):
+    """Reach over a case beyond an Involvement, on a legal basis, inside a window.
+
+    ``view``: the grantee may see the case (a 守秘義務-pledged attendee of a meeting that has
+    it on the agenda, until the review window ends) — every subject person must still be
+    visible to it on a basis of its own. ``refer``: the case may be referred to the grantee
+    without consent (法106条の6: a current 支援会議 the grantee attends). Rows are made and
+    ended by the services of the app that owns the source record (meetings) through
+    ``cases.services.grants``; ``cases.policy`` reads them like any other basis.
+    """
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="組織")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="+", verbose_name="利用者")
+    purpose = models.CharField("目的", max_length=10, choices=CaseGrantPurpose.choices)
+    basis = models.CharField("法的根拠", max_length=20)
+    valid_from = models.DateTimeField("有効開始", default=timezone.now)
+    valid_until = models.DateTimeField("有効期限", null=True, blank=True)
+    ended_at = models.DateTimeField("終了日時", null=True, blank=True)
+    end_reason = models.CharField("終了理由", max_length=300, blank=True)
+    source_type = models.CharField("根拠の記録", max_length=40)
+    source_id = models.CharField("根拠の記録ID", max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ケースの閲覧根拠"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "purpose", "case"], name="casegrant_org_case"),
+            models.Index(fields=["source_type", "source_id"], name="casegrant_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.user_id} → ケース#{self.case_id} ({self.purpose})"
+
+    def is_active(self, at: dt.datetime | None = None) -> bool:
+        now = at or timezone.now()
+        return (self.ended_at is None and self.valid_from <= now
+                and (self.valid_until is None or self.valid_until > now))
+
+
 class ReferralStatus(models.TextChoices):
     REQUESTED = "requested", "依頼中"
     ACCEPTED = "accepted", "受理"
@@ -248,7 +302,8 @@ class SupportPlan(models.Model):
     approved_on = models.DateField("承認日", null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="+")
-    meeting_id = models.BigIntegerField(null=True, blank=True)  # FK to meetings later
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+", verbose_name="承認した会議")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

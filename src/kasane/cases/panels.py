@@ -9,8 +9,10 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from kasane.access import policy
+from kasane.core.panels import PANELS
 
-from .services_sheets import is_source
+from . import policy as case_policy
+from .services import is_source
 
 
 def sheet_case_actions(request: Any, record: Any) -> str:
@@ -20,10 +22,13 @@ def sheet_case_actions(request: Any, record: Any) -> str:
         return ""
     context: dict[str, Any] = {"record": record, "case_id": None, "may_open": False}
     if record.case_id is not None:
-        visible = policy.visible_cases(member).filter(pk=record.case_id).exists()
+        visible = case_policy.visible_cases(member).filter(pk=record.case_id).exists()
         context["case_id"] = record.case_id if visible else None
         context["case_elsewhere"] = not visible
     else:
         context["may_open"] = True
         context["needs_binding"] = record.person_id is None
     return render_to_string("cases/_sheet_case_actions.html", context, request=request)
+
+
+PANELS.add("sheets.record", sheet_case_actions)

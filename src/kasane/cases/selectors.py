@@ -15,6 +15,7 @@ from kasane.audit.services import access_log
 from kasane.people.presenters import person_views
 from kasane.people.selectors import household_of
 
+from . import policy as case_policy
 from .models import (
     OPEN_STATUSES,
     Case,
@@ -29,7 +30,7 @@ from .models import (
 
 
 def cases_for(actor: Any, *, status: str = "") -> QuerySet[Case]:
-    qs = policy.visible_cases(actor).select_related("lead_org", "lead_user")
+    qs = case_policy.visible_cases(actor).select_related("lead_org", "lead_user")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status:
@@ -116,7 +117,7 @@ def referral_for(actor: Any, referral_id: Any) -> Referral:
         raise Http404("見つかりません。")
     if ref.to_org_id == actor.organization_id:
         return ref
-    if policy.visible_cases(actor).filter(pk=ref.case_id).exists():
+    if case_policy.visible_cases(actor).filter(pk=ref.case_id).exists():
         return ref
     raise Http404("見つかりません。")
 
@@ -151,12 +152,12 @@ def proposals_for(actor: Any) -> QuerySet[Referral]:
         return Referral.objects.none()
     return Referral.objects.filter(from_org_id=actor.organization_id,
                                    status=ReferralStatus.PROPOSED,
-                                   case__in=policy.visible_cases(actor)).select_related("to_org")
+                                   case__in=case_policy.visible_cases(actor)).select_related("to_org")
 
 
 def overdue_actions(actor: Any, day: dt.date | None = None) -> QuerySet[Contact]:
     day = day or timezone.localdate()
-    return Contact.objects.filter(case__in=policy.visible_cases(actor), author_id=actor.user_id,
+    return Contact.objects.filter(case__in=case_policy.visible_cases(actor), author_id=actor.user_id,
                                   next_due_on__lt=day, next_done=False) \
         .exclude(next_action="").order_by("next_due_on")
 
@@ -164,7 +165,7 @@ def overdue_actions(actor: Any, day: dt.date | None = None) -> QuerySet[Contact]
 def reviews_due(actor: Any, day: dt.date | None = None, within_days: int = 14) -> QuerySet[SupportPlan]:
     day = day or timezone.localdate()
     return SupportPlan.objects.filter(
-        case__in=policy.visible_cases(actor).filter(status__in=OPEN_STATUSES),
+        case__in=case_policy.visible_cases(actor).filter(status__in=OPEN_STATUSES),
         lead_org_id=actor.organization_id, status=PlanStatus.APPROVED,
         review_on__lte=day + dt.timedelta(days=within_days)).select_related("case") \
         .order_by("review_on")

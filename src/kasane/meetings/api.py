@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 
 from kasane.access import policy
 
+from . import policy as meeting_policy
 from . import selectors, services
 from .models import Meeting
 
@@ -78,7 +79,7 @@ def meeting_list(request: HttpRequest, upcoming: int = 0) -> dict[str, Any]:
              response={201: AgendaOut, 400: Detail, 403: Detail, 404: Detail, 409: Detail})
 def agenda_add(request: HttpRequest, meeting_id: int, payload: AgendaIn) -> tuple[int, dict[str, Any]]:
     actor = _actor(request)
-    meeting = services.tenant_meeting(actor, meeting_id, action="agenda.add")
+    meeting = meeting_policy.require_meeting(actor, meeting_id, action="agenda.add")
     try:
         item = services.agenda_add(actor=actor, meeting=meeting, case_id=payload.case_id,
                                    question=payload.question, title=payload.title)
@@ -93,6 +94,6 @@ def agenda_add(request: HttpRequest, meeting_id: int, payload: AgendaIn) -> tupl
              response={201: PledgeOut, 400: Detail, 403: Detail, 404: Detail})
 def pledge(request: HttpRequest, meeting_id: int) -> tuple[int, dict[str, Any]]:
     actor = _actor(request)
-    meeting = services.tenant_meeting(actor, meeting_id, action="pledge")
+    meeting = meeting_policy.require_meeting(actor, meeting_id, action="pledge")
     p = services.pledge_sign(actor=actor, meeting=meeting)
     return 201, {"id": p.pk, "meeting_id": p.meeting_id, "valid_until": p.valid_until}

@@ -6,12 +6,4 @@ class MeetingsConfig(AppConfig):
     verbose_name = "会議"
 
     def ready(self) -> None:
-        from kasane.access import policy
-        from kasane.cases import services as case_services
-
-        from . import services
-
-        if services.pledged_case_ids not in policy.CASE_SOURCES:
-            policy.CASE_SOURCES.append(services.pledged_case_ids)
-        if services.support_meeting_exception not in case_services.CONSENT_EXCEPTIONS:
-            case_services.CONSENT_EXCEPTIONS.append(services.support_meeting_exception)
+        from . import inbox, metrics  # noqa: F401  (register in core.inbox and core.metrics)

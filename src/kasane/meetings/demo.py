@@ -11,7 +11,6 @@ from typing import Any
 from django.utils import timezone
 
 from kasane.cases import services as case_services
-from kasane.cases import services_records as records
 from kasane.cases.models import Case, PlanStatus
 from kasane.people import services as people_services
 from kasane.people.demo import _actor
@@ -19,7 +18,7 @@ from kasane.people.models import Person
 
 from . import services
 from .models import DecisionKind, MeetingBody, MeetingType
-from .services_decisions import decision_record
+from .services import decision_record
 
 SUPPORT = "重ね市 支援会議"
 MULTILAYER = "重ね市 重層的支援会議"
@@ -106,7 +105,7 @@ def load(data: dict[str, Any]) -> None:
                             question="第2版のプラン（居場所の利用を追加）は適切か。")
         last = son.plans.order_by("-version").first()
         if last is not None and last.status == PlanStatus.APPROVED:
-            draft = records.plan_create(
+            draft = case_services.plan_create(
                 actor=suishin, case=son, goals=[g["text"] for g in last.goals] + ["週1回、居場所に通う"],
                 tasks=[{"org_id": t["org_id"], "task": t["task"], "frequency": t.get("frequency", "")}
                        for t in last.tasks],
@@ -114,7 +113,7 @@ def load(data: dict[str, Any]) -> None:
                 review_on=timezone.localdate() + dt.timedelta(days=60))
             decision_record(actor=suishin, meeting=held, case_id=son.pk,
                             kind=DecisionKind.PLAN_APPROVED, plan_id=draft.pk)
-            records.plan_create(
+            case_services.plan_create(
                 actor=suishin, case=son, goals=[g["text"] for g in last.goals] + ["就労体験を検討する"],
                 tasks=[], lead_org_id=last.lead_org_id, lead_user_id=last.lead_user_id,
                 review_on=timezone.localdate() + dt.timedelta(days=90))  # 第3版（案）: next meeting

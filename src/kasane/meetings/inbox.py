@@ -1,4 +1,4 @@
-"""Home inbox sections of meetings (registered by kasane.web.apps): reminders of my upcoming
+"""Home inbox sections of meetings (registered in core.inbox on import): reminders of my upcoming
 meetings (within 14 days) and pledges still to sign. Meeting metadata only, no case content."""
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kasane.access import policy
+from kasane.core.inbox import SECTIONS, Section
 
 from .models import Attendee
 
 
-def upcoming_meetings(user: Any, membership: Any) -> dict[str, Any] | None:
+def upcoming_meetings(user: Any, membership: Any) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     now = timezone.now()
@@ -31,8 +32,8 @@ def upcoming_meetings(user: Any, membership: Any) -> dict[str, Any] | None:
         items.append({"label": f"{a.meeting.body.name}（{start:%m/%d %H:%M}）",
                       "url": reverse("meetings:detail", args=[a.meeting_id]),
                       "note": "誓約済み" if a.pledge_id else "守秘義務の誓約が必要です"})
-    return {"title": "近日の会議", "items": items, "more_url": reverse("meetings:index"),
-            "order": 20}
+    return Section(title="近日の会議", items=items, more_url=reverse("meetings:index"),
+                   order=20)
 
 
-PROVIDERS = [upcoming_meetings]
+SECTIONS.add("meetings.upcoming_meetings", upcoming_meetings)

@@ -1,13 +1,13 @@
 """Meeting figures in the stats registry (spec/reporting.md P2-3, P2-4). Imported by
-``StatsConfig.ready``; a designated field meeting counts as the type it is designated as."""
+``MeetingsConfig.ready``; a designated field meeting counts as the type it is designated as."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from kasane.core.metrics import Metric, register
 from kasane.core.wareki import fiscal_year_range
-from kasane.stats.registry import Metric, register
 
 from . import selectors
 from .models import MeetingType

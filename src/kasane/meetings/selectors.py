@@ -1,6 +1,4 @@
-"""Reads of meetings. Meeting metadata (body, date, place, agenda titles) is not personal data;
-case content on an agenda is shown only to pledged attendees and goes through
-``access.policy.require_case`` (logged per subject person)."""
+"""Reads of meetings, starting from ``meetings.policy`` (which decides who sees what)."""
 
 from __future__ import annotations
 
@@ -8,36 +6,30 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
+from kasane.cases import policy as case_policy
 from kasane.people.presenters import person_views
 
+from . import policy as meeting_policy
 from .models import AgendaItem, Attendee, Meeting, MeetingBody, MeetingType
-from .services import can_manage, refuse
 
 
-def bodies_for(actor: Any) -> QuerySet[MeetingBody]:
+def bodies_for(actor: Actor) -> QuerySet[MeetingBody]:
     return MeetingBody.objects.filter(municipality_id=policy.tenant_id(actor), is_active=True) \
         .select_related("organizer")
 
 
-def _reach(actor: Any) -> Q:
-    if actor.role == "coordinator":
-        return Q()
-    return (Q(body__organizer_id=actor.organization_id) | Q(attendees__user_id=actor.user_id)
-            | Q(body__standing_users=actor.user_id) | Q(body__standing_orgs=actor.organization_id))
-
-
-def meetings_for(actor: Any, *, upcoming: bool = False, body: MeetingBody | None = None,
+def meetings_for(actor: Actor, *, upcoming: bool = False, body: MeetingBody | None = None,
                  start: dt.datetime | None = None, end: dt.datetime | None = None) -> QuerySet[Meeting]:
     """Meetings of the actor's tenant that concern it (推進員: all of the tenant; others: bodies
     their org organizes or belongs to, and meetings they attend)."""
     if not policy.handles_persons(actor):
         return Meeting.objects.none()
-    ids = Meeting.objects.filter(_reach(actor), municipality_id=policy.tenant_id(actor)) \
+    ids = Meeting.objects.filter(meeting_policy.meeting_reach(actor), municipality_id=policy.tenant_id(actor)) \
         .values("pk")
     qs = Meeting.objects.filter(pk__in=ids).select_related("body")
     if upcoming:
@@ -51,31 +43,17 @@ def meetings_for(actor: Any, *, upcoming: bool = False, body: MeetingBody | None
     return qs.annotate(item_count=Count("items", distinct=True))
 
 
-def can_see_meeting(actor: Any, meeting: Meeting) -> bool:
-    return bool(policy.handles_persons(actor) and meetings_for(actor).filter(pk=meeting.pk).exists())
-
-
-def my_attendance(actor: Any, meeting: Meeting) -> Attendee | None:
-    return meeting.attendees.filter(user_id=actor.user_id).select_related("pledge").first()
-
-
-def is_pledged(actor: Any, meeting: Meeting) -> bool:
-    me = my_attendance(actor, meeting)
-    return bool(me is not None and me.pledge_id and me.organization_id == actor.organization_id
-                and meeting.window_open())
-
-
-def items_for(actor: Any, meeting: Meeting) -> list[dict[str, Any]]:
+def items_for(actor: Actor, meeting: Meeting) -> list[dict[str, Any]]:
     """The agenda: titles for everyone who may see the meeting; the case, question, minutes and
     decisions only for pledged attendees, read through ``require_case`` (logged)."""
-    pledged = is_pledged(actor, meeting)
+    pledged = meeting_policy.is_pledged(actor, meeting)
     rows = []
     for item in meeting.items.select_related("presenting_org", "case", "case__lead_org"):
         row: dict[str, Any] = {"item": item, "open": False}
         if pledged:
-            visible = policy.visible_cases(actor).filter(pk=item.case_id).exists()
+            visible = case_policy.visible_cases(actor).filter(pk=item.case_id).exists()
             if visible:
-                case = policy.require_case(actor, item.case_id, action="meeting.view",
+                case = case_policy.require_case(actor, item.case_id, action="meeting.view",
                                            detail=f"会議#{meeting.pk}")
                 subjects = list(case.subjects.select_related("person", "person__created_by_org"))
                 row.update(open=True, case=case,
@@ -85,22 +63,6 @@ def items_for(actor: Any, meeting: Meeting) -> list[dict[str, Any]]:
                            plans=list(case.plans.filter(status="draft").order_by("-version")))
         rows.append(row)
     return rows
-
-
-def require_item(actor: Any, item: AgendaItem) -> Any:
-    """One agenda case for an attendee: refused (logged) without a pledge; then ``require_case``."""
-    meeting = item.meeting
-    if not is_pledged(actor, meeting):
-        raise refuse(actor, "item.view",
-                     "守秘義務の誓約をしていないため、この議題の内容は閲覧できません。誓約は会議の画面から行えます。",
-                     object_id=meeting.pk)
-    return policy.require_case(actor, item.case_id, action="meeting.view",
-                               detail=f"会議#{meeting.pk}")
-
-
-def require_meeting_view(actor: Any, meeting: Meeting) -> None:
-    if not can_see_meeting(actor, meeting):
-        raise refuse(actor, "view", "この会議の出席者・構成員ではありません。", object_id=meeting.pk)
 
 
 def month_grid(meetings: list[Meeting], year: int, month: int) -> list[list[dict[str, Any]]]:
@@ -129,13 +91,8 @@ def counts(municipality_id: int, start: dt.date, end: dt.date) -> dict[str, int]
     return out
 
 
-def pledges_to_sign(actor: Any) -> QuerySet[Attendee]:
+def pledges_to_sign(actor: Actor) -> QuerySet[Attendee]:
     return Attendee.objects.filter(
         user_id=actor.user_id, organization_id=actor.organization_id, pledge__isnull=True,
         meeting__window_ends_at__gt=timezone.now()).select_related("meeting", "meeting__body") \
         .order_by("meeting__starts_at")
-
-
-def check_manage(actor: Any, meeting: Meeting) -> None:
-    if not can_manage(actor, meeting.body):
-        raise PermissionDenied("この操作は会議体の事務局または推進員が行います。")

@@ -6,4 +6,4 @@ class PdcaConfig(AppConfig):
     verbose_name = "PDCA進捗管理"
 
     def ready(self) -> None:
-        from . import metrics  # noqa: F401  (registers pdca.* metrics in the stats registry)
+        from . import inbox, metrics  # noqa: F401  (register in core.inbox and core.metrics)

@@ -6,13 +6,15 @@ from typing import Any
 
 from django.urls import reverse
 
+from kasane.core.inbox import SECTIONS, Section
+
 from . import permissions as perms
 from .models import PdcaCycle
 from .report import build_report
 from .selectors import unit_businesses
 
 
-def self_evaluation_tasks(user: Any, membership: Any) -> dict[str, Any] | None:
+def self_evaluation_tasks(user: Any, membership: Any) -> Section | None:
     unit_id = perms.unit_id_of(membership)
     if unit_id is None:
         return None
@@ -31,9 +33,9 @@ def self_evaluation_tasks(user: Any, membership: Any) -> dict[str, Any] | None:
                               "note": "・".join(notes)})
     if not items and not cycles:
         return None
-    return {"title": "PDCA 自己評価", "items": items[:10], "order": 60,
-            "empty_text": "自己評価の入力はすべて済んでいます。",
-            "more_url": reverse("pdca:index")}
+    return Section(title="PDCA 自己評価", items=items[:10], order=60,
+                   empty_text="自己評価の入力はすべて済んでいます。",
+                   more_url=reverse("pdca:index"))
 
 
-PROVIDERS = [self_evaluation_tasks]
+SECTIONS.add("pdca.self_evaluation_tasks", self_evaluation_tasks)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kasane.stats.registry import register
+from kasane.core.metrics import MetricUnavailable, register
 
 from .models import AnnualTarget
 
@@ -24,12 +24,12 @@ def targets_count(municipality: Any, fiscal_year: int) -> int:
 
 @register(key="pdca.targets.achieved_rate", label="PDCA 年次目標の達成率", unit="%",
           description="当該年度の年次目標のうち「達成」とされたものの割合（取下げを除く、"
-                      "小数第1位に四捨五入）。目標がなければ計算できません（—）。")
-def targets_achieved_rate(municipality: Any, fiscal_year: int) -> Decimal | None:
+                      "小数第1位に四捨五入）。目標がなければ算出できません。")
+def targets_achieved_rate(municipality: Any, fiscal_year: int) -> Decimal:
     qs = _targets(municipality, fiscal_year)
     total = qs.count()
     if total == 0:
-        return None
+        raise MetricUnavailable("この年度の年次目標がありません。")
     achieved = qs.filter(achieved=True).count()
     return (Decimal(achieved) * 100 / Decimal(total)).quantize(Decimal("0.1"),
                                                                rounding=ROUND_HALF_UP)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from kasane.accounts.models import Unit
+from kasane.core import metrics
+from kasane.core.metrics import Figure
 from kasane.core.wareki import fiscal_year_label
 
 from . import grading
@@ -130,18 +132,14 @@ def _node_refs(tree: _Tree, graded_nodes: list[PlanNode]) -> dict[int, str]:
     return refs
 
 
-def live_metric(node: PlanNode, municipality: Any, fiscal_year: int) -> Any:
-    """The registry figure for a business' bound indicator, or None when not computable."""
+def live_metric(node: PlanNode, municipality: Any, fiscal_year: int) -> Figure | None:
+    """The registry figure for a business' bound indicator (or why it cannot be computed);
+    None when no metric is bound."""
     key = node.source.indicator_metric
     if not key:
         return None
-    from kasane.stats import registry
-
-    try:
-        return registry.compute(key, municipality=municipality, fiscal_year=fiscal_year,
-                                **(node.source.indicator_filters or {}))
-    except (KeyError, ValueError, TypeError):
-        return None
+    return metrics.evaluate(key, municipality=municipality, fiscal_year=fiscal_year,
+                            **(node.source.indicator_filters or {}))
 
 
 def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, Any]:
@@ -239,7 +237,8 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
                         key=lambda p: (unit_order.get(p.unit_id or 0, 999), p.order, p.pk))
             year_targets = [t for t in targets.get(src.pk, []) if t.fiscal_year == fiscal_year]
             indicator = src.indicator_text or "—"
-            metric_value = live_metric(n, plan.municipality, fiscal_year) if live else None
+            figure = live_metric(n, plan.municipality, fiscal_year) if live else None
+            metric_value = figure.value if figure is not None else None
             numeric = next((t for t in year_targets if t.kind == TargetKind.NUMERIC), None)
             indicator_figure = ""
             if src.indicator_metric and numeric is not None:
@@ -256,6 +255,7 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
                 pages=parse_pages(src.plan_pages), indicator=indicator,
                 indicator_figure=indicator_figure, metric_key=src.indicator_metric,
                 metric_value=_fmt_number(metric_value) if metric_value is not None else "",
+                metric_reason=figure.reason if figure is not None else "",
                 pairs=[{"id": p.pk, "unit": p.unit.name if (multi and p.unit) else "",
                         "do": p.do_text, "act": p.act_text} for p in pp],
                 targets=[{

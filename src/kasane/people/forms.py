@@ -8,12 +8,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from kasane.access.models import Purpose, ReviewOutcome
+from kasane.access.models import ReviewOutcome
 from kasane.accounts.models import Organization
 from kasane.core.forms import choice_field
 from kasane.core.wareki import WarekiError, parse_date
 
-from .models import ConsentMethod, Relation, RestrictionKind, Sex
+from .models import ConsentMethod, Purpose, Relation, RestrictionKind, Sex
 from .selectors import MAX_QUERY, MAX_RAW, MSG_LONG, clean_query
 from .services import check_scan, clean_kana
 

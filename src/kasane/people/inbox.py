@@ -1,4 +1,4 @@
-"""Home inbox sections of people/access (registered by kasane.web.apps)."""
+"""Home inbox sections of people/access (registered in core.inbox on import)."""
 
 from __future__ import annotations
 
@@ -9,43 +9,44 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.access.selectors import emergency_grants_of, emergency_reviews
+from kasane.core.inbox import SECTIONS, Section
 
 
-def emergency_reviews_waiting(user: Any, membership: Any) -> dict[str, Any] | None:
+def emergency_reviews_waiting(user: Any, membership: Any) -> Section | None:
     """Coordinators: emergency accesses waiting for an after-the-fact review."""
     if not policy.can(membership, "emergency.review"):
         return None
     rows = list(emergency_reviews(actor=membership).exclude(requested_by=user)[:5])
     url = reverse("people:emergency_queue")
-    return {
-        "title": "緊急アクセスの事後確認",
-        "items": [{"label": f"#{r.pk} {r.requested_org.name}・{r.requested_by}",
+    return Section(
+        title="緊急アクセスの事後確認",
+        items=[{"label": f"#{r.pk} {r.requested_org.name}・{r.requested_by}",
                    "url": url, "note": timezone.localtime(r.requested_at).strftime("%m/%d %H:%M")}
                   for r in rows],
-        "empty_text": "確認待ちの緊急アクセスはありません。",
-        "more_url": url,
-        "order": 20,
-    }
+        empty_text="確認待ちの緊急アクセスはありません。",
+        more_url=url,
+        order=20,
+    )
 
 
-def my_emergency_grants(user: Any, membership: Any) -> dict[str, Any] | None:
+def my_emergency_grants(user: Any, membership: Any) -> Section | None:
     """Case workers: their own emergency accesses still open (with expiry)."""
     if not policy.handles_persons(membership):
         return None
     grants = list(emergency_grants_of(actor=membership)[:5])
     if not grants:
         return None
-    return {
-        "title": "緊急アクセス中の本人",
-        "items": [{"label": f"本人ID {g.person_id}",
+    return Section(
+        title="緊急アクセス中の本人",
+        items=[{"label": f"本人ID {g.person_id}",
                    "url": reverse("people:detail", args=[g.person_id]),
                    "note": "期限 " + timezone.localtime(g.valid_until).strftime("%m/%d %H:%M")}
                   for g in grants],
-        "order": 30,
-    }
+        order=30,
+    )
 
 
-def match_candidates_waiting(user: Any, membership: Any) -> dict[str, Any] | None:
+def match_candidates_waiting(user: Any, membership: Any) -> Section | None:
     """Coordinators: 名寄せ candidates they can decide (both records visible to them)."""
     from .matching_selectors import candidates_for, may_review
 
@@ -54,15 +55,17 @@ def match_candidates_waiting(user: Any, membership: Any) -> dict[str, Any] | Non
     waiting = candidates_for(membership, status="pending", visibility="both")
     count = waiting.count()
     url = reverse("people:match_queue")
-    return {
-        "title": f"名寄せ候補 {count} 件",
-        "items": [{"label": f"#{c.pk} {c.get_band_display()}（同一人物か別人かの確認待ち）",
+    return Section(
+        title=f"名寄せ候補 {count} 件",
+        items=[{"label": f"#{c.pk} {c.get_band_display()}（同一人物か別人かの確認待ち）",
                    "url": reverse("people:match_review", args=[c.pk])}
                   for c in waiting[:5]],
-        "empty_text": "確認待ちの名寄せ候補はありません。",
-        "more_url": url,
-        "order": 25,
-    }
+        empty_text="確認待ちの名寄せ候補はありません。",
+        more_url=url,
+        order=25,
+    )
 
 
-PROVIDERS = [emergency_reviews_waiting, match_candidates_waiting, my_emergency_grants]
+SECTIONS.add("people.emergency_reviews_waiting", emergency_reviews_waiting)
+SECTIONS.add("people.match_candidates_waiting", match_candidates_waiting)
+SECTIONS.add("people.my_emergency_grants", my_emergency_grants)

@@ -33,6 +33,7 @@ from kasane.access import policy
 from kasane.accounts.models import Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log_many
+from kasane.cases import policy as case_policy
 from kasane.core.ids import as_id
 
 from .models import MatchCandidate, MatchRun, MatchStatus, Person, PersonLink
@@ -273,7 +274,7 @@ def identity_of(actor: Any, person: Person, *, log: bool = True) -> Identity:
     persons[person.pk] = person
     views = {v.id: v for v in person_views(actor, list(persons.values()))}
     cases: dict[int, list[Any]] = {}
-    for case in policy.visible_cases(actor).filter(subjects__person_id__in=list(persons)) \
+    for case in case_policy.visible_cases(actor).filter(subjects__person_id__in=list(persons)) \
             .prefetch_related("subjects").distinct():
         for s in case.subjects.all():
             if s.person_id in persons:

@@ -13,7 +13,13 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 
-from kasane.access.models import Purpose
+
+class Purpose(models.TextChoices):
+    """Purposes a consent names; a grant's scope is "all" or a set of these."""
+
+    INFORMATION_SHARING = "information_sharing", "関係機関との情報共有"
+    MULTILAYER_MEETING = "multilayer_meeting", "重層的支援会議での検討"
+    PARTICIPATION = "participation", "参加支援の利用"
 
 
 class Sex(models.TextChoices):

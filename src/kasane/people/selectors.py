@@ -313,3 +313,21 @@ def consents_of(person: Person) -> QuerySet[Consent]:
             .select_related("recorded_by", "recorded_by_org", "withdrawn_by")
             .order_by("-obtained_on", "-id"))
 
+
+
+def consent_current_for(person: Person, organization: Any, purpose: str,
+                        day: dt.date | None = None, *, consent: Consent | None = None
+                        ) -> Consent | None:
+    """The newest consent of ``person`` that is current on ``day`` (default today), names
+    ``organization`` and covers ``purpose`` — or None. With ``consent``: that one only."""
+    from django.utils import timezone
+
+    day = day or timezone.localdate()
+    qs = Consent.objects.filter(person=person, organizations=organization,
+                                withdrawn_on__isnull=True, obtained_on__lte=day)
+    if consent is not None:
+        qs = qs.filter(pk=consent.pk)
+    for found in qs.order_by("-obtained_on", "-id"):
+        if found.is_current(day) and purpose in found.purposes:
+            return found
+    return None

@@ -290,10 +290,9 @@ def consent_record(
     scanned_file: Any = None,
 ) -> Any:
     """Record a 本人同意 and give each named organization a ``consent`` grant for its purposes."""
-    from kasane.access.models import Purpose
     from kasane.accounts.models import Organization
 
-    from .models import Consent, ConsentMethod
+    from .models import Consent, ConsentMethod, Purpose
 
     if not policy.can(actor, "consent.record", person):
         raise PermissionDenied("この本人の同意を記録する権限がありません。")

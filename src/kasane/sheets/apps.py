@@ -6,10 +6,6 @@ class SheetsConfig(AppConfig):
     verbose_name = "帳票"
 
     def ready(self) -> None:
-        from kasane.core.panels import add_panel
-
-        from . import person_binding
-        from .panels import person_sheets
-
-        person_binding.register()
-        add_panel("people.person", person_sheets)
+        # Register this app's plug-ins: person/consent link handlers, its inbox sections and
+        # the person page's 「帳票」 panel.
+        from . import inbox, panels, person_binding  # noqa: F401

@@ -1,4 +1,5 @@
-"""Binding sheet answers to core records: a registry, filled by the apps that own them.
+"""Sheet link handlers: what a sheet's bound answers do to core records (a core registry,
+declared here and filled by the apps that own those records, from their own modules).
 
 A definition field may carry ``"binding": "<kind>"`` (``person``, ``consent``, ``case``,
 ``referral``, ``contact``, ``support_plan``, ``involvement``, ``closure``, ``match``,
@@ -9,8 +10,8 @@ a failing handler rolls the whole submit back. Handlers write through their own 
 themselves — the caller saves it after ``run()``.
 
 The person block and the consent answers are wired by ``kasane.sheets.person_binding``
-(registered from ``SheetsConfig.ready``; sheets sits above people, so the registration lives
-here, never in people). Imports run with ``operation="import"`` and only call handlers
+(sheets sits above people, so that registration lives here, never in people); apps above
+sheets (cases …) register theirs from their own ``links`` module. Imports run with ``operation="import"`` and only call handlers
 registered with ``on_import=True`` (none yet: bulk 名寄せ is issue 8), so a 100,000-row
 import neither creates persons nor saves rows one by one.
 """
@@ -20,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from kasane.core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -34,31 +37,24 @@ class Binding:
 
 
 Handler = Callable[[Binding], None]
-_HANDLERS: dict[str, list[Handler]] = {}
-_ON_IMPORT: set[Handler] = set()
+HANDLERS: Registry[Handler] = Registry("sheet link handlers")
+ON_IMPORT: Registry[Handler] = Registry("sheet link handlers that also run on import")
 
 
 def register(kind: str, handler: Handler, *, on_import: bool = False) -> Handler:
-    if handler not in _HANDLERS.get(kind, []):
-        _HANDLERS.setdefault(kind, []).append(handler)
+    HANDLERS.add(kind, handler)
     if on_import:
-        _ON_IMPORT.add(handler)
+        ON_IMPORT.add(kind, handler)
     return handler
 
 
 def unregister(kind: str, handler: Handler) -> None:
-    if handler in _HANDLERS.get(kind, []):
-        _HANDLERS[kind].remove(handler)
-
-
-def handlers_for(kind: str) -> list[Handler]:
-    return list(_HANDLERS.get(kind, []))
+    HANDLERS.discard(kind, handler)
+    ON_IMPORT.discard(kind, handler)
 
 
 def has_handlers(*, operation: str | None = None) -> bool:
-    if operation == "import":
-        return any(h in _ON_IMPORT for hs in _HANDLERS.values() for h in hs)
-    return any(_HANDLERS.values())
+    return bool((ON_IMPORT if operation == "import" else HANDLERS).values())
 
 
 def run(*, record: Any, actor: Any, operation: str) -> int:
@@ -68,9 +64,7 @@ def run(*, record: Any, actor: Any, operation: str) -> int:
         kind = field.get("binding")
         if not kind:
             continue
-        for handler in handlers_for(kind):
-            if operation == "import" and handler not in _ON_IMPORT:
-                continue
+        for handler in (ON_IMPORT if operation == "import" else HANDLERS).get(kind):
             handler(Binding(record=record, field=field, value=record.answers.get(field["key"]),
                             actor=actor, operation=operation))
             calls += 1

@@ -7,42 +7,44 @@ from typing import Any
 from django.urls import reverse
 
 from kasane.accounts.models import Role
+from kasane.core.inbox import SECTIONS, Section
 
 from . import selectors
 from .models import RecordStatus
 
 
-def liaison_sheets_for_coordinators(user: Any, membership: Any) -> dict[str, Any] | None:
+def liaison_sheets_for_coordinators(user: Any, membership: Any) -> Section | None:
     if membership is None or membership.role != Role.COORDINATOR:
         return None
     rows = selectors.liaison_inbox(actor=membership)
     selectors.log_list(actor=membership, records=rows, action="sheet_inbox")
-    return {
-        "title": "新しいつなぐシート",
-        "items": [{"label": f"{r.person_name or '匿名の相談'}（{r.organization.name}）",
+    return Section(
+        title="新しいつなぐシート",
+        items=[{"label": f"{r.person_name or '匿名の相談'}（{r.organization.name}）",
                    "url": reverse("sheets:detail", args=[r.pk]),
                    "note": r.get_route_status_display()} for r in rows],
-        "empty_text": "新しいつなぐシートはありません。",
-        "more_url": reverse("sheets:index") + "?sheet=liaison",
-        "order": 20,
-    }
+        empty_text="新しいつなぐシートはありません。",
+        more_url=reverse("sheets:index") + "?sheet=liaison",
+        order=20,
+    )
 
 
-def my_liaison_submissions(user: Any, membership: Any) -> dict[str, Any] | None:
+def my_liaison_submissions(user: Any, membership: Any) -> Section | None:
     if membership is None or membership.role != Role.LIAISON:
         return None
     rows = list(selectors.records_visible_to(membership)
                 .filter(definition__code=selectors.LIAISON_CODE, status=RecordStatus.SUBMITTED)
                 .select_related("definition").order_by("-submitted_at")[:10])
     selectors.log_list(actor=membership, records=rows, action="sheet_inbox")
-    return {
-        "title": "送ったつなぐシート",
-        "items": [{"label": r.person_name or "匿名の相談", "url": reverse("sheets:detail", args=[r.pk]),
+    return Section(
+        title="送ったつなぐシート",
+        items=[{"label": r.person_name or "匿名の相談", "url": reverse("sheets:detail", args=[r.pk]),
                    "note": r.get_route_status_display()} for r in rows],
-        "empty_text": "まだ送ったシートはありません。",
-        "more_url": reverse("sheets:index"),
-        "order": 20,
-    }
+        empty_text="まだ送ったシートはありません。",
+        more_url=reverse("sheets:index"),
+        order=20,
+    )
 
 
-PROVIDERS = [liaison_sheets_for_coordinators, my_liaison_submissions]
+SECTIONS.add("sheets.liaison_sheets_for_coordinators", liaison_sheets_for_coordinators)
+SECTIONS.add("sheets.my_liaison_submissions", my_liaison_submissions)

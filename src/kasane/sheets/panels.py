@@ -6,6 +6,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from kasane.core.panels import PANELS
+
 PERSON_SHEETS_SHOWN = 20
 
 
@@ -24,3 +26,6 @@ def person_sheets(request: Any, person: Any) -> str:
         selectors.log_list(actor=actor, records=records)
     return render_to_string("sheets/_person_sheets.html", {"records": records},
                             request=request)
+
+
+PANELS.add("people.person", person_sheets)

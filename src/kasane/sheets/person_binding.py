@@ -1,6 +1,7 @@
 """Binding handlers for the person block (``binding: person``) and the consent answers
 (``binding: consent``): sheets → people, always through ``people.services`` and
-``access.policy`` (registered by ``SheetsConfig.ready``; people never imports sheets).
+``access.policy`` (registered on import of this module, from ``SheetsConfig.ready``; people never imports
+sheets).
 
 On submit (inside the submit transaction, so any failure rolls the whole submit back):
 
@@ -8,9 +9,9 @@ On submit (inside the submit transaction, so any failure rolls the whole submit 
   may see (``policy.person_basis``); the Person is left as is (a sheet never overwrites core
   data) and the block's fields that differ are listed in ``record.person_differences``.
   Otherwise, when the block carries a name and the actor handles persons, a Person is created
-  with ``people.services.person_create`` (the recording organization gets ``own_record``).
-  Before creating, every function in ``MATCHERS`` is asked for an existing person — the hook
-  for 名寄せ proposals (issue 8); none is registered yet, so a new Person is made.
+  with ``people.services.person_create`` (the recording organization gets ``own_record``);
+  its 名寄せ proposals are queued by people's incremental matching, for a coordinator to
+  decide — a sheet never links to an existing person on its own.
   A 連絡員 cannot create persons: their つなぐシート keeps the block in ``person_snapshot``
   until a coordinator binds it (``bind_record_person``, below; the cases screens call it). 世帯 rows stay sheet answers.
 * **consent** — 相談受付・申込票（同意あり）: a Consent from ``consent_orgs``,
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,12 +51,6 @@ CONSENT_ERROR_KEYS = {
     "scanned_file": "signature",
 }
 NOT_VISIBLE = "この本人は存在しないか、参照する根拠がありません。"
-
-# 名寄せ hook (issue 8): ``matcher(actor=..., block=...) -> Person | None``. The first match
-# is linked instead of creating a new Person. Issue 8 replaces this with proposals a
-# coordinator confirms; until then the list is empty.
-Matcher = Callable[..., Person | None]
-MATCHERS: list[Matcher] = []
 
 
 def _once(record: Any, key: str) -> bool:
@@ -126,12 +120,6 @@ def ensure_person(record: Any, actor: Membership | None) -> Person | None:
         return None  # 氏名不詳 / anonymous: nothing to bind yet
     if not policy.can(actor, "person.create"):
         return None  # 連絡員: the coordinator binds the routed sheet later
-    for matcher in MATCHERS:
-        found = matcher(actor=actor, block=block)
-        if found is not None:
-            record.person_id = found.pk
-            record.person_differences = _differences(found, block)
-            return found
     try:
         person = people_services.person_create(actor=actor, fields=_fields_from_block(block))
     except ValidationError as exc:
@@ -218,9 +206,8 @@ def bind_consent(b: bindings.Binding) -> None:
         raise ValidationError(errors) from exc
 
 
-def register() -> None:
-    bindings.register("person", bind_person)
-    bindings.register("consent", bind_consent)
+bindings.register("person", bind_person)
+bindings.register("consent", bind_consent)
 
 
 # --- After submit: a coordinator binds a routed sheet; cases links the record to a case ------

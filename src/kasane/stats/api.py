@@ -10,9 +10,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from kasane.accounts.models import Role
+from kasane.core import metrics
 from kasane.core.wareki import fiscal_year
-
-from . import registry
 
 router = Router(tags=["stats"])
 
@@ -27,6 +26,7 @@ class MetricOut(Schema):
     unit: str
     description: str
     value: float | int | None
+    unavailable_reason: str = ""
 
 
 class MetricList(Schema):
@@ -39,16 +39,15 @@ class YearQuery(Schema):
 
 
 def values_for(municipality: Any, fy: int) -> list[dict[str, Any]]:
+    """Every registered metric for one 年度: its value, or the reason it cannot be computed."""
     out = []
-    for m in registry.all_metrics():
-        try:
-            value = m.compute(municipality, fy)
-        except (ValueError, TypeError, KeyError):
-            value = None
+    for m in metrics.all_metrics():
+        figure = metrics.evaluate(m.key, municipality=municipality, fiscal_year=fy)
+        value = figure.value
         out.append({"key": m.key, "label": m.label, "unit": m.unit,
                     "description": m.description, "national_id": m.national_id,
                     "value": float(value) if value is not None and not isinstance(value, int)
-                    else value})
+                    else value, "unavailable_reason": figure.reason})
     return out
 
 

@@ -6,27 +6,23 @@ from django.db import transaction
 
 from kasane.accounts import demo as accounts_demo
 from kasane.audit.context import request_context
-
-from .modules import import_optional
+from kasane.cases import demo as cases_demo
+from kasane.meetings import demo as meetings_demo
+from kasane.pdca import demo as pdca_demo
+from kasane.people import demo as people_demo
+from kasane.sheets import demo as sheets_demo
 
 DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
 
-# Each app's ``demo.load(data: dict) -> None`` in dependency order; ``data`` starts as what
+# Each app's ``load(data: dict) -> None`` in dependency order; ``data`` starts as what
 # accounts_demo.load() returns and each loader may add its own keys for the next ones.
-LOADERS = [
-    "kasane.people.demo",
-    "kasane.sheets.demo",
-    "kasane.cases.demo",
-    "kasane.meetings.demo",
-    "kasane.pdca.demo",
-]
+LOADERS = [people_demo.load, sheets_demo.load, cases_demo.load, meetings_demo.load,
+           pdca_demo.load]
 
 
 def load_demo() -> dict[str, object]:
     with request_context(), transaction.atomic():
         data = accounts_demo.load()
-        for dotted in LOADERS:
-            module = import_optional(dotted)
-            if module is not None:  # None: app without demo data yet
-                module.load(data)
+        for load in LOADERS:
+            load(data)
     return data

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kasane.cases import services, services_records
+from kasane.cases import services
 from kasane.people.tests.factories import actor, make_consent, make_person
 
 
@@ -43,4 +43,4 @@ def make_plan(s: SimpleNamespace, city: Any, **kw: Any) -> Any:
             "lead_org_id": city.orgs["city"].pk, "lead_user_id": city.coordinator.pk,
             "review_on": timezone.localdate() + dt.timedelta(days=30)}
     args.update(kw)
-    return services_records.plan_create(actor=s.coord, case=s.case, **args)
+    return services.plan_create(actor=s.coord, case=s.case, **args)

@@ -35,9 +35,8 @@ def test_it_opens_a_case_from_a_sheet_record(city, client):
 
 def test_it_records_monitoring_and_ends_an_involvement(city, client):
     s = setup_case(city)
-    from kasane.cases import services_records
 
-    plan = services_records.plan_approve(actor=s.coord, plan=make_plan(s, city))
+    plan = services.plan_approve(actor=s.coord, plan=make_plan(s, city))
     client.force_login(city.coordinator)
     url = f"/api/v1/plans/{plan.pk}/monitoring"
     today = timezone.localdate().isoformat()

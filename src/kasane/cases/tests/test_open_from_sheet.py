@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kasane.audit.models import AccessLog
-from kasane.cases import services_sheets
+from kasane.cases import services
 from kasane.cases.models import Case, CaseEvent
 from kasane.people.tests.factories import actor, make_person
 from kasane.sheets import selectors as sheet_selectors
@@ -97,7 +97,7 @@ def test_it_binds_a_liaison_sheet_then_opens_a_prefilled_case(city, client) -> N
     # a second opening goes to the existing case; the service refuses it outright
     assert client.get(f"/cases/from-sheet/{record.pk}/")["Location"] == f"/cases/{case.pk}/"
     with pytest.raises(ValidationError, match="すでにケース"):
-        services_sheets.case_open_from_record(actor=actor(city.coordinator), record=record,
+        services.case_open_from_record(actor=actor(city.coordinator), record=record,
                                               summary="x")
     assert Case.objects.count() == 1
     # the 連絡員 still sees only their own sheets (and no case link)
@@ -110,7 +110,7 @@ def test_it_binds_a_liaison_sheet_then_opens_a_prefilled_case(city, client) -> N
 def test_it_prefills_summary_and_triage_from_an_intake_application(city, client) -> None:
     record = _intake(city)
     assert record.person_id is not None
-    initial = services_sheets.prefill(record)
+    initial = services.prefill(record)
     assert initial["triage"] == "2"
     assert initial["summary"].splitlines() == [
         "相談内容: ◎介護、○収入・生活費のこと", "相談したいこと・配慮の希望: 母の介護と家計の相談"]
@@ -129,12 +129,12 @@ def test_it_prefills_summary_and_triage_from_an_intake_application(city, client)
 def test_it_refuses_an_unbound_record_and_non_source_sheets(city) -> None:
     record = _liaison_sheet(city)
     with pytest.raises(ValidationError) as exc:
-        services_sheets.case_open_from_record(actor=actor(city.coordinator), record=record,
+        services.case_open_from_record(actor=actor(city.coordinator), record=record,
                                               summary="相談")
     assert "本人に結び付いていません" in str(exc.value)
     nine = sheet_services.record_create(actor=actor(city.recorder), code="nine_grid", submit=True,
                                         answers={"center": "A", "cell_1": "B"})
-    assert not services_sheets.is_source(nine)
+    assert not services.is_source(nine)
     with pytest.raises(ValidationError):
-        services_sheets.case_open_from_record(actor=actor(city.recorder), record=nine, summary="x")
+        services.case_open_from_record(actor=actor(city.recorder), record=nine, summary="x")
     assert not Case.objects.exists() and SheetRecord.objects.get(pk=record.pk).case_id is None

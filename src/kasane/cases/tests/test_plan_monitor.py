@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kasane.cases import services_records
+from kasane.cases import services
 from kasane.cases.models import CaseEvent, Monitoring
 
 from .factories import make_plan, setup_case
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _approved(city):
     s = setup_case(city)
     plan = make_plan(s, city, goals=["生活リズムを整える", "家計を立て直す"])
-    plan = services_records.plan_approve(actor=s.coord, plan=plan)
+    plan = services.plan_approve(actor=s.coord, plan=plan)
     return s, plan
 
 
@@ -56,12 +56,12 @@ def test_it_refuses_monitoring_a_draft_or_an_unknown_result(city) -> None:
     s = setup_case(city)
     draft = make_plan(s, city)
     with pytest.raises(ValidationError) as exc:
-        services_records.plan_monitor(actor=s.coord, plan=draft, on=timezone.localdate(),
+        services.plan_monitor(actor=s.coord, plan=draft, on=timezone.localdate(),
                                       note="x", evaluations=["achieved"])
     assert "承認済み" in exc.value.message_dict["note"][0]
-    plan = services_records.plan_approve(actor=s.coord, plan=draft)
+    plan = services.plan_approve(actor=s.coord, plan=draft)
     with pytest.raises(ValidationError) as exc:
-        services_records.plan_monitor(actor=s.coord, plan=plan, note="x", evaluations=["great"],
+        services.plan_monitor(actor=s.coord, plan=plan, note="x", evaluations=["great"],
                                       on=timezone.localdate() - dt.timedelta(days=400))
     assert set(exc.value.message_dict) == {"goal_0", "on"}
     assert not Monitoring.objects.exists()

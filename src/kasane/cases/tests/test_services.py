@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from kasane.access import policy
 from kasane.access.models import Grant
 from kasane.audit.models import AccessLog, ChangeRecord
-from kasane.cases import services, services_records
+from kasane.cases import policy as case_policy
+from kasane.cases import services
 from kasane.cases.models import Case, CaseEvent, Contact, Involvement, Referral, SupportPlan
 from kasane.people import services as people_services
 from kasane.people.tests.factories import actor, make_person
@@ -26,7 +26,7 @@ def test_it_opens_a_case_with_lead_involvement_and_history(city):
     assert CaseEvent.objects.filter(case=s.case, kind="opened").exists()
     assert ChangeRecord.objects.filter(model__icontains="case", object_id=str(s.case.pk),
                                        operation="create").exists()
-    assert list(policy.visible_cases(s.coord)) == [s.case]
+    assert list(case_policy.visible_cases(s.coord)) == [s.case]
 
 
 def test_it_refuses_a_case_for_an_invisible_person(city):
@@ -45,15 +45,15 @@ def test_it_refuses_roles_without_case_work(city):
 def test_it_hides_the_case_from_a_referred_org_until_it_accepts(city):
     s = setup_case(city)
     ref = refer(s, city.orgs["shougai"])
-    assert not policy.visible_cases(s.recorder).exists()
+    assert not case_policy.visible_cases(s.recorder).exists()
     with pytest.raises(Http404):
-        policy.require_case(s.recorder, s.case.pk)
+        case_policy.require_case(s.recorder, s.case.pk)
     assert AccessLog.objects.filter(action="case.view", basis="denied").exists()
     services.referral_accept(actor=s.recorder, referral=ref)
-    assert list(policy.visible_cases(s.recorder)) == [s.case]
+    assert list(case_policy.visible_cases(s.recorder)) == [s.case]
     grant = Grant.objects.get(source_type="referral", source_id=str(ref.pk))
     assert (grant.basis, grant.organization_id) == ("case_involvement", city.orgs["shougai"].pk)
-    assert not policy.visible_cases(s.outsider).exists()
+    assert not case_policy.visible_cases(s.outsider).exists()
 
 
 def test_it_refuses_a_referral_without_valid_consent(city):
@@ -103,7 +103,7 @@ def test_it_needs_an_approved_plan_before_supporting(city):
     with pytest.raises(ValidationError):
         services.case_status_change(actor=s.coord, case=Case.objects.get(pk=s.case.pk),
                                     to_status="supporting")
-    services_records.plan_approve(actor=s.coord, plan=plan)
+    services.plan_approve(actor=s.coord, plan=plan)
     case = services.case_status_change(actor=s.coord, case=Case.objects.get(pk=s.case.pk),
                                        to_status="supporting")
     assert case.status == "supporting"
@@ -123,36 +123,36 @@ def test_it_involves_plan_orgs_with_grants_only_where_consent_names_them(city):
     plan = make_plan(s, city, tasks=[
         {"org_id": city.orgs["houkatsu"].pk, "task": "介護申請", "frequency": ""},
         {"org_id": city.orgs["shakyo"].pk, "task": "居場所", "frequency": ""}])
-    services_records.plan_approve(actor=s.coord, plan=plan)
+    services.plan_approve(actor=s.coord, plan=plan)
     assert set(Involvement.objects.filter(case=s.case).values_list("organization__name", flat=True)) \
         == {"福祉相談課", "地域包括北部", "社協"}
     assert Grant.objects.filter(source_type="plan", organization=city.orgs["houkatsu"]).exists()
     assert not Grant.objects.filter(source_type="plan", organization=city.orgs["shakyo"]).exists()
-    assert policy.visible_cases(s.partner).exists()
-    assert not policy.visible_cases(s.outsider).exists()
+    assert case_policy.visible_cases(s.partner).exists()
+    assert not case_policy.visible_cases(s.outsider).exists()
 
 
 def test_it_records_failed_contacts_and_refuses_future_ones(city):
     s = setup_case(city)
-    c = services_records.contact_record(actor=s.coord, case=s.case, data=contact_data(
+    c = services.contact_record(actor=s.coord, case=s.case, data=contact_data(
         reached=False, not_reached_reason="不在", summary="訪問したが不在。手紙を投函"))
     assert not c.reached
     with pytest.raises(ValidationError) as exc:
-        services_records.contact_record(actor=s.coord, case=s.case, data=contact_data(
+        services.contact_record(actor=s.coord, case=s.case, data=contact_data(
             at=timezone.now() + dt.timedelta(days=1)))
     assert "at" in exc.value.message_dict
     assert Contact.objects.count() == 1
     with pytest.raises(PermissionDenied):
-        services_records.contact_record(actor=s.outsider, case=s.case, data=contact_data())
+        services.contact_record(actor=s.outsider, case=s.case, data=contact_data())
 
 
 def test_it_refuses_a_stale_contact_version(city):
     s = setup_case(city)
-    c = services_records.contact_record(actor=s.coord, case=s.case, data=contact_data())
-    services_records.contact_update(actor=s.coord, contact=c, data=contact_data(summary="一回目"),
+    c = services.contact_record(actor=s.coord, case=s.case, data=contact_data())
+    services.contact_update(actor=s.coord, contact=c, data=contact_data(summary="一回目"),
                                     expected_version=1)
     with pytest.raises(services.Conflict) as exc:
-        services_records.contact_update(actor=s.coord, contact=c, data=contact_data(summary="二回目"),
+        services.contact_update(actor=s.coord, contact=c, data=contact_data(summary="二回目"),
                                         expected_version=1)
     assert exc.value.current.summary == "一回目"
     assert Contact.objects.get(pk=c.pk).summary == "一回目"
@@ -162,7 +162,7 @@ def test_it_refuses_closing_with_open_referrals(city):
     s = setup_case(city)
     refer(s, city.orgs["houkatsu"])
     with pytest.raises(ValidationError) as exc:
-        services_records.case_close(actor=s.coord, case=s.case, reason="goal_met", evaluation="完了")
+        services.case_close(actor=s.coord, case=s.case, reason="goal_met", evaluation="完了")
     assert "地域包括北部" in exc.value.message_dict["reason"][0]
     assert Case.objects.get(pk=s.case.pk).status == "intake"
 
@@ -170,16 +170,16 @@ def test_it_refuses_closing_with_open_referrals(city):
 def test_it_closes_from_intake_and_into_watching(city):
     s = setup_case(city)
     with pytest.raises(ValidationError) as exc:
-        services_records.case_close(actor=s.coord, case=s.case, reason="connected",
+        services.case_close(actor=s.coord, case=s.case, reason="connected",
                                     evaluation="安定", watch=True)
     assert {"watch_org", "watch_method", "next_check_on"} <= set(exc.value.message_dict)
-    closure = services_records.case_close(
+    closure = services.case_close(
         actor=s.coord, case=s.case, reason="connected", evaluation="安定", watch=True,
         watch_org_id=city.orgs["shakyo"].pk, watch_method="月1回の電話",
         next_check_on=timezone.localdate() + dt.timedelta(days=30))
     case = Case.objects.get(pk=s.case.pk)
     assert case.status == "watching" and closure.watch
-    services_records.case_close(actor=s.coord, case=case, reason="goal_met", evaluation="終了")
+    services.case_close(actor=s.coord, case=case, reason="goal_met", evaluation="終了")
     assert Case.objects.get(pk=s.case.pk).status == "closed"
     with pytest.raises(ValidationError):
         services.case_status_change(actor=s.coord, case=Case.objects.get(pk=s.case.pk),

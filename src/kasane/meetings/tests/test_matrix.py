@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from kasane.access import policy
 from kasane.audit.models import AccessLog
+from kasane.cases import policy as case_policy
 from kasane.people.tests.factories import actor
 
 from .. import services
@@ -40,7 +41,7 @@ def test_matrix(city, consent, mtype, pledged, inside):
         services.pledge_sign(actor=partner, meeting=meeting)
     at = meeting.window_ends_at - dt.timedelta(minutes=1) if inside \
         else meeting.window_ends_at + dt.timedelta(minutes=1)
-    sees_case = policy.visible_cases(partner, at=at).filter(pk=s.case.pk).exists()
+    sees_case = case_policy.visible_cases(partner, at=at).filter(pk=s.case.pk).exists()
     assert sees_case is (pledged and inside)
     basis = policy.person_basis(partner, s.person.pk, at=at)
     if consent:
@@ -52,7 +53,8 @@ def test_matrix(city, consent, mtype, pledged, inside):
 
 
 def test_an_unpledged_attendee_sees_titles_only_and_opening_the_case_is_refused_and_logged(city):
-    from ..selectors import items_for, require_item
+    from ..policy import require_item
+    from ..selectors import items_for
 
     meeting = make_meeting(city, make_body(city), attendees=("partner",))
     s = make_case(city)

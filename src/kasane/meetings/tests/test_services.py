@@ -8,12 +8,14 @@ from django.utils import timezone
 from kasane.access import policy
 from kasane.access.models import Grant
 from kasane.audit.models import AccessLog, ChangeRecord
+from kasane.cases import policy as case_policy
 from kasane.cases import services as case_services
 from kasane.cases.models import CaseEvent, PlanStatus, Status
 from kasane.cases.tests.factories import make_plan
 from kasane.people.tests.factories import actor
 
-from .. import services, services_decisions
+from .. import policy as meeting_policy
+from .. import services
 from ..models import DecisionKind, MeetingType
 from .factories import make_body, make_case, make_meeting
 
@@ -74,7 +76,7 @@ def test_a_meeting_of_another_tenant_is_refused_and_logged(city):
     other = Membership.objects.create(user=city.other_admin, organization=city.other_org,
                                       role=Role.COORDINATOR)
     with pytest.raises(Http404):
-        services.tenant_meeting(other, meeting.pk)
+        meeting_policy.require_meeting(other, meeting.pk)
     assert AccessLog.objects.filter(action="meeting.view", basis="denied",
                                     user_id=city.other_admin.pk).exists()
 
@@ -100,7 +102,9 @@ def test_the_support_meeting_exception_lets_a_referral_go_without_consent(city):
     ref = case_services.referral_create(actor=s.coord, case=s.case, to_org_id=to.pk,
                                         reason="訪問の分担", consent_id=None)
     assert ref.consent is None
-    assert services.support_meeting_exception(case=s.case, to_org=city.orgs["shougai"]) is None
+    assert case_policy.referral_basis_without_consent(s.coord, s.case, to.pk) == "support_meeting"
+    assert case_policy.referral_basis_without_consent(s.coord, s.case,
+                                                      city.orgs["shougai"].pk) is None
 
 
 def test_a_multilayer_meeting_approves_a_plan_and_the_case_links_back(city):
@@ -109,7 +113,7 @@ def test_a_multilayer_meeting_approves_a_plan_and_the_case_links_back(city):
     plan = make_plan(s, city)
     item = services.agenda_add(actor=s.coord, meeting=meeting, case_id=s.case.pk, question="プラン案")
     _held(meeting)
-    d = services_decisions.decision_record(actor=s.coord, meeting=meeting, case_id=s.case.pk,
+    d = services.decision_record(actor=s.coord, meeting=meeting, case_id=s.case.pk,
                                            kind=DecisionKind.PLAN_APPROVED, plan_id=plan.pk)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED and d.plan == plan and d.item == item
@@ -118,11 +122,11 @@ def test_a_multilayer_meeting_approves_a_plan_and_the_case_links_back(city):
     ev = CaseEvent.objects.filter(case=s.case, plan=plan, kind="plan").first()
     assert ev is not None and ev.link == f"/meetings/{meeting.pk}/#item-{item.pk}"
     assert "重層的支援会議" in ev.text
-    services_decisions.decision_record(actor=s.coord, meeting=meeting, case_id=s.case.pk,
+    services.decision_record(actor=s.coord, meeting=meeting, case_id=s.case.pk,
                                        kind=DecisionKind.NEXT_REVIEW,
                                        review_on=timezone.localdate() + dt.timedelta(days=60))
     assert CaseEvent.objects.filter(case=s.case, kind="meeting", text__contains="次回の見直し日").exists()
-    services_decisions.decision_record(actor=s.coord, meeting=meeting, case_id=s.case.pk,
+    services.decision_record(actor=s.coord, meeting=meeting, case_id=s.case.pk,
                                        kind=DecisionKind.CLOSURE_APPROVED, closure_reason="goal_met",
                                        evaluation="生活が安定した")
     s.case.refresh_from_db()
@@ -134,7 +138,7 @@ def test_a_decision_on_a_case_not_on_the_agenda_is_refused_and_logged(city):
     s = make_case(city)
     _held(meeting)
     with pytest.raises(ValidationError) as exc:
-        services_decisions.decision_record(actor=s.coord, meeting=meeting, case_id=s.case.pk,
+        services.decision_record(actor=s.coord, meeting=meeting, case_id=s.case.pk,
                                            kind=DecisionKind.NEXT_REVIEW,
                                            review_on=timezone.localdate())
     assert "議題にありません" in str(exc.value)
@@ -148,7 +152,7 @@ def test_a_support_meeting_cannot_approve_a_plan(city):
     services.agenda_add(actor=s.coord, meeting=meeting, case_id=s.case.pk, question="x")
     _held(meeting)
     with pytest.raises(ValidationError) as exc:
-        services_decisions.decision_record(actor=s.coord, meeting=meeting, case_id=s.case.pk,
+        services.decision_record(actor=s.coord, meeting=meeting, case_id=s.case.pk,
                                            kind=DecisionKind.PLAN_APPROVED, plan_id=plan.pk)
     assert "重層的支援会議" in str(exc.value)
     plan.refresh_from_db()
@@ -214,9 +218,9 @@ def test_the_inbox_reminds_attendees_of_meetings_and_pledges(city):
 
     meeting = make_meeting(city, make_body(city))
     box = upcoming_meetings(city.partner, actor(city.partner))
-    assert box is not None and box["items"][0]["url"] == f"/meetings/{meeting.pk}/"
-    assert box["items"][0]["note"] == "守秘義務の誓約が必要です"
+    assert box is not None and box.items[0]["url"] == f"/meetings/{meeting.pk}/"
+    assert box.items[0]["note"] == "守秘義務の誓約が必要です"
     services.pledge_sign(actor=actor(city.partner), meeting=meeting)
-    assert upcoming_meetings(city.partner, actor(city.partner))["items"][0]["note"] == "誓約済み"
+    assert upcoming_meetings(city.partner, actor(city.partner)).items[0]["note"] == "誓約済み"
     assert upcoming_meetings(city.outsider, actor(city.outsider)) is None
     assert upcoming_meetings(city.admin, actor(city.admin)) is None

@@ -136,7 +136,7 @@ def test_pack_and_minutes_pdf_are_watermarked_and_recorded(city, client):
 def test_pack_html_names_the_reader_on_every_page(city):
     from django.template.loader import render_to_string
 
-    from ..views_pdf import pack_context
+    from ..views.pdf import pack_context
 
     meeting = make_meeting(city, make_body(city))
     s = make_case(city)

@@ -13,15 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from kasane.access import services as access_services
-from kasane.access.models import Grant
+from kasane.accounts.models import Actor
 from kasane.audit.services import change_record
 from kasane.cases import services as case_services
-from kasane.cases import services_records
 from kasane.cases.models import EventKind, PlanStatus, SupportPlan
 from kasane.core.ids import as_id
 
-from .models import MULTILAYER_ONLY, Decision, DecisionKind, Meeting, MeetingBody
-from .services import SOURCE, can_manage, refuse
+from ..models import MULTILAYER_ONLY, AgendaItem, Decision, DecisionKind, Meeting, MeetingBody
+from ..policy import can_manage, refuse
+from .meetings import SOURCE
 
 
 def meeting_link(meeting: Meeting, item_id: int | None = None) -> str:
@@ -33,7 +33,7 @@ def where(meeting: Meeting) -> str:
     return f"{meeting.body.name} {day.month}/{day.day}"
 
 
-def decision_record(*, actor: Any, meeting: Meeting, case_id: Any, kind: str, text: str = "",
+def decision_record(*, actor: Actor, meeting: Meeting, case_id: Any, kind: str, text: str = "",
                     plan_id: Any = None, lead_org_id: Any = None, lead_user_id: Any = None,
                     review_on: dt.date | None = None, referred_body_id: Any = None,
                     closure_reason: str = "", evaluation: str = "") -> Decision:
@@ -64,7 +64,7 @@ def decision_record(*, actor: Any, meeting: Meeting, case_id: Any, kind: str, te
             if plan is None or plan.status != PlanStatus.DRAFT:
                 raise ValidationError({"plan_id": "このケースの承認前（案）の支援プランを選んでください。"})
             held_on = min(timezone.localdate(meeting.starts_at), timezone.localdate())
-            services_records.plan_approve(actor=actor, plan=plan, approved_on=held_on,
+            case_services.plan_approve(actor=actor, plan=plan, approved_on=held_on,
                                           where=where(meeting), link=link, meeting_id=meeting.pk)
             decision.plan = plan
             text = text or f"支援プラン 第{plan.version}版を承認"
@@ -83,7 +83,7 @@ def decision_record(*, actor: Any, meeting: Meeting, case_id: Any, kind: str, te
             decision.review_on = review_on
             text = text or f"次回見直し {review_on:%Y-%m-%d}"
         elif kind == DecisionKind.CLOSURE_APPROVED:
-            services_records.case_close(actor=actor, case=case, reason=closure_reason,
+            case_services.case_close(actor=actor, case=case, reason=closure_reason,
                                         evaluation=evaluation or text)
             text = text or "終結を承認"
             _end_grants_for_case(actor, case)
@@ -105,12 +105,9 @@ def decision_record(*, actor: Any, meeting: Meeting, case_id: Any, kind: str, te
     return decision
 
 
-def _end_grants_for_case(actor: Any, case: Any) -> None:
+def _end_grants_for_case(actor: Actor, case: Any) -> None:
     """終結: support_meeting grants on the case's persons end with it (DESIGN §5)."""
-    from .models import AgendaItem
-
-    pids = list(case.subjects.values_list("person_id", flat=True))
-    meetings = [str(m) for m in AgendaItem.objects.filter(case=case).values_list("meeting_id", flat=True)]
-    for grant in Grant.objects.filter(source_type=SOURCE, source_id__in=meetings,
-                                      person_id__in=pids, ended_at__isnull=True):
-        access_services.grant_end(actor=actor, grant=grant, reason="会議で終結を承認")
+    meetings = AgendaItem.objects.filter(case=case).values_list("meeting_id", flat=True)
+    access_services.grants_end_from(
+        actor=actor, sources=[(SOURCE, m) for m in meetings], reason="会議で終結を承認",
+        person_ids=case.subjects.values_list("person_id", flat=True))

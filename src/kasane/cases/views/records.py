@@ -1,4 +1,4 @@
-"""Referral, contact, plan and closure screens (thin; see ``views``)."""
+"""Referral, contact, plan, monitoring, involvement-end and closure screens."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kasane.access import policy
-from kasane.core.forms import choice_labels
+from kasane.core.forms import choice_labels, form_page
+from kasane.core.locking import Conflict
 from kasane.people.models import Consent
 
-from . import selectors, services, services_records
-from .forms import (
+from .. import policy as case_policy
+from .. import selectors, services
+from ..forms import (
     CloseForm,
     ContactForm,
     InvolvementEndForm,
@@ -27,14 +28,14 @@ from .forms import (
     ReferralForm,
     RespondForm,
 )
-from .models import Contact, Involvement, SupportPlan
-from .views import acting, conflict, form_page
+from ..models import Contact, Involvement, SupportPlan
+from .cases import acting, conflict
 
 
 @login_required
 def refer(request: HttpRequest, case_id: int) -> HttpResponse:
     member = acting(request)
-    case = policy.require_case(member, case_id, action="refer")
+    case = case_policy.require_case(member, case_id, action="refer")
     consents = list(Consent.objects.filter(person__in=case.persons.all(), withdrawn_on__isnull=True)
                     .select_related("person").prefetch_related("organizations"))
     form = ReferralForm(request.POST or None, municipality_id=case.municipality_id,
@@ -108,12 +109,12 @@ def _contact_rows(c: Any) -> list[tuple[str, Any]]:
 @login_required
 def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
     member = acting(request)
-    case = policy.require_case(member, case_id, action="contact")
+    case = case_policy.require_case(member, case_id, action="contact")
     form = ContactForm(request.POST or None, initial={
         "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reached": "1"})
 
     def act(d: dict[str, Any]) -> str:
-        services_records.contact_record(actor=member, case=case, data=form.data_for_service())
+        services.contact_record(actor=member, case=case, data=form.data_for_service())
         return _detail(case)
 
     return form_page(request, form, act, template="cases/contact_form.html",
@@ -124,20 +125,20 @@ def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     member = acting(request)
     contact = Contact.objects.filter(pk=contact_id).first()
-    case = policy.require_case(member, contact.case_id if contact else None, action="contact")
+    case = case_policy.require_case(member, contact.case_id if contact else None, action="contact")
     assert contact is not None
-    initial = {f: getattr(contact, f) for f in services_records.CONTACT_FIELDS}
+    initial = {f: getattr(contact, f) for f in services.CONTACT_FIELDS}
     initial.update(at=timezone.localtime(contact.at).strftime("%Y-%m-%dT%H:%M"),
                    reached="1" if contact.reached else "0", lock_version=contact.lock_version)
     form = ContactForm(request.POST or None, initial=initial)
 
     def act(d: dict[str, Any]) -> str:
-        services_records.contact_update(actor=member, contact=contact, data=form.data_for_service(),
+        services.contact_update(actor=member, contact=contact, data=form.data_for_service(),
                                         expected_version=d["lock_version"])
         return _detail(case)
 
-    def on_conflict(exc: services.Conflict) -> HttpResponse:
-        saved = {f: getattr(exc.current, f) for f in services_records.CONTACT_FIELDS}
+    def on_conflict(exc: Conflict) -> HttpResponse:
+        saved = {f: getattr(exc.current, f) for f in services.CONTACT_FIELDS}
         return conflict(request, title="支援記録", back=reverse("cases:contact_edit", args=[contact.pk]),
                         mine=_contact_rows(form.data_for_service()), saved=_contact_rows(saved))
 
@@ -157,14 +158,14 @@ def _plan_rows(args: dict[str, Any], names: dict[Any, str]) -> list[tuple[str, A
 @login_required
 def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
     member = acting(request)
-    case = policy.require_case(member, case_id, action="plan")
+    case = case_policy.require_case(member, case_id, action="plan")
     previous = case.plans.order_by("-version").first()
     initial = PlanForm.initial_for(previous) if previous else {"lead_org": case.lead_org_id,
                                                               "lead_user": case.lead_user_id}
     form = PlanForm(request.POST or None, municipality_id=case.municipality_id, initial=initial)
 
     def act(d: dict[str, Any]) -> str:
-        services_records.plan_create(actor=member, case=case, **form.service_args())
+        services.plan_create(actor=member, case=case, **form.service_args())
         return _detail(case)
 
     return form_page(request, form, act, template="cases/plan_form.html", context={"case": case},
@@ -175,17 +176,17 @@ def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     member = acting(request)
     plan = SupportPlan.objects.filter(pk=plan_id).first()
-    case = policy.require_case(member, plan.case_id if plan else None, action="plan")
+    case = case_policy.require_case(member, plan.case_id if plan else None, action="plan")
     assert plan is not None
     form = PlanForm(request.POST or None, municipality_id=case.municipality_id,
                     initial=PlanForm.initial_for(plan))
 
     def act(d: dict[str, Any]) -> str:
-        services_records.plan_update(actor=member, plan=plan, **form.service_args(),
+        services.plan_update(actor=member, plan=plan, **form.service_args(),
                                      expected_version=d["lock_version"])
         return _detail(case)
 
-    def on_conflict(exc: services.Conflict) -> HttpResponse:
+    def on_conflict(exc: Conflict) -> HttpResponse:
         names = choice_labels(form, "lead_org")
         cur = exc.current
         saved = {"goals": cur.goals, "tasks": cur.tasks, "lead_org_id": cur.lead_org_id,
@@ -206,11 +207,11 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = SupportPlan.objects.filter(pk=plan_id).first()
     if plan is None:
         raise Http404("見つかりません。")
-    policy.require_case(member, plan.case_id, action="plan")
+    case_policy.require_case(member, plan.case_id, action="plan")
     try:
-        services_records.plan_approve(actor=member, plan=plan,
+        services.plan_approve(actor=member, plan=plan,
                                       expected_version=int(request.POST.get("lock_version") or 0) or None)
-    except services.Conflict:
+    except Conflict:
         messages.error(request, "他の職員が先にこのプランを更新しました。内容を確認してから承認してください。")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -222,12 +223,12 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 def close(request: HttpRequest, case_id: int) -> HttpResponse:
     member = acting(request)
-    case = policy.require_case(member, case_id, action="close")
+    case = case_policy.require_case(member, case_id, action="close")
     form = CloseForm(request.POST or None, municipality_id=case.municipality_id,
                      initial={"lock_version": case.lock_version, "watch_org": case.lead_org_id})
 
     def act(d: dict[str, Any]) -> str:
-        services_records.case_close(
+        services.case_close(
             actor=member, case=case, reason=d["reason"], evaluation=d["evaluation"],
             closed_on=d["closed_on"], watch=d["watch"], watch_org_id=d["watch_org"] or None,
             watch_method=d["watch_method"], next_check_on=d["next_check_on"],
@@ -244,13 +245,13 @@ def monitor(request: HttpRequest, plan_id: int) -> HttpResponse:
     """モニタリング: date, note and an evaluation of each goal of an approved plan."""
     member = acting(request)
     plan = SupportPlan.objects.select_related("lead_org").filter(pk=plan_id).first()
-    case = policy.require_case(member, plan.case_id if plan else None, action="plan")
+    case = case_policy.require_case(member, plan.case_id if plan else None, action="plan")
     assert plan is not None
     form = MonitorForm(request.POST or None, plan=plan,
                        initial={"on": timezone.localdate().isoformat()})
 
     def act(d: dict[str, Any]) -> str:
-        services_records.plan_monitor(actor=member, plan=plan, on=d["on"], note=d["note"],
+        services.plan_monitor(actor=member, plan=plan, on=d["on"], note=d["note"],
                                       evaluations=form.evaluations())
         return _detail(case)
 
@@ -263,7 +264,7 @@ def involvement_end(request: HttpRequest, involvement_id: int) -> HttpResponse:
     """An organization leaves the case (reason, date); its case_involvement grants end."""
     member = acting(request)
     inv = Involvement.objects.select_related("organization").filter(pk=involvement_id).first()
-    case = policy.require_case(member, inv.case_id if inv else None, action="involvement")
+    case = case_policy.require_case(member, inv.case_id if inv else None, action="involvement")
     assert inv is not None
     if inv.ended_on is not None:
         raise Http404("見つかりません。")

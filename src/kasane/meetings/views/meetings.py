@@ -1,10 +1,8 @@
-"""Meeting screens (thin: forms parse, services act, selectors and access.policy decide and log).
-PDFs are in ``views_pdf``."""
+"""Meeting screens (thin: forms parse, services act, ``meetings.policy`` decides and logs)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,29 +14,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.access import policy
-from kasane.core.forms import add_service_errors
+from kasane.access.http import acting as _acting
+from kasane.accounts.models import Actor
+from kasane.core.forms import add_service_errors, perform
 from kasane.people.presenters import person_views
 
-from . import selectors, services, services_decisions
-from .forms import AgendaForm, AttendeeForm, BodyForm, DecisionForm, MeetingForm, MinutesForm
-from .models import PLEDGE_TEXT, AgendaItem, MeetingBody, MeetingType
+from .. import policy as meeting_policy
+from .. import selectors, services
+from ..forms import AgendaForm, AttendeeForm, BodyForm, DecisionForm, MeetingForm, MinutesForm
+from ..models import PLEDGE_TEXT, AgendaItem, MeetingBody, MeetingType
 
 
-def acting(request: HttpRequest) -> Any:
-    return policy.require_handler(getattr(request, "membership", None),
-                                  message="会議は相談支援に携わる職員のみが扱えます。",
-                                  detail=request.path)
-
-
-def _perform(request: HttpRequest, operation: Callable[[], object], success: str) -> None:
-    """Run one service call of a POST → redirect action: its ValidationError becomes an error
-    message on the next page, success a success message."""
-    try:
-        operation()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
+def acting(request: HttpRequest) -> Actor:
+    return _acting(request, meeting_policy.NOT_HANDLER)
 
 
 def _body(actor: Any, body_id: int) -> MeetingBody:
@@ -104,7 +92,7 @@ def body_detail(request: HttpRequest, body_id: int) -> HttpResponse:
     return render(request, "meetings/body.html", {
         "body": body, "weeks": selectors.month_grid(meetings, year, month), "meetings": meetings,
         "year": year, "month": month, "prev": prev_m, "next": end.strftime("%Y-%m"),
-        "can_manage": services.can_manage(member, body)})
+        "can_manage": meeting_policy.can_manage(member, body)})
 
 
 @login_required
@@ -129,8 +117,8 @@ def meeting_new(request: HttpRequest, body_id: int) -> HttpResponse:
 
 def _meeting(request: HttpRequest, meeting_id: int, action: str = "view") -> tuple[Any, Any]:
     member = acting(request)
-    meeting = services.tenant_meeting(member, meeting_id, action=action)
-    selectors.require_meeting_view(member, meeting)
+    meeting = meeting_policy.require_meeting(member, meeting_id, action=action)
+    meeting_policy.require_meeting_view(member, meeting)
     return member, meeting
 
 
@@ -138,7 +126,7 @@ def _meeting(request: HttpRequest, meeting_id: int, action: str = "view") -> tup
 @require_GET
 def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     member, meeting = _meeting(request, meeting_id)
-    manage = services.can_manage(member, meeting.body)
+    manage = meeting_policy.can_manage(member, meeting.body)
     rows = selectors.items_for(member, meeting)
     tenant = policy.tenant_id(member)
     bodies = [b for b in selectors.bodies_for(member) if b.pk != meeting.body_id]
@@ -150,10 +138,10 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if row["open"] and (manage or row["item"].presenting_org_id == member.organization_id):
             row["minutes_form"] = MinutesForm(prefix=f"m{row['item'].pk}",
                                               initial={"minutes": row["item"].minutes})
-    me = selectors.my_attendance(member, meeting)
+    me = meeting_policy.my_attendance(member, meeting)
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "rows": rows, "manage": manage, "me": me,
-        "pledged": selectors.is_pledged(member, meeting), "held": held,
+        "pledged": meeting_policy.is_pledged(member, meeting), "held": held,
         "attendees": meeting.attendees.select_related("user", "organization", "pledge"),
         "attendee_form": AttendeeForm(municipality_id=tenant) if manage else None,
         "is_standing": meeting.body.standing_users.filter(pk=member.user_id).exists(),
@@ -169,7 +157,7 @@ def pledge(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if request.POST.get("agree") != "1":
         messages.error(request, "誓約文を確認し、「誓約します」にチェックしてください。")
         return redirect("meetings:detail", meeting.pk)
-    _perform(request, lambda: services.pledge_sign(
+    perform(request, lambda: services.pledge_sign(
         actor=member, meeting=meeting, annual=request.POST.get("annual") == "1"),
         "守秘義務の誓約を記録しました。議題の内容を閲覧できます。")
     return redirect("meetings:detail", meeting.pk)
@@ -181,7 +169,7 @@ def attendee_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     member, meeting = _meeting(request, meeting_id, "attendee.add")
     form = AttendeeForm(request.POST, municipality_id=policy.tenant_id(member))
     if form.is_valid():
-        _perform(request, lambda: services.attendee_add(
+        perform(request, lambda: services.attendee_add(
             actor=member, meeting=meeting, user_id=form.cleaned_data["user"]), "出席者を追加しました。")
     else:
         messages.error(request, "出席者を選んでください。")
@@ -212,8 +200,8 @@ def _item(request: HttpRequest, item_id: int, action: str) -> tuple[Any, AgendaI
     member = acting(request)
     item = AgendaItem.objects.select_related("meeting", "meeting__body", "case").filter(
         pk=item_id).first()
-    meeting = services.tenant_meeting(member, item.meeting_id if item else 0, action=action)
-    selectors.require_meeting_view(member, meeting)
+    meeting = meeting_policy.require_meeting(member, item.meeting_id if item else 0, action=action)
+    meeting_policy.require_meeting_view(member, meeting)
     assert item is not None
     return member, item
 
@@ -222,7 +210,7 @@ def _item(request: HttpRequest, item_id: int, action: str) -> tuple[Any, AgendaI
 @require_GET
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     member, item = _item(request, item_id, "item.view")
-    case = selectors.require_item(member, item)
+    case = meeting_policy.require_item(member, item)
     return render(request, "meetings/item.html", {
         "item": item, "meeting": item.meeting, "case": case,
         "persons": person_views(member, [s.person for s in case.subjects.select_related("person", "person__created_by_org")]),
@@ -233,10 +221,10 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def minutes(request: HttpRequest, item_id: int) -> HttpResponse:
     member, item = _item(request, item_id, "minutes")
-    selectors.require_item(member, item)
+    meeting_policy.require_item(member, item)
     form = MinutesForm(request.POST, prefix=f"m{item.pk}")
     form.is_valid()
-    _perform(request, lambda: services.minutes_write(
+    perform(request, lambda: services.minutes_write(
         actor=member, item=item, text=form.cleaned_data.get("minutes", ""),
         reason=form.cleaned_data.get("reason", "")), "議事録を保存しました。")
     return redirect(f"/meetings/{item.meeting_id}/#item-{item.pk}")
@@ -246,14 +234,14 @@ def minutes(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def decision(request: HttpRequest, item_id: int) -> HttpResponse:
     member, item = _item(request, item_id, "decision")
-    selectors.require_item(member, item)
+    meeting_policy.require_item(member, item)
     form = DecisionForm(request.POST, prefix=f"d{item.pk}", municipality_id=policy.tenant_id(member),
                         plans=list(item.case.plans.all()), bodies=list(selectors.bodies_for(member)))
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(f"/meetings/{item.meeting_id}/#item-{item.pk}")
     d = form.cleaned_data
-    _perform(request, lambda: services_decisions.decision_record(
+    perform(request, lambda: services.decision_record(
         actor=member, meeting=item.meeting, case_id=item.case_id, kind=d["kind"], text=d["text"],
         plan_id=d["plan_id"], lead_org_id=d["lead_org"], lead_user_id=d["lead_user"] or None,
         review_on=d["review_on"], referred_body_id=d["referred_body"],
@@ -266,7 +254,7 @@ def decision(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def agenda_remove(request: HttpRequest, item_id: int) -> HttpResponse:
     member, item = _item(request, item_id, "agenda.remove")
-    _perform(request, lambda: services.agenda_remove(actor=member, item=item), "議題を取り下げました。")
+    perform(request, lambda: services.agenda_remove(actor=member, item=item), "議題を取り下げました。")
     return redirect("meetings:detail", item.meeting_id)
 
 
@@ -274,6 +262,6 @@ def agenda_remove(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
     member, meeting = _meeting(request, meeting_id, "minutes.approve")
-    _perform(request, lambda: services.minutes_approve(actor=member, meeting=meeting),
+    perform(request, lambda: services.minutes_approve(actor=member, meeting=meeting),
              "議事録を確定しました。以後の修正には理由が必要です。")
     return redirect("meetings:detail", meeting.pk)

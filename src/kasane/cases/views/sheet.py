@@ -19,19 +19,20 @@ from django.views.decorators.http import require_POST
 
 from kasane.access import policy
 from kasane.accounts.models import Role
+from kasane.core.forms import form_page
 from kasane.people.presenters import person_views
 from kasane.people.selectors import person_search
 from kasane.sheets import masking, person_binding
 from kasane.sheets import selectors as sheet_selectors
 
-from . import services_sheets
-from .forms import OpenFromSheetForm
-from .views import acting, form_page
+from .. import services
+from ..forms import OpenFromSheetForm
+from .cases import acting
 
 
 def _record(member: Any, record_id: int, action: str) -> Any:
     record = sheet_selectors.record_get(actor=member, pk=record_id, action=action)
-    if not services_sheets.is_source(record):
+    if not services.is_source(record):
         raise Http404("この帳票からはケースを開けません。")
     return record
 
@@ -68,10 +69,10 @@ def from_record(request: HttpRequest, record_id: int) -> HttpResponse:
     person = policy.visible_persons(member).filter(pk=record.person_id).select_related(
         "created_by_org").first()
     context["chosen"] = person_views(member, [person]) if person else []
-    form = OpenFromSheetForm(request.POST or None, initial=services_sheets.prefill(record))
+    form = OpenFromSheetForm(request.POST or None, initial=services.prefill(record))
 
     def act(d: dict[str, Any]) -> str:
-        case = services_sheets.case_open_from_record(actor=member, record=record,
+        case = services.case_open_from_record(actor=member, record=record,
                                                      summary=d["summary"], triage=d["triage"],
                                                      tags=d["tags"])
         messages.success(request, f"帳票からケース#{case.pk}を受付しました。")

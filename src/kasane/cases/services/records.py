@@ -1,4 +1,4 @@
-"""Writes of contacts (支援記録), support plans and closures (same order as ``services``)."""
+"""Writes of contacts (支援記録), support plans (+ monitoring) and closures."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from kasane.accounts.models import User
+from kasane.accounts.models import Actor, User
 from kasane.audit.models import Basis
 from kasane.audit.services import change_record, snapshot
 from kasane.core.ids import as_id
+from kasane.core.locking import check_version
 
-from .models import (
+from .. import policy as case_policy
+from ..models import (
     OPEN_REFERRAL_STATUSES,
     Case,
     Closure,
@@ -32,26 +34,16 @@ from .models import (
     Status,
     SupportPlan,
 )
-from .services import (
-    _require_handler,
-    _tenant_org,
-    check_tags,
-    check_version,
-    event,
-    grant_case_involvement,
-    involvement_ensure,
-    is_involved,
-    is_lead,
-)
+from .cases import grant_case_involvement, involvement_ensure
+from .common import check_tags, event, tenant_org
 
 CONTACT_FIELDS = ("at", "method", "reached", "not_reached_reason", "stage", "summary", "minutes",
                   "tags", "next_action", "next_due_on")
 
 
-def _involved(actor: Any, case: Case) -> None:
-    _require_handler(actor)
-    if not is_involved(actor, case):
-        raise PermissionDenied("このケースに関与している機関の職員だけが記録できます。")
+def _involved(actor: Actor, case: Case) -> None:
+    case_policy.require_handler(actor)
+    case_policy.require_involved(actor, case, "このケースに関与している機関の職員だけが記録できます。")
 
 
 def _check_contact(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -92,7 +84,7 @@ def _check_contact(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def contact_record(*, actor: Any, case: Case, data: Mapping[str, Any]) -> Contact:
+def contact_record(*, actor: Actor, case: Case, data: Mapping[str, Any]) -> Contact:
     """支援記録 (a failed attempt is a contact with reached=False)."""
     _involved(actor, case)
     values = _check_contact(data)
@@ -108,7 +100,7 @@ def contact_record(*, actor: Any, case: Case, data: Mapping[str, Any]) -> Contac
     return contact
 
 
-def contact_update(*, actor: Any, contact: Contact, data: Mapping[str, Any],
+def contact_update(*, actor: Actor, contact: Contact, data: Mapping[str, Any],
                    expected_version: int | None) -> Contact:
     """Edit a contact of one's own organization; a stale version raises Conflict."""
     _involved(actor, contact.case)
@@ -130,19 +122,9 @@ def contact_update(*, actor: Any, contact: Contact, data: Mapping[str, Any],
     return locked
 
 
-def contact_done(*, actor: Any, contact: Contact) -> Contact:
-    """Mark the contact's next action as done (it leaves the overdue list)."""
-    _involved(actor, contact.case)
-    with transaction.atomic():
-        locked = check_version(contact, None)
-        locked.next_done = True
-        locked.save(update_fields=["next_done", "updated_at"])
-    return locked
-
-
 # --- Support plan --------------------------------------------------------------------------
 
-def _check_plan(actor: Any, case: Case, goals: Iterable[str], tasks: Iterable[Mapping[str, Any]],
+def _check_plan(actor: Actor, case: Case, goals: Iterable[str], tasks: Iterable[Mapping[str, Any]],
                 lead_org_id: Any, lead_user_id: Any, review_on: dt.date | None) -> dict[str, Any]:
     errors: dict[str, str] = {}
     goal_rows = [{"text": g.strip()} for g in goals if g and g.strip()]
@@ -157,7 +139,7 @@ def _check_plan(actor: Any, case: Case, goals: Iterable[str], tasks: Iterable[Ma
             errors["tasks"] = "役割分担は機関と役割の両方を入力してください。"
             continue
         try:
-            org = _tenant_org(actor, row["org_id"], "tasks")
+            org = tenant_org(actor, row["org_id"], "tasks")
         except ValidationError:
             errors["tasks"] = "役割分担の機関が正しくありません。"
             continue
@@ -168,7 +150,7 @@ def _check_plan(actor: Any, case: Case, goals: Iterable[str], tasks: Iterable[Ma
         errors["lead_org"] = "主担当機関を選んでください。主担当のないプランは作れません。"
     else:
         try:
-            lead_org = _tenant_org(actor, lead_org_id, "lead_org")
+            lead_org = tenant_org(actor, lead_org_id, "lead_org")
         except ValidationError as exc:
             errors["lead_org"] = exc.message_dict["lead_org"][0]
     if not lead_user_id:
@@ -193,7 +175,7 @@ def _check_plan(actor: Any, case: Case, goals: Iterable[str], tasks: Iterable[Ma
             "review_on": review_on}
 
 
-def plan_create(*, actor: Any, case: Case, goals: Iterable[str],
+def plan_create(*, actor: Actor, case: Case, goals: Iterable[str],
                 tasks: Iterable[Mapping[str, Any]], lead_org_id: Any, lead_user_id: Any,
                 review_on: dt.date | None) -> SupportPlan:
     """A new plan version (案). The previous versions stay as history."""
@@ -215,7 +197,7 @@ def plan_create(*, actor: Any, case: Case, goals: Iterable[str],
     return plan
 
 
-def plan_update(*, actor: Any, plan: SupportPlan, goals: Iterable[str],
+def plan_update(*, actor: Actor, plan: SupportPlan, goals: Iterable[str],
                 tasks: Iterable[Mapping[str, Any]], lead_org_id: Any, lead_user_id: Any,
                 review_on: dt.date | None, expected_version: int | None) -> SupportPlan:
     """Edit a draft; an approved plan changes only through a new version."""
@@ -239,7 +221,7 @@ def plan_update(*, actor: Any, plan: SupportPlan, goals: Iterable[str],
     return locked
 
 
-def plan_approve(*, actor: Any, plan: SupportPlan, approved_on: dt.date | None = None,
+def plan_approve(*, actor: Actor, plan: SupportPlan, approved_on: dt.date | None = None,
                  expected_version: int | None = None, where: str = "",
                  link: str = "", meeting_id: int | None = None) -> SupportPlan:
     """Approve a plan. Orgs named in it become involved; they get case_involvement grants only
@@ -247,7 +229,7 @@ def plan_approve(*, actor: Any, plan: SupportPlan, approved_on: dt.date | None =
     whose decision it was (shown in the case timeline and kept on the plan)."""
     case = plan.case
     _involved(actor, case)
-    if not is_lead(actor, case):
+    if not case_policy.is_lead(actor, case):
         raise PermissionDenied("プランを承認できるのは主担当機関の職員または推進員です。")
     day = approved_on or timezone.localdate()
     if day > timezone.localdate():
@@ -287,7 +269,7 @@ def plan_approve(*, actor: Any, plan: SupportPlan, approved_on: dt.date | None =
     return locked
 
 
-def plan_monitor(*, actor: Any, plan: SupportPlan, on: dt.date | None, note: str,
+def plan_monitor(*, actor: Actor, plan: SupportPlan, on: dt.date | None, note: str,
                  evaluations: Iterable[str | None] | None = None) -> Monitoring:
     """A monitoring entry on an approved plan: date, note and one evaluation per goal
     (``evaluations`` in the plan's goal order; GoalResult codes: 達成/一部達成/未達成/継続)."""
@@ -331,14 +313,14 @@ def plan_monitor(*, actor: Any, plan: SupportPlan, on: dt.date | None, note: str
 
 # --- Closure -------------------------------------------------------------------------------
 
-def case_close(*, actor: Any, case: Case, reason: str, evaluation: str, watch: bool = False,
+def case_close(*, actor: Actor, case: Case, reason: str, evaluation: str, watch: bool = False,
                closed_on: dt.date | None = None, watch_org_id: Any = None,
                watch_method: str = "", next_check_on: dt.date | None = None,
                expected_version: int | None = None) -> Closure:
     """終結 from any open status (or end a 見守り継続). Refused while referrals are open.
     ``watch`` → 見守り継続 (status watching) with an org, a method and a next check date."""
     _involved(actor, case)
-    if not is_lead(actor, case):
+    if not case_policy.is_lead(actor, case):
         raise PermissionDenied("終結できるのは主担当機関の職員または推進員です。")
     errors: dict[str, str] = {}
     evaluation = (evaluation or "").strip()
@@ -353,7 +335,7 @@ def case_close(*, actor: Any, case: Case, reason: str, evaluation: str, watch: b
     if watch:
         if case.status == Status.WATCHING:
             errors["watch"] = "見守り継続中のケースです。見守りを終える場合は「見守り継続」を外してください。"
-        watch_org = _tenant_org(actor, watch_org_id, "watch_org") if watch_org_id else None
+        watch_org = tenant_org(actor, watch_org_id, "watch_org") if watch_org_id else None
         if watch_org is None:
             errors["watch_org"] = "見守りを担当する機関を選んでください。"
         if not (watch_method or "").strip():

@@ -6,9 +6,11 @@ Gating (法106条の6 / 重層的支援会議):
   for the purpose ``multilayer_meeting``. No grants are made: the consent's own grants apply.
 * 支援会議: no consent needed; each attendee who has pledged 守秘義務 gets a ``support_meeting``
   grant (org + user) per subject person until the end of the meeting's review window.
-* Attendees see agenda cases only after pledging (``access.policy.CASE_SOURCES`` hook); before,
-  the agenda titles only. Decisions flow into the case through ``cases`` services.
-Decisions are in ``services_decisions``.
+* Every attendee who pledged gets a ``view`` CaseGrant (org + user) per agenda case until the
+  end of the review window (``cases.policy`` reads it; before pledging, agenda titles only);
+  on a 支援会議 each attending organization gets a ``refer`` CaseGrant per agenda case (a つなぎ
+  to it needs no consent, 法106条の6). Rows follow the meeting when it moves and end when
+  an item is withdrawn. Decisions (in ``decisions``) flow into the case through ``cases``.
 """
 
 from __future__ import annotations
@@ -17,23 +19,24 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
-from django.http import Http404
+from django.db.models import Max
 from django.utils import timezone
 
 from kasane.access import policy
 from kasane.access import services as access_services
-from kasane.access.models import Grant, GrantBasis, Purpose
-from kasane.accounts.models import CASE_ROLES, Membership, Organization, Role
+from kasane.access.models import GrantBasis
+from kasane.accounts.models import CASE_ROLES, Actor, Membership, Organization, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
-from kasane.cases.models import Case, EventKind
-from kasane.cases.services import event
-from kasane.core.ids import as_id
+from kasane.cases import policy as case_policy
+from kasane.cases import services as case_services
+from kasane.cases.models import Case, CaseGrantPurpose, EventKind
+from kasane.people.models import Purpose
+from kasane.people.selectors import consent_current_for
 
-from .models import (
+from ..models import (
     PLEDGE_TEXT,
     AgendaItem,
     Attendee,
@@ -42,34 +45,13 @@ from .models import (
     MeetingType,
     Pledge,
 )
+from ..policy import can_manage, refuse, require_handler
 
 SOURCE = "meeting"
 
 
 class ConsentMissing(ValidationError):
     """A 重層的支援会議 agenda item without the consent it needs (the API answers 409)."""
-
-
-def refuse(actor: Any, action: str, message: str, *, object_id: object = "",
-           person_id: int | None = None) -> PermissionDenied:
-    """Log a refusal (basis ``denied``) and return the exception to raise."""
-    access_log(user=getattr(actor, "user", None), action=f"meeting.{action}"[:40],
-               basis=Basis.DENIED, organization_id=getattr(actor, "organization_id", None),
-               object_type="meetings.Meeting", object_id=object_id, person_id=person_id,
-               detail=message[:500])
-    return PermissionDenied(message)
-
-
-def _require_handler(actor: Any) -> Any:
-    return policy.require_handler(actor, message="会議は相談支援に携わる職員のみが扱えます。",
-                                  detail="meetings")
-
-
-def can_manage(actor: Any, body: MeetingBody) -> bool:
-    """事務局 (members of the organizing org) and 推進員 of the tenant manage a body's meetings."""
-    return bool(policy.handles_persons(actor) and body.municipality_id == policy.tenant_id(actor)
-                and (actor.organization_id == body.organizer_id
-                     or actor.role == Role.COORDINATOR))
 
 
 def window_end(body: MeetingBody, starts_at: dt.datetime, ends_at: dt.datetime | None) -> dt.datetime:
@@ -83,24 +65,13 @@ def fiscal_year_end(at: dt.datetime) -> dt.datetime:
     return timezone.make_aware(dt.datetime(year, 4, 1))
 
 
-def tenant_meeting(actor: Any, meeting_id: Any, *, action: str = "view") -> Meeting:
-    """A meeting of the actor's tenant; another tenant's (or none) is refused, logged, 404."""
-    mid = as_id(meeting_id)
-    meeting = Meeting.objects.select_related("body", "body__organizer").filter(
-        pk=mid, municipality_id=policy.tenant_id(actor)).first()
-    if meeting is None:
-        refuse(actor, action, "存在しない、または他の自治体の会議", object_id=meeting_id)
-        raise Http404("見つかりません。")
-    return meeting
-
-
 # --- Bodies and meetings ----------------------------------------------------------------------
 
-def body_create(*, actor: Any, name: str, type: str, organizer_id: Any = None,
+def body_create(*, actor: Actor, name: str, type: str, organizer_id: Any = None,
                 legal_basis: str = "", designated_from: str = "",
                 review_days: int = 30, standing_org_ids: Iterable[Any] = (),
                 standing_user_ids: Iterable[Any] = ()) -> MeetingBody:
-    _require_handler(actor)
+    require_handler(actor)
     if actor.role != Role.COORDINATOR:
         raise refuse(actor, "body.create", "会議体を設置できるのは相談支援包括化推進員です。")
     tenant = policy.tenant_id(actor)
@@ -151,7 +122,7 @@ def annual_pledge(user_id: int, body: MeetingBody, at: dt.datetime | None = None
                                  signed_at__lte=now, valid_until__gt=now).first()
 
 
-def meeting_create(*, actor: Any, body: MeetingBody, starts_at: dt.datetime | None,
+def meeting_create(*, actor: Actor, body: MeetingBody, starts_at: dt.datetime | None,
                    ends_at: dt.datetime | None = None, place: str = "",
                    online: bool = False) -> Meeting:
     """Schedule a meeting; standing members become attendees (pledged when their annual
@@ -190,7 +161,7 @@ def meeting_create(*, actor: Any, body: MeetingBody, starts_at: dt.datetime | No
     return meeting
 
 
-def meeting_update(*, actor: Any, meeting: Meeting, starts_at: dt.datetime,
+def meeting_update(*, actor: Actor, meeting: Meeting, starts_at: dt.datetime,
                    ends_at: dt.datetime | None = None, place: str = "",
                    online: bool = False) -> Meeting:
     """Move a meeting; the review window (and the support_meeting grants) follow it."""
@@ -206,26 +177,18 @@ def meeting_update(*, actor: Any, meeting: Meeting, starts_at: dt.datetime,
         meeting.window_ends_at = window_end(meeting.body, starts_at, ends_at)
         meeting.full_clean()
         meeting.save()
-        Grant.objects.filter(source_type=SOURCE, source_id=str(meeting.pk),
-                             ended_at__isnull=True).update(valid_until=meeting.window_ends_at)
+        access_services.grants_move_for_source(
+            actor=actor, source_type=SOURCE, source_id=meeting.pk,
+            valid_until=meeting.window_ends_at, reason="会議の日時変更")
+        case_services.case_grants_move(
+            actor=actor, source_type=SOURCE, source_id=meeting.pk,
+            valid_until=meeting.window_ends_at, reason="会議の日時変更")
         change_record(user=actor.user, instance=meeting, operation="update", before=before,
                       organization_id=actor.organization_id)
     return meeting
 
 
 # --- Consent gate (重層的支援会議) ---------------------------------------------------------------
-
-def meeting_consent_for(person: Any, organization: Organization, day: dt.date) -> Any:
-    """A current consent of ``person`` naming ``organization`` for 重層的支援会議での検討."""
-    from kasane.people.models import Consent
-
-    for c in Consent.objects.filter(person=person, organizations=organization,
-                                    withdrawn_on__isnull=True, obtained_on__lte=day) \
-            .order_by("-obtained_on", "-id"):
-        if c.is_current(day) and Purpose.MULTILAYER_MEETING in c.purposes:
-            return c
-    return None
-
 
 def consent_day(meeting: Meeting) -> dt.date:
     """The day a consent must be current: the meeting's day, or today for a meeting held."""
@@ -240,7 +203,7 @@ def missing_consents(case: Case, orgs: Iterable[Organization], day: dt.date) -> 
         for org in orgs:
             if person.created_by_org_id == org.pk:
                 continue  # the recording organization holds the record itself
-            if meeting_consent_for(person, org, day) is None:
+            if consent_current_for(person, org, Purpose.MULTILAYER_MEETING, day) is None:
                 missing.append(f"{person.full_name} → {org.name}")
     return missing
 
@@ -252,7 +215,7 @@ def attending_orgs(meeting: Meeting) -> list[Organization]:
 
 # --- Attendees and pledges ----------------------------------------------------------------------
 
-def attendee_add(*, actor: Any, meeting: Meeting, user_id: Any,
+def attendee_add(*, actor: Actor, meeting: Meeting, user_id: Any,
                  organization_id: Any = None) -> Attendee:
     if not can_manage(actor, meeting.body):
         raise refuse(actor, "attendee.add", "出席者を登録できるのは会議体の事務局または推進員です。",
@@ -279,13 +242,15 @@ def attendee_add(*, actor: Any, meeting: Meeting, user_id: Any,
                       organization_id=actor.organization_id)
         if pledge is not None:
             _grant_attendee(actor, meeting, attendee)
+        for item in meeting.items.select_related("case"):
+            _refer_without_consent(actor, meeting, item.case, attendee.organization)
     return attendee
 
 
-def pledge_sign(*, actor: Any, meeting: Meeting, annual: bool = False) -> Pledge:
+def pledge_sign(*, actor: Actor, meeting: Meeting, annual: bool = False) -> Pledge:
     """守秘義務誓約 by the acting user for this meeting (or, for a standing member, for the
     fiscal year). Recorded before the member sees anything; 支援会議 grants follow."""
-    _require_handler(actor)
+    require_handler(actor)
     attendee = meeting.attendees.filter(user_id=actor.user_id).first()
     if attendee is None:
         raise refuse(actor, "pledge", "この会議の出席者ではありません。", object_id=meeting.pk)
@@ -325,21 +290,27 @@ def pledge_sign(*, actor: Any, meeting: Meeting, annual: bool = False) -> Pledge
     return pledge
 
 
-def _grant(actor: Any, meeting: Meeting, attendee: Attendee, case: Case) -> int:
-    """support_meeting grants (org + user) for each subject person of ``case`` until the end of
-    the review window; persons the attendee's org recorded itself need none."""
-    if not meeting.is_support or not meeting.window_open():
+def _grant(actor: Actor, meeting: Meeting, attendee: Attendee, case: Case) -> int:
+    """A pledged attendee's reach over ``case`` until the end of the review window: a ``view``
+    CaseGrant (org + user) and, on a 支援会議, ``support_meeting`` grants for each subject
+    person (persons the attendee's org recorded itself need none). Returns the person grants
+    made."""
+    if not meeting.window_open() or attendee.pledge is None:
         return 0
+    basis = GrantBasis.SUPPORT_MEETING if meeting.is_support else GrantBasis.CONSENT
+    case_services.case_grant_ensure(
+        actor=actor, case=case, organization=attendee.organization, user=attendee.user,
+        purpose=CaseGrantPurpose.VIEW, basis=basis, source_type=SOURCE, source_id=meeting.pk,
+        valid_from=min(attendee.pledge.signed_at, timezone.now()),
+        valid_until=meeting.window_ends_at)
+    if not meeting.is_support:
+        return 0  # 重層的支援会議: the consents' own grants apply
     made = 0
     for subject in case.subjects.select_related("person"):
         person = subject.person
         if person.created_by_org_id == attendee.organization_id:
             continue
-        if Grant.objects.filter(person=person, user_id=attendee.user_id,
-                                organization_id=attendee.organization_id, source_type=SOURCE,
-                                source_id=str(meeting.pk), ended_at__isnull=True).exists():
-            continue
-        access_services.grant_create(
+        access_services.grant_ensure(
             actor=actor, person=person, basis=GrantBasis.SUPPORT_MEETING,
             organization=attendee.organization, user=attendee.user,
             valid_until=meeting.window_ends_at, source_type=SOURCE, source_id=meeting.pk)
@@ -347,17 +318,28 @@ def _grant(actor: Any, meeting: Meeting, attendee: Attendee, case: Case) -> int:
     return made
 
 
-def _grant_attendee(actor: Any, meeting: Meeting, attendee: Attendee) -> int:
+def _refer_without_consent(actor: Actor, meeting: Meeting, case: Case,
+                           organization: Organization) -> None:
+    """On a 支援会議 an attending organization may receive a つなぎ of an agenda case without
+    consent (法106条の6) while the window is open: a ``refer`` CaseGrant."""
+    if meeting.is_support and meeting.window_open():
+        case_services.case_grant_ensure(
+            actor=actor, case=case, organization=organization, purpose=CaseGrantPurpose.REFER,
+            basis=GrantBasis.SUPPORT_MEETING, source_type=SOURCE, source_id=meeting.pk,
+            valid_until=meeting.window_ends_at)
+
+
+def _grant_attendee(actor: Actor, meeting: Meeting, attendee: Attendee) -> int:
     return sum(_grant(actor, meeting, attendee, item.case)
                for item in meeting.items.select_related("case"))
 
 
 # --- Agenda ---------------------------------------------------------------------------------------
 
-def agenda_add(*, actor: Any, meeting: Meeting, case_id: Any, question: str,
+def agenda_add(*, actor: Actor, meeting: Meeting, case_id: Any, question: str,
                title: str = "") -> AgendaItem:
     """Put a case the actor may see on the agenda (the actor's org presents it)."""
-    _require_handler(actor)
+    require_handler(actor)
     manager = can_manage(actor, meeting.body)
     if not manager and not meeting.attendees.filter(user_id=actor.user_id,
                                                     organization_id=actor.organization_id).exists():
@@ -371,7 +353,7 @@ def agenda_add(*, actor: Any, meeting: Meeting, case_id: Any, question: str,
         errors["case_id"] = "閲覧期間が終了した会議には議題を追加できません。"
     if errors:
         raise ValidationError(errors)
-    case = policy.require_case(actor, case_id, action="meeting.agenda",
+    case = case_policy.require_case(actor, case_id, action="meeting.agenda",
                                detail=f"会議#{meeting.pk}の議題に追加")
     if meeting.items.filter(case=case).exists():
         raise ValidationError({"case_id": f"ケース#{case.pk} はすでにこの会議の議題です。"})
@@ -392,38 +374,41 @@ def agenda_add(*, actor: Any, meeting: Meeting, case_id: Any, question: str,
         item.save()
         change_record(user=actor.user, instance=item, operation="create",
                       organization_id=actor.organization_id)
-        for attendee in meeting.attendees.filter(pledge__isnull=False).select_related(
-                "user", "organization"):
+        for attendee in meeting.attendees.select_related("user", "organization", "pledge"):
             _grant(actor, meeting, attendee, case)
-        event(case, actor, EventKind.MEETING,
+        for org in attending_orgs(meeting):
+            _refer_without_consent(actor, meeting, case, org)
+        case_services.event(case, actor, EventKind.MEETING,
               f"{meeting.body.name}（{timezone.localtime(meeting.starts_at):%Y-%m-%d}）の議題に追加",
               link=f"/meetings/{meeting.pk}/#item-{item.pk}")
     return item
 
 
-def agenda_remove(*, actor: Any, item: AgendaItem) -> None:
+def agenda_remove(*, actor: Actor, item: AgendaItem) -> None:
     meeting = item.meeting
     if not can_manage(actor, meeting.body) and item.added_by_id != actor.user_id:
         raise refuse(actor, "agenda.remove", "議題を取り下げられるのは提出者、事務局または推進員です。",
                      object_id=meeting.pk)
     if item.decisions.exists():
         raise ValidationError({"item": "決定事項のある議題は取り下げられません。"})
-    person_ids = list(item.case.subjects.values_list("person_id", flat=True))
+    person_ids = set(item.case.subjects.values_list("person_id", flat=True))
+    still_on = set(AgendaItem.objects.filter(meeting=meeting).exclude(pk=item.pk)
+                   .values_list("case__subjects__person_id", flat=True))
     with transaction.atomic():
         change_record(user=actor.user, instance=item, operation="delete",
                       organization_id=actor.organization_id)
-        for grant in Grant.objects.filter(source_type=SOURCE, source_id=str(meeting.pk),
-                                          person_id__in=person_ids, ended_at__isnull=True):
-            if not meeting.items.exclude(pk=item.pk).filter(
-                    case__subjects__person_id=grant.person_id).exists():
-                access_services.grant_end(actor=actor, grant=grant, reason="議題の取下げ")
-        event(item.case, actor, EventKind.MEETING, f"{meeting.body.name}の議題から取下げ")
+        access_services.grants_end_for_source(
+            actor=actor, source_type=SOURCE, source_id=meeting.pk, reason="議題の取下げ",
+            person_ids=person_ids - still_on)
+        case_services.case_grants_end(actor=actor, source_type=SOURCE, source_id=meeting.pk,
+                                      case=item.case, reason="議題の取下げ")
+        case_services.event(item.case, actor, EventKind.MEETING, f"{meeting.body.name}の議題から取下げ")
         item.delete()
 
 
 # --- Minutes --------------------------------------------------------------------------------------
 
-def minutes_write(*, actor: Any, item: AgendaItem, text: str, reason: str = "") -> AgendaItem:
+def minutes_write(*, actor: Actor, item: AgendaItem, text: str, reason: str = "") -> AgendaItem:
     """議事録 of one item (事務局・推進員 or the presenting org). After the minutes are approved an
     edit needs a reason, kept in the change history."""
     meeting = item.meeting
@@ -445,7 +430,7 @@ def minutes_write(*, actor: Any, item: AgendaItem, text: str, reason: str = "") 
     return item
 
 
-def minutes_approve(*, actor: Any, meeting: Meeting) -> Meeting:
+def minutes_approve(*, actor: Actor, meeting: Meeting) -> Meeting:
     if not can_manage(actor, meeting.body):
         raise refuse(actor, "minutes.approve", "議事録を確定できるのは事務局または推進員です。",
                      object_id=meeting.pk)
@@ -462,33 +447,9 @@ def minutes_approve(*, actor: Any, meeting: Meeting) -> Meeting:
     return meeting
 
 
-# --- Hooks registered in MeetingsConfig.ready() ----------------------------------------------------
-
-def pledged_case_ids(actor: Any, now: dt.datetime) -> QuerySet[Any]:
-    """``access.policy.CASE_SOURCES``: cases on the agenda of a meeting the actor attends (as
-    this org) with a pledge, while its review window is open."""
-    return AgendaItem.objects.filter(
-        meeting__municipality_id=policy.tenant_id(actor), meeting__window_ends_at__gt=now,
-        meeting__attendees__user_id=actor.user_id,
-        meeting__attendees__organization_id=actor.organization_id,
-        meeting__attendees__pledge__isnull=False,
-        meeting__attendees__pledge__signed_at__lte=now,
-    ).values("case_id")
-
-
-def support_meeting_exception(*, case: Any, to_org: Any) -> str | None:
-    """``cases.services.CONSENT_EXCEPTIONS``: a referral without consent is lawful when the case is
-    on a current 支援会議 agenda (window open) that ``to_org`` attends (法106条の6)."""
-    found = AgendaItem.objects.filter(
-        case=case, meeting__body__type=MeetingType.SUPPORT,
-        meeting__window_ends_at__gt=timezone.now(),
-        meeting__attendees__organization=to_org).exists()
-    return str(GrantBasis.SUPPORT_MEETING) if found else None
-
-
-def print_record(*, actor: Any, meeting: Meeting, kind: str, case_person_ids: Iterable[int]) -> Any:
+def print_record(*, actor: Actor, meeting: Meeting, kind: str, case_person_ids: Iterable[int]) -> Any:
     """Who printed the pack or the minutes: a PrintRecord and one access-log row per person."""
-    from .models import PrintRecord
+    from ..models import PrintRecord
 
     with transaction.atomic():
         record = PrintRecord.objects.create(meeting=meeting, kind=kind, user=actor.user,

@@ -1,7 +1,7 @@
 """Cases opened from a sheet record (相談受付・申込票 同意あり/なし, つなぐシート, インテーク).
 
 ``prefill`` reads the record's 相談内容 / 主訴 / 気づいたこと and 分類 for the open-case form;
-``case_open_from_record`` opens the case (``services.case_open``), keeps
+``case_open_from_record`` opens the case (``case_open``), keeps
 ``source_sheet_record_id``, links the record back (``sheets.person_binding.link_record_case``)
 and writes the timeline entry 「帳票から開始」 with a link to the record — in one transaction;
 a coordinator opening from a つなぐシート also moves its 受付状況 to 「対応中」.
@@ -18,12 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from kasane.accounts.models import Role
+from kasane.accounts.models import Actor, Role
 from kasane.sheets import person_binding
 from kasane.sheets import services as sheet_services
 
-from .models import Case, EventKind, Triage
-from .services import case_open, event
+from ..models import Case, EventKind, Triage
+from .cases import case_open
+from .common import event
 
 # Sheets a case may be opened from, and the free-text answers that make up its summary.
 SOURCE_CODES: dict[str, tuple[str, ...]] = {
@@ -70,7 +71,7 @@ def prefill(record: Any) -> dict[str, Any]:
             "tags": [t for t in record.tags if t]}
 
 
-def case_open_from_record(*, actor: Any, record: Any, summary: str, triage: str = "",
+def case_open_from_record(*, actor: Actor, record: Any, summary: str, triage: str = "",
                           tags: Iterable[str] | None = None,
                           person_ids: Iterable[Any] | None = None) -> Case:
     """Open a case from ``record`` (the record's Person is the primary subject)."""

@@ -1,13 +1,13 @@
-"""Metrics over records that exist today (accounts). Later apps add theirs in their own
-``metrics`` module (consultations.new, meetings.support.held, plans.created …)."""
+"""Figures over accounts records (staff, organizations) in the core metric registry; each app
+registers its own from its ``metrics`` module, imported by its ``AppConfig.ready()``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kasane.accounts.models import Membership, Organization, Role
+from kasane.core.metrics import register
 
-from .registry import register
+from .models import Membership, Organization, Role
 
 
 @register(key="staff.coordinators", label="相談支援包括化推進員 配置数", unit="人",

@@ -12,12 +12,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from kasane.access import policy
+from kasane.cases import policy as case_policy
 from kasane.people.presenters import person_views
 
-from . import selectors, services
-from .models import PrintKind
-from .views import _meeting
+from .. import policy as meeting_policy
+from .. import services
+from ..models import PrintKind
+from .meetings import _meeting
 
 
 def render_pdf(html: str) -> bytes:
@@ -29,12 +30,12 @@ def render_pdf(html: str) -> bytes:
 def pack_context(actor: Any, meeting: Any, *, action: str) -> dict[str, Any]:
     items = []
     pids: list[int] = []
-    visible = set(policy.visible_cases(actor).filter(
+    visible = set(case_policy.visible_cases(actor).filter(
         pk__in=meeting.items.values("case_id")).values_list("pk", flat=True))
     for item in meeting.items.select_related("presenting_org"):
         if item.case_id not in visible:  # the title only (listed in the agenda table)
             continue
-        case = policy.require_case(actor, item.case_id, action=action, detail=f"会議#{meeting.pk}")
+        case = case_policy.require_case(actor, item.case_id, action=action, detail=f"会議#{meeting.pk}")
         subjects = list(case.subjects.select_related("person", "person__created_by_org"))
         pids += [s.person_id for s in subjects]
         items.append({"item": item, "case": case,
@@ -49,12 +50,12 @@ def pack_context(actor: Any, meeting: Any, *, action: str) -> dict[str, Any]:
 
 def _pdf(request: HttpRequest, meeting_id: int, kind: str) -> HttpResponse:
     member, meeting = _meeting(request, meeting_id, f"print.{kind}")
-    if not selectors.is_pledged(member, meeting):
-        raise services.refuse(member, f"print.{kind}",
+    if not meeting_policy.is_pledged(member, meeting):
+        raise meeting_policy.refuse(member, f"print.{kind}",
                               "守秘義務の誓約をした出席者だけが会議資料・議事録を印刷できます（閲覧期間内）。",
                               object_id=meeting.pk)
     if kind == PrintKind.MINUTES and not meeting.is_past():
-        raise services.refuse(member, "print.minutes", "議事録は会議の後に印刷できます。",
+        raise meeting_policy.refuse(member, "print.minutes", "議事録は会議の後に印刷できます。",
                               object_id=meeting.pk)
     ctx = pack_context(member, meeting, action="meeting.print")
     services.print_record(actor=member, meeting=meeting, kind=kind, case_person_ids=ctx["pids"])

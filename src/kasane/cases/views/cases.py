@@ -1,11 +1,8 @@
-"""Case screens: list, open, case page, status, case edit. Thin: forms parse, services act,
-``access.policy`` decides and logs; every form screen goes through ``form_page``.
-Referral/contact/plan/monitoring/involvement/close screens: ``views_records``; opening a case
-from a sheet record: ``views_sheet``."""
+"""Case screens: list, open, case page, status, case edit (every form screen goes through
+``core.forms.form_page``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,18 +14,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.access import policy
-from kasane.core.forms import add_service_errors, choice_labels
+from kasane.access.http import acting as _acting
+from kasane.accounts.models import Actor
+from kasane.core.forms import choice_labels, form_page
+from kasane.core.locking import Conflict
 from kasane.people.presenters import person_views
 
-from . import selectors, services
-from .forms import CaseEditForm, OpenForm, StatusForm
-from .models import ProjectTag, Status, Triage
+from .. import policy as case_policy
+from .. import selectors, services
+from ..forms import CaseEditForm, OpenForm, StatusForm
+from ..models import ProjectTag, Status, Triage
 
 
-def acting(request: HttpRequest) -> Any:
-    return policy.require_handler(getattr(request, "membership", None),
-                                  message="支援ケースは相談支援に携わる職員のみが扱えます。",
-                                  detail=request.path)
+def acting(request: HttpRequest) -> Actor:
+    return _acting(request, case_policy.NOT_HANDLER)
 
 
 def conflict(request: HttpRequest, *, title: str, back: str, mine: list[tuple[str, Any]],
@@ -37,34 +36,6 @@ def conflict(request: HttpRequest, *, title: str, back: str, mine: list[tuple[st
     rows = [(label, m, s, m != s) for (label, m), (_, s) in zip(mine, saved, strict=True)]
     return render(request, "cases/conflict.html", {"title": title, "back": back, "rows": rows},
                   status=409)
-
-
-def form_page(request: HttpRequest, form: Any, act: Callable[[dict[str, Any]], str], *,
-              template: str, context: dict[str, Any], success: str,
-              on_conflict: Callable[[Any], HttpResponse] | str = "",
-              names: dict[str, str] | None = None) -> HttpResponse:
-    """The POST → validate → service → redirect-or-render pattern of every case form screen.
-
-    On a valid POST ``act(cleaned_data)`` calls the service and returns the URL to go to;
-    a service ValidationError lands on the form's fields (keys renamed by ``names``), 400;
-    ``services.Conflict`` answers with ``on_conflict(exc)`` (the conflict page, 409) or, given
-    a text, shows it on top of the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = act(form.cleaned_data)
-        except services.Conflict as exc:
-            if callable(on_conflict):
-                return on_conflict(exc)
-            form.add_error(None, on_conflict or str(exc))
-        except ValidationError as exc:
-            if names and hasattr(exc, "error_dict"):
-                exc = ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()})
-            add_service_errors(form, exc)
-        else:
-            if success:
-                messages.success(request, success)
-            return redirect(target)
-    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -105,9 +76,9 @@ def open_case(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     member = acting(request)
-    case = policy.require_case(member, case_id)
-    involved = services.is_involved(member, case)
-    lead = involved and services.is_lead(member, case)
+    case = case_policy.require_case(member, case_id)
+    involved = case_policy.is_involved(member, case)
+    lead = involved and case_policy.is_lead(member, case)
     return render(request, "cases/detail.html", {
         "case": case, "subjects": selectors.subjects_of(member, case),
         "involvements": case.involvements.select_related("organization").order_by("ended_on", "started_on"),
@@ -133,7 +104,7 @@ def _case_rows(d: dict[str, Any], names: dict[str, str]) -> list[tuple[str, Any]
 def edit(request: HttpRequest, case_id: int) -> HttpResponse:
     """概要・分類・事業・主担当の変更 (optimistic locking: a stale save gets the conflict page)."""
     member = acting(request)
-    case = policy.require_case(member, case_id, action="update")
+    case = case_policy.require_case(member, case_id, action="update")
     if not case.is_open:
         messages.error(request, f"{case.get_status_display()}のケースは変更できません。")
         return redirect("cases:detail", case.pk)
@@ -145,7 +116,7 @@ def edit(request: HttpRequest, case_id: int) -> HttpResponse:
                              lead_org_id=d["lead_org"], lead_user_id=d["lead_user"] or None)
         return reverse("cases:detail", args=[case.pk])
 
-    def on_conflict(exc: services.Conflict) -> HttpResponse:
+    def on_conflict(exc: Conflict) -> HttpResponse:
         names = choice_labels(form, "lead_org")
         names.update({f"u{k}": v for k, v in choice_labels(form, "lead_user").items() if k})
         cur = exc.current
@@ -162,14 +133,14 @@ def edit(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_POST
 def status(request: HttpRequest, case_id: int) -> HttpResponse:
     member = acting(request)
-    case = policy.require_case(member, case_id, action="status")
+    case = case_policy.require_case(member, case_id, action="status")
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
             services.case_status_change(actor=member, case=case, to_status=form.cleaned_data["to_status"],
                                         note=form.cleaned_data["note"],
                                         expected_version=form.cleaned_data["lock_version"])
-        except services.Conflict:
+        except Conflict:
             messages.error(request, "他の職員が先にこのケースを更新しました。最新の状態を確認してください。")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
