@@ -371,10 +371,10 @@ def plan_approve(request: HttpRequest, plan_id: int) -> dict[str, Any]:
              response={201: CaseOut, 400: Detail, 403: Detail, 404: Detail})
 def case_from_sheet(request: HttpRequest, record_id: int, payload: FromSheetIn) -> tuple[int, dict[str, Any]]:
     """Open a case from a submitted 相談受付・申込票 / つなぐシート / インテーク that names a Person."""
-    from kasane.sheets.selectors import record_get
+    from kasane.sheets.policy import require_record
 
     actor = _actor(request)
-    record = record_get(actor=actor, pk=record_id, action="sheet_record_case_open")
+    record = require_record(actor=actor, pk=record_id, action="sheet_record_case_open")
     case = services.case_open_from_record(actor=actor, record=record, summary=payload.summary,
                                                  triage=payload.triage, tags=payload.tags)
     return 201, _case(case)

@@ -81,9 +81,9 @@ def source_record(actor: Any, case: Case) -> Any:
     only; the record page logs its own read)."""
     if case.source_sheet_record_id is None:
         return None
-    from kasane.sheets.selectors import records_visible_to
+    from kasane.sheets.policy import visible_records
 
-    return records_visible_to(actor).select_related("definition").filter(
+    return visible_records(actor).select_related("definition").filter(
         pk=case.source_sheet_record_id).first()
 
 

@@ -280,10 +280,10 @@ def _parse_targets(wb: Workbook, result: ImportResult) -> None:
 
 def plan_import(*, actor: Membership, municipality: Municipality, file: Any,
                 dry_run: bool = True) -> ImportResult:
-    from . import permissions as perms
+    from . import policy as pdca_policy
 
-    perms.require_secretariat(actor)
-    perms.same_tenant(actor, municipality.pk)
+    pdca_policy.require_secretariat(actor)
+    pdca_policy.same_tenant(actor, municipality.pk)
     result = parse(file, municipality=municipality)
     if dry_run or not result.ok:
         return result

@@ -8,19 +8,19 @@ from django.urls import reverse
 
 from kasane.core.inbox import SECTIONS, Section
 
-from . import permissions as perms
+from . import policy as pdca_policy
 from .models import PdcaCycle
 from .report import build_report
 from .selectors import unit_businesses
 
 
 def self_evaluation_tasks(user: Any, membership: Any) -> Section | None:
-    unit_id = perms.unit_id_of(membership)
+    unit_id = pdca_policy.unit_id_of(membership)
     if unit_id is None:
         return None
     cycles = PdcaCycle.objects.filter(
         municipality_id=membership.organization.municipality_id,
-        state__in=perms.UNIT_STATES)
+        state__in=pdca_policy.UNIT_STATES)
     items = []
     for cycle in cycles:
         report = build_report(cycle, live=False)

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from kasane.accounts.models import Membership
 
-from . import permissions as perms
+from . import policy as pdca_policy
 from .models import CycleState, PdcaCycle, Plan, PlanNode
 from .report import build_report
 
@@ -20,7 +20,7 @@ def cycles_for(membership: Membership) -> QuerySet[PdcaCycle]:
 
 
 def cycle_get(membership: Membership | None, pk: int) -> PdcaCycle:
-    m = perms.require_read(membership)
+    m = pdca_policy.require_read(membership)
     cycle = cycles_for(m).filter(pk=pk).select_related("municipality").first()
     if cycle is None:
         raise Http404
@@ -28,7 +28,7 @@ def cycle_get(membership: Membership | None, pk: int) -> PdcaCycle:
 
 
 def plan_get(membership: Membership | None, pk: int) -> Plan:
-    m = perms.require_read(membership)
+    m = pdca_policy.require_read(membership)
     plan = Plan.objects.filter(pk=pk, municipality_id=m.organization.municipality_id).first()
     if plan is None:
         raise Http404

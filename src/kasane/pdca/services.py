@@ -18,7 +18,7 @@ from kasane.accounts.models import Membership, Unit
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
 
-from . import permissions as perms
+from . import policy as pdca_policy
 from .models import (
     STATE_ORDER,
     AnnualTarget,
@@ -66,7 +66,7 @@ def target_record_result(*, actor: Membership, target: AnnualTarget, achieved: b
                          reason: str = "") -> AnnualTarget:
     """A 担当課 (or 事務局) enters the result of one target. Numeric targets derive 達成."""
     cycle = cycle_for(target.business, target.fiscal_year)
-    perms.check_edit_business(actor, target.business, cycle, reason=reason)
+    pdca_policy.check_edit_business(actor, target.business, cycle, reason=reason)
     target = AnnualTarget.objects.select_for_update().get(pk=target.pk)
     before = snapshot(target)
     target.achieved = achieved
@@ -84,8 +84,8 @@ def target_record_result(*, actor: Membership, target: AnnualTarget, achieved: b
 def target_save(*, actor: Membership, target: AnnualTarget, reason: str = "") -> AnnualTarget:
     """事務局 fixes a year's targets (create or change, incl. 取下げ with reason)."""
     cycle = cycle_for(target.business, target.fiscal_year)
-    perms.check_targets(actor, cycle, reason=reason)
-    perms.same_tenant(actor, target.business.plan.municipality_id)
+    pdca_policy.check_targets(actor, cycle, reason=reason)
+    pdca_policy.same_tenant(actor, target.business.plan.municipality_id)
     creating = target.pk is None
     before = {} if creating else snapshot(AnnualTarget.objects.get(pk=target.pk))
     target.derive_achieved()
@@ -102,7 +102,7 @@ def progress_pair_save(*, actor: Membership, business: PlanNode, fiscal_year: in
                        do_text: str = "", act_text: str = "", reason: str = "") -> ProgressPair:
     business = business.source
     cycle = cycle_for(business, fiscal_year)
-    perms.check_edit_business(actor, business, cycle, reason=reason)
+    pdca_policy.check_edit_business(actor, business, cycle, reason=reason)
     if unit is not None and unit.pk not in {u.pk for u in business.units.all()}:
         raise ValidationError({"unit": "この事業の担当課から選んでください。"})
     if pair is None:
@@ -126,7 +126,7 @@ def progress_pair_save(*, actor: Membership, business: PlanNode, fiscal_year: in
 @transaction.atomic
 def progress_pair_delete(*, actor: Membership, pair: ProgressPair, reason: str = "") -> None:
     cycle = cycle_for(pair.business, pair.fiscal_year)
-    perms.check_edit_business(actor, pair.business, cycle, reason=reason)
+    pdca_policy.check_edit_business(actor, pair.business, cycle, reason=reason)
     before = snapshot(pair)
     _audit(actor, "progress.delete", pair, "delete", before, reason)
     pair.delete()
@@ -139,8 +139,8 @@ def evaluation_override(*, actor: Membership, node: PlanNode, fiscal_year: int, 
     """事務局 sets (or with grade "" clears) the grade override of a graded node; a reason is
     mandatory for an override."""
     cycle = cycle_for(node, fiscal_year)
-    perms.check_override(actor, cycle)
-    perms.same_tenant(actor, node.plan.municipality_id)
+    pdca_policy.check_override(actor, cycle)
+    pdca_policy.same_tenant(actor, node.plan.municipality_id)
     if node.depth != node.plan.graded_level or node.is_business:
         raise ValidationError("評価を付ける階層の施策ではありません。")
     ev, created = Evaluation.objects.select_for_update().get_or_create(
@@ -162,7 +162,7 @@ def evaluation_override(*, actor: Membership, node: PlanNode, fiscal_year: int, 
 def opinion_add(*, actor: Membership, node: PlanNode, fiscal_year: int, text: str,
                 meeting_label: str = "") -> CommitteeOpinion:
     cycle = cycle_for(node, fiscal_year)
-    perms.check_opinion(actor, cycle)
+    pdca_policy.check_opinion(actor, cycle)
     if not text.strip():
         raise ValidationError({"text": "意見を入力してください。"})
     opinion = CommitteeOpinion(node=node, fiscal_year=fiscal_year, text=text.strip(),
@@ -183,14 +183,14 @@ def opinion_respond(*, actor: Membership, opinion: CommitteeOpinion, response: s
                                           fiscal_year=opinion.fiscal_year + 1).first()
     if next_cycle is None:
         raise ValidationError("次年度の進捗管理がまだ作られていません。")
-    if not perms.is_secretariat(actor):
+    if not pdca_policy.is_secretariat(actor):
         businesses = [opinion.node] if opinion.node.is_business else list(
             PlanNode.objects.filter(plan=opinion.node.plan, is_business=True,
                                     code__startswith=f"{opinion.node.code}-"))
-        if not any(perms.may_edit_business(actor, b, next_cycle) for b in businesses):
+        if not any(pdca_policy.may_edit_business(actor, b, next_cycle) for b in businesses):
             raise PermissionDenied("この意見への対応は、関係する担当課か事務局が入力します。")
     else:
-        perms.require_reason(next_cycle, reason)
+        pdca_policy.require_reason(next_cycle, reason)
     before = snapshot(opinion)
     opinion.response_next_year = response.strip()
     opinion.save(update_fields=["response_next_year"])
@@ -210,8 +210,8 @@ def cycle_transition(*, actor: Membership, cycle: PdcaCycle, to_state: str,
                      reason: str = "") -> PdcaCycle:
     """Move the yearly workflow one step on (or back with a reason). Moving to 委員会① is
     refused while results are 未入力; 公表 freezes an edition."""
-    perms.require_secretariat(actor)
-    perms.same_tenant(actor, cycle.municipality_id)
+    pdca_policy.require_secretariat(actor)
+    pdca_policy.same_tenant(actor, cycle.municipality_id)
     cycle = PdcaCycle.objects.select_for_update().get(pk=cycle.pk)
     if to_state not in STATE_ORDER:
         raise ValidationError({"to_state": "存在しない段階です。"})
@@ -249,7 +249,7 @@ def cycle_transition(*, actor: Membership, cycle: PdcaCycle, to_state: str,
 def edition_create(*, actor: Membership, cycle: PdcaCycle, correction_note: str = "") -> Edition:
     from .report import build_report
 
-    perms.require_secretariat(actor)
+    pdca_policy.require_secretariat(actor)
     number = (cycle.editions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if number > 1 and not correction_note.strip():
         raise ValidationError({"reason": "第2版以降には正誤（訂正の内容）を記載してください。"})

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 
 from . import attachments, masking, selectors, services
+from . import policy as sheet_policy
 from .models import RecordStatus, SheetRecord
 
 router = Router(tags=["sheets"])
@@ -127,7 +128,7 @@ def record_create(request: HttpRequest, payload: RecordIn) -> Any:
             summary="見ることのできる記録の一覧")
 def record_list(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
     actor = _actor(request)
-    qs = selectors.records_visible_to(actor).select_related("definition")
+    qs = sheet_policy.visible_records(actor).select_related("definition")
     if filters.definition:
         qs = qs.filter(definition__code=filters.definition)
     if filters.status:
@@ -135,7 +136,7 @@ def record_list(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
     count = qs.count()
     limit = max(1, min(filters.limit, 500))
     rows = list(qs[filters.offset:filters.offset + limit])
-    selectors.log_list(actor=actor, records=rows, action="sheet_record_api_list")
+    sheet_policy.log_records_listed(actor=actor, records=rows, action="sheet_record_api_list")
     restricted = masking.restricted_record_ids(actor, rows)
     return {"items": [_out(r, masking.masks_for(actor, r, restricted=r.pk in restricted))
                       for r in rows], "count": count}
@@ -145,7 +146,7 @@ def record_list(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
             summary="記録1件")
 def record_detail(request: HttpRequest, record_id: int) -> Any:
     actor = _actor(request)
-    record = selectors.record_get(actor=actor, pk=record_id, action="sheet_record_api_view")
+    record = sheet_policy.require_record(actor=actor, pk=record_id, action="sheet_record_api_view")
     return _out(record, masking.record_masks(actor, record))
 
 
@@ -167,5 +168,5 @@ def attachment_upload(request: HttpRequest, definition: Form[str], field: Form[s
 def attachment_download(request: HttpRequest, attachment_id: int) -> Any:
     from .views.attachments import file_response
 
-    att = selectors.attachment_get(actor=_actor(request), pk=attachment_id)
+    att = sheet_policy.require_attachment(actor=_actor(request), pk=attachment_id)
     return file_response(att, download=True)

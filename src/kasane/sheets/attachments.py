@@ -6,7 +6,7 @@ or the API before the record exists), ``attachments_claim`` (called by ``service
 answers are saved: each id must be an upload of this record and field, or the actor's own
 unclaimed API upload of the same sheet and field; names come from the stored row),
 ``attachments_discard`` (a discarded draft) and ``attachments_cleanup`` (orphans).
-Reads are ``selectors.attachment_get`` (the record's access decision).
+Reads are ``sheet_policy.require_attachment`` (the record's access decision).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from kasane.accounts.models import Membership, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 
+from . import policy as sheet_policy
 from . import selectors
 from .models import RecordStatus, SheetAttachment, SheetRecord
 
@@ -96,7 +97,7 @@ def _may_attach(actor: Membership, record: SheetRecord) -> None:
     if record.status == RecordStatus.DRAFT:
         if record.author_id != actor.user_id or record.organization_id != actor.organization_id:
             raise PermissionDenied("下書きは記入者本人だけが編集できます。")
-    elif record.organization_id != actor.organization_id or not selectors.may_write(
+    elif record.organization_id != actor.organization_id or not sheet_policy.can_write(
             actor, record.definition.code) or actor.role == Role.LIAISON:
         raise PermissionDenied("提出済みの記録を修正できるのは記録した機関の相談員だけです。")
 
@@ -112,7 +113,7 @@ def attachment_upload(*, actor: Membership | None, field_key: str, upload: Any,
         _may_attach(actor, record)
         definition, code = record.definition, record.definition.code
     else:
-        actor = selectors.require_write(actor, code)
+        actor = sheet_policy.require_write(actor, code)
         definition = selectors.definition_current(
             municipality_id=actor.organization.municipality_id, code=code)
     if field_key not in file_fields(definition.schema):

@@ -16,6 +16,7 @@ from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 
 from . import codec, masking, selectors
+from . import policy as sheet_policy
 from .models import RecordStatus, SheetDefinition
 
 ENCODINGS = {"utf-8-sig": "UTF-8（BOM付き）", "cp932": "Shift_JIS（cp932）"}
@@ -30,7 +31,7 @@ def export_records(*, actor: Membership, code: str) -> tuple[SheetDefinition, An
     """(definition in force, queryset) of submitted records ``actor`` may see on ``code``."""
     definition = selectors.definition_current(municipality_id=actor.organization.municipality_id,
                                               code=code)
-    qs = (selectors.records_visible_to(actor).filter(definition__code=code,
+    qs = (sheet_policy.visible_records(actor).filter(definition__code=code,
                                                     status=RecordStatus.SUBMITTED)
           .select_related("definition").order_by("pk"))
     access_log(user=actor.user, action="sheet_export", organization_id=actor.organization_id,

@@ -31,6 +31,7 @@ from kasane.audit.services import access_log
 from kasane.core.wareki import WarekiError, parse_date
 
 from . import bindings, codec, selectors
+from . import policy as sheet_policy
 from . import schema as sheet_schema
 from .models import ImportStatus, RecordStatus, SheetImport, SheetRecord
 from .validation import Refs, validate
@@ -128,7 +129,7 @@ def read_headers(stream: IO[bytes], kind: str, encoding: str) -> list[str]:
 
 def import_create(*, actor: Membership | None, code: str, upload: UploadedFile) -> SheetImport:
     """Keep the uploaded file, detect its kind and encoding, read the header, auto-map columns."""
-    actor = selectors.require_write(actor, code)
+    actor = sheet_policy.require_write(actor, code)
     if actor.role not in {"coordinator", "promoter", "caseworker", "supporter"}:
         raise PermissionDenied("取り込みは相談員・推進員だけが行えます。")
     definition = selectors.definition_current(municipality_id=actor.organization.municipality_id,

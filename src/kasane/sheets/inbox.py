@@ -9,6 +9,7 @@ from django.urls import reverse
 from kasane.accounts.models import Role
 from kasane.core.inbox import SECTIONS, Section
 
+from . import policy as sheet_policy
 from . import selectors
 from .models import RecordStatus
 
@@ -17,7 +18,7 @@ def liaison_sheets_for_coordinators(user: Any, membership: Any) -> Section | Non
     if membership is None or membership.role != Role.COORDINATOR:
         return None
     rows = selectors.liaison_inbox(actor=membership)
-    selectors.log_list(actor=membership, records=rows, action="sheet_inbox")
+    sheet_policy.log_records_listed(actor=membership, records=rows, action="sheet_inbox")
     return Section(
         title="新しいつなぐシート",
         items=[{"label": f"{r.person_name or '匿名の相談'}（{r.organization.name}）",
@@ -32,10 +33,10 @@ def liaison_sheets_for_coordinators(user: Any, membership: Any) -> Section | Non
 def my_liaison_submissions(user: Any, membership: Any) -> Section | None:
     if membership is None or membership.role != Role.LIAISON:
         return None
-    rows = list(selectors.records_visible_to(membership)
-                .filter(definition__code=selectors.LIAISON_CODE, status=RecordStatus.SUBMITTED)
+    rows = list(sheet_policy.visible_records(membership)
+                .filter(definition__code=sheet_policy.LIAISON_CODE, status=RecordStatus.SUBMITTED)
                 .select_related("definition").order_by("-submitted_at")[:10])
-    selectors.log_list(actor=membership, records=rows, action="sheet_inbox")
+    sheet_policy.log_records_listed(actor=membership, records=rows, action="sheet_inbox")
     return Section(
         title="送ったつなぐシート",
         items=[{"label": r.person_name or "匿名の相談", "url": reverse("sheets:detail", args=[r.pk]),

@@ -8,7 +8,7 @@
   forced by DV・虐待) and the person has none yet (or the record names no person), the same
   fields are masked outside the recording organization.
 * Attachments (``file`` answers) are withheld under the same 閲覧制限 (a scanned 同意書 or a
-  photo may show the address): names read 「閲覧制限」 and ``selectors.attachment_get`` refuses.
+  photo may show the address): names read 「閲覧制限」 and ``sheet_policy.require_attachment`` refuses.
 
 Masks are ``{path: text}`` with paths like ``person.address`` or a top-level key.
 """

@@ -212,7 +212,7 @@ class SheetAttachment(models.Model):
     """A file answer (署名, ジェノグラム, 9マスの写真 …): PDF, JPEG or PNG, ≤ 10 MB.
 
     Stored in the default storage under MEDIA_ROOT (never served directly); read only
-    through ``selectors.attachment_get`` with the access decision of ``record``. An upload made
+    through ``sheet_policy.require_attachment`` with the access decision of ``record``. An upload made
     through the API waits with ``record`` empty until a record of the same sheet and field
     claims it; ``confirmed`` once a submitted record has referenced it (kept for the
     history). Unconfirmed uploads nobody refers to are removed by ``attachments_cleanup``."""

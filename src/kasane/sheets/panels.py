@@ -8,22 +8,22 @@ from django.template.loader import render_to_string
 
 from kasane.core.panels import PANELS
 
+from . import policy as sheet_policy
+from .models import RecordStatus
+
 PERSON_SHEETS_SHOWN = 20
 
 
 def person_sheets(request: Any, person: Any) -> str:
     """This person's submitted sheet records the viewer may see
-    (``selectors.records_visible_to``), newest first; the listing is logged like the index."""
-    from . import selectors
-    from .models import RecordStatus
-
+    (``sheet_policy.visible_records``), newest first; the listing is logged like the index."""
     actor = getattr(request, "membership", None)
-    records = list(selectors.records_visible_to(actor)
+    records = list(sheet_policy.visible_records(actor)
                    .filter(person_id=person.pk, status=RecordStatus.SUBMITTED)
                    .select_related("definition", "organization")
                    .order_by("-submitted_at", "-pk")[:PERSON_SHEETS_SHOWN])
     if actor is not None and records:
-        selectors.log_list(actor=actor, records=records)
+        sheet_policy.log_records_listed(actor=actor, records=records)
     return render_to_string("sheets/_person_sheets.html", {"records": records},
                             request=request)
 

@@ -38,6 +38,7 @@ from kasane.people import services as people_services
 from kasane.people.models import ConsentMethod, Person
 
 from . import bindings
+from . import policy as sheet_policy
 
 # Person block key → Person field (the block may hold a subset, see ``person_fields``).
 BLOCK_TO_PERSON = ("family_name", "given_name", "family_name_kana", "given_name_kana",
@@ -216,12 +217,11 @@ ALREADY_BOUND = "この帳票はすでに本人（本人ID {pid}）に結び付�
 
 
 def _locked_record(actor: Membership, record: Any) -> Any:
-    """The record, locked, when ``actor`` may see it (``selectors.records_visible_to``)."""
+    """The record, locked, when ``actor`` may see it (``sheet_policy.visible_records``)."""
     from django.http import Http404
 
-    from . import selectors
 
-    found = selectors.records_visible_to(actor).select_for_update().filter(pk=record.pk).first()
+    found = sheet_policy.visible_records(actor).select_for_update().filter(pk=record.pk).first()
     if found is None:
         raise Http404("記録が見つかりません。")
     return found

@@ -12,6 +12,7 @@ from kasane.audit.models import AccessLog
 from kasane.cases import services
 from kasane.cases.models import Case, CaseEvent
 from kasane.people.tests.factories import actor, make_person
+from kasane.sheets import policy as sheet_policy
 from kasane.sheets import selectors as sheet_selectors
 from kasane.sheets import services as sheet_services
 from kasane.sheets.models import SheetRecord
@@ -104,7 +105,7 @@ def test_it_binds_a_liaison_sheet_then_opens_a_prefilled_case(city, client) -> N
     client.force_login(city.liaison)
     body = client.get(f"/sheets/records/{record.pk}/").content.decode()
     assert f"/cases/{case.pk}/" not in body
-    assert list(sheet_selectors.records_visible_to(actor(city.liaison))) == [record]
+    assert list(sheet_policy.visible_records(actor(city.liaison))) == [record]
 
 
 def test_it_prefills_summary_and_triage_from_an_intake_application(city, client) -> None:

@@ -23,7 +23,7 @@ from kasane.core.forms import form_page
 from kasane.people.presenters import person_views
 from kasane.people.selectors import person_search
 from kasane.sheets import masking, person_binding
-from kasane.sheets import selectors as sheet_selectors
+from kasane.sheets import policy as sheet_policy
 
 from .. import services
 from ..forms import OpenFromSheetForm
@@ -31,7 +31,7 @@ from .cases import acting
 
 
 def _record(member: Any, record_id: int, action: str) -> Any:
-    record = sheet_selectors.record_get(actor=member, pk=record_id, action=action)
+    record = sheet_policy.require_record(actor=member, pk=record_id, action=action)
     if not services.is_source(record):
         raise Http404("この帳票からはケースを開けません。")
     return record

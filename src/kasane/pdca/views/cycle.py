@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import permissions as perms
+from .. import policy as pdca_policy
 from .. import selectors, services
 from ..forms import TransitionForm
 from ..models import STATE_ORDER, CycleState, Plan
@@ -17,26 +17,26 @@ from ..models import STATE_ORDER, CycleState, Plan
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
     cycles = list(selectors.cycles_for(membership))
     plans = Plan.objects.filter(municipality_id=membership.organization.municipality_id)
     return render(request, "pdca/index.html", {
         "cycles": cycles, "plans": plans,
-        "is_secretariat": perms.is_secretariat(membership),
-        "unit": membership.organization.unit if perms.unit_id_of(membership) else None,
+        "is_secretariat": pdca_policy.is_secretariat(membership),
+        "unit": membership.organization.unit if pdca_policy.unit_id_of(membership) else None,
     })
 
 
 @login_required
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
     cycle = selectors.cycle_get(membership, pk)
     report = selectors.report_for(cycle)
     index = cycle.state_index
     steps = [{"state": s, "label": CycleState(s).label, "done": i < index, "current": i == index}
              for i, s in enumerate(STATE_ORDER)]
-    secretariat = perms.is_secretariat(membership)
-    unit_id = None if secretariat else perms.unit_id_of(membership)
+    secretariat = pdca_policy.is_secretariat(membership)
+    unit_id = None if secretariat else pdca_policy.unit_id_of(membership)
     return render(request, "pdca/cycle.html", {
         "cycle": cycle, "report": report, "steps": steps, "is_secretariat": secretariat,
         "next_state": STATE_ORDER[index + 1] if index + 1 < len(STATE_ORDER) else None,
@@ -48,15 +48,15 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transitions": cycle.transitions.select_related("by"),
         "editions": cycle.editions.all(),
         "mine": selectors.unit_businesses(report, unit_id) if unit_id else [],
-        "unit_can_edit": unit_id is not None and cycle.state in perms.UNIT_STATES,
-        "can_opine": perms.may(perms.check_opinion, membership, cycle),
+        "unit_can_edit": unit_id is not None and cycle.state in pdca_policy.UNIT_STATES,
+        "can_opine": pdca_policy.may(pdca_policy.check_opinion, membership, cycle),
         "form": TransitionForm(),
     })
 
 
 @login_required
 def sheet(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
-    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
     cycle = selectors.cycle_get(membership, pk)
     report = selectors.report_for(cycle)
     plan = next((p for p in report["plans"] if p["id"] == plan_id), None)
@@ -64,10 +64,10 @@ def sheet(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
         from django.http import Http404
 
         raise Http404
-    unit_id = perms.unit_id_of(membership)
+    unit_id = pdca_policy.unit_id_of(membership)
     mine = request.GET.get("mine") == "1" and unit_id is not None
-    secretariat = perms.is_secretariat(membership)
-    editable_units = cycle.state in perms.UNIT_STATES
+    secretariat = pdca_policy.is_secretariat(membership)
+    editable_units = cycle.state in pdca_policy.UNIT_STATES
     rows = []
     for row in plan["rows"]:
         row = dict(row)
@@ -81,15 +81,15 @@ def sheet(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
     return render(request, "pdca/sheet.html", {
         "cycle": cycle, "plan": plan, "rows": rows, "mine": mine, "unit_id": unit_id,
         "is_secretariat": secretariat,
-        "can_override": perms.may(perms.check_override, membership, cycle),
-        "can_opine": perms.may(perms.check_opinion, membership, cycle),
+        "can_override": pdca_policy.may(pdca_policy.check_override, membership, cycle),
+        "can_opine": pdca_policy.may(pdca_policy.check_opinion, membership, cycle),
     })
 
 
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = perms.require_secretariat(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_secretariat(request.membership)  # type: ignore[attr-defined]
     cycle = selectors.cycle_get(membership, pk)
     form = TransitionForm(request.POST)
     if form.is_valid():

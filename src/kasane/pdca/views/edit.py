@@ -16,7 +16,7 @@ from kasane.accounts.models import Unit
 from kasane.core.forms import add_service_errors
 
 from .. import grading, selectors, services
-from .. import permissions as perms
+from .. import policy as pdca_policy
 from ..forms import OpinionForm, OverrideForm, PairForm, ReasonForm, TargetResultForm
 from ..models import CommitteeOpinion, Evaluation, ProgressPair
 from ..report import build_plan
@@ -25,10 +25,10 @@ from ..report import build_plan
 @login_required
 @require_http_methods(["GET", "POST"])
 def business_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
-    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
     cycle = selectors.cycle_get(membership, pk)
     node = selectors.node_get(cycle, node_id).source
-    perms.check_edit_business(membership, node, cycle, reason="(確認)")
+    pdca_policy.check_edit_business(membership, node, cycle, reason="(確認)")
     fy = cycle.fiscal_year
     units = sorted(node.units.all(), key=lambda u: u.order)
     data = request.POST if request.method == "POST" else None
@@ -61,7 +61,7 @@ def business_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
     return render(request, "pdca/business.html", {
         "cycle": cycle, "node": node, "units": units, "target_forms": target_forms,
         "pair_forms": pair_forms, "new_form": new_form, "reason_form": reason_form,
-        "reason_required": cycle.state in perms.REASON_STATES, "last_year": last_year,
+        "reason_required": cycle.state in pdca_policy.REASON_STATES, "last_year": last_year,
         "reposts": node.reposts.select_related("plan"),
     }, status=400 if request.method == "POST" else 200)
 
@@ -101,10 +101,10 @@ def _save(membership: Any, node: Any, fy: int, target_forms: list[Any], pair_for
 @login_required
 @require_http_methods(["GET", "POST"])
 def grade_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
-    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
     cycle = selectors.cycle_get(membership, pk)
     node = selectors.node_get(cycle, node_id)
-    perms.check_override(membership, cycle)
+    pdca_policy.check_override(membership, cycle)
     ev = Evaluation.objects.filter(node=node, fiscal_year=cycle.fiscal_year).first()
     plan = build_plan(node.plan, cycle.fiscal_year, live=False)
     graded = next((g for g in plan["graded"] if g["node_id"] == node.pk), None)
@@ -131,10 +131,10 @@ def grade_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def opinion_add(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
-    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
     cycle = selectors.cycle_get(membership, pk)
     node = selectors.node_get(cycle, node_id)
-    perms.check_opinion(membership, cycle)
+    pdca_policy.check_opinion(membership, cycle)
     form = OpinionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

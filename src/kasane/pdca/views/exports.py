@@ -9,7 +9,7 @@ from django.shortcuts import render
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 
-from .. import permissions as perms
+from .. import policy as pdca_policy
 from .. import selectors
 from ..models import CycleState, PdcaCycle
 from ..pdf import layout, render_pdf
@@ -31,7 +31,7 @@ def _filename(cycle: PdcaCycle, ext: str) -> str:
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
     cycle = selectors.cycle_get(membership, pk)
     access_log(user=request.user, action="pdca.export.pdf", basis=Basis.NOT_PERSONAL,
                object_type="pdca.PdcaCycle", object_id=cycle.pk)
@@ -41,7 +41,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
     cycle = selectors.cycle_get(membership, pk)
     access_log(user=request.user, action="pdca.export.xlsx", basis=Basis.NOT_PERSONAL,
                object_type="pdca.PdcaCycle", object_id=cycle.pk)

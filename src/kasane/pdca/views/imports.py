@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from .. import permissions as perms
+from .. import policy as pdca_policy
 from .. import selectors
 from ..forms import ImportForm
 from ..importer import plan_import as run_import
@@ -18,7 +18,7 @@ from ..report import _Tree
 
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    membership = perms.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
     plan = selectors.plan_get(membership, plan_id)
     tree = _Tree(plan)
     nodes = [{"node": n, "label": tree.label(n), "indent": range(n.depth - 1),
@@ -26,12 +26,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
              for n in tree.preorder()]
     return render(request, "pdca/plan.html", {
         "plan": plan, "levels": plan.levels.all(), "nodes": nodes,
-        "is_secretariat": perms.is_secretariat(membership)})
+        "is_secretariat": pdca_policy.is_secretariat(membership)})
 
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    perms.require_read(request.membership)  # type: ignore[attr-defined]
+    pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
     response = HttpResponse(template_workbook(), content_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = ("attachment; filename*=UTF-8''"
@@ -42,7 +42,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest) -> HttpResponse:
-    membership = perms.require_secretariat(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_secretariat(request.membership)  # type: ignore[attr-defined]
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

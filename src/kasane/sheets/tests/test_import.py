@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kasane.sheets import imports
+from kasane.sheets import policy as sheet_policy
 from kasane.sheets.models import ImportStatus, SheetImport, SheetRecord
 
 from .factories import actor
@@ -125,7 +126,6 @@ def test_it_exports_csv_with_a_bom_or_cp932_and_refuses_others(city, client) -> 
 
 def test_it_writes_imported_rows_like_submitted_records(city) -> None:
     """The commit inserts rows without model instances: every column must still be right."""
-    from kasane.sheets import selectors
 
     me = actor(city.coordinator)
     org = me.organization.name
@@ -146,4 +146,4 @@ def test_it_writes_imported_rows_like_submitted_records(city) -> None:
         assert record.person_snapshot == {} and record.sensitive_keys == []
     assert first.tags == ["community"] and first.written_on.isoformat() == "2024-04-01"
     assert second.tags == first.definition.schema["tags"] and second.answers["urgency"] == "soon"
-    assert set(selectors.records_visible_to(me).filter(import_job=job)) == {first, second}
+    assert set(sheet_policy.visible_records(me).filter(import_job=job)) == {first, second}

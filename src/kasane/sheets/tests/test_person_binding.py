@@ -13,6 +13,7 @@ from kasane.access import policy
 from kasane.audit.models import AccessLog
 from kasane.people.models import Consent, Person
 from kasane.people.services import consent_withdraw, person_create
+from kasane.sheets import policy as sheet_policy
 from kasane.sheets import selectors, services
 from kasane.sheets.models import RecordStatus, SheetRecord
 
@@ -145,11 +146,11 @@ def test_it_binds_a_liaison_sheet_with_consent_for_the_coordinators(city) -> Non
     assert set(consent.organizations.values_list("pk", flat=True)) == {city.orgs["city"].pk}
     coordinator = actor(city.coordinator)
     assert policy.person_basis(coordinator, record.person_id) == "consent"
-    assert selectors.records_visible_to(coordinator).filter(pk=record.pk).exists()
+    assert sheet_policy.visible_records(coordinator).filter(pk=record.pk).exists()
     # withdrawal hides the routed sheet from the coordinator; the recording org keeps it
     consent_withdraw(actor=actor(city.recorder), consent=consent, reason="本人の申し出")
-    assert not selectors.records_visible_to(coordinator).filter(pk=record.pk).exists()
-    assert selectors.records_visible_to(actor(city.recorder)).filter(pk=record.pk).exists()
+    assert not sheet_policy.visible_records(coordinator).filter(pk=record.pk).exists()
+    assert sheet_policy.visible_records(actor(city.recorder)).filter(pk=record.pk).exists()
 
 
 def test_it_keeps_a_liaison_sheet_by_a_liaison_unbound(city) -> None:
@@ -158,7 +159,7 @@ def test_it_keeps_a_liaison_sheet_by_a_liaison_unbound(city) -> None:
                                                      liaison=city.liaison.pk))
     assert record.person_id is None and record.person_snapshot["family_name"] == "田中"
     assert not Person.objects.exists() and not Consent.objects.exists()
-    assert selectors.records_visible_to(actor(city.coordinator)).filter(pk=record.pk).exists()
+    assert sheet_policy.visible_records(actor(city.coordinator)).filter(pk=record.pk).exists()
 
 
 def test_it_surfaces_the_consent_error_on_the_form(city, client) -> None:
@@ -237,7 +238,7 @@ def test_it_binds_a_liaison_sheet_to_a_new_person_with_the_sheets_consent(city) 
     assert Person.objects.count() == 1 and Consent.objects.count() == 1
     # the 連絡員 still sees only what they wrote; another liaison's sheet stays hidden
     liaison = actor(city.liaison)
-    assert list(selectors.records_visible_to(liaison)) == [SheetRecord.objects.get(pk=record.pk)]
+    assert list(sheet_policy.visible_records(liaison)) == [SheetRecord.objects.get(pk=record.pk)]
     assert policy.person_basis(liaison, person.pk) is None
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.http import Http404
 
 from kasane.audit.models import AccessLog, Basis
-from kasane.sheets import selectors, services
+from kasane.sheets import policy as sheet_policy
+from kasane.sheets import services
 
 from .factories import actor
 
@@ -28,7 +29,7 @@ def records(city):
 
 
 def visible(user) -> set[int]:
-    return set(selectors.records_visible_to(actor(user)).values_list("pk", flat=True))
+    return set(sheet_policy.visible_records(actor(user)).values_list("pk", flat=True))
 
 
 def test_it_shows_own_org_submitted_and_own_drafts(city, records) -> None:
@@ -54,13 +55,13 @@ def test_it_shows_nothing_to_admin_auditor_secretariat_or_another_city(city, rec
 
 
 def test_it_logs_reads_with_their_basis_and_denials(city, records) -> None:
-    selectors.record_get(actor=actor(city.coordinator), pk=records["liaison"].pk)
+    sheet_policy.require_record(actor=actor(city.coordinator), pk=records["liaison"].pk)
     assert AccessLog.objects.filter(object_id=str(records["liaison"].pk), basis=Basis.CONSENT,
                                     action="sheet_record_view").exists()
-    selectors.record_get(actor=actor(city.recorder), pk=records["own"].pk)
+    sheet_policy.require_record(actor=actor(city.recorder), pk=records["own"].pk)
     assert AccessLog.objects.filter(object_id=str(records["own"].pk), basis=Basis.OWN_RECORD).exists()
     with pytest.raises(Http404):
-        selectors.record_get(actor=actor(city.outsider), pk=records["own"].pk)
+        sheet_policy.require_record(actor=actor(city.outsider), pk=records["own"].pk)
     assert AccessLog.objects.filter(object_id=str(records["own"].pk), basis=Basis.DENIED,
                                     user_id=city.outsider.pk).exists()
 
@@ -69,6 +70,6 @@ def test_it_logs_area_issue_reads_as_not_personal(city) -> None:
     record = services.record_create(actor=actor(city.recorder), code="area_issue", answers={
         "area": "北部", "raised_by": "member", "themes": ["shopping"], "title": "買い物",
         "description": "困難", "status": "received"}, submit=True)
-    selectors.record_get(actor=actor(city.recorder), pk=record.pk)
+    sheet_policy.require_record(actor=actor(city.recorder), pk=record.pk)
     assert AccessLog.objects.filter(object_id=str(record.pk), action="sheet_record_view",
                                     basis=Basis.NOT_PERSONAL).exists()

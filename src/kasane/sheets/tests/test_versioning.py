@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kasane.sheets import definition_services, exports, selectors, services
+from kasane.sheets import exports, selectors, services
 from kasane.sheets.models import SheetDefinition
 
 from .factories import actor
@@ -16,7 +16,7 @@ GRID = {"center": "課題", "cell_1": "本人の力"}
 def test_it_renders_and_exports_a_v1_record_after_v2(city, client) -> None:
     me = actor(city.recorder)
     old = services.record_create(actor=me, code="nine_grid", answers=GRID, submit=True)
-    v2 = definition_services.definition_add_fields(
+    v2 = services.definition_add_fields(
         actor=actor(city.admin), code="nine_grid", section_title="重ね市の項目",
         fields=[{"key": "local_note", "label": "市の備考", "type": "text", "required": True}])
     assert v2.version == 1 and not v2.is_standard and v2.base_version == 1
@@ -38,14 +38,14 @@ def test_it_renders_and_exports_a_v1_record_after_v2(city, client) -> None:
 
 def test_it_never_reuses_a_key(city) -> None:
     with pytest.raises(ValidationError, match="既に使われています"):
-        definition_services.definition_add_fields(
+        services.definition_add_fields(
             actor=actor(city.admin), code="nine_grid", section_title="x",
             fields=[{"key": "center", "label": "中心", "type": "text"}])
 
 
 def test_it_lets_only_admin_or_secretariat_edit_definitions(city, client) -> None:
     with pytest.raises(PermissionDenied):
-        definition_services.definition_add_fields(
+        services.definition_add_fields(
             actor=actor(city.coordinator), code="nine_grid", section_title="x",
             fields=[{"key": "k1", "label": "k", "type": "text"}])
     client.force_login(city.recorder)
@@ -77,7 +77,7 @@ def test_it_rebuilds_municipal_versions_when_the_standard_changes(city, monkeypa
     from kasane.sheets import loader
     from kasane.sheets import schema as sheet_schema
 
-    definition_services.definition_add_fields(
+    services.definition_add_fields(
         actor=actor(city.admin), code="nine_grid", section_title="市",
         fields=[{"key": "local_note", "label": "市の備考", "type": "text"}])
     original = sheet_schema.load_file

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest
 from django.views.decorators.http import require_GET
 
-from .. import selectors
+from .. import policy as sheet_policy
 from ..models import SheetAttachment
 from ._common import actor_of
 
@@ -19,7 +19,7 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     """Inline (images, PDF) or, with ``?download=1``, as a download. Never cached, never
     sniffed by the browser; images are sandboxed (Chrome refuses to show a PDF in a sandbox,
     so PDFs keep the site's CSP)."""
-    att = selectors.attachment_get(actor=actor_of(request), pk=pk)
+    att = sheet_policy.require_attachment(actor=actor_of(request), pk=pk)
     return file_response(att, download=bool(request.GET.get("download")))
 
 

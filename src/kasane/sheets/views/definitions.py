@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import definition_services, selectors
+from .. import policy as sheet_policy
+from .. import selectors, services
 from ..forms import FieldForm, OwnSheetForm
 from ._common import actor_of
 
@@ -17,7 +18,7 @@ from ._common import actor_of
 @login_required
 @require_GET
 def definition_list(request: HttpRequest) -> HttpResponse:
-    actor = selectors.require_definition_editor(actor_of(request))
+    actor = sheet_policy.require_definition_editor(actor_of(request))
     rows = selectors.definitions_current(municipality_id=actor.organization.municipality_id)
     return render(request, "sheets/definition_list.html", {"definitions": rows})
 
@@ -30,13 +31,13 @@ def _apply_errors(form: FieldForm, exc: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def definition_detail(request: HttpRequest, code: str) -> HttpResponse:
-    actor = selectors.require_definition_editor(actor_of(request))
+    actor = sheet_policy.require_definition_editor(actor_of(request))
     muni = actor.organization.municipality_id
     current = selectors.definition_current(municipality_id=muni, code=code)
     form = FieldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            d = definition_services.definition_add_fields(
+            d = services.definition_add_fields(
                 actor=actor, code=code, section_title=form.cleaned_data["section_title"],
                 fields=[form.field_spec()])
             messages.success(request, f"項目を追加し、{d.version_label}を作成しました。")
@@ -52,11 +53,11 @@ def definition_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def definition_new(request: HttpRequest) -> HttpResponse:
-    actor = selectors.require_definition_editor(actor_of(request))
+    actor = sheet_policy.require_definition_editor(actor_of(request))
     form = OwnSheetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            d = definition_services.definition_create_own(
+            d = services.definition_create_own(
                 actor=actor, code=form.cleaned_data["code"], title=form.cleaned_data["title"],
                 tags=form.cleaned_data["tags"], fields=[form.field_spec()])
             messages.success(request, f"帳票「{d.title}」を作成しました。")

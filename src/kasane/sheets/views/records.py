@@ -16,6 +16,7 @@ from kasane.accounts.models import CASE_ROLES, Role
 from kasane.audit.models import ChangeRecord
 
 from .. import attachments, display, formdata, masking, selectors, services
+from .. import policy as sheet_policy
 from ..models import RecordStatus, RouteStatus, SheetAttachment, SheetRecord
 from ..schema import TAGS
 from ._common import actor_of, error_dict, header_from_post, lock_version, ref_options
@@ -32,19 +33,19 @@ def index(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     _require_sheet_user(actor)
     definitions = [d for d in selectors.definitions_current(
-        municipality_id=actor.organization.municipality_id) if selectors.may_write(actor, d.code)]
-    visible = selectors.records_visible_to(actor).select_related("definition", "author")
+        municipality_id=actor.organization.municipality_id) if sheet_policy.can_write(actor, d.code)]
+    visible = sheet_policy.visible_records(actor).select_related("definition", "author")
     drafts = list(visible.filter(status=RecordStatus.DRAFT, author_id=actor.user_id)[:50])
     code = request.GET.get("sheet", "")
     submitted = visible.filter(status=RecordStatus.SUBMITTED)
     if code:
         submitted = submitted.filter(definition__code=code)
     records = list(submitted.order_by("-submitted_at", "-pk")[:50])
-    selectors.log_list(actor=actor, records=drafts + records)
+    sheet_policy.log_records_listed(actor=actor, records=drafts + records)
     return render(request, "sheets/index.html", {
         "definitions": definitions, "drafts": drafts, "records": records, "sheet": code,
         "is_liaison": actor.role == Role.LIAISON,
-        "may_edit_definitions": selectors.may_edit_definitions(actor)})
+        "may_edit_definitions": sheet_policy.can_edit_definitions(actor)})
 
 
 @login_required
@@ -105,7 +106,7 @@ def _form_context(actor: Any, record: SheetRecord, answers: dict[str, Any],
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    record = selectors.record_get(actor=actor, pk=pk, action="sheet_record_edit_view")
+    record = sheet_policy.require_record(actor=actor, pk=pk, action="sheet_record_edit_view")
     is_draft = record.status == RecordStatus.DRAFT
     if is_draft and record.author_id != actor.user_id:
         raise PermissionDenied("下書きは記入者本人だけが編集できます。")
@@ -159,7 +160,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    record = selectors.record_get(actor=actor, pk=pk, action="sheet_record_autosave")
+    record = sheet_policy.require_record(actor=actor, pk=pk, action="sheet_record_autosave")
     answers = formdata.answers_from_post(record.definition.schema, request.POST)
     header, errors = header_from_post(request)
     ctx: dict[str, Any] = {"record": record}
@@ -202,7 +203,7 @@ def _difference_labels(record: SheetRecord) -> list[str]:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    record = selectors.record_get(actor=actor, pk=pk)
+    record = sheet_policy.require_record(actor=actor, pk=pk)
     ctx = _detail_context(actor, record)
     ctx.update(
         history=_history(record),
@@ -224,7 +225,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
     actor = actor_of(request)
-    record = selectors.record_get(actor=actor, pk=pk, action="sheet_record_print")
+    record = sheet_policy.require_record(actor=actor, pk=pk, action="sheet_record_print")
     ctx = {**_detail_context(actor, record), "pdf": True}
     if record.definition.code == "nine_grid":
         ctx["grid"] = display.nine_grid(ctx["sections"])
@@ -238,7 +239,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def route(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    record = selectors.record_get(actor=actor, pk=pk, action="sheet_record_route")
+    record = sheet_policy.require_record(actor=actor, pk=pk, action="sheet_record_route")
     try:
         services.liaison_status_set(actor=actor, record=record, status=request.POST.get("status", ""))
         messages.success(request, "受付状況を更新しました。")
@@ -251,7 +252,7 @@ def route(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    record = selectors.record_get(actor=actor, pk=pk, action="sheet_record_discard")
+    record = sheet_policy.require_record(actor=actor, pk=pk, action="sheet_record_discard")
     services.record_discard_draft(actor=actor, record=record)
     messages.success(request, "下書きを削除しました。")
     return redirect("sheets:index")

@@ -18,13 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from kasane.access import policy
-from kasane.accounts.models import Membership, Role
+from kasane.accounts.models import Actor, Role
 from kasane.audit.services import access_log, change_record, snapshot
 
-from . import attachments, bindings, selectors
-from . import schema as sheet_schema
-from .models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, SheetRecord
-from .validation import Refs, Result, validate
+from .. import attachments, bindings, selectors
+from .. import policy as sheet_policy
+from .. import schema as sheet_schema
+from ..models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, SheetRecord
+from ..validation import Refs, Result, validate
 
 HISTORY_FIELDS = ["status", "answers", "tags", "written_on", "sensitive_keys", "person_id",
                   "person_differences", "household_id", "case_id", "route_status"]
@@ -52,7 +53,7 @@ def answers_check(*, definition: SheetDefinition, answers: Any, submit: bool,
     return validate(definition.schema, answers, submit=submit, today=today(), refs=refs)
 
 
-def _refs(actor: Membership) -> Refs:
+def _refs(actor: Actor) -> Refs:
     return selectors.refs_for(municipality_id=actor.organization.municipality_id)
 
 
@@ -78,7 +79,7 @@ def _header(definition: SheetDefinition, *, tags: Iterable[str] | None,
     return out
 
 
-def _prefill(definition: SheetDefinition, actor: Membership) -> dict[str, Any]:
+def _prefill(definition: SheetDefinition, actor: Actor) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in definition.fields:
         if f.get("prefill") == "organization":
@@ -96,20 +97,20 @@ def _locked(record: SheetRecord, lock_version: int | None) -> SheetRecord:
     return fresh
 
 
-def _require_author_draft(actor: Membership, record: SheetRecord) -> None:
+def _require_author_draft(actor: Actor, record: SheetRecord) -> None:
     if record.status != RecordStatus.DRAFT:
         raise PermissionDenied("提出済みの記録は、理由を添えた修正でのみ変更できます。")
     if record.author_id != actor.user_id or record.organization_id != actor.organization_id:
         raise PermissionDenied("下書きは記入者本人だけが編集できます。")
 
 
-def _submit_effects(record: SheetRecord, actor: Membership, operation: str) -> None:
+def _submit_effects(record: SheetRecord, actor: Actor, operation: str) -> None:
     person = record.answers.get("person")
     record.person_snapshot = person if isinstance(person, dict) else {}
     bindings.run(record=record, actor=actor, operation=operation)
 
 
-def _apply_answers(actor: Membership, record: SheetRecord, answers: Any, *, submit: bool,
+def _apply_answers(actor: Actor, record: SheetRecord, answers: Any, *, submit: bool,
                    tags: Iterable[str] | None, written_on: dt.date | None,
                    sensitive_keys: Iterable[str] | None) -> None:
     """Validate ``answers`` against the record's version (fully when ``submit``) and put them,
@@ -127,14 +128,14 @@ def _apply_answers(actor: Membership, record: SheetRecord, answers: Any, *, subm
         setattr(record, key, value)
 
 
-def record_create(*, actor: Membership | None, code: str, answers: dict[str, Any] | None = None,
+def record_create(*, actor: Actor | None, code: str, answers: dict[str, Any] | None = None,
                   submit: bool = False, person_id: int | None = None,
                   household_id: int | None = None, case_id: int | None = None,
                   tags: Iterable[str] | None = None, written_on: dt.date | None = None,
                   sensitive_keys: Iterable[str] | None = None, source: str = "form",
                   prefill: bool = True) -> SheetRecord:
     """A new record on the version in force; a draft unless ``submit``."""
-    actor = selectors.require_write(actor, code)
+    actor = sheet_policy.require_write(actor, code)
     definition = selectors.definition_current(municipality_id=actor.organization.municipality_id,
                                               code=code)
     if person_id is not None:
@@ -170,17 +171,17 @@ def record_create(*, actor: Membership | None, code: str, answers: dict[str, Any
         change_record(user=actor.user, instance=record, operation="create",
                       after=snapshot(record, HISTORY_FIELDS), organization_id=actor.organization_id)
         access_log(user=actor.user, action="sheet_record_create",
-                   basis=selectors.basis_for(actor, record), organization_id=actor.organization_id,
+                   basis=sheet_policy.basis_for(actor, record), organization_id=actor.organization_id,
                    object_type="sheet_record", object_id=record.pk, person_id=record.person_id)
     return record
 
 
-def record_create_draft(*, actor: Membership | None, code: str,
+def record_create_draft(*, actor: Actor | None, code: str,
                         answers: dict[str, Any] | None = None, **kwargs: Any) -> SheetRecord:
     return record_create(actor=actor, code=code, answers=answers, submit=False, **kwargs)
 
 
-def record_autosave(*, actor: Membership | None, record: SheetRecord, answers: dict[str, Any],
+def record_autosave(*, actor: Actor | None, record: SheetRecord, answers: dict[str, Any],
                     lock_version: int | None, tags: Iterable[str] | None = None,
                     written_on: dt.date | None = None,
                     sensitive_keys: Iterable[str] | None = None) -> SheetRecord:
@@ -198,7 +199,7 @@ def record_autosave(*, actor: Membership | None, record: SheetRecord, answers: d
     return fresh
 
 
-def record_submit(*, actor: Membership | None, record: SheetRecord,
+def record_submit(*, actor: Actor | None, record: SheetRecord,
                   answers: dict[str, Any] | None = None, lock_version: int | None,
                   tags: Iterable[str] | None = None, written_on: dt.date | None = None,
                   sensitive_keys: Iterable[str] | None = None) -> SheetRecord:
@@ -224,20 +225,20 @@ def record_submit(*, actor: Membership | None, record: SheetRecord,
                       after=snapshot(fresh, HISTORY_FIELDS), organization_id=actor.organization_id,
                       reason="提出")
         access_log(user=actor.user, action="sheet_record_submit",
-                   basis=selectors.basis_for(actor, fresh), organization_id=actor.organization_id,
+                   basis=sheet_policy.basis_for(actor, fresh), organization_id=actor.organization_id,
                    object_type="sheet_record", object_id=fresh.pk, person_id=fresh.person_id)
     return fresh
 
 
-def _require_editor(actor: Membership, record: SheetRecord) -> None:
+def _require_editor(actor: Actor, record: SheetRecord) -> None:
     if record.status != RecordStatus.SUBMITTED:
         raise PermissionDenied("下書きはそのまま編集してください。")
-    if actor.role == Role.LIAISON or not selectors.may_write(actor, record.definition.code) \
+    if actor.role == Role.LIAISON or not sheet_policy.can_write(actor, record.definition.code) \
             or record.organization_id != actor.organization_id:
         raise PermissionDenied("提出済みの記録を修正できるのは記録した機関の相談員だけです。")
 
 
-def record_edit_submitted(*, actor: Membership | None, record: SheetRecord,
+def record_edit_submitted(*, actor: Actor | None, record: SheetRecord,
                           answers: dict[str, Any], reason: str, lock_version: int | None,
                           tags: Iterable[str] | None = None, written_on: dt.date | None = None,
                           sensitive_keys: Iterable[str] | None = None) -> SheetRecord:
@@ -259,13 +260,13 @@ def record_edit_submitted(*, actor: Membership | None, record: SheetRecord,
                       after=snapshot(fresh, HISTORY_FIELDS), organization_id=actor.organization_id,
                       reason=reason.strip())
         access_log(user=actor.user, action="sheet_record_edit",
-                   basis=selectors.basis_for(actor, fresh), organization_id=actor.organization_id,
+                   basis=sheet_policy.basis_for(actor, fresh), organization_id=actor.organization_id,
                    object_type="sheet_record", object_id=fresh.pk, person_id=fresh.person_id,
                    detail=reason.strip())
     return fresh
 
 
-def record_discard_draft(*, actor: Membership | None, record: SheetRecord) -> None:
+def record_discard_draft(*, actor: Actor | None, record: SheetRecord) -> None:
     """Delete one's own draft (a submitted record is never deleted)."""
     if actor is None:
         raise PermissionDenied("この下書きを削除する権限がありません。")
@@ -278,7 +279,7 @@ def record_discard_draft(*, actor: Membership | None, record: SheetRecord) -> No
         record.delete()
 
 
-def liaison_status_set(*, actor: Membership | None, record: SheetRecord, status: str) -> SheetRecord:
+def liaison_status_set(*, actor: Actor | None, record: SheetRecord, status: str) -> SheetRecord:
     """つなぐシート routing: sent → received → in_progress → connected → done (coordinators)."""
     if actor is None or actor.role != Role.COORDINATOR:
         raise PermissionDenied("受付状況を変更できるのは相談支援包括化推進員だけです。")

@@ -12,13 +12,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kasane.accounts.models import Membership
+from kasane.accounts.models import Actor
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 
-from . import loader, selectors
-from . import schema as sheet_schema
-from .models import SheetDefinition
+from .. import loader, selectors
+from .. import policy as sheet_policy
+from .. import schema as sheet_schema
+from ..models import SheetDefinition
 
 
 def _used_keys(municipality_id: int, code: str) -> set[str]:
@@ -28,7 +29,7 @@ def _used_keys(municipality_id: int, code: str) -> set[str]:
     return used
 
 
-def _new_version(*, actor: Membership, code: str, schema: dict[str, Any],
+def _new_version(*, actor: Actor, code: str, schema: dict[str, Any],
                  base_version: int | None) -> SheetDefinition:
     muni = actor.organization.municipality_id
     latest = (SheetDefinition.objects.filter(municipality_id=muni, code=code)
@@ -44,10 +45,10 @@ def _new_version(*, actor: Membership, code: str, schema: dict[str, Any],
     return definition
 
 
-def definition_add_fields(*, actor: Membership | None, code: str, section_title: str,
+def definition_add_fields(*, actor: Actor | None, code: str, section_title: str,
                           fields: list[dict[str, Any]]) -> SheetDefinition:
     """A new municipal version of ``code`` with ``fields`` appended in an own section."""
-    actor = selectors.require_definition_editor(actor)
+    actor = sheet_policy.require_definition_editor(actor)
     muni = actor.organization.municipality_id
     current = selectors.definition_current(municipality_id=muni, code=code)
     if not fields:
@@ -84,11 +85,11 @@ def definition_add_fields(*, actor: Membership | None, code: str, section_title:
         return _new_version(actor=actor, code=code, schema=schema, base_version=base_version)
 
 
-def definition_create_own(*, actor: Membership | None, code: str, title: str,
+def definition_create_own(*, actor: Actor | None, code: str, title: str,
                           description: str = "", tags: list[str] | None = None,
                           fields: list[dict[str, Any]]) -> SheetDefinition:
     """A municipality's own sheet (version 1); codes of standard sheets are reserved."""
-    actor = selectors.require_definition_editor(actor)
+    actor = sheet_policy.require_definition_editor(actor)
     muni = actor.organization.municipality_id
     if code in sheet_schema.STANDARD_CODES or SheetDefinition.objects.filter(code=code).filter(
             municipality__isnull=True).exists():

@@ -1,4 +1,4 @@
-"""Who may read and write PDCA data at which workflow stage (spec/reporting.md A.6).
+"""pdca.policy: who may read and write PDCA data at which workflow stage (spec/reporting.md A.6).
 
 - 事務局 (secretariat): edits everything until 公表; from 委員会② on every change needs a
   reason; after 公表 a change needs a reason and becomes a new edition (正誤).
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kasane.accounts.models import Membership, Role
+from kasane.accounts.models import Actor, Role
 
 from .models import CycleState, PdcaCycle, PlanNode
 
@@ -29,40 +29,40 @@ TARGET_STATES = frozenset({S.PREPARING, S.SELF_EVAL, S.SECRETARIAT_REVIEW, S.REV
 REASON_STATES = frozenset({S.COMMITTEE_2, S.COUNCIL_1, S.COUNCIL_2, S.PUBLISHED})
 
 
-def _active(membership: Membership | None) -> Membership:
+def _active(membership: Actor | None) -> Actor:
     if membership is None or not membership.is_active:
         raise PermissionDenied("所属が選択されていません。")
     return membership
 
 
-def can_read(membership: Membership | None) -> bool:
+def can_read(membership: Actor | None) -> bool:
     return membership is not None and membership.is_active and membership.role in READ_ROLES
 
 
-def require_read(membership: Membership | None) -> Membership:
+def require_read(membership: Actor | None) -> Actor:
     if not can_read(membership):
         raise PermissionDenied("PDCA進捗管理を閲覧する権限がありません。")
     return membership  # type: ignore[return-value]
 
 
-def is_secretariat(membership: Membership | None) -> bool:
+def is_secretariat(membership: Actor | None) -> bool:
     return membership is not None and membership.is_active and \
         membership.role == Role.SECRETARIAT
 
 
-def require_secretariat(membership: Membership | None) -> Membership:
+def require_secretariat(membership: Actor | None) -> Actor:
     if not is_secretariat(membership):
         raise PermissionDenied("この操作は事務局だけが行えます。")
     return membership  # type: ignore[return-value]
 
 
-def unit_id_of(membership: Membership | None) -> int | None:
+def unit_id_of(membership: Actor | None) -> int | None:
     if membership is None or not membership.is_active or membership.role not in UNIT_ROLES:
         return None
     return membership.organization.unit_id
 
 
-def same_tenant(membership: Membership, municipality_id: int) -> None:
+def same_tenant(membership: Actor, municipality_id: int) -> None:
     if membership.organization.municipality_id != municipality_id:
         raise PermissionDenied("他の自治体のデータは扱えません。")
 
@@ -74,7 +74,7 @@ def require_reason(cycle: PdcaCycle, reason: str) -> None:
         raise ValidationError({"reason": "委員会②での確定以降の変更には理由を入力してください。"})
 
 
-def check_edit_business(membership: Membership | None, node: PlanNode, cycle: PdcaCycle,
+def check_edit_business(membership: Actor | None, node: PlanNode, cycle: PdcaCycle,
                         *, reason: str = "") -> None:
     """Refuse (PermissionDenied / ValidationError) unless ``membership`` may change the Do/Act
     and target results of ``node`` in ``cycle``."""
@@ -96,7 +96,7 @@ def check_edit_business(membership: Membership | None, node: PlanNode, cycle: Pd
         raise PermissionDenied(f"この事業の担当課は{names}です。自分の担当課の事業だけ編集できます。")
 
 
-def may_edit_business(membership: Membership | None, node: PlanNode, cycle: PdcaCycle) -> bool:
+def may_edit_business(membership: Actor | None, node: PlanNode, cycle: PdcaCycle) -> bool:
     try:
         check_edit_business(membership, node, cycle, reason="(確認)")
     except (PermissionDenied, ValidationError):
@@ -104,7 +104,7 @@ def may_edit_business(membership: Membership | None, node: PlanNode, cycle: Pdca
     return True
 
 
-def check_targets(membership: Membership | None, cycle: PdcaCycle, *, reason: str = "") -> None:
+def check_targets(membership: Actor | None, cycle: PdcaCycle, *, reason: str = "") -> None:
     m = require_secretariat(membership)
     same_tenant(m, cycle.municipality_id)
     if cycle.state not in TARGET_STATES and cycle.state not in REASON_STATES:
@@ -112,7 +112,7 @@ def check_targets(membership: Membership | None, cycle: PdcaCycle, *, reason: st
     require_reason(cycle, reason)
 
 
-def check_override(membership: Membership | None, cycle: PdcaCycle) -> None:
+def check_override(membership: Actor | None, cycle: PdcaCycle) -> None:
     m = require_secretariat(membership)
     same_tenant(m, cycle.municipality_id)
     if cycle.state not in OVERRIDE_STATES:
@@ -121,7 +121,7 @@ def check_override(membership: Membership | None, cycle: PdcaCycle) -> None:
             f"（いまは「{cycle.get_state_display()}」）")
 
 
-def check_opinion(membership: Membership | None, cycle: PdcaCycle) -> None:
+def check_opinion(membership: Actor | None, cycle: PdcaCycle) -> None:
     m = _active(membership)
     same_tenant(m, cycle.municipality_id)
     if m.role not in (Role.COMMITTEE, Role.SECRETARIAT):
