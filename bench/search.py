@@ -256,7 +256,7 @@ def _hiragana(s: str) -> str:
 def _bare_sql(muni_id: int, q: str, vendor: str) -> tuple[str, list[Any]]:
     """The bare index query for ``q``: one key range (or birth range), LIMIT 50, no access."""
     from kasane.core.text import is_kana
-    from kasane.people.selectors import _TOP, parse_query
+    from kasane.people.selectors.persons import _TOP, parse_query
 
     parsed = parse_query(q)
     c = ' COLLATE "C"' if vendor == "postgresql" else ""
@@ -327,7 +327,7 @@ def _explain(actor: Any, queries: list[tuple[str, str]]) -> None:
     """EXPLAIN ANALYZE of the service's candidate query for the first query of each kind."""
     from django.db import connection
 
-    from kasane.people import selectors
+    from kasane.people.selectors import persons as selectors
 
     seen: set[str] = set()
     for kind, q in queries:

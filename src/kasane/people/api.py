@@ -14,7 +14,7 @@ from kasane.access import policy
 from kasane.access import services as access_services
 from kasane.core.wareki import WarekiError, parse_date
 
-from . import matching_selectors, matching_services, selectors, services
+from . import selectors, services
 from .disclosures import disclosure_report
 from .models import Consent
 from .presenters import person_view
@@ -323,12 +323,12 @@ def _run(run: Any) -> dict[str, Any]:
 def match_candidates(request: HttpRequest, status: str = "open", band: str = "",
                      visibility: str = "", sort: str = "score", limit: int = 50,
                      offset: int = 0) -> Any:
-    member = matching_selectors.require_reviewer(getattr(request, "membership", None))
-    qs = matching_selectors.candidates_for(member, status=status, band=band,
+    member = selectors.require_reviewer(getattr(request, "membership", None))
+    qs = selectors.candidates_for(member, status=status, band=band,
                                            visibility=visibility, sort=sort)
     limit = max(1, min(limit, 200))
     chunk = list(qs[max(0, offset):max(0, offset) + limit])
-    rows = matching_selectors.candidate_views(member, chunk, log_detail="名寄せ候補一覧（API）")
+    rows = selectors.candidate_views(member, chunk, log_detail="名寄せ候補一覧（API）")
     return {"items": [r.as_dict() for r in rows], "count": qs.count()}
 
 
@@ -336,7 +336,7 @@ def match_candidates(request: HttpRequest, status: str = "open", band: str = "",
             tags=["matching"], summary="名寄せ候補の詳細（比較の内訳つき）")
 def match_candidate(request: HttpRequest, candidate_id: int) -> Any:
     member = getattr(request, "membership", None)
-    return matching_selectors.candidate_get(member, candidate_id).as_dict()
+    return selectors.candidate_get(member, candidate_id).as_dict()
 
 
 @router.post("/match-candidates/{candidate_id}/decide",
@@ -344,11 +344,11 @@ def match_candidate(request: HttpRequest, candidate_id: int) -> Any:
              tags=["matching"], summary="同一人物 / 別人 / 保留 の判断（判断済みは400）")
 def match_decide(request: HttpRequest, candidate_id: int, payload: DecideIn) -> Any:
     member = getattr(request, "membership", None)
-    view = matching_selectors.candidate_get(member, candidate_id)
-    decided = matching_services.match_decide(actor=member, candidate=view.candidate,
+    view = selectors.candidate_get(member, candidate_id)
+    decided = services.match_decide(actor=member, candidate=view.candidate,
                                              decision=payload.decision, note=payload.note)
     link = decided.links.filter(ended_at__isnull=True).first()
-    return {**matching_selectors.candidate_get(member, decided.pk).as_dict(),
+    return {**selectors.candidate_get(member, decided.pk).as_dict(),
             "link_id": link.pk if link else None}
 
 
@@ -357,8 +357,8 @@ def match_decide(request: HttpRequest, candidate_id: int, payload: DecideIn) -> 
              tags=["matching"], summary="同一人物の関連付けを解除（候補は未確認に戻る）")
 def link_unmerge(request: HttpRequest, link_id: int, payload: UnmergeIn) -> Any:
     member = getattr(request, "membership", None)
-    link = matching_selectors.link_get(member, link_id)
-    return _link(matching_services.link_unmerge(actor=member, link=link, reason=payload.reason))
+    link = selectors.link_get(member, link_id)
+    return _link(services.link_unmerge(actor=member, link=link, reason=payload.reason))
 
 
 @router.get("/persons/{person_id}/identity", response={200: IdentityOut, 403: Detail, 404: Detail},
@@ -366,7 +366,7 @@ def link_unmerge(request: HttpRequest, link_id: int, payload: UnmergeIn) -> Any:
 def person_identity(request: HttpRequest, person_id: int) -> Any:
     member = _actor(request)
     person, _ = policy.require_person(member, person_id, detail="同一人物の記録")
-    found = matching_selectors.identity_of(member, person)
+    found = selectors.identity_of(member, person)
     return {"person_id": person.pk,
             "members": [{**m.view.as_dict(), "basis": m.basis, "cases": [c.pk for c in m.cases]}
                         for m in found.members],
@@ -377,4 +377,4 @@ def person_identity(request: HttpRequest, person_id: int) -> Any:
              tags=["matching"], summary="名寄せの一括照合を開始（バックグラウンド）")
 def match_run(request: HttpRequest) -> Any:
     member = getattr(request, "membership", None)
-    return 202, _run(matching_services.match_run_request(actor=member, trigger="api"))
+    return 202, _run(services.match_run_request(actor=member, trigger="api"))

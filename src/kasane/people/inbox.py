@@ -48,7 +48,7 @@ def my_emergency_grants(user: Any, membership: Any) -> Section | None:
 
 def match_candidates_waiting(user: Any, membership: Any) -> Section | None:
     """Coordinators: 名寄せ candidates they can decide (both records visible to them)."""
-    from .matching_selectors import candidates_for, may_review
+    from .selectors import candidates_for, may_review
 
     if not may_review(membership):
         return None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import matching
 from .models import MatchRun
+from .services import matching
 
 
 @task()

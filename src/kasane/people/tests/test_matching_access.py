@@ -8,7 +8,7 @@ import pytest
 
 from kasane.access import policy
 from kasane.access.models import Grant
-from kasane.people import matching_services as ms
+from kasane.people import services as ms
 from kasane.people.models import MatchCandidate
 from kasane.people.tests.factories import actor, make_consent, make_person
 

@@ -7,9 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from kasane.access.models import Grant
 from kasane.audit.models import AccessLog, ChangeRecord
-from kasane.people import matching, services
-from kasane.people import matching_services as ms
-from kasane.people.matching_selectors import cluster_of
+from kasane.people import services
+from kasane.people import services as ms
 from kasane.people.models import (
     MatchCandidate,
     MatchRun,
@@ -18,6 +17,8 @@ from kasane.people.models import (
     PersonLink,
     PersonMatchKey,
 )
+from kasane.people.selectors import cluster_of
+from kasane.people.services import matching
 from kasane.people.tests.factories import actor, make_consent, make_person
 
 pytestmark = pytest.mark.django_db

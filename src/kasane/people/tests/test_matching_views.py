@@ -162,7 +162,7 @@ def test_it_never_orders_or_filters_by_the_hidden_score(city, client) -> None:
 
 def test_it_stops_listing_a_half_visible_pair_once_decided(city, client) -> None:
     from kasane.accounts.models import Membership, Role, User
-    from kasane.people import matching_services as ms
+    from kasane.people import services as ms
     from kasane.people.tests.factories import actor, make_consent
 
     mine = make_person(city.coordinator, **WATANABE)

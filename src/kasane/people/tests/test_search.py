@@ -85,7 +85,7 @@ def test_it_finds_combined_and_reordered_words(city, people, q) -> None:
 
 
 def test_it_cuts_broad_prefixes_but_still_finds_the_exact_name(city, people, monkeypatch) -> None:
-    from kasane.people import selectors
+    from kasane.people.selectors import persons as selectors
 
     for given in ("アイ", "イチ", "ウメ"):
         make_person(city.recorder, family_name="高橋", given_name=given,
@@ -99,7 +99,7 @@ def test_it_cuts_broad_prefixes_but_still_finds_the_exact_name(city, people, mon
 def test_invisible_persons_do_not_use_up_the_candidate_rows(city, people, monkeypatch) -> None:
     """Access scoping is inside the index scan: invisible persons that sort first must neither
     appear nor crowd out the visible ones when candidates are cut."""
-    from kasane.people import selectors
+    from kasane.people.selectors import persons as selectors
 
     for given in ("アア", "アイ", "アウ"):
         make_person(city.partner, family_name="高橋", given_name=given,

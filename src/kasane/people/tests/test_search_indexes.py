@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from kasane.people import selectors
+from kasane.people.selectors import persons as selectors
 from kasane.people.tests.factories import actor, make_person
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kasane.accounts.models import Municipality
 from kasane.audit.context import request_context
-from kasane.people import matching
 from kasane.people.models import MatchRun, MatchRunStatus
+from kasane.people.services import matching
 
 
 class Command(BaseCommand):

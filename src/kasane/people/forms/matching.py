@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import MatchBand, MatchStatus
+from ..models import MatchBand, MatchStatus
 
 STATUS_CHOICES = [("open", "未確認・保留"), (MatchStatus.PENDING, "未確認"),
                   (MatchStatus.HOLD, "保留"), (MatchStatus.SAME, "同一人物"),

@@ -1,5 +1,5 @@
 """名寄せ screens: the coordinators' queue, the pair review, batch runs, the merged person
-page and unmerge. Thin: forms parse, ``matching_services`` act, ``matching_selectors`` read
+page and unmerge. Thin: forms parse, ``services`` act, ``selectors`` read
 through ``access.policy``."""
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from kasane.access import policy
 from kasane.audit.models import Basis
 from kasane.core.forms import add_service_errors
 
-from . import matching_selectors as sel
-from . import matching_services
-from .matching_forms import DecisionForm, QueueFilterForm, UnmergeForm
-from .models import MatchStatus
-from .presenters import person_view
-from .views import acting
+from .. import selectors as sel
+from .. import services
+from ..forms.matching import DecisionForm, QueueFilterForm, UnmergeForm
+from ..models import MatchStatus
+from ..presenters import person_view
+from .persons import acting
 
 PAGE_SIZE = 50
 
@@ -53,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def run(request: HttpRequest) -> HttpResponse:
     member = _reviewer(request)
     try:
-        matching_services.match_run_request(actor=member)
+        services.match_run_request(actor=member)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -76,7 +76,7 @@ def review(request: HttpRequest, candidate_id: int) -> HttpResponse:
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            decided = matching_services.match_decide(
+            decided = services.match_decide(
                 actor=member, candidate=view.candidate, decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"])
         except ValidationError as exc:
@@ -118,7 +118,7 @@ def unmerge(request: HttpRequest, link_id: int) -> HttpResponse:
     back = link.person_a_id
     if form.is_valid():
         try:
-            matching_services.link_unmerge(actor=member, link=link,
+            services.link_unmerge(actor=member, link=link,
                                            reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             add_service_errors(form, exc)

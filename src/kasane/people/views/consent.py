@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET
 from kasane.access import policy
 from kasane.core.forms import add_service_errors
 
-from . import services
-from .forms import ConsentForm, WithdrawForm
-from .models import Consent
-from .views import acting
+from .. import services
+from ..forms.persons import ConsentForm, WithdrawForm
+from ..models import Consent
+from .persons import acting
 
 
 @login_required

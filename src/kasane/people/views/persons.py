@@ -17,9 +17,9 @@ from kasane.access.selectors import grants_for_person
 from kasane.audit.models import Basis
 from kasane.core.forms import add_service_errors
 
-from . import matching_selectors, selectors, services
-from .forms import PersonCreateForm, PersonEditForm, SearchForm
-from .presenters import person_view
+from .. import selectors, services
+from ..forms.persons import PersonCreateForm, PersonEditForm, SearchForm
+from ..presenters import person_view
 
 
 def acting(request: HttpRequest) -> Any:
@@ -92,7 +92,7 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "can_consent": policy.can(member, "consent.record", person),
         "can_restrict": policy.can(member, "restriction.set", person),
         "can_disclose": policy.can(member, "disclosure.view", person),
-        "identity": matching_selectors.identity_of(member, person, log=False),  # 名寄せ
+        "identity": selectors.identity_of(member, person, log=False),  # 名寄せ
     })
 
 

@@ -36,8 +36,8 @@ from kasane.audit.services import access_log_many
 from kasane.cases import policy as case_policy
 from kasane.core.ids import as_id
 
-from .models import MatchCandidate, MatchRun, MatchStatus, Person, PersonLink
-from .presenters import PersonView, person_view, person_views
+from ..models import MatchCandidate, MatchRun, MatchStatus, Person, PersonLink
+from ..presenters import PersonView, person_view, person_views
 
 OPEN = (MatchStatus.PENDING, MatchStatus.HOLD)
 MASKED_FIELDS = ("電話番号", "住所", "世帯")

@@ -13,9 +13,9 @@ from kasane.accounts.models import Organization
 from kasane.core.forms import choice_field
 from kasane.core.wareki import WarekiError, parse_date
 
-from .models import ConsentMethod, Purpose, Relation, RestrictionKind, Sex
-from .selectors import MAX_QUERY, MAX_RAW, MSG_LONG, clean_query
-from .services import check_scan, clean_kana
+from ..models import ConsentMethod, Purpose, Relation, RestrictionKind, Sex
+from ..selectors.persons import MAX_QUERY, MAX_RAW, MSG_LONG, clean_query
+from ..services.persons import check_scan, clean_kana
 
 DATE_HELP = "西暦（1975-04-01）または和暦（S50.4.1、昭和50年4月1日）で入力できます。"
 

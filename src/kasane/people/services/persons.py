@@ -25,8 +25,8 @@ from kasane.core.text import (
     to_katakana,
 )
 
+from ..models import Household, HouseholdMember, Person, Relation
 from . import matching
-from .models import Household, HouseholdMember, Person, Relation
 
 PERSON_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
                  "sex", "postal_code", "address", "phone", "phone_mobile")
@@ -200,23 +200,13 @@ def household_member_add(*, actor: Membership, person: Person, with_person: Pers
     return member
 
 
-def household_member_remove(*, actor: Membership, member: HouseholdMember, reason: str = "") -> None:
-    if not policy.can(actor, "edit", member.person):
-        raise PermissionDenied("世帯を変更する権限がありません。")
-    with transaction.atomic():
-        change_record(user=actor.user, instance=member, operation="delete",
-                      before=snapshot(member), after={}, organization_id=actor.organization_id,
-                      reason=reason)
-        member.delete()
-
-
 def person_restriction_set(*, actor: Membership, person: Person, kind: str,
                            user_ids: Iterable[int], note: str = "") -> Person:
     """Set or clear 閲覧制限. A restriction names at least one user who still sees everything."""
     if not policy.can(actor, "restriction.set", person):
         raise PermissionDenied("閲覧制限を設定できるのは記録した組織の職員です。")
     ids = sorted({int(i) for i in user_ids})
-    from .models import RestrictionKind
+    from ..models import RestrictionKind
 
     if kind and kind not in RestrictionKind.values:
         raise ValidationError({"restriction": "閲覧制限の種類を選んでください。"})
@@ -292,7 +282,7 @@ def consent_record(
     """Record a 本人同意 and give each named organization a ``consent`` grant for its purposes."""
     from kasane.accounts.models import Organization
 
-    from .models import Consent, ConsentMethod, Purpose
+    from ..models import Consent, ConsentMethod, Purpose
 
     if not policy.can(actor, "consent.record", person):
         raise PermissionDenied("この本人の同意を記録する権限がありません。")

@@ -19,8 +19,8 @@ from kasane.audit.services import access_log_many
 from kasane.core.text import normalize_name, normalize_phone
 from kasane.core.wareki import parse_partial_birth
 
-from .models import Consent, HouseholdMember, Person
-from .presenters import PersonView, person_views
+from ..models import Consent, HouseholdMember, Person
+from ..presenters import PersonView, person_views
 
 MAX_QUERY = 100  # characters after cleaning
 MAX_RAW = 1000  # longer raw input is refused before it is even cleaned

@@ -21,8 +21,7 @@ from kasane.access import policy
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
 
-from .matching_selectors import may_review, require_reviewer
-from .models import (
+from ..models import (
     DECIDED,
     MatchCandidate,
     MatchRun,
@@ -30,6 +29,7 @@ from .models import (
     MatchStatus,
     PersonLink,
 )
+from ..selectors.matching import may_review, require_reviewer
 
 DECISIONS: dict[str, str] = {MatchStatus.SAME: "同一人物", MatchStatus.DIFFERENT: "別人",
                              MatchStatus.HOLD: "保留"}
@@ -149,7 +149,7 @@ def match_run_request(*, actor: Any, trigger: str = "screen") -> MatchRun:
     if not may_review(actor):
         policy.log_denied(actor, "search", detail="名寄せの一括照合")
         raise PermissionDenied("一括照合を実行できるのは相談支援包括化推進員です。")
-    from . import tasks
+    from .. import tasks
 
     muni = policy.tenant_id(actor)
     with transaction.atomic():

@@ -16,10 +16,10 @@ from kasane.access.selectors import emergency_reviews
 from kasane.accounts.models import CASE_ROLES, Membership, Role
 from kasane.core.forms import add_service_errors
 
-from . import services
-from .disclosures import disclosure_csv, disclosure_report
-from .forms import DisclosureLookupForm, EmergencyForm, RestrictionForm, ReviewForm
-from .views import acting
+from .. import services
+from ..disclosures import disclosure_csv, disclosure_report
+from ..forms.persons import DisclosureLookupForm, EmergencyForm, RestrictionForm, ReviewForm
+from .persons import acting
 
 
 @login_required

@@ -3,7 +3,7 @@
 The engine (``kasane.core.linkage``) is used only through its public API. This module is a
 system process: it reads every person of one municipality to *propose* pairs, and shows
 nothing to anyone. What a coordinator may see of a proposal is decided in
-``matching_selectors`` through ``access.policy``; decisions are made in ``matching_services``.
+``selectors.matching`` through ``access.policy``; decisions are made in ``match_decisions``.
 
 - ``keys_store(person)``: the person's blocking keys and name-frequency keys, in
   ``PersonMatchKey`` (B-tree index on ``key``); called by ``people.services`` on every
@@ -41,7 +41,7 @@ from kasane.core.linkage import (
     threshold_for,
 )
 
-from .models import (
+from ..models import (
     DECIDED,
     HouseholdMember,
     MatchCandidate,
