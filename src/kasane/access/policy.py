@@ -229,7 +229,7 @@ def can(actor: Any, action: str, obj: Any = None) -> bool:
     """May ``actor`` do ``action`` (with ``obj``)? Logs nothing; ``require_person`` logs reads.
 
     Actions: person.create, emergency.request, emergency.review (obj: EmergencyReview or None),
-    disclosure.view (obj: Person), and every key of PERSON_ACTIONS (obj: Person or its id).
+    disclosure.lookup, disclosure.view (obj: Person), and every key of PERSON_ACTIONS (obj: Person or its id).
     """
     if actor is None or not getattr(actor, "is_active", False):
         return False
@@ -242,6 +242,8 @@ def can(actor: Any, action: str, obj: Any = None) -> bool:
             return True
         return bool(obj.municipality_id == tenant_id(actor) and obj.is_open
                     and obj.requested_by_id != actor.user_id)
+    if action == "disclosure.lookup":  # the lookup screen; each report checks disclosure.view
+        return actor.role in (Role.AUDITOR, Role.COORDINATOR)
     if action == "disclosure.view":
         if obj is None or obj.municipality_id != tenant_id(actor):
             return False

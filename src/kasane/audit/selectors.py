@@ -5,18 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kasane.accounts.models import Role
+from kasane.accounts.models import Actor
 
 from .models import AccessLog, ChangeRecord
-
-
-def require_auditor(membership: Any) -> None:
-    if membership is None or membership.role != Role.AUDITOR:
-        raise PermissionDenied("監査ログは監査担当のみが閲覧できます。")
+from .policy import require_auditor
 
 
 def _period(qs: QuerySet[Any], filters: dict[str, Any]) -> QuerySet[Any]:
@@ -30,7 +25,7 @@ def _period(qs: QuerySet[Any], filters: dict[str, Any]) -> QuerySet[Any]:
     return qs
 
 
-def access_logs_search(*, membership: Any, filters: dict[str, Any]) -> QuerySet[AccessLog]:
+def access_logs_search(*, membership: Actor, filters: dict[str, Any]) -> QuerySet[AccessLog]:
     """Rows of the auditor's municipality matching ``filters`` (cleaned AuditSearchForm data)."""
     require_auditor(membership)
     qs = _period(AccessLog.objects.filter(
@@ -50,7 +45,7 @@ def access_logs_search(*, membership: Any, filters: dict[str, Any]) -> QuerySet[
     return qs.select_related("organization", "user")
 
 
-def change_records_search(*, membership: Any, filters: dict[str, Any]) -> QuerySet[ChangeRecord]:
+def change_records_search(*, membership: Actor, filters: dict[str, Any]) -> QuerySet[ChangeRecord]:
     """Change history rows of the auditor's municipality matching ``filters``."""
     require_auditor(membership)
     qs = _period(ChangeRecord.objects.filter(

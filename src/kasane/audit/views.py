@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from . import policy as audit_policy
 from . import selectors, services
 from .forms import AuditSearchForm, ChangeSearchForm
 from .models import Basis
@@ -30,9 +31,7 @@ def _results(request: HttpRequest, *, form: Any, rows: Any, action: str, object_
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    membership = getattr(request, "membership", None)
-    selectors.require_auditor(membership)
-    assert membership is not None
+    membership = audit_policy.require_auditor(getattr(request, "membership", None))
     form = AuditSearchForm(request.GET or None, municipality_id=membership.organization.municipality_id)
     rows = selectors.access_logs_search(
         membership=membership, filters=form.cleaned_data if form.is_valid() else {})
@@ -43,8 +42,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def changes(request: HttpRequest) -> HttpResponse:
-    membership = getattr(request, "membership", None)
-    selectors.require_auditor(membership)
+    membership = audit_policy.require_auditor(getattr(request, "membership", None))
     form = ChangeSearchForm(request.GET or None)
     rows = selectors.change_records_search(
         membership=membership, filters=form.cleaned_data if form.is_valid() else {})

@@ -49,6 +49,12 @@ def can_manage(actor: Actor | None, body: MeetingBody) -> bool:
                      or actor.role == Role.COORDINATOR))
 
 
+def can_create_body(actor: Actor | None) -> bool:
+    """会議体 are set up by 推進員."""
+    return bool(actor is not None and policy.handles_persons(actor)
+                and actor.role == Role.COORDINATOR)
+
+
 def check_manage(actor: Actor, meeting: Meeting) -> None:
     if not can_manage(actor, meeting.body):
         raise PermissionDenied("この操作は会議体の事務局または推進員が行います。")

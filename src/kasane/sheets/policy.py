@@ -156,3 +156,52 @@ def require_definition_editor(actor: Actor | None) -> Actor:
     return actor
 
 
+
+
+def can_use_sheets(actor: Actor | None) -> bool:
+    """Case roles and 連絡員 use the sheet screens; other roles never see record content."""
+    return actor is not None and actor.is_active and (
+        actor.role in CASE_ROLES or actor.role == Role.LIAISON)
+
+
+def require_sheet_user(actor: Actor | None) -> Actor:
+    if actor is None or not can_use_sheets(actor):
+        raise PermissionDenied("帳票を利用する権限がありません。")
+    return actor
+
+
+def can_exchange(actor: Actor | None) -> bool:
+    """Export and import of records: case roles only."""
+    return actor is not None and actor.is_active and actor.role in CASE_ROLES
+
+
+def require_exchange(actor: Actor | None) -> Actor:
+    if actor is None or not can_exchange(actor):
+        raise PermissionDenied("出力・取り込みは相談員・推進員だけが行えます。")
+    return actor
+
+
+def can_edit_record(actor: Actor, record: SheetRecord) -> bool:
+    """A draft: its author; a submitted record: case-role staff of the recording organization."""
+    if record.status == RecordStatus.DRAFT:
+        return record.author_id == actor.user_id
+    return record.organization_id == actor.organization_id and actor.role in CASE_ROLES
+
+
+def require_edit_record(actor: Actor, record: SheetRecord) -> None:
+    if can_edit_record(actor, record):
+        return
+    if record.status == RecordStatus.DRAFT:
+        raise PermissionDenied("下書きは記入者本人だけが編集できます。")
+    raise PermissionDenied("提出済みの記録を修正できるのは記録した機関の相談員だけです。")
+
+
+def can_route(actor: Actor, record: SheetRecord) -> bool:
+    """推進員 move a submitted routed sheet (つなぐシート) on."""
+    return (actor.role == Role.COORDINATOR and record.definition.is_routed
+            and record.status == RecordStatus.SUBMITTED)
+
+
+def can_bind_person(actor: Actor | None) -> bool:
+    """推進員 bind a sheet that names no person yet (a 連絡員's つなぐシート) to a Person."""
+    return actor is not None and actor.is_active and actor.role == Role.COORDINATOR

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from kasane.accounts.models import Role
 from kasane.core.wareki import fiscal_year
 
-from .api import values_for
+from . import policy as stats_policy
+from .selectors import values_for
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    membership = getattr(request, "membership", None)
-    if membership is None or membership.role not in (Role.SECRETARIAT, Role.COMMITTEE):
-        raise PermissionDenied("統計は事務局と委員だけが閲覧できます。")
+    membership = stats_policy.require_read(getattr(request, "membership", None))
     fy_text = request.GET.get("fiscal_year", "")
     fy = int(fy_text) if fy_text.isdigit() and 2000 <= int(fy_text) <= 2100 \
         else fiscal_year(timezone.localdate())

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kasane.access import policy
-from kasane.accounts.models import Role
 from kasane.core.forms import form_page
 from kasane.people.presenters import person_views
 from kasane.people.selectors import person_search
@@ -58,7 +57,7 @@ def from_record(request: HttpRequest, record_id: int) -> HttpResponse:
         messages.info(request, f"この帳票からはすでにケース#{record.case_id}が開始されています。")
         return redirect("cases:detail", record.case_id)
     context: dict[str, Any] = {"record": record, "person_block": _block(member, record),
-                               "may_bind": member.role == Role.COORDINATOR}
+                               "may_bind": sheet_policy.can_bind_person(member)}
     if record.person_id is None:
         snapshot = record.answers.get("person") or record.person_snapshot or {}
         q = request.GET.get("q") or " ".join(

@@ -27,7 +27,7 @@ from django.utils import timezone
 from kasane.access import policy
 from kasane.access import services as access_services
 from kasane.access.models import GrantBasis
-from kasane.accounts.models import CASE_ROLES, Actor, Membership, Organization, Role
+from kasane.accounts.models import CASE_ROLES, Actor, Membership, Organization
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
 from kasane.cases import policy as case_policy
@@ -45,7 +45,7 @@ from ..models import (
     MeetingType,
     Pledge,
 )
-from ..policy import can_manage, refuse, require_handler
+from ..policy import can_create_body, can_manage, refuse, require_handler
 
 SOURCE = "meeting"
 
@@ -72,7 +72,7 @@ def body_create(*, actor: Actor, name: str, type: str, organizer_id: Any = None,
                 review_days: int = 30, standing_org_ids: Iterable[Any] = (),
                 standing_user_ids: Iterable[Any] = ()) -> MeetingBody:
     require_handler(actor)
-    if actor.role != Role.COORDINATOR:
+    if not can_create_body(actor):
         raise refuse(actor, "body.create", "会議体を設置できるのは相談支援包括化推進員です。")
     tenant = policy.tenant_id(actor)
     errors: dict[str, str] = {}

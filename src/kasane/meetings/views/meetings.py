@@ -53,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/index.html", {
         "bodies": selectors.bodies_for(member), "upcoming": upcoming, "past": past,
         "pledges": selectors.pledges_to_sign(member)[:10],
-        "can_create_body": member.role == "coordinator"})
+        "can_create_body": meeting_policy.can_create_body(member)})
 
 
 @login_required

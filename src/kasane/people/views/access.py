@@ -13,7 +13,7 @@ from kasane.access import policy
 from kasane.access import services as access_services
 from kasane.access.models import EmergencyReview
 from kasane.access.selectors import emergency_reviews
-from kasane.accounts.models import CASE_ROLES, Membership, Role
+from kasane.accounts.models import CASE_ROLES, Membership
 from kasane.core.forms import add_service_errors
 
 from .. import services
@@ -115,7 +115,7 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 def disclosure_lookup(request: HttpRequest) -> HttpResponse:
     member = getattr(request, "membership", None)
-    if member is None or member.role not in (Role.AUDITOR, Role.COORDINATOR):
+    if not policy.can(member, "disclosure.lookup"):
         raise PermissionDenied("開示記録は監査担当と推進員のみが閲覧できます。")
     form = DisclosureLookupForm(request.GET or None)
     if request.GET and form.is_valid():

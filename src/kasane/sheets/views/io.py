@@ -11,25 +11,17 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kasane.accounts.models import CASE_ROLES
-
 from .. import codec, exports, imports, selectors, tasks
+from .. import policy as sheet_policy
 from ..models import ImportStatus, SheetImport
 from ._common import actor_of, error_dict
-
-IMPORT_ROLES = CASE_ROLES
-
-
-def _require_case_role(actor: Any) -> None:
-    if actor.role not in CASE_ROLES:
-        raise PermissionDenied("出力・取り込みは相談員・推進員だけが行えます。")
 
 
 @login_required
 @require_GET
 def export(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpResponse:
     actor = actor_of(request)
-    _require_case_role(actor)
+    sheet_policy.require_exchange(actor)
     fmt = request.GET.get("format", "")
     if fmt not in {"csv", "xlsx"}:
         definition = selectors.definition_current(
@@ -57,7 +49,7 @@ def export(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpRespo
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    _require_case_role(actor)
+    sheet_policy.require_exchange(actor)
     definitions = selectors.definitions_current(municipality_id=actor.organization.municipality_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -80,7 +72,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 def _job(request: HttpRequest, pk: int) -> tuple[Any, SheetImport]:
     actor = actor_of(request)
-    _require_case_role(actor)
+    sheet_policy.require_exchange(actor)
     job = get_object_or_404(SheetImport.objects.select_related("definition"), pk=pk,
                             organization_id=actor.organization_id)
     if job.created_by_id != actor.user_id:

@@ -6,13 +6,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kasane.access import policy
-from kasane.accounts.models import CASE_ROLES, Role
 from kasane.audit.models import ChangeRecord
 
 from .. import attachments, display, formdata, masking, selectors, services
@@ -22,16 +21,11 @@ from ..schema import TAGS
 from ._common import actor_of, error_dict, header_from_post, lock_version, ref_options
 
 
-def _require_sheet_user(actor: Any) -> None:
-    if actor.role not in CASE_ROLES and actor.role != Role.LIAISON:
-        raise PermissionDenied("帳票を利用する権限がありません。")
-
-
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    _require_sheet_user(actor)
+    sheet_policy.require_sheet_user(actor)
     definitions = [d for d in selectors.definitions_current(
         municipality_id=actor.organization.municipality_id) if sheet_policy.can_write(actor, d.code)]
     visible = sheet_policy.visible_records(actor).select_related("definition", "author")
@@ -44,7 +38,7 @@ def index(request: HttpRequest) -> HttpResponse:
     sheet_policy.log_records_listed(actor=actor, records=drafts + records)
     return render(request, "sheets/index.html", {
         "definitions": definitions, "drafts": drafts, "records": records, "sheet": code,
-        "is_liaison": actor.role == Role.LIAISON,
+        "is_liaison": not sheet_policy.can_exchange(actor),
         "may_edit_definitions": sheet_policy.can_edit_definitions(actor)})
 
 
@@ -108,11 +102,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     record = sheet_policy.require_record(actor=actor, pk=pk, action="sheet_record_edit_view")
     is_draft = record.status == RecordStatus.DRAFT
-    if is_draft and record.author_id != actor.user_id:
-        raise PermissionDenied("下書きは記入者本人だけが編集できます。")
-    if not is_draft and (record.organization_id != actor.organization_id
-                         or actor.role not in CASE_ROLES):
-        raise PermissionDenied("提出済みの記録を修正できるのは記録した機関の相談員だけです。")
+    sheet_policy.require_edit_record(actor, record)
     if request.method == "GET":
         return render(request, "sheets/form.html", _form_context(actor, record, record.answers, {}))
     answers = formdata.answers_from_post(record.definition.schema, request.POST)
@@ -207,11 +197,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _detail_context(actor, record)
     ctx.update(
         history=_history(record),
-        may_edit=(record.status == RecordStatus.DRAFT and record.author_id == actor.user_id) or (
-            record.status == RecordStatus.SUBMITTED and record.organization_id == actor.organization_id
-            and actor.role in CASE_ROLES),
-        may_route=actor.role == Role.COORDINATOR and record.definition.is_routed
-        and record.status == RecordStatus.SUBMITTED,
+        may_edit=sheet_policy.can_edit_record(actor, record),
+        may_route=sheet_policy.can_route(actor, record),
         route_choices=RouteStatus.choices,
         person_visible=record.person_id is not None
         and policy.person_basis(actor, record.person_id) is not None)
