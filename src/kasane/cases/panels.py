@@ -1,6 +1,7 @@
-"""The cases panel on the sheet record page (``core.panels``, page ``sheets.record``):
-the case opened from the record (when the viewer may see it), or 「この帳票からケースを開く」
-for case roles."""
+"""What cases adds to pages of apps below it: the panel on the sheet record page
+(``core.panels``, page ``sheets.record``: the case opened from the record when the viewer may
+see it, or 「この帳票からケースを開く」 for case roles) and the cases of each record of a merged
+identity (``people.selectors.IDENTITY_RECORDS``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.template.loader import render_to_string
 
 from kasane.access import policy
 from kasane.core.panels import PANELS
+from kasane.people.selectors import IDENTITY_RECORDS
 
 from . import policy as case_policy
 from .services import is_source
@@ -32,3 +34,17 @@ def sheet_case_actions(request: Any, record: Any) -> str:
 
 
 PANELS.add("sheets.record", sheet_case_actions)
+
+
+def identity_cases(actor: Any, person_ids: list[int]) -> dict[int, list[Any]]:
+    """The cases the actor may see of each person (a merged identity's records)."""
+    found: dict[int, list[Any]] = {}
+    for case in case_policy.visible_cases(actor).filter(subjects__person_id__in=person_ids) \
+            .prefetch_related("subjects").distinct():
+        for s in case.subjects.all():
+            if s.person_id in person_ids:
+                found.setdefault(s.person_id, []).append(case)
+    return found
+
+
+IDENTITY_RECORDS.add("cases", identity_cases)

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import json
-from contextlib import redirect_stdout
 from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench import match as bench_match
-from bench.persons import generate
 from kasane.core import linkage, linkage_address
 from kasane.core.linkage import (
     HIGH,
@@ -158,152 +153,9 @@ def test_it_clusters_transitively() -> None:
     assert cluster([]) == []
 
 
-def test_it_generates_the_same_data_for_the_same_seed() -> None:
-    one, two = generate(300, seed=5), generate(300, seed=5)
-    assert one.records == two.records and one.truth == two.truth
-    assert generate(300, seed=6).records != one.records
-
-
-def test_it_generates_a_consistent_truth() -> None:
-    data = generate(2000, seed=3)
-    assert [r.id for r in data.records] == list(range(len(data.records)))
-    assert set(data.truth) == set(range(2000))  # every person has at least one record
-    sizes: dict[int, int] = {}
-    for person_id in data.truth:
-        sizes[person_id] = sizes.get(person_id, 0) + 1
-    duplicated = sum(1 for s in sizes.values() if s > 1)
-    assert 0.08 * 2000 < duplicated < 0.16 * 2000
-    assert max(sizes.values()) <= 3
-    # records of one person agree on the birth year (or lack it, or were mistyped by ±1)
-    for a, b in data.true_pairs():
-        ba, bb = data.records[a].birth_date, data.records[b].birth_date
-        if ba and bb:
-            assert abs(ba.year - bb.year) <= 2
-
-
-def test_it_reaches_f1_095_on_2000_generated_persons() -> None:
-    data = generate(2000, seed=11)
-    pairs = candidate_pairs(data.records)
-    found = {(min(p.a, p.b), max(p.a, p.b)) for p in pairs}  # type: ignore[type-var]
-    q = bench_match.quality(found, data.true_pairs())
-    assert q["f1"] >= 0.95, q
-
-
-def test_it_scores_the_batch_hot_path_like_score_pair() -> None:
-    data = generate(1500, seed=2)
-    tf = name_frequencies(data.records)
-    feats = [linkage.features(r) for r in data.records]
-    checked = 0
-    for pair in candidate_pairs(data.records, threshold=-100.0)[:3000]:
-        fa, fb = feats[pair.a], feats[pair.b]  # type: ignore[index]
-        assert linkage._score(fa, fb, tf) == pytest.approx(pair.score, abs=0.01)
-        assert linkage._score(fa, fb) == pytest.approx(
-            score_pair(data.records[pair.a], data.records[pair.b]).score, abs=0.01)  # type: ignore[index]
-        checked += 1
-    assert checked > 500
-
-
-def test_it_gives_the_same_pairs_on_two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kasane.core import linkage_batch
-
-    monkeypatch.setattr(linkage_batch, "PARALLEL_MIN_RECORDS", 100)
-    data = generate(3000, seed=4)
-    one = candidate_pairs(data.records, workers=1)
-    two = candidate_pairs(data.records, workers=2)
-    assert {(p.a, p.b, p.score) for p in one} == {(p.a, p.b, p.score) for p in two}
-
-
-def test_it_runs_the_match_benchmark_and_prints_json_lines() -> None:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        rc = bench_match.main(["--scale", "300", "--json", "--no-splink", "--workers", "1"])
-    assert rc == 0
-    lines = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [x["metric"] for x in lines] == ["f1", "precision", "recall", "seconds"]
-    for x in lines:
-        assert x["bench"] == "match" and x["scale"] == 300
-        assert x["baseline"] is None and x["ratio"] is None
-        assert set(x) == {"bench", "metric", "value", "unit", "baseline", "ratio", "scale"}
-    assert 0.9 <= lines[0]["value"] <= 1.0
-
-
-def test_it_derives_address_parts_from_the_shape_like_the_plain_rules() -> None:
-    data = generate(1500, seed=8)
-    addresses = [r.address for r in data.records] + [
-        "東京都重ね市本町3丁目4番5号", "重ね市本町３－４－５ コーポ101", "本町三丁目4番地5",
-        "四日市1-2-3", "八幡町12番地の3", "千歳2丁目3-4 メゾン 1205号室", "大阪府大阪市北区1-2",
-        "本町3丁目4番", "番地なし", "1-2-3", "本町 3 4 5", "本町3丁目4番5号101号室", "%s0-1",
-        "本町十二番地3", "重ね市緑が丘0-0-0", "中央2-10-100", "中央2ー10ー100"]
-    for address in addresses:
-        assert linkage_address.address_parts.__wrapped__(address) == \
-            linkage_address.address_parts_plain(address), address
-
-
 @given(st.text(alphabet="0123456789０１２３４５６７８９一二三十〇丁目番地号の-－ー 本町市都県%ｶ゛髙",
                max_size=16))
 @settings(max_examples=300, deadline=None)
 def test_it_derives_address_parts_from_the_shape_for_any_text(address: str) -> None:
     assert linkage_address.address_parts.__wrapped__(address) == \
         linkage_address.address_parts_plain(address)
-
-
-def test_it_scores_pairs_on_the_fast_path_like_the_reference_above_the_cutoff() -> None:
-    from kasane.core.linkage_score import TermWeights, score_fast
-
-    data = generate(1500, seed=9)
-    tf = name_frequencies(data.records)
-    weights = TermWeights.of(tf)
-    feats = [linkage.features(r) for r in data.records]
-    by_key: dict[str, list[int]] = {}
-    for i, f in enumerate(feats):
-        for k in linkage._keys_of(f):
-            if k:
-                by_key.setdefault(k, []).append(i)
-    pairs = {(m[x], m[y]) for m in by_key.values() if len(m) < 50
-             for x in range(len(m)) for y in range(x + 1, len(m))}
-    assert len(pairs) > 1000
-    above = 0
-    for i, j in pairs:
-        reference = linkage._score(feats[i], feats[j], tf)
-        for cutoff in (-1e9, THRESHOLD, 25.0):
-            fast = score_fast(feats[i], feats[j], weights, cutoff)
-            if reference >= cutoff:
-                assert fast == pytest.approx(reference), (i, j, cutoff)
-            else:
-                assert fast < cutoff, (i, j, cutoff)
-        above += reference >= THRESHOLD
-    assert above > 100
-    assert score_fast(feats[0], feats[1], TermWeights.of(None), -1e9) == \
-        pytest.approx(linkage._score(feats[0], feats[1]))
-
-
-def test_it_counts_name_keys_in_the_batch_like_name_frequencies() -> None:
-    from kasane.core import linkage_batch
-
-    data = generate(500, seed=10)
-    _, _, counts = linkage_batch._prepare(data.records)
-    assert counts == name_frequencies(data.records).counts
-
-
-def test_it_skips_oversized_blocks_alike_on_one_and_two_processes(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """A placeholder phone shared by many records forms no block, on either path, and a
-    pair sharing it still meets in a later key kind (its address)."""
-    from kasane.core import linkage_batch
-
-    monkeypatch.setattr(linkage_batch, "PARALLEL_MIN_RECORDS", 100)
-    data = generate(1200, seed=12)
-    records = [r if r.id % 3 else PersonRecord(
-        r.id, r.family_name, r.given_name, r.family_kana, r.given_kana, r.birth_date,
-        "000-0000-0000", r.address, r.household) for r in data.records]
-    twin = person(10_000, phone="000-0000-0000", address="重ね市旭町9-9-9", birth_date=None)
-    records += [twin, person(10_001, phone="000-0000-0000", address="重ね市旭町9-9-9",
-                             birth_date=None)]
-    one = candidate_pairs(records, workers=1, max_block=60)
-    two = candidate_pairs(records, workers=2, max_block=60)
-    assert [(p.a, p.b, p.score) for p in one] == [(p.a, p.b, p.score) for p in two]
-    phones = {p.comparisons[3].level for p in one}
-    assert "phone.exact" in phones  # pairs sharing the placeholder were still compared …
-    assert (10_000, 10_001) in {(p.a, p.b) for p in one}  # … in the address block
-    assert sum(1 for r in records if r.phone == "000-0000-0000") > 60
-    assert "ph:00000000000" in block_keys(twin)

@@ -1,11 +1,22 @@
 import pytest
 from django.utils import timezone
 
+from kasane.accounts import demo as accounts_demo
+from kasane.cases import demo as cases_demo
 from kasane.cases.models import CaseEvent
+from kasane.meetings import demo
 from kasane.meetings.models import Decision, Meeting
-from kasane.web.demo import load_demo
+from kasane.people import demo as people_demo
+from kasane.sheets import demo as sheets_demo
 
 pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> None:
+    """This app's demo data and the apps' below it, in order (web loads the whole city)."""
+    data = accounts_demo.load()
+    for load in (people_demo.load, sheets_demo.load, cases_demo.load, demo.load):
+        load(data)
 
 
 def test_it_loads_past_and_upcoming_meetings_idempotently(settings):

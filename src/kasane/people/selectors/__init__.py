@@ -4,6 +4,7 @@ proposals). Re-exported here as the app's read API.
 """
 
 from .matching import (
+    IDENTITY_RECORDS,
     MASKED_FIELDS,
     MASKED_LABEL,
     OPEN,
@@ -49,6 +50,7 @@ from .persons import (
 )
 
 __all__ = [
+    "IDENTITY_RECORDS",
     "BIRTH_ONLY_DAYS",
     "CANDIDATES",
     "CandidateView",

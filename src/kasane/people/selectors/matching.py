@@ -10,6 +10,7 @@ shown as the members the actor may see on their own, each with its own basis.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,11 +31,11 @@ from django.db.models import (
 from django.http import Http404
 
 from kasane.access import policy
-from kasane.accounts.models import Role
+from kasane.accounts.models import Actor, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log_many
-from kasane.cases import policy as case_policy
 from kasane.core.ids import as_id
+from kasane.core.registry import Registry
 
 from ..models import MatchCandidate, MatchRun, MatchStatus, Person, PersonLink
 from ..presenters import PersonView, person_view, person_views
@@ -234,6 +235,12 @@ def cluster_of(person_id: int, *, limit: int = 200) -> set[int]:
     return seen
 
 
+# What each record of a merged identity is part of, from apps above people (cases registers
+# "cases": ``fn(actor, person_ids) -> {person_id: [case, …]}``, only cases the actor may see).
+IdentityRecords = Callable[[Actor, list[int]], dict[int, list[Any]]]
+IDENTITY_RECORDS: Registry[IdentityRecords] = Registry("records of a merged identity's members")
+
+
 @dataclass
 class IdentityMember:
     view: PersonView
@@ -274,11 +281,9 @@ def identity_of(actor: Any, person: Person, *, log: bool = True) -> Identity:
     persons[person.pk] = person
     views = {v.id: v for v in person_views(actor, list(persons.values()))}
     cases: dict[int, list[Any]] = {}
-    for case in case_policy.visible_cases(actor).filter(subjects__person_id__in=list(persons)) \
-            .prefetch_related("subjects").distinct():
-        for s in case.subjects.all():
-            if s.person_id in persons:
-                cases.setdefault(s.person_id, []).append(case)
+    for provider in IDENTITY_RECORDS.get("cases"):
+        for pid, found in provider(actor, list(persons)).items():
+            cases.setdefault(pid, []).extend(found)
     order = [person.pk] + sorted(others)
     members = [IdentityMember(views[pid], bases[pid], Basis(bases[pid]).label,
                               cases.get(pid, []), pid == person.pk) for pid in order]
