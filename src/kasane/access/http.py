@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from kasane.accounts.http import membership_of
 from kasane.accounts.models import Actor
 
 from . import policy
@@ -12,5 +13,5 @@ from . import policy
 def acting(request: HttpRequest, message: str) -> Actor:
     """``request.membership`` when it may handle persons; otherwise the refusal is logged
     (with the path) and PermissionDenied(message) raised."""
-    return policy.require_handler(getattr(request, "membership", None), message=message,
+    return policy.require_handler(membership_of(request), message=message,
                                   detail=request.path)

@@ -16,19 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kasane.accounts.models import CASE_ROLES, Role
+from kasane.accounts.models import CASE_ROLES, Actor, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
+from kasane.core.ids import as_id
 from kasane.people.models import Person
 
-from .models import SCOPE_ALL, Grant
+from .models import SCOPE_ALL, EmergencyReview, Grant
 
 BASIS_PREFERENCE: tuple[str, ...] = (
     Basis.OWN_RECORD, Basis.RESTRICTED_NAMED, Basis.CONSENT, Basis.CASE_INVOLVEMENT,
@@ -63,16 +63,17 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
-def handles_persons(actor: Any) -> bool:
+def handles_persons(actor: Actor | None) -> bool:
     """True when ``actor`` is an active case-role membership of an active organization."""
-    return bool(actor is not None and getattr(actor, "is_active", False)
+    return bool(actor is not None and actor.is_active
                 and actor.role in CASE_ROLES and actor.organization.is_active)
 
 
+PERSONS_NOT_HANDLER = "本人情報は相談支援に携わる職員のみが扱えます。"
 NO_TENANT = 0  # no municipality has this id: a filter on it matches nothing
 
 
-def tenant_id(actor: Any) -> int:
+def tenant_id(actor: Actor | None) -> int:
     """The acting membership's municipality id, or NO_TENANT without an actor."""
     if actor is None:
         return NO_TENANT
@@ -86,17 +87,17 @@ def _scope_q(purpose: str | None) -> Q:
             | Q(scope__endswith=f",{purpose}") | Q(scope__contains=f",{purpose},"))
 
 
-def _grantee_q(actor: Any) -> Q:
+def _grantee_q(actor: Actor) -> Q:
     org_id, user_id = actor.organization_id, actor.user_id
     return (Q(organization_id=org_id, user__isnull=True)
             | Q(organization_id=org_id, user_id=user_id)
             | Q(organization__isnull=True, user_id=user_id))
 
 
-def active_grants(actor: Any, *, purpose: str | None = None,
+def active_grants(actor: Actor | None, *, purpose: str | None = None,
                   at: dt.datetime | None = None) -> QuerySet[Grant]:
     """Grants that currently apply to ``actor`` (none unless the actor handles persons)."""
-    if not handles_persons(actor):
+    if actor is None or not handles_persons(actor):
         return Grant.objects.none()
     now = at or timezone.now()
     return Grant.objects.filter(
@@ -105,14 +106,14 @@ def active_grants(actor: Any, *, purpose: str | None = None,
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
 
 
-def bases_for(actor: Any, person_ids: Iterable[int], *, action: str = "view",
+def bases_for(actor: Actor | None, person_ids: Iterable[int], *, action: str = "view",
               purpose: str | None = None, at: dt.datetime | None = None) -> dict[int, str]:
     """The best allowing basis for each visible id (ids not visible are absent). Bulk: 3 queries."""
     allowed = PERSON_ACTIONS.get(action)
     if allowed is None:
         raise ValueError(f"unknown person action {action!r}")
     ids = {int(i) for i in person_ids}
-    if not ids or not handles_persons(actor):
+    if not ids or actor is None or not handles_persons(actor):
         return {}
     found: dict[int, set[str]] = {}
     for pid, org_id in Person.objects.filter(pk__in=ids, municipality_id=tenant_id(actor)) \
@@ -135,21 +136,20 @@ def bases_for(actor: Any, person_ids: Iterable[int], *, action: str = "view",
     return result
 
 
-def person_basis(actor: Any, person_id: int, *, action: str = "view", purpose: str | None = None,
+def person_basis(actor: Actor | None, person_id: object, *, action: str = "view", purpose: str | None = None,
                  at: dt.datetime | None = None) -> str | None:
     """The basis that allows ``actor`` to do ``action`` with the person, or None. Logs nothing."""
-    try:
-        pid = int(person_id)
-    except (TypeError, ValueError):
+    pid = as_id(person_id)
+    if not pid:
         return None
     return bases_for(actor, [pid], action=action, purpose=purpose, at=at).get(pid)
 
 
-def visible_persons(actor: Any, queryset: QuerySet[Any] | None = None, *,
-                    purpose: str | None = None, at: dt.datetime | None = None) -> QuerySet[Any]:
+def visible_persons(actor: Actor | None, queryset: QuerySet[Person] | None = None, *,
+                    purpose: str | None = None, at: dt.datetime | None = None) -> QuerySet[Person]:
     """``queryset`` (default: all persons) narrowed to those ``actor`` may see, in its tenant."""
     qs = queryset if queryset is not None else Person.objects.all()
-    if not handles_persons(actor):
+    if actor is None or not handles_persons(actor):
         return qs.none()
     grants = active_grants(actor, purpose=purpose, at=at).filter(person_id=OuterRef("pk"))
     named = Person.restriction_users.through.objects.filter(
@@ -162,19 +162,16 @@ def log_action(action: str) -> str:
     return action if action.startswith("person.") else f"person.{action}"
 
 
-def require_person(actor: Any, person_id: Any, *, action: str = "view",
+def require_person(actor: Actor | None, person_id: object, *, action: str = "view",
                    purpose: str | None = None, detail: str = "") -> tuple[Person, str]:
     """Load a person the actor may ``action`` and log the read with its basis.
 
     Otherwise log ``denied`` and raise Http404: invisible is indistinguishable from nonexistent.
     """
-    try:
-        pid: int | None = int(person_id)
-    except (TypeError, ValueError):
-        pid = None
+    pid = as_id(person_id)
     basis = person_basis(actor, pid, action=action, purpose=purpose) if pid else None
-    user = getattr(actor, "user", None)
-    org_id = getattr(actor, "organization_id", None)
+    user = actor.user if actor is not None else None
+    org_id = actor.organization_id if actor is not None else None
     if basis is None:
         access_log(user=user, action=log_action(action), basis=Basis.DENIED,
                    organization_id=org_id, object_type="people.Person",
@@ -188,24 +185,25 @@ def require_person(actor: Any, person_id: Any, *, action: str = "view",
     return person, basis
 
 
-def log_denied(actor: Any, action: str, *, person_id: int | None = None, detail: str = "") -> None:
+def log_denied(actor: Actor | None, action: str, *, person_id: int | None = None, detail: str = "") -> None:
     """Log a refusal decided by ``can`` (e.g. a role that may never do ``action``)."""
-    access_log(user=getattr(actor, "user", None), action=log_action(action), basis=Basis.DENIED,
-               organization_id=getattr(actor, "organization_id", None),
+    access_log(user=actor.user if actor is not None else None, action=log_action(action),
+               basis=Basis.DENIED,
+               organization_id=actor.organization_id if actor is not None else None,
                object_type="people.Person" if person_id else "", object_id=person_id or "",
                person_id=person_id, detail=detail)
 
 
-def require_handler(actor: Any, *, message: str, detail: str = "") -> Any:
+def require_handler(actor: Actor | None, *, message: str, detail: str = "") -> Actor:
     """``actor`` when it may handle persons (``handles_persons``); otherwise log the refusal
     and raise PermissionDenied(message). Screens and APIs of person-bearing apps start here."""
-    if not handles_persons(actor):
+    if actor is None or not handles_persons(actor):
         log_denied(actor, "search", detail=detail)
         raise PermissionDenied(message)
     return actor
 
 
-def named_on_restriction(actor: Any, person_ids: Iterable[int]) -> set[int]:
+def named_on_restriction(actor: Actor | None, person_ids: Iterable[int]) -> set[int]:
     if actor is None:
         return set()
     through = Person.restriction_users.through
@@ -213,7 +211,7 @@ def named_on_restriction(actor: Any, person_ids: Iterable[int]) -> set[int]:
                .values_list("person_id", flat=True))
 
 
-def is_restricted_for(actor: Any, person: Any, *, named: set[int] | None = None) -> bool:
+def is_restricted_for(actor: Actor | None, person: Person, *, named: set[int] | None = None) -> bool:
     """True when the person's address, phone and household must be masked for ``actor``.
 
     Pass ``named`` (from ``named_on_restriction``) when masking a list to avoid a query a row.
@@ -225,13 +223,17 @@ def is_restricted_for(actor: Any, person: Any, *, named: set[int] | None = None)
     return person.pk not in named_on_restriction(actor, [person.pk])
 
 
-def can(actor: Any, action: str, obj: Any = None) -> bool:
+def _person_id(obj: object) -> int:
+    return obj.pk if isinstance(obj, Person) else as_id(obj)
+
+
+def can(actor: Actor | None, action: str, obj: object = None) -> bool:
     """May ``actor`` do ``action`` (with ``obj``)? Logs nothing; ``require_person`` logs reads.
 
     Actions: person.create, emergency.request, emergency.review (obj: EmergencyReview or None),
     disclosure.lookup, disclosure.view (obj: Person), and every key of PERSON_ACTIONS (obj: Person or its id).
     """
-    if actor is None or not getattr(actor, "is_active", False):
+    if actor is None or not actor.is_active:
         return False
     if action in ("person.create", "emergency.request"):
         return handles_persons(actor)
@@ -240,21 +242,21 @@ def can(actor: Any, action: str, obj: Any = None) -> bool:
             return False
         if obj is None:
             return True
+        if not isinstance(obj, EmergencyReview):
+            raise TypeError("emergency.review takes an EmergencyReview")
         return bool(obj.municipality_id == tenant_id(actor) and obj.is_open
                     and obj.requested_by_id != actor.user_id)
     if action == "disclosure.lookup":  # the lookup screen; each report checks disclosure.view
         return actor.role in (Role.AUDITOR, Role.COORDINATOR)
     if action == "disclosure.view":
-        if obj is None or obj.municipality_id != tenant_id(actor):
+        if not isinstance(obj, Person) or obj.municipality_id != tenant_id(actor):
             return False
         if actor.role == Role.AUDITOR:
             return True
         return bool(actor.role == Role.COORDINATOR
                     and person_basis(actor, obj.pk, action="grants.view") == Basis.OWN_RECORD)
     if action == "grants.view" and actor.role == Role.COORDINATOR:
-        pid = getattr(obj, "pk", obj)
-        return pid is not None and person_basis(actor, pid, action="view") is not None
+        return person_basis(actor, _person_id(obj), action="view") is not None
     if action in PERSON_ACTIONS:
-        pid = getattr(obj, "pk", obj)
-        return pid is not None and person_basis(actor, pid, action=action) is not None
+        return person_basis(actor, _person_id(obj), action=action) is not None
     raise ValueError(f"unknown action {action!r}")

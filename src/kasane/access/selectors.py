@@ -7,11 +7,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
+from kasane.accounts.models import Actor
+
 from . import policy
 from .models import EmergencyReview, Grant
 
 
-def grants_for_person(*, actor: Any, person: Any) -> QuerySet[Grant]:
+def grants_for_person(*, actor: Actor, person: Any) -> QuerySet[Grant]:
     """"Who may see this person and why": every grant, current and past (recording org and
     coordinators with a basis only)."""
     if not policy.can(actor, "grants.view", person):
@@ -20,7 +22,7 @@ def grants_for_person(*, actor: Any, person: Any) -> QuerySet[Grant]:
             .select_related("organization", "user", "created_by").order_by("-created_at", "-id"))
 
 
-def emergency_reviews(*, actor: Any, open_only: bool = True) -> QuerySet[EmergencyReview]:
+def emergency_reviews(*, actor: Actor, open_only: bool = True) -> QuerySet[EmergencyReview]:
     """Emergency accesses of the actor's tenant, for coordinators (open ones first)."""
     if not policy.can(actor, "emergency.review"):
         raise PermissionDenied("緊急アクセスの確認は相談支援包括化推進員が行います。")
@@ -31,7 +33,7 @@ def emergency_reviews(*, actor: Any, open_only: bool = True) -> QuerySet[Emergen
     return qs.order_by("-reviewed_at", "requested_at") if open_only else qs.order_by("-requested_at")
 
 
-def emergency_grants_of(*, actor: Any) -> QuerySet[Grant]:
+def emergency_grants_of(*, actor: Actor) -> QuerySet[Grant]:
     """The actor's own emergency grants that are still active (shown on their home page)."""
     return policy.active_grants(actor).filter(basis="emergency", user_id=actor.user_id) \
         .order_by("valid_until")

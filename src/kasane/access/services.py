@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from kasane.accounts.models import Actor
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
 from kasane.people.models import Person
@@ -43,7 +44,7 @@ def _check_scope(purposes: list[str] | tuple[str, ...] | None) -> str:
 
 def grant_create(
     *,
-    actor: Any,
+    actor: Actor,
     person: Any,
     basis: str,
     organization: Any = None,
@@ -85,7 +86,7 @@ def grant_create(
     return grant
 
 
-def grant_end(*, actor: Any, grant: Grant, reason: str, at: dt.datetime | None = None) -> Grant:
+def grant_end(*, actor: Actor, grant: Grant, reason: str, at: dt.datetime | None = None) -> Grant:
     """End a grant now (idempotent for an already ended grant: nothing changes)."""
     if actor is None or grant.municipality_id != policy.tenant_id(actor):
         raise PermissionDenied("この根拠は終了できません。")
@@ -101,7 +102,7 @@ def grant_end(*, actor: Any, grant: Grant, reason: str, at: dt.datetime | None =
     return grant
 
 
-def grant_ensure(*, actor: Any, person: Any, basis: str, source_type: str, source_id: object,
+def grant_ensure(*, actor: Actor, person: Any, basis: str, source_type: str, source_id: object,
                  organization: Any = None, user: Any = None,
                  valid_until: dt.datetime | None = None) -> Grant:
     """The open grant of this grantee from this source, made once (``grant_create``)."""
@@ -116,7 +117,7 @@ def grant_ensure(*, actor: Any, person: Any, basis: str, source_type: str, sourc
                         source_id=source_id)
 
 
-def _open_from(actor: Any, sources: Iterable[tuple[str, object]]) -> QuerySet[Grant]:
+def _open_from(actor: Actor, sources: Iterable[tuple[str, object]]) -> QuerySet[Grant]:
     keys = Q(pk__in=[])
     for source_type, source_id in sources:
         keys |= Q(source_type=source_type, source_id=str(source_id))
@@ -124,7 +125,7 @@ def _open_from(actor: Any, sources: Iterable[tuple[str, object]]) -> QuerySet[Gr
                                 ended_at__isnull=True)
 
 
-def grants_end_for_source(*, actor: Any, source_type: str, source_id: object, reason: str,
+def grants_end_for_source(*, actor: Actor, source_type: str, source_id: object, reason: str,
                           person_ids: Iterable[int] | None = None,
                           organization_id: int | None = None) -> int:
     """End every open grant made from one source record (a consent, a meeting, a referral),
@@ -133,7 +134,7 @@ def grants_end_for_source(*, actor: Any, source_type: str, source_id: object, re
                            person_ids=person_ids, organization_id=organization_id)
 
 
-def grants_end_from(*, actor: Any, sources: Iterable[tuple[str, object]], reason: str,
+def grants_end_from(*, actor: Actor, sources: Iterable[tuple[str, object]], reason: str,
                     person_ids: Iterable[int] | None = None,
                     organization_id: int | None = None) -> int:
     """``grants_end_for_source`` over several sources (e.g. a case's referrals and plans)."""
@@ -150,7 +151,7 @@ def grants_end_from(*, actor: Any, sources: Iterable[tuple[str, object]], reason
     return count
 
 
-def grants_move_for_source(*, actor: Any, source_type: str, source_id: object,
+def grants_move_for_source(*, actor: Actor, source_type: str, source_id: object,
                            valid_until: dt.datetime | None, reason: str) -> int:
     """The source's window moved (a meeting was rescheduled): its open grants follow."""
     count = 0
@@ -167,10 +168,10 @@ def grants_move_for_source(*, actor: Any, source_type: str, source_id: object,
     return count
 
 
-def emergency_access_request(*, actor: Any, person_id: Any, reason: str,
+def emergency_access_request(*, actor: Actor | None, person_id: Any, reason: str,
                              hours: int = EMERGENCY_DEFAULT_HOURS) -> EmergencyReview:
     """緊急アクセス: a short grant for the actor (org + user), queued for a coordinator's review."""
-    if not policy.can(actor, "emergency.request"):
+    if actor is None or not policy.can(actor, "emergency.request"):
         policy.log_denied(actor, "emergency", detail="緊急アクセスを申請できない役割")
         raise PermissionDenied("緊急アクセスは相談支援に携わる職員のみ申請できます。")
     reason = (reason or "").strip()
@@ -209,7 +210,7 @@ def emergency_access_request(*, actor: Any, person_id: Any, reason: str,
     return review
 
 
-def emergency_review(*, actor: Any, review: EmergencyReview, outcome: str,
+def emergency_review(*, actor: Actor, review: EmergencyReview, outcome: str,
                      note: str = "") -> EmergencyReview:
     """A coordinator's after-the-fact review; "inappropriate" needs a note and ends the grant."""
     if review.municipality_id != policy.tenant_id(actor):

@@ -94,7 +94,7 @@ def _jsonable(value: Any) -> Any:
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """Concrete field values of ``instance`` as JSON-ready data (FKs as ids)."""
     names = list(fields) if fields is not None else [
-        f.attname for f in instance._meta.concrete_fields  # type: ignore[attr-defined]
+        f.attname for f in instance._meta.concrete_fields
     ]
     return {name: _jsonable(getattr(instance, name)) for name in names}
 

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from kasane.accounts.http import membership_of
+
 from . import policy as audit_policy
 from . import selectors, services
 from .forms import AuditSearchForm, ChangeSearchForm
@@ -31,7 +33,7 @@ def _results(request: HttpRequest, *, form: Any, rows: Any, action: str, object_
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    membership = audit_policy.require_auditor(getattr(request, "membership", None))
+    membership = audit_policy.require_auditor(membership_of(request))
     form = AuditSearchForm(request.GET or None, municipality_id=membership.organization.municipality_id)
     rows = selectors.access_logs_search(
         membership=membership, filters=form.cleaned_data if form.is_valid() else {})
@@ -42,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def changes(request: HttpRequest) -> HttpResponse:
-    membership = audit_policy.require_auditor(getattr(request, "membership", None))
+    membership = audit_policy.require_auditor(membership_of(request))
     form = ChangeSearchForm(request.GET or None)
     rows = selectors.change_records_search(
         membership=membership, filters=form.cleaned_data if form.is_valid() else {})

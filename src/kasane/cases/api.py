@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from kasane.access import policy
+from kasane.access.http import acting
+from kasane.accounts.models import Actor
 from kasane.core.wareki import WarekiError, parse_date
 
 from . import policy as case_policy
@@ -186,10 +187,8 @@ class InvolvementOut(Schema):
     end_reason: str
 
 
-def _actor(request: HttpRequest) -> Any:
-    return policy.require_handler(getattr(request, "membership", None),
-                                  message="支援ケースは相談支援に携わる職員のみが扱えます。",
-                                  detail=request.path)
+def _actor(request: HttpRequest) -> Actor:
+    return acting(request, case_policy.NOT_HANDLER)
 
 
 def _date(value: str | None, field: str) -> dt.date | None:
@@ -340,7 +339,7 @@ def plan_create(request: HttpRequest, case_id: int, payload: PlanIn) -> tuple[in
     return 201, _plan(services.plan_create(actor=actor, case=case, **_plan_args(payload)))
 
 
-def _plan_of(actor: Any, plan_id: int) -> SupportPlan:
+def _plan_of(actor: Actor, plan_id: int) -> SupportPlan:
     plan = SupportPlan.objects.filter(pk=plan_id).first()
     case_policy.require_case(actor, plan.case_id if plan else None, action="plan")
     assert plan is not None

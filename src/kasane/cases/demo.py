@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kasane.accounts.models import Actor
 from kasane.people import services as people_services
 from kasane.people.demo import _actor
 from kasane.people.models import Person, Purpose
@@ -22,7 +23,7 @@ def _ago(days: int, hour: int = 10) -> dt.datetime:
     return timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0) - dt.timedelta(days=days)
 
 
-def _contact(actor: Any, case: Case, days: int, method: str, summary: str, *, reached: bool = True,
+def _contact(actor: Actor, case: Case, days: int, method: str, summary: str, *, reached: bool = True,
              stage: str = "", tags: list[str] | None = None, next_action: str = "",
              next_due: int | None = None) -> None:
     services.contact_record(actor=actor, case=case, data={
@@ -32,7 +33,7 @@ def _contact(actor: Any, case: Case, days: int, method: str, summary: str, *, re
         "next_due_on": timezone.localdate() + dt.timedelta(days=next_due) if next_due is not None else None})
 
 
-def _open(actor: Any, persons: list[Person], summary: str, **kw: Any) -> Case | None:
+def _open(actor: Actor, persons: list[Person], summary: str, **kw: Any) -> Case | None:
     if Case.objects.filter(municipality_id=actor.organization.municipality_id, summary=summary).exists():
         return None
     return services.case_open(actor=actor, person_ids=[p.pk for p in persons], summary=summary, **kw)

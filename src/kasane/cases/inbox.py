@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
 from kasane.core.inbox import SECTIONS, Section
 
 from . import selectors
 
 
-def referrals_waiting(user: Any, membership: Any) -> Section | None:
+def referrals_waiting(user: Any, membership: Actor) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     today = timezone.localdate()
@@ -32,7 +33,7 @@ def referrals_waiting(user: Any, membership: Any) -> Section | None:
                    empty_text="回答待ちのつなぎはありません。", order=10)
 
 
-def overdue_actions(user: Any, membership: Any) -> Section | None:
+def overdue_actions(user: Any, membership: Actor) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     rows = list(selectors.overdue_actions(membership)[:10])
@@ -44,7 +45,7 @@ def overdue_actions(user: Any, membership: Any) -> Section | None:
                               "note": f"期日 {c.next_due_on:%m/%d}"} for c in rows], order=15)
 
 
-def reviews_due(user: Any, membership: Any) -> Section | None:
+def reviews_due(user: Any, membership: Actor) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     rows = list(selectors.reviews_due(membership)[:10])
@@ -56,7 +57,7 @@ def reviews_due(user: Any, membership: Any) -> Section | None:
                               "note": f"見直し {p.review_on:%m/%d}"} for p in rows], order=25)
 
 
-def recently_changed(user: Any, membership: Any) -> Section | None:
+def recently_changed(user: Any, membership: Actor) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     rows = list(selectors.recently_changed(membership)[:8])

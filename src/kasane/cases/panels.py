@@ -10,6 +10,8 @@ from typing import Any
 from django.template.loader import render_to_string
 
 from kasane.access import policy
+from kasane.accounts.http import membership_of
+from kasane.accounts.models import Actor
 from kasane.core.panels import PANELS
 from kasane.people.selectors import IDENTITY_RECORDS
 
@@ -18,7 +20,7 @@ from .services import is_source
 
 
 def sheet_case_actions(request: Any, record: Any) -> str:
-    member = getattr(request, "membership", None)
+    member = membership_of(request)
     if (record.status != "submitted" or member is None or not policy.handles_persons(member)
             or not is_source(record)):
         return ""
@@ -36,7 +38,7 @@ def sheet_case_actions(request: Any, record: Any) -> str:
 PANELS.add("sheets.record", sheet_case_actions)
 
 
-def identity_cases(actor: Any, person_ids: list[int]) -> dict[int, list[Any]]:
+def identity_cases(actor: Actor, person_ids: list[int]) -> dict[int, list[Any]]:
     """The cases the actor may see of each person (a merged identity's records)."""
     found: dict[int, list[Any]] = {}
     for case in case_policy.visible_cases(actor).filter(subjects__person_id__in=person_ids) \

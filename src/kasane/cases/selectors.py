@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
 from kasane.audit.services import access_log
 from kasane.people.presenters import person_views
 from kasane.people.selectors import household_of
@@ -29,7 +30,7 @@ from .models import (
 )
 
 
-def cases_for(actor: Any, *, status: str = "") -> QuerySet[Case]:
+def cases_for(actor: Actor, *, status: str = "") -> QuerySet[Case]:
     qs = case_policy.visible_cases(actor).select_related("lead_org", "lead_user")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
@@ -38,7 +39,7 @@ def cases_for(actor: Any, *, status: str = "") -> QuerySet[Case]:
     return qs.order_by("-updated_at", "-id")
 
 
-def subjects_of(actor: Any, case: Case) -> list[Any]:
+def subjects_of(actor: Actor, case: Case) -> list[Any]:
     """The case's persons as the actor may see them (masked where 閲覧制限 applies)."""
     subjects = list(CaseSubject.objects.filter(case=case).select_related(
         "person", "person__created_by_org"))
@@ -48,7 +49,7 @@ def subjects_of(actor: Any, case: Case) -> list[Any]:
     return views
 
 
-def subject_names(actor: Any, cases: list[Case]) -> dict[int, str]:
+def subject_names(actor: Actor, cases: list[Case]) -> dict[int, str]:
     """Names for a list of visible cases (one query)."""
     rows = CaseSubject.objects.filter(case__in=cases).select_related("person") \
         .order_by("case_id", "-is_primary", "id")
@@ -76,7 +77,7 @@ def current_plan(case: Case) -> SupportPlan | None:
     return case.plans.filter(status=PlanStatus.APPROVED).order_by("-version").first()
 
 
-def source_record(actor: Any, case: Case) -> Any:
+def source_record(actor: Actor, case: Case) -> Any:
     """The sheet record the case was opened from, when the actor may see it (title and link
     only; the record page logs its own read)."""
     if case.source_sheet_record_id is None:
@@ -87,7 +88,7 @@ def source_record(actor: Any, case: Case) -> Any:
         pk=case.source_sheet_record_id).first()
 
 
-def household_cases(actor: Any, case: Case) -> list[dict[str, Any]]:
+def household_cases(actor: Actor, case: Case) -> list[dict[str, Any]]:
     """Family members of the subjects the actor may see, with their open cases it may see."""
     subject_ids = set(case.subjects.values_list("person_id", flat=True))
     rows: list[dict[str, Any]] = []
@@ -104,7 +105,7 @@ def household_cases(actor: Any, case: Case) -> list[dict[str, Any]]:
     return rows
 
 
-def referral_for(actor: Any, referral_id: Any) -> Referral:
+def referral_for(actor: Actor, referral_id: Any) -> Referral:
     """A referral for its receiving org (to answer) or an org that sees the case; else 404."""
     try:
         rid = int(referral_id)
@@ -122,7 +123,7 @@ def referral_for(actor: Any, referral_id: Any) -> Referral:
     raise Http404("見つかりません。")
 
 
-def referral_persons(actor: Any, ref: Referral) -> list[Any]:
+def referral_persons(actor: Actor, ref: Referral) -> list[Any]:
     """Subject persons of a referral shown to the receiving org: only those it may see on its
     own basis (the consent naming it); every shown person is logged."""
     pids = list(ref.case.subjects.values_list("person_id", flat=True))
@@ -136,7 +137,7 @@ def referral_persons(actor: Any, ref: Referral) -> list[Any]:
     return person_views(actor, persons)
 
 
-def referrals_waiting(actor: Any) -> QuerySet[Referral]:
+def referrals_waiting(actor: Actor) -> QuerySet[Referral]:
     """Referrals waiting for the actor's organization's answer (oldest deadline first)."""
     if not policy.handles_persons(actor):
         return Referral.objects.none()
@@ -146,7 +147,7 @@ def referrals_waiting(actor: Any) -> QuerySet[Referral]:
         .select_related("from_org", "case").order_by("due_on", "id")
 
 
-def proposals_for(actor: Any) -> QuerySet[Referral]:
+def proposals_for(actor: Actor) -> QuerySet[Referral]:
     """Proposals my org received back on its referrals (re-refer or withdraw)."""
     if not policy.handles_persons(actor):
         return Referral.objects.none()
@@ -155,14 +156,14 @@ def proposals_for(actor: Any) -> QuerySet[Referral]:
                                    case__in=case_policy.visible_cases(actor)).select_related("to_org")
 
 
-def overdue_actions(actor: Any, day: dt.date | None = None) -> QuerySet[Contact]:
+def overdue_actions(actor: Actor, day: dt.date | None = None) -> QuerySet[Contact]:
     day = day or timezone.localdate()
     return Contact.objects.filter(case__in=case_policy.visible_cases(actor), author_id=actor.user_id,
                                   next_due_on__lt=day, next_done=False) \
         .exclude(next_action="").order_by("next_due_on")
 
 
-def reviews_due(actor: Any, day: dt.date | None = None, within_days: int = 14) -> QuerySet[SupportPlan]:
+def reviews_due(actor: Actor, day: dt.date | None = None, within_days: int = 14) -> QuerySet[SupportPlan]:
     day = day or timezone.localdate()
     return SupportPlan.objects.filter(
         case__in=case_policy.visible_cases(actor).filter(status__in=OPEN_STATUSES),
@@ -171,6 +172,6 @@ def reviews_due(actor: Any, day: dt.date | None = None, within_days: int = 14) -
         .order_by("review_on")
 
 
-def recently_changed(actor: Any, days: int = 7) -> QuerySet[Case]:
+def recently_changed(actor: Actor, days: int = 7) -> QuerySet[Case]:
     since = timezone.now() - dt.timedelta(days=days)
     return cases_for(actor).filter(updated_at__gte=since)

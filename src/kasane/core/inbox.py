@@ -28,7 +28,7 @@ Provider = Callable[[Any, Any], "Section | None"]
 SECTIONS: Registry[Provider] = Registry("inbox sections")
 
 
-def sections_for(user: Any, membership: Any) -> list[Section]:
+def sections_for(user: object, membership: object | None) -> list[Section]:
     """The sections for the acting membership, ordered (none without a membership)."""
     if membership is None:
         return []

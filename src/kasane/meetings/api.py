@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from kasane.access import policy
+from kasane.access.http import acting
+from kasane.accounts.models import Actor
 
 from . import policy as meeting_policy
 from . import selectors, services
@@ -56,10 +57,8 @@ class PledgeOut(Schema):
     valid_until: dt.datetime
 
 
-def _actor(request: HttpRequest) -> Any:
-    return policy.require_handler(getattr(request, "membership", None),
-                                  message="会議は相談支援に携わる職員のみが扱えます。",
-                                  detail=request.path)
+def _actor(request: HttpRequest) -> Actor:
+    return acting(request, meeting_policy.NOT_HANDLER)
 
 
 def _meeting(m: Meeting) -> dict[str, Any]:

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
 from kasane.core.inbox import SECTIONS, Section
 
 from .models import Attendee
 
 
-def upcoming_meetings(user: Any, membership: Any) -> Section | None:
+def upcoming_meetings(user: Any, membership: Actor) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     now = timezone.now()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
+from kasane.accounts.http import membership_of
+
 from . import policy as pdca_policy
 from .models import Plan
 from .report import build_plan
@@ -54,7 +56,7 @@ class SummaryQuery(Schema):
 
 
 def _plans(request: HttpRequest):  # type: ignore[no-untyped-def]
-    membership = pdca_policy.require_read(getattr(request, "membership", None))
+    membership = pdca_policy.require_read(membership_of(request))
     return Plan.objects.filter(municipality_id=membership.organization.municipality_id)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from kasane.accounts.models import Actor
 from kasane.core.inbox import SECTIONS, Section
 
 from . import policy as pdca_policy
@@ -14,7 +15,7 @@ from .report import build_report
 from .selectors import unit_businesses
 
 
-def self_evaluation_tasks(user: Any, membership: Any) -> Section | None:
+def self_evaluation_tasks(user: Any, membership: Actor) -> Section | None:
     unit_id = pdca_policy.unit_id_of(membership)
     if unit_id is None:
         return None

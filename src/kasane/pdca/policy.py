@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -131,9 +131,18 @@ def check_opinion(membership: Actor | None, cycle: PdcaCycle) -> None:
             f"意見の入力は委員会①・委員会②の段階だけです。（いまは「{cycle.get_state_display()}」）")
 
 
-def may(check: Any, *args: Any) -> bool:
+def _allowed(check: Callable[[Actor | None, PdcaCycle], None], membership: Actor | None,
+             cycle: PdcaCycle) -> bool:
     try:
-        check(*args)
+        check(membership, cycle)
     except (PermissionDenied, ValidationError):
         return False
     return True
+
+
+def can_override(membership: Actor | None, cycle: PdcaCycle) -> bool:
+    return _allowed(check_override, membership, cycle)
+
+
+def can_opine(membership: Actor | None, cycle: PdcaCycle) -> bool:
+    return _allowed(check_opinion, membership, cycle)

@@ -12,6 +12,9 @@ from ninja import Router, Schema
 
 from kasane.access import policy
 from kasane.access import services as access_services
+from kasane.access.http import acting
+from kasane.accounts.http import membership_of
+from kasane.accounts.models import Actor
 from kasane.core.wareki import WarekiError, parse_date
 
 from . import selectors, services
@@ -118,10 +121,8 @@ class EmergencyOut(Schema):
     valid_until: dt.datetime
 
 
-def _actor(request: HttpRequest) -> Any:
-    return policy.require_handler(getattr(request, "membership", None),
-                                  message="本人情報は相談支援に携わる職員のみが扱えます。",
-                                  detail=request.path)
+def _actor(request: HttpRequest) -> Actor:
+    return acting(request, policy.PERSONS_NOT_HANDLER)
 
 
 def _date(value: str | None, field: str, *, required: bool = False) -> dt.date | None:
@@ -217,7 +218,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int, payload: WithdrawIn)
             response={200: DisclosureList, 403: Detail, 404: Detail},
             summary="開示記録（監査担当・記録した組織の推進員）")
 def disclosures(request: HttpRequest, person_id: int) -> Any:
-    report = disclosure_report(getattr(request, "membership", None), person_id)
+    report = disclosure_report(membership_of(request), person_id)
     items = [{"user": r["username"] or r["user"], "organization": r["organization"], "at": r["at"],
               "action": r["action"], "basis": r["basis"]} for r in report.rows]
     return {"items": items, "count": len(items)}
@@ -227,7 +228,7 @@ def disclosures(request: HttpRequest, person_id: int) -> Any:
              response={201: EmergencyOut, 400: Detail, 403: Detail, 404: Detail, 422: Detail},
              summary="緊急アクセス（理由必須・既定24時間・推進員が事後確認）")
 def emergency_access(request: HttpRequest, person_id: int, payload: EmergencyIn) -> Any:
-    member = getattr(request, "membership", None)
+    member = membership_of(request)
     review = access_services.emergency_access_request(actor=member, person_id=person_id,
                                                       reason=payload.reason, hours=payload.hours)
     return 201, {"id": review.pk, "grant_id": review.grant_id,
@@ -323,7 +324,7 @@ def _run(run: Any) -> dict[str, Any]:
 def match_candidates(request: HttpRequest, status: str = "open", band: str = "",
                      visibility: str = "", sort: str = "score", limit: int = 50,
                      offset: int = 0) -> Any:
-    member = selectors.require_reviewer(getattr(request, "membership", None))
+    member = selectors.require_reviewer(membership_of(request))
     qs = selectors.candidates_for(member, status=status, band=band,
                                            visibility=visibility, sort=sort)
     limit = max(1, min(limit, 200))
@@ -335,7 +336,7 @@ def match_candidates(request: HttpRequest, status: str = "open", band: str = "",
 @router.get("/match-candidates/{candidate_id}", response={200: CandidateOut, 403: Detail, 404: Detail},
             tags=["matching"], summary="名寄せ候補の詳細（比較の内訳つき）")
 def match_candidate(request: HttpRequest, candidate_id: int) -> Any:
-    member = getattr(request, "membership", None)
+    member = selectors.require_reviewer(membership_of(request))
     return selectors.candidate_get(member, candidate_id).as_dict()
 
 
@@ -343,7 +344,7 @@ def match_candidate(request: HttpRequest, candidate_id: int) -> Any:
              response={200: CandidateOut, 400: Detail, 403: Detail, 404: Detail, 422: Detail},
              tags=["matching"], summary="同一人物 / 別人 / 保留 の判断（判断済みは400）")
 def match_decide(request: HttpRequest, candidate_id: int, payload: DecideIn) -> Any:
-    member = getattr(request, "membership", None)
+    member = selectors.require_reviewer(membership_of(request))
     view = selectors.candidate_get(member, candidate_id)
     decided = services.match_decide(actor=member, candidate=view.candidate,
                                              decision=payload.decision, note=payload.note)
@@ -356,7 +357,7 @@ def match_decide(request: HttpRequest, candidate_id: int, payload: DecideIn) -> 
              response={200: LinkOut, 400: Detail, 403: Detail, 404: Detail, 422: Detail},
              tags=["matching"], summary="同一人物の関連付けを解除（候補は未確認に戻る）")
 def link_unmerge(request: HttpRequest, link_id: int, payload: UnmergeIn) -> Any:
-    member = getattr(request, "membership", None)
+    member = selectors.require_reviewer(membership_of(request))
     link = selectors.link_get(member, link_id)
     return _link(services.link_unmerge(actor=member, link=link, reason=payload.reason))
 
@@ -376,5 +377,5 @@ def person_identity(request: HttpRequest, person_id: int) -> Any:
 @router.post("/match-runs", response={202: MatchRunOut, 400: Detail, 403: Detail},
              tags=["matching"], summary="名寄せの一括照合を開始（バックグラウンド）")
 def match_run(request: HttpRequest) -> Any:
-    member = getattr(request, "membership", None)
+    member = selectors.require_reviewer(membership_of(request))
     return 202, _run(services.match_run_request(actor=member, trigger="api"))

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from kasane.access import policy
-from kasane.accounts.models import Role
+from kasane.accounts.models import Actor, Role
 from kasane.audit.models import AccessLog, Basis
 from kasane.audit.services import access_log
 from kasane.core.wareki import format_wareki
@@ -28,7 +28,7 @@ class DisclosureReport:
     rows: list[dict[str, Any]]
 
 
-def disclosure_report(actor: Any, person_id: int, *, export: bool = False) -> DisclosureReport:
+def disclosure_report(actor: Actor | None, person_id: int, *, export: bool = False) -> DisclosureReport:
     """The report, or PermissionDenied (wrong role) / Http404 (not theirs or nonexistent);
     refusals are logged as denied, the read itself is logged too."""
     action = "disclosure.export" if export else "disclosure.view"

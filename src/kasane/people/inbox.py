@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.access.selectors import emergency_grants_of, emergency_reviews
+from kasane.accounts.models import Actor
 from kasane.core.inbox import SECTIONS, Section
 
 
-def emergency_reviews_waiting(user: Any, membership: Any) -> Section | None:
+def emergency_reviews_waiting(user: Any, membership: Actor) -> Section | None:
     """Coordinators: emergency accesses waiting for an after-the-fact review."""
     if not policy.can(membership, "emergency.review"):
         return None
@@ -29,7 +30,7 @@ def emergency_reviews_waiting(user: Any, membership: Any) -> Section | None:
     )
 
 
-def my_emergency_grants(user: Any, membership: Any) -> Section | None:
+def my_emergency_grants(user: Any, membership: Actor) -> Section | None:
     """Case workers: their own emergency accesses still open (with expiry)."""
     if not policy.handles_persons(membership):
         return None
@@ -46,7 +47,7 @@ def my_emergency_grants(user: Any, membership: Any) -> Section | None:
     )
 
 
-def match_candidates_waiting(user: Any, membership: Any) -> Section | None:
+def match_candidates_waiting(user: Any, membership: Actor) -> Section | None:
     """Coordinators: 名寄せ candidates they can decide (both records visible to them)."""
     from .selectors import candidates_for, may_review
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
 
 MASK = "閲覧制限"
 MASKED_FIELDS = ("postal_code", "address", "phone", "phone_mobile")
@@ -59,12 +60,12 @@ def _view(person: Any, masked: bool, today: dt.date) -> PersonView:
     )
 
 
-def person_view(actor: Any, person: Any) -> PersonView:
+def person_view(actor: Actor, person: Any) -> PersonView:
     """One person as ``actor`` may see them (call after ``policy.require_person``)."""
     return _view(person, policy.is_restricted_for(actor, person), timezone.localdate())
 
 
-def person_views(actor: Any, persons: list[Any]) -> list[PersonView]:
+def person_views(actor: Actor, persons: list[Any]) -> list[PersonView]:
     """Bulk variant for lists and exports (one query for the restriction names)."""
     restricted_ids = [p.pk for p in persons if p.restriction]
     named = policy.named_on_restriction(actor, restricted_ids) if restricted_ids else set()

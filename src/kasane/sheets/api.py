@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 
+from kasane.accounts.http import membership_of
+
 from . import attachments, masking, selectors, services
 from . import policy as sheet_policy
 from .models import RecordStatus, SheetRecord
@@ -96,7 +98,7 @@ def _out(r: SheetRecord, masks: dict[str, str] | None = None) -> dict[str, Any]:
 
 
 def _actor(request: HttpRequest) -> Any:
-    actor = getattr(request, "membership", None)
+    actor = membership_of(request)
     if actor is None:
         raise PermissionDenied("所属が登録されていません。")
     return actor
@@ -115,7 +117,7 @@ def definitions_list(request: HttpRequest) -> Any:
                                          404: Detail, 422: ErrorDetail},
              summary="帳票の記録を作成（既定は提出済み、status=draft で下書き）")
 def record_create(request: HttpRequest, payload: RecordIn) -> Any:
-    actor = getattr(request, "membership", None)
+    actor = _actor(request)
     record = services.record_create(
         actor=actor, code=payload.definition,
         answers=payload.answers, submit=payload.status == RecordStatus.SUBMITTED,
@@ -158,7 +160,7 @@ def attachment_upload(request: HttpRequest, definition: Form[str], field: Form[s
                       file: File[UploadedFile]) -> Any:
     """PDF・JPEG・PNG up to 10 MB (checked by content). The upload belongs to the caller until a
     record of the same sheet and field names it in ``answers`` (POST /sheet-records)."""
-    att = attachments.attachment_upload(actor=getattr(request, "membership", None),
+    att = attachments.attachment_upload(actor=membership_of(request),
                                         code=definition, field_key=field, upload=file)
     return 201, att.as_answer()
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kasane.accounts.models import Actor
 from kasane.core.registry import Registry
 
 
@@ -32,7 +33,7 @@ class Binding:
     record: Any
     field: dict[str, Any]
     value: Any
-    actor: Any
+    actor: Actor
     operation: str  # "submit" | "edit" | "import"
 
 
@@ -57,7 +58,7 @@ def has_handlers(*, operation: str | None = None) -> bool:
     return bool((ON_IMPORT if operation == "import" else HANDLERS).values())
 
 
-def run(*, record: Any, actor: Any, operation: str) -> int:
+def run(*, record: Any, actor: Actor, operation: str) -> int:
     """Call the handlers for every bound field of the record's definition; returns the count."""
     calls = 0
     for field in record.definition.fields:

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kasane.access import policy
-from kasane.accounts.models import Membership
+from kasane.accounts.models import Actor, Membership
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 from kasane.core.wareki import WarekiError, parse_date
@@ -127,7 +127,7 @@ def read_headers(stream: IO[bytes], kind: str, encoding: str) -> list[str]:
     return [h.strip() for h in first]
 
 
-def import_create(*, actor: Membership | None, code: str, upload: UploadedFile) -> SheetImport:
+def import_create(*, actor: Actor | None, code: str, upload: UploadedFile) -> SheetImport:
     """Keep the uploaded file, detect its kind and encoding, read the header, auto-map columns."""
     actor = sheet_policy.require_write(actor, code)
     if actor.role not in {"coordinator", "promoter", "caseworker", "supporter"}:
@@ -163,7 +163,7 @@ def import_create(*, actor: Membership | None, code: str, upload: UploadedFile) 
     return job
 
 
-def import_set_mapping(*, actor: Membership | None, job: SheetImport, mapping: dict[str, str],
+def import_set_mapping(*, actor: Actor | None, job: SheetImport, mapping: dict[str, str],
                        skip_invalid: bool | None = None) -> SheetImport:
     _require_owner(actor, job)
     cols = codec.columns(job.definition.schema)
@@ -194,7 +194,7 @@ def import_set_mapping(*, actor: Membership | None, job: SheetImport, mapping: d
     return job
 
 
-def _require_owner(actor: Membership | None, job: SheetImport) -> Membership:
+def _require_owner(actor: Actor | None, job: SheetImport) -> Actor:
     if actor is None or job.created_by_id != actor.user_id or job.organization_id != actor.organization_id:
         raise PermissionDenied("この取り込みを操作できるのは取り込んだ本人だけです。")
     return actor
@@ -220,13 +220,18 @@ def _system_values(system: dict[str, str], errors: dict[str, str]) -> dict[str, 
     return out
 
 
+def job_actor(job: SheetImport) -> Actor | None:
+    """The membership the import acts as: its requester's in the importing organization."""
+    return Membership.objects.filter(user_id=job.created_by_id, organization_id=job.organization_id,
+                                     is_active=True).select_related("organization", "user").first()
+
+
 def checked_rows(job: SheetImport, refs: Refs) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], dict[str, str]]]:
     """(line, canonical answers, system values, errors) for every row."""
     schema = job.definition.schema
     today = timezone.localdate()
     visible: dict[int, bool] = {}
-    actor = Membership.objects.filter(user_id=job.created_by_id, organization_id=job.organization_id,
-                                      is_active=True).select_related("organization").first()
+    actor = job_actor(job)
     plan = codec.mapping_plan(job.mapping)
     for number, cells in iter_rows(job):
         raw, system = codec.row_answers(cells, plan)
@@ -374,7 +379,7 @@ class _Inserter:
         return count
 
 
-def run_commit(job: SheetImport, *, actor_membership: Membership | None = None) -> SheetImport:
+def run_commit(job: SheetImport, *, actor_membership: Actor | None = None) -> SheetImport:
     """Insert every row in one transaction (or every valid row when ``skip_invalid``)."""
     if job.status not in {ImportStatus.CHECKED, ImportStatus.COMMITTING}:
         raise ValidationError("先に内容の確認（ドライラン）を行ってください。")
@@ -390,6 +395,9 @@ def run_commit(job: SheetImport, *, actor_membership: Membership | None = None) 
     created = 0
     routed = definition.is_routed
     run_bindings = bindings.has_handlers(operation="import")
+    actor = actor_membership or job_actor(job)
+    if run_bindings and actor is None:
+        raise ValidationError("取り込みを依頼した職員の所属が無効になっているため取り込めません。")
     try:
         with transaction.atomic():
             if not run_bindings:
@@ -401,6 +409,7 @@ def run_commit(job: SheetImport, *, actor_membership: Membership | None = None) 
                         created += inserter.insert(rows)
                 created += inserter.insert(rows)
             else:  # import bindings need model instances: bulk_create, then the handlers
+                assert actor is not None  # refused above
                 batch: list[SheetRecord] = []
                 for _, answers_text, _, system in _staged_rows(job):
                     answers = json.loads(answers_text)
@@ -414,8 +423,8 @@ def run_commit(job: SheetImport, *, actor_membership: Membership | None = None) 
                         route_status="sent" if routed else "", source="import", import_job=job,
                         submitted_at=now))
                     if len(batch) >= BATCH:
-                        created += _flush(batch, actor_membership)
-                created += _flush(batch, actor_membership)
+                        created += _flush(batch, actor)
+                created += _flush(batch, actor)
             access_log(user=job.created_by, action="sheet_import_commit", basis=Basis.OWN_RECORD,
                        organization_id=job.organization_id, object_type="sheet_import",
                        object_id=job.pk, detail=f"{definition.code} {created}件")
@@ -430,7 +439,7 @@ def run_commit(job: SheetImport, *, actor_membership: Membership | None = None) 
     return job
 
 
-def _flush(batch: list[SheetRecord], actor: Membership | None) -> int:
+def _flush(batch: list[SheetRecord], actor: Actor) -> int:
     if not batch:
         return 0
     SheetRecord.objects.bulk_create(batch, batch_size=BATCH)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from kasane.accounts.models import Role
+from kasane.accounts.models import Actor, Role
 from kasane.core.inbox import SECTIONS, Section
 
 from . import policy as sheet_policy
@@ -14,7 +14,7 @@ from . import selectors
 from .models import RecordStatus
 
 
-def liaison_sheets_for_coordinators(user: Any, membership: Any) -> Section | None:
+def liaison_sheets_for_coordinators(user: Any, membership: Actor) -> Section | None:
     if membership is None or membership.role != Role.COORDINATOR:
         return None
     rows = selectors.liaison_inbox(actor=membership)
@@ -30,7 +30,7 @@ def liaison_sheets_for_coordinators(user: Any, membership: Any) -> Section | Non
     )
 
 
-def my_liaison_submissions(user: Any, membership: Any) -> Section | None:
+def my_liaison_submissions(user: Any, membership: Actor) -> Section | None:
     if membership is None or membership.role != Role.LIAISON:
         return None
     rows = list(sheet_policy.visible_records(membership)

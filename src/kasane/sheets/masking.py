@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
 from kasane.people.models import Person
 from kasane.people.presenters import MASK as RESTRICTION_MASK
 from kasane.people.presenters import MASKED_FIELDS
@@ -27,7 +28,7 @@ SENSITIVE_MASK = "機微情報（記録機関のみ）"
 PERSON_MASKED_KEYS = (*MASKED_FIELDS, "household")
 
 
-def restricted_record_ids(actor: Any, records: Iterable[Any]) -> set[int]:
+def restricted_record_ids(actor: Actor, records: Iterable[Any]) -> set[int]:
     """Pks of the records whose person block is masked for ``actor`` (2 queries at most)."""
     records = list(records)
     pids = {r.person_id for r in records if r.person_id is not None}
@@ -47,7 +48,7 @@ def restricted_record_ids(actor: Any, records: Iterable[Any]) -> set[int]:
     return out
 
 
-def masks_for(actor: Any, record: Any, *, restricted: bool) -> dict[str, str]:
+def masks_for(actor: Actor, record: Any, *, restricted: bool) -> dict[str, str]:
     masks: dict[str, str] = {}
     if record.organization_id != getattr(actor, "organization_id", None):
         masks.update({key: SENSITIVE_MASK for key in record.sensitive_keys})
@@ -60,7 +61,7 @@ def masks_for(actor: Any, record: Any, *, restricted: bool) -> dict[str, str]:
     return masks
 
 
-def record_masks(actor: Any, record: Any) -> dict[str, str]:
+def record_masks(actor: Actor, record: Any) -> dict[str, str]:
     return masks_for(actor, record, restricted=record.pk in restricted_record_ids(actor, [record]))
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from kasane.accounts.http import membership_of
 from kasane.core.panels import PANELS
 
 from . import policy as sheet_policy
@@ -17,7 +18,7 @@ PERSON_SHEETS_SHOWN = 20
 def person_sheets(request: Any, person: Any) -> str:
     """This person's submitted sheet records the viewer may see
     (``sheet_policy.visible_records``), newest first; the listing is logged like the index."""
-    actor = getattr(request, "membership", None)
+    actor = membership_of(request)
     records = list(sheet_policy.visible_records(actor)
                    .filter(person_id=person.pk, status=RecordStatus.SUBMITTED)
                    .select_related("definition", "organization")

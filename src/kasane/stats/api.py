@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from kasane.accounts.http import membership_of
 from kasane.core.wareki import fiscal_year
 
 from . import policy as stats_policy
@@ -40,7 +41,7 @@ class YearQuery(Schema):
 
 @router.get("/metrics", response={200: MetricList, 403: Detail})
 def metric_list(request: HttpRequest, query: Query[YearQuery]) -> dict[str, Any]:
-    membership = stats_policy.require_read(getattr(request, "membership", None))
+    membership = stats_policy.require_read(membership_of(request))
     fy = query.fiscal_year or fiscal_year(timezone.localdate())
     items = values_for(membership.organization.municipality, fy)
     return {"items": items, "count": len(items)}

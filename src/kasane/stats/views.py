@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from kasane.accounts.http import membership_of
 from kasane.core.wareki import fiscal_year
 
 from . import policy as stats_policy
@@ -15,7 +16,7 @@ from .selectors import values_for
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    membership = stats_policy.require_read(getattr(request, "membership", None))
+    membership = stats_policy.require_read(membership_of(request))
     fy_text = request.GET.get("fiscal_year", "")
     fy = int(fy_text) if fy_text.isdigit() and 2000 <= int(fy_text) <= 2100 \
         else fiscal_year(timezone.localdate())

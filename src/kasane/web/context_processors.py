@@ -6,12 +6,13 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from kasane.accounts import services as account_services
+from kasane.accounts.http import membership_of
 
 from .navigation import nav_for
 
 
 def kasane(request: HttpRequest) -> dict[str, Any]:
-    membership = getattr(request, "membership", None)
+    membership = membership_of(request)
     user = getattr(request, "user", None)
     memberships = (
         account_services.user_active_memberships(user)

@@ -9,12 +9,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kasane.accounts.http import membership_of
 from kasane.core import inbox
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    membership = getattr(request, "membership", None)
+    membership = membership_of(request)
     return render(request, "web/home.html", {
         "sections": inbox.sections_for(request.user, membership),
     })

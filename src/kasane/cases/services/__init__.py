@@ -19,6 +19,7 @@ from .cases import (
 from .common import check_tags, event
 from .grants import case_grant_ensure, case_grants_end, case_grants_move
 from .records import (
+    CONTACT_FIELDS,
     case_close,
     contact_record,
     contact_update,
@@ -39,7 +40,7 @@ from .referrals import (
 from .sheets import case_open_from_record, is_source, prefill
 
 __all__ = [
-    "MANUAL_STATUSES", "REFERRAL_DUE_DAYS", "Conflict", "case_close", "case_grant_ensure",
+    "CONTACT_FIELDS",    "MANUAL_STATUSES", "REFERRAL_DUE_DAYS", "Conflict", "case_close", "case_grant_ensure",
     "case_grants_end", "case_grants_move", "case_open", "case_open_from_record",
     "case_status_change", "case_update", "check_tags", "check_version", "contact_record",
     "contact_update", "event", "grant_case_involvement", "involvement_end", "involvement_ensure",

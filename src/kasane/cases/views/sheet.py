@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
 from kasane.core.forms import form_page
 from kasane.people.presenters import person_views
 from kasane.people.selectors import person_search
@@ -29,14 +30,14 @@ from ..forms import OpenFromSheetForm
 from .cases import acting
 
 
-def _record(member: Any, record_id: int, action: str) -> Any:
+def _record(member: Actor, record_id: int, action: str) -> Any:
     record = sheet_policy.require_record(actor=member, pk=record_id, action=action)
     if not services.is_source(record):
         raise Http404("この帳票からはケースを開けません。")
     return record
 
 
-def _block(member: Any, record: Any) -> dict[str, Any]:
+def _block(member: Actor, record: Any) -> dict[str, Any]:
     """The record's person block as the actor may see it (閲覧制限 / 機微 masking applied)."""
     field = next((f for f in record.definition.fields if f["type"] == "person"), None)
     if field is None:

@@ -83,7 +83,7 @@ def body_create(*, actor: Actor, name: str, type: str, organizer_id: Any = None,
         errors["type"] = "支援会議か重層的支援会議のどちらとして位置付けるかを選んでください。"
     if not isinstance(review_days, int) or not 0 <= review_days <= 365:
         errors["review_days"] = "閲覧期間は0〜365日で入力してください。"
-    organizer = actor.organization
+    organizer: Organization | None = actor.organization
     if organizer_id:
         organizer = Organization.objects.filter(pk=organizer_id, municipality_id=tenant).first()
         if organizer is None:

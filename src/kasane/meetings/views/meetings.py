@@ -29,7 +29,7 @@ def acting(request: HttpRequest) -> Actor:
     return _acting(request, meeting_policy.NOT_HANDLER)
 
 
-def _body(actor: Any, body_id: int) -> MeetingBody:
+def _body(actor: Actor, body_id: int) -> MeetingBody:
     return get_object_or_404(MeetingBody, pk=body_id, municipality_id=policy.tenant_id(actor))
 
 

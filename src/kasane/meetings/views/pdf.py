@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kasane.accounts.models import Actor
 from kasane.cases import policy as case_policy
 from kasane.people.presenters import person_views
 
@@ -27,7 +28,7 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=".").write_pdf()  # type: ignore[no-any-return]
 
 
-def pack_context(actor: Any, meeting: Any, *, action: str) -> dict[str, Any]:
+def pack_context(actor: Actor, meeting: Any, *, action: str) -> dict[str, Any]:
     items = []
     pids: list[int] = []
     visible = set(case_policy.visible_cases(actor).filter(

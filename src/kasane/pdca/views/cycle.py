@@ -49,7 +49,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "editions": cycle.editions.all(),
         "mine": selectors.unit_businesses(report, unit_id) if unit_id else [],
         "unit_can_edit": unit_id is not None and cycle.state in pdca_policy.UNIT_STATES,
-        "can_opine": pdca_policy.may(pdca_policy.check_opinion, membership, cycle),
+        "can_opine": pdca_policy.can_opine(membership, cycle),
         "form": TransitionForm(),
     })
 
@@ -81,8 +81,8 @@ def sheet(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
     return render(request, "pdca/sheet.html", {
         "cycle": cycle, "plan": plan, "rows": rows, "mine": mine, "unit_id": unit_id,
         "is_secretariat": secretariat,
-        "can_override": pdca_policy.may(pdca_policy.check_override, membership, cycle),
-        "can_opine": pdca_policy.may(pdca_policy.check_opinion, membership, cycle),
+        "can_override": pdca_policy.can_override(membership, cycle),
+        "can_opine": pdca_policy.can_opine(membership, cycle),
     })
 
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from kasane.accounts.models import Unit
+from kasane.accounts.models import Actor, Unit
 from kasane.core.forms import add_service_errors
 
 from .. import grading, selectors, services
@@ -67,7 +67,7 @@ def business_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
 
 
 @transaction.atomic
-def _save(membership: Any, node: Any, fy: int, target_forms: list[Any], pair_forms: list[Any],
+def _save(membership: Actor, node: Any, fy: int, target_forms: list[Any], pair_forms: list[Any],
           new_form: Any, reason: str) -> None:
     """All or nothing: one failing write rolls back the others."""
     for target, form in target_forms:

@@ -50,13 +50,14 @@ PLAIN_SORTS = {"score": ("-score", "id"), "band": ("band", "-score", "id"),
                "new": ("-created_at", "-id"), "old": ("created_at", "id")}
 
 
-def may_review(actor: Any) -> bool:
+def may_review(actor: Actor | None) -> bool:
     """名寄せ decisions are made by 相談支援包括化推進員 (coordinators) who handle persons."""
-    return bool(policy.handles_persons(actor) and actor.role == Role.COORDINATOR)
+    return bool(actor is not None and policy.handles_persons(actor)
+                and actor.role == Role.COORDINATOR)
 
 
-def require_reviewer(actor: Any) -> Any:
-    if not may_review(actor):
+def require_reviewer(actor: Actor | None) -> Actor:
+    if actor is None or not may_review(actor):
         policy.log_denied(actor, "search", detail="名寄せ候補")
         raise PermissionDenied("名寄せ候補の確認は相談支援包括化推進員が行います。")
     return actor
@@ -124,7 +125,7 @@ def _comparisons(candidate: MatchCandidate, masked: bool) -> list[dict[str, Any]
     return out
 
 
-def candidates_for(actor: Any, *, status: str = "open", band: str = "", visibility: str = "",
+def candidates_for(actor: Actor, *, status: str = "open", band: str = "", visibility: str = "",
                    sort: str = "score") -> QuerySet[MatchCandidate]:
     """Candidates of which the actor may see at least one record (``visibility``: ``both``
     = decidable here, ``one`` = only one side visible). Logs nothing (rows are logged when
@@ -163,7 +164,7 @@ def candidates_for(actor: Any, *, status: str = "open", band: str = "", visibili
     return qs.order_by(*order)
 
 
-def candidate_views(actor: Any, candidates: list[MatchCandidate], *,
+def candidate_views(actor: Actor, candidates: list[MatchCandidate], *,
                     log_detail: str = "名寄せ候補一覧") -> list[CandidateView]:
     """Rows for a list: visible sides only (masked for 閲覧制限), logged as search results."""
     ids = {pid for c in candidates for pid in (c.person_a_id, c.person_b_id)}
@@ -187,7 +188,7 @@ def candidate_views(actor: Any, candidates: list[MatchCandidate], *,
     return rows
 
 
-def candidate_get(actor: Any, candidate_id: Any) -> CandidateView:
+def candidate_get(actor: Actor, candidate_id: Any) -> CandidateView:
     """One candidate for the review page: each visible side is read through
     ``require_person`` (logged); a candidate with no visible side is a logged 404."""
     require_reviewer(actor)
@@ -209,7 +210,7 @@ def candidate_get(actor: Any, candidate_id: Any) -> CandidateView:
     return view
 
 
-def last_runs(actor: Any, limit: int = 3) -> list[MatchRun]:
+def last_runs(actor: Actor, limit: int = 3) -> list[MatchRun]:
     if not may_review(actor):
         return []
     return list(MatchRun.objects.filter(municipality_id=policy.tenant_id(actor))
@@ -266,7 +267,7 @@ class Identity:
         return [m for m in self.members if not m.is_self]
 
 
-def identity_of(actor: Any, person: Person, *, log: bool = True) -> Identity:
+def identity_of(actor: Actor, person: Person, *, log: bool = True) -> Identity:
     """The records confirmed as the same person that ``actor`` may see on their own basis;
     the others are left out without a trace (no count). Reads of the other visible records
     are logged. ``person`` must come from ``policy.require_person``."""
@@ -298,7 +299,7 @@ def identity_of(actor: Any, person: Person, *, log: bool = True) -> Identity:
     return Identity(members if len(members) > 1 else [], links)
 
 
-def link_get(actor: Any, link_id: Any) -> PersonLink:
+def link_get(actor: Actor, link_id: Any) -> PersonLink:
     """An active link whose two records the coordinator may both see; otherwise a logged 404."""
     require_reviewer(actor)
     link = PersonLink.objects.filter(pk=as_id(link_id), municipality_id=policy.tenant_id(actor)).first()

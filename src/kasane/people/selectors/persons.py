@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from rapidfuzz import fuzz
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
 from kasane.audit.services import access_log_many
 from kasane.core.text import normalize_name, normalize_phone
 from kasane.core.wareki import parse_partial_birth
@@ -121,7 +122,7 @@ def _any_name(key: str) -> tuple[str, list[Any]]:
     return "(" + " OR ".join(p for p, _ in parts) + ")", [v for _, ps in parts for v in ps]
 
 
-def _visible_where(actor: Any) -> tuple[str, list[Any]] | None:
+def _visible_where(actor: Actor) -> tuple[str, list[Any]] | None:
     """The WHERE clause of ``policy.visible_persons(actor)`` as SQL on "people_person" (None:
     the actor sees nobody). Compiled once per search and shared by every branch."""
     qs = policy.visible_persons(actor)
@@ -141,7 +142,7 @@ _SELECT = ('SELECT "people_person"."id", "people_person"."name_key", "people_per
            'FROM "people_person" WHERE {where}')
 
 
-def _branches(actor: Any, parsed: ParsedQuery, *, words: bool = False
+def _branches(actor: Actor, parsed: ParsedQuery, *, words: bool = False
               ) -> list[tuple[str, list[Any]]]:
     """Candidate queries (SQL, params), each served by one index of migration 0002 and cut
     at CANDIDATES. One key column per branch, ordered by that column, so the scan stops
@@ -208,10 +209,11 @@ def _fetch(branches: list[tuple[str, list[Any]]]) -> list[tuple[Any, ...]]:
                              for i, (b, _) in enumerate(branches))
     with connection.cursor() as cursor:
         cursor.execute(sql, [p for _, ps in branches for p in ps])
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
-def _candidates(actor: Any, parsed: ParsedQuery, limit: int
+def _candidates(actor: Actor, parsed: ParsedQuery, limit: int
                 ) -> tuple[list[tuple[Any, ...]], bool]:
     """(distinct candidate rows, whether a branch was cut at CANDIDATES). One query; a second
     one for several words only when the words read as one name found fewer than ``limit``."""
@@ -242,7 +244,7 @@ def _score(row: tuple[Any, ...], keys: list[str]) -> float:
     return best
 
 
-def person_search(actor: Any, q: str | None, *, limit: int = 50,
+def person_search(actor: Actor, q: str | None, *, limit: int = 50,
                   log: bool = True) -> SearchResult:
     """Visible persons matching ``q`` (kanji/kana/partial, 和暦 or partial birth, phone),
     ranked, masked for 閲覧制限 and logged. Never reveals an invisible person or a count.
@@ -272,7 +274,7 @@ def person_search(actor: Any, q: str | None, *, limit: int = 50,
     return result
 
 
-def persons_recent(actor: Any, *, limit: int = 50) -> list[PersonView]:
+def persons_recent(actor: Actor, *, limit: int = 50) -> list[PersonView]:
     """The visible persons updated last (API list without q), logged as search results."""
     chosen = list(policy.visible_persons(actor).select_related("created_by_org")
                   .order_by("-updated_at", "-pk")[:limit])
@@ -284,7 +286,7 @@ def persons_recent(actor: Any, *, limit: int = 50) -> list[PersonView]:
     return person_views(actor, chosen)
 
 
-def household_of(actor: Any, person: Person) -> list[dict[str, Any]]:
+def household_of(actor: Actor, person: Person) -> list[dict[str, Any]]:
     """Members of the person's household(s) the actor may see; nothing when masked.
 
     Invisible members are left out without a count, so their existence is not revealed.

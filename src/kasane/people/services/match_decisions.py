@@ -11,13 +11,13 @@ it was (docs/matching.md "In the people app").
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
 
@@ -38,7 +38,7 @@ STALE_HOURS = 6  # a run queued or running longer than this no longer blocks a n
 LINK_FIELDS = ("person_a_id", "person_b_id", "candidate_id", "ended_at", "end_reason")
 
 
-def _require_both(actor: Any, a: int, b: int, action: str, detail: str) -> dict[int, str]:
+def _require_both(actor: Actor, a: int, b: int, action: str, detail: str) -> dict[int, str]:
     """Both records must be visible to the coordinator, each on its own basis."""
     require_reviewer(actor)
     bases = policy.bases_for(actor, [a, b])
@@ -51,14 +51,14 @@ def _require_both(actor: Any, a: int, b: int, action: str, detail: str) -> dict[
     return bases
 
 
-def _log_both(actor: Any, bases: dict[int, str], action: str, detail: str) -> None:
+def _log_both(actor: Actor, bases: dict[int, str], action: str, detail: str) -> None:
     for pid, basis in sorted(bases.items()):
         access_log(user=actor.user, action=action, basis=basis,
                    organization_id=actor.organization_id, object_type="people.Person",
                    object_id=pid, person_id=pid, detail=detail[:500])
 
 
-def match_decide(*, actor: Any, candidate: MatchCandidate, decision: str,
+def match_decide(*, actor: Actor, candidate: MatchCandidate, decision: str,
                  note: str = "") -> MatchCandidate:
     """Record a coordinator's decision on a candidate pair. 同一人物 links the two source
     records; 別人 keeps them apart for good (re-scores never re-queue a decided pair);
@@ -92,7 +92,7 @@ def match_decide(*, actor: Any, candidate: MatchCandidate, decision: str,
     return locked
 
 
-def _link_create(actor: Any, candidate: MatchCandidate) -> PersonLink:
+def _link_create(actor: Actor, candidate: MatchCandidate) -> PersonLink:
     existing = PersonLink.objects.filter(person_a_id=candidate.person_a_id,
                                          person_b_id=candidate.person_b_id,
                                          ended_at__isnull=True).first()
@@ -109,7 +109,7 @@ def _link_create(actor: Any, candidate: MatchCandidate) -> PersonLink:
     return link
 
 
-def link_unmerge(*, actor: Any, link: PersonLink, reason: str) -> PersonLink:
+def link_unmerge(*, actor: Actor, link: PersonLink, reason: str) -> PersonLink:
     """End a 同一人物 link. Both records are as before the merge; the pair returns to the
     queue as 未確認 so it can be decided again."""
     detail = f"同一人物の関連付け#{link.pk}"
@@ -144,7 +144,7 @@ def link_unmerge(*, actor: Any, link: PersonLink, reason: str) -> PersonLink:
     return locked
 
 
-def match_run_request(*, actor: Any, trigger: str = "screen") -> MatchRun:
+def match_run_request(*, actor: Actor, trigger: str = "screen") -> MatchRun:
     """Queue a batch run over the coordinator's municipality (one at a time)."""
     if not may_review(actor):
         policy.log_denied(actor, "search", detail="名寄せの一括照合")

@@ -13,6 +13,7 @@ from kasane.access import policy
 from kasane.access import services as access_services
 from kasane.access.models import EmergencyReview
 from kasane.access.selectors import emergency_reviews
+from kasane.accounts.http import membership_of
 from kasane.accounts.models import CASE_ROLES, Membership
 from kasane.core.forms import add_service_errors
 
@@ -41,7 +42,7 @@ def emergency_request(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _reviewer(request: HttpRequest) -> Membership:
-    member = getattr(request, "membership", None)
+    member = membership_of(request)
     if not policy.can(member, "emergency.review"):
         policy.log_denied(member, "emergency.review")
         raise PermissionDenied("緊急アクセスの確認は相談支援包括化推進員が行います。")
@@ -114,7 +115,7 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def disclosure_lookup(request: HttpRequest) -> HttpResponse:
-    member = getattr(request, "membership", None)
+    member = membership_of(request)
     if not policy.can(member, "disclosure.lookup"):
         raise PermissionDenied("開示記録は監査担当と推進員のみが閲覧できます。")
     form = DisclosureLookupForm(request.GET or None)
@@ -127,7 +128,7 @@ def disclosure_lookup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def disclosures(request: HttpRequest, person_id: int) -> HttpResponse:
-    member = getattr(request, "membership", None)
+    member = membership_of(request)
     export = request.GET.get("format") == "csv"
     report = disclosure_report(member, person_id, export=export)
     if export:

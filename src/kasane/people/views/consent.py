@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
 from kasane.core.forms import add_service_errors
 
 from .. import services
@@ -45,7 +46,7 @@ def consent_create(request: HttpRequest, person_id: int) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def _consent_for(member: object, consent_id: int, action: str) -> Consent:
+def _consent_for(member: Actor, consent_id: int, action: str) -> Consent:
     consent = Consent.objects.filter(pk=consent_id,
                                      municipality_id=policy.tenant_id(member)).first()
     person_id = consent.person_id if consent else 0

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.access import policy
+from kasane.accounts.http import membership_of
 from kasane.audit.models import Basis
 from kasane.core.forms import add_service_errors
 
@@ -29,7 +30,7 @@ PAGE_SIZE = 50
 
 
 def _reviewer(request: HttpRequest) -> Any:
-    return sel.require_reviewer(getattr(request, "membership", None))
+    return sel.require_reviewer(membership_of(request))
 
 
 @login_required

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from kasane.access import policy
+from kasane.access.http import acting as _acting
 from kasane.access.selectors import grants_for_person
+from kasane.accounts.models import Actor
 from kasane.audit.models import Basis
 from kasane.core.forms import add_service_errors
 
@@ -22,11 +22,9 @@ from ..forms.persons import PersonCreateForm, PersonEditForm, SearchForm
 from ..presenters import person_view
 
 
-def acting(request: HttpRequest) -> Any:
+def acting(request: HttpRequest) -> Actor:
     """The acting membership; person screens are only for case roles."""
-    return policy.require_handler(getattr(request, "membership", None),
-                                  message="本人情報は相談支援に携わる職員のみが扱えます。",
-                                  detail=request.path)
+    return _acting(request, policy.PERSONS_NOT_HANDLER)
 
 
 @login_required

@@ -8,12 +8,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
+from kasane.accounts.http import membership_of
 from kasane.accounts.models import Membership, Organization, User
 from kasane.core.wareki import WarekiError, parse_date
 
 
 def actor_of(request: HttpRequest) -> Membership:
-    actor = getattr(request, "membership", None)
+    actor = membership_of(request)
     if actor is None:
         raise PermissionDenied("所属が登録されていません。")
     return actor

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kasane.access import policy
+from kasane.accounts.models import Actor
 from kasane.audit.models import ChangeRecord
 
 from .. import attachments, display, formdata, masking, selectors, services
@@ -56,7 +57,7 @@ def _thumbs(record: SheetRecord) -> dict[int, str]:
             SheetAttachment.objects.filter(record=record, thumbnail__isnull=False)}
 
 
-def _attach_uploads(actor: Any, record: SheetRecord, answers: dict[str, Any],
+def _attach_uploads(actor: Actor, record: SheetRecord, answers: dict[str, Any],
                     request: HttpRequest) -> dict[str, str]:
     """Files chosen in ``<key>.__upload`` inputs become attachments of ``record`` and are
     added to ``answers``; a refused file gives an error at its field (nothing else is lost)."""
@@ -76,7 +77,7 @@ def _attach_uploads(actor: Any, record: SheetRecord, answers: dict[str, Any],
     return errors
 
 
-def _form_context(actor: Any, record: SheetRecord, answers: dict[str, Any],
+def _form_context(actor: Actor, record: SheetRecord, answers: dict[str, Any],
                   errors: dict[str, str], header: dict[str, Any] | None = None) -> dict[str, Any]:
     header = header or {}
     schema = record.definition.schema
@@ -172,7 +173,7 @@ def _history(record: SheetRecord) -> list[ChangeRecord]:
                 .select_related("user").order_by("at", "id"))
 
 
-def _detail_context(actor: Any, record: SheetRecord) -> dict[str, Any]:
+def _detail_context(actor: Actor, record: SheetRecord) -> dict[str, Any]:
     masks = masking.record_masks(actor, record)
     labels = selectors.ref_labels(municipality_id=record.municipality_id)
     return {"record": record, "definition": record.definition,
