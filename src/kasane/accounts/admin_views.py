@@ -15,6 +15,7 @@ from kasane.core.forms import add_service_errors
 
 from . import services
 from .forms import MembershipForm, OrganizationForm, UnitForm, UserForm
+from .http import user_of
 from .models import Membership, Organization, Unit, User
 
 
@@ -40,7 +41,7 @@ def _save(form: Any, save: Any, request: HttpRequest) -> bool:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    municipality = services.require_admin(user_of(request))
     return render(request, "accounts/admin/index.html", {
         "municipality": municipality,
         "organizations": Organization.objects.filter(municipality=municipality).select_related("unit"),
@@ -53,11 +54,11 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    municipality = services.require_admin(user_of(request))
     obj = _get(Organization, municipality, pk)
     form = OrganizationForm(request.POST or None, instance=obj, municipality=municipality)
     if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.organization_save(actor=request.user, organization=form.instance),  # type: ignore[arg-type]
+        form, lambda: services.organization_save(actor=user_of(request), organization=form.instance),
         request,
     ):
         return redirect("accounts:admin")
@@ -69,11 +70,11 @@ def organization_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    municipality = services.require_admin(user_of(request))
     obj = _get(Unit, municipality, pk)
     form = UnitForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid() and _save(
-        form, lambda: services.unit_save(actor=request.user, unit=form.instance), request,  # type: ignore[arg-type]
+        form, lambda: services.unit_save(actor=user_of(request), unit=form.instance), request,
     ):
         return redirect("accounts:admin")
     return render(request, "accounts/admin/edit.html",
@@ -84,12 +85,12 @@ def unit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    municipality = services.require_admin(user_of(request))
     obj = _get(User, municipality, pk)
     form = UserForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid() and _save(
         form,
-        lambda: services.user_save(actor=request.user, user=form.instance,  # type: ignore[arg-type]
+        lambda: services.user_save(actor=user_of(request), user=form.instance,
                                    password=form.cleaned_data.get("password")),
         request,
     ):
@@ -105,11 +106,11 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    municipality = services.require_admin(user_of(request))
     user = _get(User, municipality, pk)
     form = MembershipForm(request.POST, municipality=municipality)
     if form.is_valid():
-        services.membership_add(actor=request.user, user=user,  # type: ignore[arg-type]
+        services.membership_add(actor=user_of(request), user=user,
                                 organization=form.cleaned_data["organization"],
                                 role=form.cleaned_data["role"])
         messages.success(request, "所属を追加しました。")
@@ -121,11 +122,11 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    municipality = services.require_admin(user_of(request))
     membership = Membership.objects.filter(pk=pk, organization__municipality=municipality).first()
     if membership is None:
         raise Http404
-    services.membership_end(actor=request.user, membership=membership)  # type: ignore[arg-type]
+    services.membership_end(actor=user_of(request), membership=membership)
     messages.success(request, "所属を終了しました。")
     return redirect("accounts:admin_user", pk=membership.user_id)
 
@@ -133,8 +134,8 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    municipality = services.require_admin(request.user)  # type: ignore[arg-type]
+    municipality = services.require_admin(user_of(request))
     user = _get(User, municipality, pk)
-    services.user_unlock(actor=request.user, user=user)  # type: ignore[arg-type]
+    services.user_unlock(actor=user_of(request), user=user)
     messages.success(request, "ロックを解除しました。")
     return redirect("accounts:admin_user", pk=user.pk)

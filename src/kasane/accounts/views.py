@@ -18,6 +18,7 @@ from django_otp import login as otp_login
 
 from . import services
 from .forms import LoginForm, OtpForm, TokenForm
+from .http import user_of
 from .middleware import SESSION_MEMBERSHIP_KEY
 from .models import ApiToken, User
 
@@ -106,7 +107,7 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
         wanted = int(request.POST.get("membership", ""))
     except ValueError:
         wanted = -1
-    membership = services.membership_for(request.user, wanted)  # type: ignore[arg-type]
+    membership = services.membership_for(user_of(request), wanted)
     if membership is None or membership.pk != wanted:
         messages.error(request, "選択した所属に切り替えられません。")
     else:
@@ -118,13 +119,13 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    form = TokenForm(request.POST or None, user=user_of(request))
     new_key = None
     if request.method == "POST" and form.is_valid():
-        new_key = services.api_token_issue(user=request.user,  # type: ignore[arg-type]
+        new_key = services.api_token_issue(user=user_of(request),
                                            membership=form.cleaned_data["membership"],
                                            name=form.cleaned_data["name"])
-        form = TokenForm(user=request.user)  # type: ignore[arg-type]
+        form = TokenForm(user=user_of(request))
     items = ApiToken.objects.filter(user=cast(User, request.user)).select_related("membership__organization")
     return render(request, "accounts/tokens.html",
                   {"form": form, "tokens": items, "new_key": new_key})
@@ -134,7 +135,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+        services.api_token_revoke(user=user_of(request), token_id=token_id)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     else:

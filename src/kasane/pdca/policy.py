@@ -40,9 +40,9 @@ def can_read(membership: Actor | None) -> bool:
 
 
 def require_read(membership: Actor | None) -> Actor:
-    if not can_read(membership):
+    if membership is None or not can_read(membership):
         raise PermissionDenied("PDCA進捗管理を閲覧する権限がありません。")
-    return membership  # type: ignore[return-value]
+    return membership
 
 
 def is_secretariat(membership: Actor | None) -> bool:
@@ -51,9 +51,9 @@ def is_secretariat(membership: Actor | None) -> bool:
 
 
 def require_secretariat(membership: Actor | None) -> Actor:
-    if not is_secretariat(membership):
+    if membership is None or not is_secretariat(membership):
         raise PermissionDenied("この操作は事務局だけが行えます。")
-    return membership  # type: ignore[return-value]
+    return membership
 
 
 def unit_id_of(membership: Actor | None) -> int | None:

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kasane.accounts.http import membership_of
+
 from .. import policy as pdca_policy
 from .. import selectors, services
 from ..forms import TransitionForm
@@ -17,7 +19,7 @@ from ..models import STATE_ORDER, CycleState, Plan
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(membership_of(request))
     cycles = list(selectors.cycles_for(membership))
     plans = Plan.objects.filter(municipality_id=membership.organization.municipality_id)
     return render(request, "pdca/index.html", {
@@ -29,7 +31,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(membership_of(request))
     cycle = selectors.cycle_get(membership, pk)
     report = selectors.report_for(cycle)
     index = cycle.state_index
@@ -56,7 +58,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def sheet(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
-    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(membership_of(request))
     cycle = selectors.cycle_get(membership, pk)
     report = selectors.report_for(cycle)
     plan = next((p for p in report["plans"] if p["id"] == plan_id), None)
@@ -89,7 +91,7 @@ def sheet(request: HttpRequest, pk: int, plan_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = pdca_policy.require_secretariat(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_secretariat(membership_of(request))
     cycle = selectors.cycle_get(membership, pk)
     form = TransitionForm(request.POST)
     if form.is_valid():

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from kasane.accounts.http import membership_of
 from kasane.accounts.models import Actor, Unit
 from kasane.core.forms import add_service_errors
 
@@ -25,7 +26,7 @@ from ..report import build_plan
 @login_required
 @require_http_methods(["GET", "POST"])
 def business_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
-    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(membership_of(request))
     cycle = selectors.cycle_get(membership, pk)
     node = selectors.node_get(cycle, node_id).source
     pdca_policy.check_edit_business(membership, node, cycle, reason="(確認)")
@@ -101,7 +102,7 @@ def _save(membership: Actor, node: Any, fy: int, target_forms: list[Any], pair_f
 @login_required
 @require_http_methods(["GET", "POST"])
 def grade_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
-    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(membership_of(request))
     cycle = selectors.cycle_get(membership, pk)
     node = selectors.node_get(cycle, node_id)
     pdca_policy.check_override(membership, cycle)
@@ -131,7 +132,7 @@ def grade_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def opinion_add(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
-    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(membership_of(request))
     cycle = selectors.cycle_get(membership, pk)
     node = selectors.node_get(cycle, node_id)
     pdca_policy.check_opinion(membership, cycle)

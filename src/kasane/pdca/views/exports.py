@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kasane.accounts.http import membership_of
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 
@@ -31,7 +32,7 @@ def _filename(cycle: PdcaCycle, ext: str) -> str:
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(membership_of(request))
     cycle = selectors.cycle_get(membership, pk)
     access_log(user=request.user, action="pdca.export.pdf", basis=Basis.NOT_PERSONAL,
                object_type="pdca.PdcaCycle", object_id=cycle.pk)
@@ -41,7 +42,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(membership_of(request))
     cycle = selectors.cycle_get(membership, pk)
     access_log(user=request.user, action="pdca.export.xlsx", basis=Basis.NOT_PERSONAL,
                object_type="pdca.PdcaCycle", object_id=cycle.pk)

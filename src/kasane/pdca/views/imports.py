@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from kasane.accounts.http import membership_of
+
 from .. import policy as pdca_policy
 from .. import selectors
 from ..forms import ImportForm
@@ -18,7 +20,7 @@ from ..report import _Tree
 
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    membership = pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_read(membership_of(request))
     plan = selectors.plan_get(membership, plan_id)
     tree = _Tree(plan)
     nodes = [{"node": n, "label": tree.label(n), "indent": range(n.depth - 1),
@@ -31,7 +33,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    pdca_policy.require_read(request.membership)  # type: ignore[attr-defined]
+    pdca_policy.require_read(membership_of(request))
     response = HttpResponse(template_workbook(), content_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = ("attachment; filename*=UTF-8''"
@@ -42,7 +44,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_import(request: HttpRequest) -> HttpResponse:
-    membership = pdca_policy.require_secretariat(request.membership)  # type: ignore[attr-defined]
+    membership = pdca_policy.require_secretariat(membership_of(request))
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
