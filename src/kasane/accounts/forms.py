@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 
 from .models import Membership, Municipality, Organization, Role, Unit, User
-from .validators import validate_local_government_code
 
 
 class LoginForm(forms.Form):
@@ -23,11 +22,6 @@ class OtpForm(forms.Form):
                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
                                                           "inputmode": "numeric",
                                                           "autofocus": True}))
-
-
-class MunicipalityCodeForm(forms.Form):
-    code = forms.CharField(label="地方公共団体コード", max_length=6,
-                           validators=[validate_local_government_code])
 
 
 class OrganizationForm(forms.ModelForm):

@@ -23,10 +23,6 @@ from kasane.audit.models import Basis
 from .models import ApiToken, Membership, Municipality, Organization, Role, Unit, User
 
 LOGIN_FAILED_MESSAGE = "ユーザー名またはパスワードが正しくありません。"
-LOCKED_MESSAGE = (
-    "ログインに続けて失敗したため、このアカウントは一時的にロックされています。"
-    "しばらくしてから再度お試しください。"
-)
 OTP_FAILED_MESSAGE = "確認コードが正しくありません。"
 
 

@@ -73,10 +73,6 @@ def plans_of(case: Case) -> list[SupportPlan]:
                 .prefetch_related("monitoring"))
 
 
-def current_plan(case: Case) -> SupportPlan | None:
-    return case.plans.filter(status=PlanStatus.APPROVED).order_by("-version").first()
-
-
 def source_record(actor: Actor, case: Case) -> Any:
     """The sheet record the case was opened from, when the actor may see it (title and link
     only; the record page logs its own read)."""

@@ -55,11 +55,6 @@ def can_create_body(actor: Actor | None) -> bool:
                 and actor.role == Role.COORDINATOR)
 
 
-def check_manage(actor: Actor, meeting: Meeting) -> None:
-    if not can_manage(actor, meeting.body):
-        raise PermissionDenied("この操作は会議体の事務局または推進員が行います。")
-
-
 def meeting_reach(actor: Actor) -> Q:
     """The meetings of its tenant an actor may see (推進員: all; others: bodies their org
     organizes or belongs to, and meetings they attend)."""

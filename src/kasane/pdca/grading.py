@@ -17,9 +17,6 @@ DEFAULT_SCALE: tuple[tuple[str, str, int], ...] = (
     ("C", "あまり進捗していない", 20),
     ("D", "全く進捗していない", 0),
 )
-GRADES = tuple(g for g, _, _ in DEFAULT_SCALE)
-
-
 def criterion_text(grade: str, scale: tuple[tuple[str, str, int], ...] = DEFAULT_SCALE) -> str:
     """評価総括表 criterion: 「…年次目標の70%以上を達成できた・・・A」."""
     bounds = {g: low for g, _, low in scale}
@@ -53,14 +50,6 @@ def percent_label(achieved: int, counted: int) -> str:
     value = (Decimal(achieved) * 100 / Decimal(counted)).quantize(Decimal("0.1"),
                                                                   rounding=ROUND_HALF_UP)
     return f"{value}%"
-
-
-def grade_label(grade: str | None,
-                scale: tuple[tuple[str, str, int], ...] = DEFAULT_SCALE) -> str:
-    for g, label, _ in scale:
-        if g == grade:
-            return label
-    return "評価対象外"
 
 
 @dataclass(frozen=True)

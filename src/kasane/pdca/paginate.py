@@ -162,11 +162,3 @@ def pages_of_graded(pages: list[list[dict[str, Any]]]) -> dict[int, tuple[int, i
     return spans
 
 
-def page_of_anchor(pages: list[list[dict[str, Any]]]) -> dict[str, int]:
-    """The first sheet page (1-based) on which each row's anchor is printed (not repeated)."""
-    found: dict[str, int] = {}
-    for number, page in enumerate(pages, start=1):
-        for item in page:
-            if not item.get("repeat") and not item.get("continued"):
-                found.setdefault(item["row"]["anchor"], number)
-    return found

@@ -56,10 +56,6 @@ def neutralize(text: str) -> str:
     return "'" + text if text.startswith(_DANGEROUS) else text
 
 
-def unneutralize(text: str) -> str:
-    return text[1:] if text.startswith("'") else text
-
-
 def to_cell(field: dict[str, Any], value: Any) -> str:
     if value in (None, "", [], {}):
         return ""

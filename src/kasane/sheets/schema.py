@@ -12,7 +12,6 @@ import copy
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,6 @@ FIELD_TYPES = frozenset({
     "resource_ref", "meeting_ref", "file", "rows", "person",
 })
 CHOICE_TYPES = frozenset({"choice", "multi_choice", "multi_choice_main"})
-REF_TYPES = frozenset({"person_ref", "org_ref", "user_ref", "area_ref", "resource_ref", "meeting_ref"})
 TAGS = {
     "comprehensive": "包括的相談支援", "multi_agency": "多機関協働", "outreach": "アウトリーチ等",
     "participation": "参加支援", "community": "地域づくり",
@@ -146,11 +144,6 @@ def content_hash(schema: dict[str, Any]) -> str:
 def load_file(code: str) -> dict[str, Any]:
     path = DEFINITIONS_DIR / f"{code}.json"
     return normalize(json.loads(path.read_text(encoding="utf-8")))
-
-
-def standard_files() -> Iterator[tuple[str, dict[str, Any]]]:
-    for code in STANDARD_CODES:
-        yield code, load_file(code)
 
 
 def top_fields(schema: dict[str, Any]) -> list[dict[str, Any]]:

@@ -3,8 +3,6 @@ inbox (records come from ``sheets.policy.visible_records``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 from django.http import Http404
 
@@ -74,5 +72,3 @@ def definition_versions(*, municipality_id: int, code: str) -> list[SheetDefinit
         .order_by("municipality_id", "-version"))
 
 
-def user_name(user: Any) -> str:
-    return str(user) if user is not None else ""

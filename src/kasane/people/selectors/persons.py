@@ -117,11 +117,6 @@ def _prefix(column: str, key: str) -> tuple[str, list[Any]]:
     return f"({_col(column)} >= %s AND {_col(column)} < %s)", [key, key + _TOP]
 
 
-def _any_name(key: str) -> tuple[str, list[Any]]:
-    parts = [_prefix(col, key) for col in NAME_FIELDS]
-    return "(" + " OR ".join(p for p, _ in parts) + ")", [v for _, ps in parts for v in ps]
-
-
 def _visible_where(actor: Actor) -> tuple[str, list[Any]] | None:
     """The WHERE clause of ``policy.visible_persons(actor)`` as SQL on "people_person" (None:
     the actor sees nobody). Compiled once per search and shared by every branch."""
@@ -314,7 +309,6 @@ def consents_of(person: Person) -> QuerySet[Consent]:
     return (Consent.objects.filter(person=person).prefetch_related("organizations")
             .select_related("recorded_by", "recorded_by_org", "withdrawn_by")
             .order_by("-obtained_on", "-id"))
-
 
 
 def consent_current_for(person: Person, organization: Any, purpose: str,
