@@ -291,18 +291,37 @@ def household_of(actor: Actor, person: Person) -> list[dict[str, Any]]:
 
     Invisible members are left out without a count, so their existence is not revealed.
     """
-    if policy.is_restricted_for(actor, person):
-        return []
-    rows = list(HouseholdMember.objects.filter(household__members__person=person)
-                .exclude(person=person).select_related("person", "household")
-                .order_by("household_id", "id"))
-    visible = set(policy.visible_persons(actor).filter(pk__in=[r.person_id for r in rows])
+    return households_of(actor, [person])[person.pk]
+
+
+def households_of(actor: Actor, persons: list[Person]) -> dict[int, list[dict[str, Any]]]:
+    """``household_of`` for several persons at once (a case's subjects), keyed by person id:
+    the same rows in a fixed number of queries however many persons."""
+    restricted = [p.pk for p in persons if p.restriction]
+    named_self = policy.named_on_restriction(actor, restricted) if restricted else set()
+    shown = [p for p in persons if not policy.is_restricted_for(actor, p, named=named_self)]
+    result: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in persons}
+    if not shown:
+        return result
+    anchors: dict[int, set[int]] = {}  # household id -> the given persons in it
+    for pid, hid in HouseholdMember.objects.filter(person__in=shown).values_list(
+            "person_id", "household_id"):
+        anchors.setdefault(hid, set()).add(pid)
+    if not anchors:
+        return result
+    rows = list(HouseholdMember.objects.filter(household_id__in=list(anchors))
+                .select_related("person", "household").order_by("household_id", "id"))
+    visible = set(policy.visible_persons(actor).filter(pk__in={r.person_id for r in rows})
                   .values_list("pk", flat=True))
     named = policy.named_on_restriction(actor, visible)
-    return [{"member": r, "person": r.person, "relation": r.get_relation_display(),
+    for p in shown:
+        result[p.pk] = [
+            {"member": r, "person": r.person, "relation": r.get_relation_display(),
              "living_together": r.living_together}
-            for r in rows if r.person_id in visible
+            for r in rows if p.pk in anchors.get(r.household_id, ()) and r.person_id != p.pk
+            and r.person_id in visible
             and not policy.is_restricted_for(actor, r.person, named=named)]
+    return result
 
 
 def own_relation(person: Person) -> HouseholdMember | None:
