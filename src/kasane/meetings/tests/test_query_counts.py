@@ -35,6 +35,8 @@ def test_the_index_and_the_meetings_api_run_the_same_queries_for_1_and_25_meetin
                                                for m in made))
     assert_flat_queries(add, lambda: client.get("/api/v1/meetings"), label="GET /api/v1/meetings",
                         check=lambda r, n: len(r.json()["items"]) == 2 * len(made))
+    assert_flat_queries(add, lambda: client.get("/"), label="GET / (partner: meetings)",
+                        check=lambda r, n: "近日の会議" in r.content.decode())
 
 
 def test_the_body_page_runs_the_same_queries_for_1_and_25_meetings_of_its_month(city, client):

@@ -139,6 +139,8 @@ def test_the_emergency_queue_runs_the_same_queries_for_1_and_25_requests(city, c
     assert_flat_queries(add, lambda: client.get("/people/emergency/"),
                         label="GET /people/emergency/",
                         check=_shows_all(made, lambda r: f'data-testid="review-{r.pk}"'))
+    assert_flat_queries(add, lambda: client.get("/"), label="GET / (coordinator: emergency)",
+                        check=lambda r, n: "緊急アクセスの事後確認" in r.content.decode())
 
 
 def _pair(city, i):
@@ -171,6 +173,8 @@ def test_the_matching_queue_and_its_api_run_the_same_queries_for_1_and_25_candid
     assert_flat_queries(add, lambda: client.get("/api/v1/match-candidates", {"limit": 200}),
                         label="GET /api/v1/match-candidates",
                         check=lambda r, n: len(r.json()["items"]) >= len(made))
+    assert_flat_queries(add, lambda: client.get("/"), label="GET / (coordinator: 名寄せ)",
+                        check=lambda r, n: "名寄せ候補 " in r.content.decode())
 
 
 def test_the_identity_page_runs_the_same_queries_for_1_and_25_linked_records(city, client):
