@@ -213,3 +213,22 @@ def test_the_case_page_and_api_run_the_same_queries_for_1_and_25_subjects(city, 
     assert_flat_queries(add, lambda: client.get(f"/api/v1/cases/{latest[-1].pk}"),
                         label="GET /api/v1/cases/{id} (subjects)",
                         check=lambda r, n: len(r.json()["person_ids"]) == n)
+
+
+def test_the_referral_form_runs_the_same_queries_for_1_and_25_consents(city, client):
+    """The つなぐ form lists the current consents of the case's subjects (with their
+    organizations) as choices."""
+    s = setup_case(city)
+    orgs = list(city.orgs.values())
+    made = [s.consent]  # the case's own, plus one a row
+
+    def add(n):
+        for _ in range(n):
+            i = len(made)
+            made.append(make_consent(city.coordinator, s.person, [orgs[i % 4], orgs[(i + 1) % 4]]))
+
+    client.force_login(city.coordinator)
+    assert_flat_queries(add, lambda: client.get(f"/cases/{s.case.pk}/refer/"),
+                        label="GET /cases/{id}/refer/",
+                        check=lambda r, n: all(f'value="{c.pk}"' in r.content.decode()
+                                               for c in made))
