@@ -43,12 +43,14 @@ def cases_for(actor: Actor, *, status: str = "") -> QuerySet[Case]:
 LIST_LIMIT = 200
 
 
-def case_list(actor: Actor, *, status: str = "", limit: int = LIST_LIMIT,
-              detail: str = "") -> list[Case]:
+def case_list(actor: Actor, *, status: str = "", limit: int = LIST_LIMIT, detail: str = "",
+              with_subjects: bool = True) -> list[Case]:
     """The newest ``limit`` cases of ``cases_for``, subjects prefetched (one query for every
-    row). A list shows who the cases are about, so each shown subject is logged
-    (``case.list``: one row per case and person, with the basis it is shown on)."""
-    cases = list(cases_for(actor, status=status).prefetch_related("subjects")[:limit])
+    row; ``with_subjects=False`` when the caller reads names with ``subject_names``). A list
+    shows who the cases are about, so each shown subject is logged (``case.list``: one row per
+    case and person, with the basis it is shown on)."""
+    qs = cases_for(actor, status=status)
+    cases = list((qs.prefetch_related("subjects") if with_subjects else qs)[:limit])
     case_policy.log_cases_listed(actor, cases, detail=detail)
     return cases
 
