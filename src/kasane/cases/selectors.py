@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.accounts.models import Actor
-from kasane.audit.services import access_log
+from kasane.audit.services import access_log_many
 from kasane.people.models import Consent
 from kasane.people.presenters import person_views
 from kasane.people.selectors import households_of
@@ -166,10 +166,9 @@ def referral_persons(actor: Actor, ref: Referral) -> list[Any]:
     bases = policy.bases_for(actor, pids)
     persons = list(policy.visible_persons(actor).filter(pk__in=bases)
                    .select_related("created_by_org"))
-    for p in persons:
-        access_log(user=actor.user, action="person.view", basis=bases[p.pk],
-                   organization_id=actor.organization_id, object_type="cases.Referral",
-                   object_id=ref.pk, person_id=p.pk, detail="つなぎの確認")
+    access_log_many(user=actor.user, action="person.view", organization_id=actor.organization_id,
+                    detail="つなぎの確認",
+                    entries=[("cases.Referral", ref.pk, p.pk, bases[p.pk]) for p in persons])
     return person_views(actor, persons)
 
 

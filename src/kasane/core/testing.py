@@ -12,6 +12,9 @@ queries, but never one more per row.
 each measured request with the number of rows made so far, so a test proves the page really
 shows them (an empty or 404 page would otherwise pass with a flat count).
 
+Several guards may share their rows in one test (a page and its API): a later guard then
+compares 26 rows with 50 — the same proof that no row costs a query.
+
 One unmeasured request runs first: per-process caches (content types, sheet definitions,
 sessions) fill there and would otherwise count against the one-row request only.
 

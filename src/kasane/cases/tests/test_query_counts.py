@@ -232,3 +232,26 @@ def test_the_referral_form_runs_the_same_queries_for_1_and_25_consents(city, cli
                         label="GET /cases/{id}/refer/",
                         check=lambda r, n: all(f'value="{c.pk}"' in r.content.decode()
                                                for c in made))
+
+
+def test_the_referral_page_runs_the_same_queries_for_1_and_25_subjects(city, client):
+    """The receiving organization sees the persons of a つなぎ it may see (each logged): each
+    size is a new case of every person made so far, each person's consent naming it."""
+    coord = actor(city.coordinator)
+    persons, consents, latest = [], [], []
+
+    def add(n):
+        for _ in range(n):
+            person = make_person(city.coordinator, given_name=f"三郎{len(persons)}")
+            consents.append(make_consent(city.coordinator, person, [city.orgs["shougai"]]))
+            persons.append(person)
+        case = services.case_open(actor=coord, person_ids=[p.pk for p in persons], summary="相談")
+        latest.append(services.referral_create(actor=coord, case=case,
+                                               to_org_id=city.orgs["shougai"].pk,
+                                               reason="障害福祉サービスの検討",
+                                               consent_id=consents[0].pk))
+
+    client.force_login(city.recorder)
+    assert_flat_queries(add, lambda: client.get(f"/cases/referrals/{latest[-1].pk}/"),
+                        label="GET /cases/referrals/{id}/ (subjects)",
+                        check=lambda r, n: all(p.full_name in r.content.decode() for p in persons))

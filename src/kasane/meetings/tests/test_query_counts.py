@@ -87,3 +87,28 @@ def test_the_meeting_page_runs_the_same_queries_for_1_and_25_agenda_items(city, 
     client.force_login(city.partner)
     assert_flat_queries(add, lambda: client.get(f"/meetings/{meeting.pk}/"),
                         label="GET /meetings/{id}/ (partner)")
+
+
+def test_the_item_page_runs_the_same_queries_for_1_and_25_persons(city, client):
+    """An agenda item shows its case's persons: each size is a new item for a case of every
+    person made so far."""
+    from kasane.cases import services as case_services
+    from kasane.people.tests.factories import make_person
+
+    meeting = make_meeting(city, make_body(city), days=-0.5)
+    coord = actor(city.coordinator)
+    services.pledge_sign(actor=coord, meeting=meeting)
+    persons, items = [], []
+
+    def add(n):
+        for _ in range(n):
+            persons.append(make_person(city.coordinator, given_name=f"五郎{len(persons)}"))
+        case = case_services.case_open(actor=coord, person_ids=[p.pk for p in persons],
+                                       summary="世帯の相談")
+        items.append(services.agenda_add(actor=coord, meeting=meeting, case_id=case.pk,
+                                         question="関わり方"))
+
+    client.force_login(city.coordinator)
+    assert_flat_queries(add, lambda: client.get(f"/meetings/items/{items[-1].pk}/"),
+                        label="GET /meetings/items/{id}/ (persons)",
+                        check=lambda r, n: all(p.full_name in r.content.decode() for p in persons))
