@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from rapidfuzz import fuzz
 
 from kasane.access import policy
@@ -303,24 +303,22 @@ def households_of(actor: Actor, persons: list[Person]) -> dict[int, list[dict[st
     result: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in persons}
     if not shown:
         return result
-    anchors: dict[int, set[int]] = {}  # household id -> the given persons in it
-    for pid, hid in HouseholdMember.objects.filter(person__in=shown).values_list(
-            "person_id", "household_id"):
-        anchors.setdefault(hid, set()).add(pid)
-    if not anchors:
-        return result
-    rows = list(HouseholdMember.objects.filter(household_id__in=list(anchors))
+    # One row per (member, given person of the same household): ``anchor`` reuses the join
+    # of the filter, so a household of two given persons lists its members for each.
+    rows = list(HouseholdMember.objects.filter(household__members__person__in=shown)
+                .annotate(anchor=F("household__members__person_id"))
                 .select_related("person", "household").order_by("household_id", "id"))
+    if not rows:
+        return result
     visible = set(policy.visible_persons(actor).filter(pk__in={r.person_id for r in rows})
                   .values_list("pk", flat=True))
     named = policy.named_on_restriction(actor, visible)
-    for p in shown:
-        result[p.pk] = [
-            {"member": r, "person": r.person, "relation": r.get_relation_display(),
-             "living_together": r.living_together}
-            for r in rows if p.pk in anchors.get(r.household_id, ()) and r.person_id != p.pk
-            and r.person_id in visible
-            and not policy.is_restricted_for(actor, r.person, named=named)]
+    for r in rows:
+        if r.person_id != r.anchor and r.person_id in visible \
+                and not policy.is_restricted_for(actor, r.person, named=named):
+            result[r.anchor].append({"member": r, "person": r.person,
+                                     "relation": r.get_relation_display(),
+                                     "living_together": r.living_together})
     return result
 
 
