@@ -112,11 +112,14 @@ def otp_verify(*, user: User, token: str) -> Any:
 
 
 def user_active_memberships(user: User) -> list[Membership]:
-    return list(
+    memberships = list(
         Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
         .select_related("organization", "organization__municipality")
         .order_by("organization__name", "role")
     )
+    for m in memberships:
+        m.user = user  # the acting membership's user is the request's: no query to read it
+    return memberships
 
 
 def membership_for(user: User, membership_id: int | None) -> Membership | None:

@@ -12,6 +12,7 @@ logged per subject person, denials too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -86,16 +87,41 @@ def require_case(actor: Actor | None, case_id: object, *, action: str = "view",
     return case
 
 
-def log_cases_listed(actor: Actor, cases: list[Case], *, action: str = "case.list",
-                     detail: str = "") -> None:
-    """A list (HTML or API) shows each case's subjects' names: one access-log row per shown
-    subject person, with the basis it was shown on."""
-    rows = list(CaseSubject.objects.filter(case__in=cases).values_list("case_id", "person_id"))
-    bases = policy.bases_for(actor, {pid for _, pid in rows}, action="search")
+def _log_subjects(actor: Actor, case_ids: Iterable[int], *, action: str, detail: str,
+                  bases_action: str) -> None:
+    """One access-log row per subject person of each case (bulk: 5 queries in all)."""
+    rows = list(CaseSubject.objects.filter(case_id__in=list(case_ids))
+                .values_list("case_id", "person_id"))
+    bases = policy.bases_for(actor, {pid for _, pid in rows}, action=bases_action)
     access_log_many(user=actor.user, action=action, organization_id=actor.organization_id,
                     detail=detail[:500],
                     entries=[("cases.Case", cid, pid, bases.get(pid, Basis.DENIED))
                              for cid, pid in rows])
+
+
+def log_cases_listed(actor: Actor, cases: list[Case], *, action: str = "case.list",
+                     detail: str = "") -> None:
+    """A list (HTML or API) shows each case's subjects' names: one access-log row per shown
+    subject person, with the basis it was shown on."""
+    _log_subjects(actor, [c.pk for c in cases], action=action, detail=detail,
+                  bases_action="search")
+
+
+def read_cases(actor: Actor, case_ids: Iterable[object], *, action: str = "view",
+               detail: str = "") -> dict[int, Case]:
+    """``require_case`` for a page that shows several cases (a meeting's agenda): the visible
+    ones of ``case_ids`` by id, each read logged as ``case.<action>`` (one row per subject
+    person) in a fixed number of queries. Cases the actor may not see are left out, unlogged
+    (the page shows their title only, as before)."""
+    ids = {cid for cid in (as_id(c) for c in case_ids) if cid}
+    if not ids:
+        return {}
+    cases = {c.pk: c for c in visible_cases(actor, Case.objects.filter(pk__in=ids))
+             .select_related("lead_org", "lead_user")}
+    if cases:
+        _log_subjects(actor, list(cases), action=f"case.{action}", detail=detail,
+                      bases_action="view")
+    return cases
 
 
 def is_involved(actor: Actor | None, case: Case) -> bool:

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.accounts.models import Actor
-from kasane.audit.services import access_log
+from kasane.audit.services import access_log_many
+from kasane.people.models import Consent
 from kasane.people.presenters import person_views
-from kasane.people.selectors import household_of
+from kasane.people.selectors import households_of
 
 from . import policy as case_policy
 from .models import (
@@ -37,6 +38,21 @@ def cases_for(actor: Actor, *, status: str = "") -> QuerySet[Case]:
     elif status:
         qs = qs.filter(status=status)
     return qs.order_by("-updated_at", "-id")
+
+
+LIST_LIMIT = 200
+
+
+def case_list(actor: Actor, *, status: str = "", limit: int = LIST_LIMIT, detail: str = "",
+              with_subjects: bool = True) -> list[Case]:
+    """The newest ``limit`` cases of ``cases_for``, subjects prefetched (one query for every
+    row; ``with_subjects=False`` when the caller reads names with ``subject_names``). A list
+    shows who the cases are about, so each shown subject is logged (``case.list``: one row per
+    case and person, with the basis it is shown on)."""
+    qs = cases_for(actor, status=status)
+    cases = list((qs.prefetch_related("subjects") if with_subjects else qs)[:limit])
+    case_policy.log_cases_listed(actor, cases, detail=detail)
+    return cases
 
 
 def subjects_of(actor: Actor, case: Case) -> list[Any]:
@@ -86,19 +102,39 @@ def source_record(actor: Actor, case: Case) -> Any:
 
 def household_cases(actor: Actor, case: Case) -> list[dict[str, Any]]:
     """Family members of the subjects the actor may see, with their open cases it may see."""
-    subject_ids = set(case.subjects.values_list("person_id", flat=True))
+    subjects = list(case.subjects.select_related("person"))
+    subject_ids = {s.person_id for s in subjects}
     rows: list[dict[str, Any]] = []
-    seen: set[int] = set()
-    for s in case.subjects.select_related("person"):
-        for m in household_of(actor, s.person):
+    member_ids: set[int] = set()
+    households = households_of(actor, [s.person for s in subjects])
+    for s in subjects:
+        for m in households[s.person_id]:
             pid = m["person"].pk
-            if pid in subject_ids or pid in seen:
+            if pid in subject_ids or pid in member_ids:
                 continue
-            seen.add(pid)
-            cases = list(cases_for(actor, status="open").filter(subjects__person_id=pid)
-                         .exclude(pk=case.pk).distinct())
-            rows.append({"person": m["person"], "relation": m["relation"], "cases": cases})
+            member_ids.add(pid)
+            rows.append({"person": m["person"], "relation": m["relation"], "cases": []})
+    if not rows:
+        return rows
+    by_person: dict[int, list[Case]] = {}
+    for other in cases_for(actor, status="open").filter(subjects__person_id__in=member_ids) \
+            .exclude(pk=case.pk).distinct().prefetch_related("subjects"):
+        for subject in other.subjects.all():
+            if subject.person_id in member_ids:
+                by_person.setdefault(subject.person_id, []).append(other)
+    for row in rows:
+        row["cases"] = by_person.get(row["person"].pk, [])
     return rows
+
+
+def referral_consents(actor: Actor, case: Case, day: dt.date | None = None) -> list[Consent]:
+    """The current consents of the case's subjects the actor may see: the choices of the
+    つなぐ form (a case the actor sees has every subject visible to it)."""
+    day = day or timezone.localdate()
+    persons = policy.visible_persons(actor).filter(pk__in=case.subjects.values("person_id"))
+    consents = Consent.objects.filter(person__in=persons, withdrawn_on__isnull=True) \
+        .select_related("person").prefetch_related("organizations").order_by("-obtained_on", "-id")
+    return [c for c in consents if c.is_current(day)]
 
 
 def referral_for(actor: Actor, referral_id: Any) -> Referral:
@@ -126,10 +162,9 @@ def referral_persons(actor: Actor, ref: Referral) -> list[Any]:
     bases = policy.bases_for(actor, pids)
     persons = list(policy.visible_persons(actor).filter(pk__in=bases)
                    .select_related("created_by_org"))
-    for p in persons:
-        access_log(user=actor.user, action="person.view", basis=bases[p.pk],
-                   organization_id=actor.organization_id, object_type="cases.Referral",
-                   object_id=ref.pk, person_id=p.pk, detail="つなぎの確認")
+    access_log_many(user=actor.user, action="person.view", organization_id=actor.organization_id,
+                    detail="つなぎの確認",
+                    entries=[("cases.Referral", ref.pk, p.pk, bases[p.pk]) for p in persons])
     return person_views(actor, persons)
 
 

@@ -25,11 +25,19 @@ class Detail(Schema):
     detail: str
 
 
-class MeetingOut(Schema):
+class MeetingOut(Schema):  # read from a ``Meeting`` (``selectors.meetings_for`` joins its body)
     id: int
     body: str
     type: str
     starts_at: dt.datetime
+
+    @staticmethod
+    def resolve_body(meeting: Meeting) -> str:
+        return meeting.body.name
+
+    @staticmethod
+    def resolve_type(meeting: Meeting) -> str:
+        return meeting.body.type
 
 
 class MeetingList(Schema):
@@ -61,17 +69,13 @@ def _actor(request: HttpRequest) -> Actor:
     return acting(request, meeting_policy.NOT_HANDLER)
 
 
-def _meeting(m: Meeting) -> dict[str, Any]:
-    return {"id": m.pk, "body": m.body.name, "type": m.body.type, "starts_at": m.starts_at}
-
-
 @router.get("/meetings", response={200: MeetingList, 403: Detail})
 def meeting_list(request: HttpRequest, upcoming: int = 0) -> dict[str, Any]:
     actor = _actor(request)
     qs = selectors.meetings_for(actor, upcoming=bool(upcoming))
     if not upcoming:
         qs = qs.order_by("-starts_at")
-    return {"items": [_meeting(m) for m in qs[:200]]}
+    return {"items": list(qs[:200])}
 
 
 @router.post("/meetings/{meeting_id}/agenda",

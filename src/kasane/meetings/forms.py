@@ -106,9 +106,12 @@ class DecisionForm(forms.Form):
                                        choices=[("", "—"), *ClosureReason.choices])
 
     def __init__(self, *args: Any, municipality_id: int, plans: list[Any], bodies: list[Any],
-                 **kwargs: Any) -> None:
+                 orgs: list[tuple[Any, str]] | None = None,
+                 users: list[tuple[Any, str]] | None = None, **kwargs: Any) -> None:
+        """``orgs``/``users``: the choices of ``org_choices(municipality_id, "—")`` and
+        ``staff(municipality_id)`` when a page shows one form per agenda item."""
         super().__init__(*args, **kwargs)
         choice_field(self, "plan_id").choices = [("", "—"), *[(p.pk, f"第{p.version}版（案）") for p in plans]]
-        choice_field(self, "lead_org").choices = org_choices(municipality_id, "—")
-        choice_field(self, "lead_user").choices = [("", "—"), *staff(municipality_id)]
+        choice_field(self, "lead_org").choices = orgs if orgs is not None else org_choices(municipality_id, "—")
+        choice_field(self, "lead_user").choices = [("", "—"), *(users if users is not None else staff(municipality_id))]
         choice_field(self, "referred_body").choices = [("", "—"), *[(b.pk, b.name) for b in bodies]]

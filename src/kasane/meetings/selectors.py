@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from kasane.access import policy
 from kasane.accounts.models import Actor
 from kasane.cases import policy as case_policy
-from kasane.people.presenters import person_views
+from kasane.cases.models import Case, CaseSubject, PlanStatus, SupportPlan
+from kasane.people.presenters import PersonView, person_views
 
 from . import policy as meeting_policy
-from .models import AgendaItem, Attendee, Meeting, MeetingBody, MeetingType
+from .models import AgendaItem, Attendee, Decision, Meeting, MeetingBody, MeetingType
 
 
 def bodies_for(actor: Actor) -> QuerySet[MeetingBody]:
@@ -43,24 +45,54 @@ def meetings_for(actor: Actor, *, upcoming: bool = False, body: MeetingBody | No
     return qs.annotate(item_count=Count("items", distinct=True))
 
 
+@dataclass
+class AgendaCase:
+    """A case on a meeting's agenda as one reader may see it."""
+
+    case: Case
+    persons: list[PersonView]
+    person_ids: list[int]
+    plans: list[SupportPlan] = field(default_factory=list)  # newest version first
+
+
+def agenda_cases(actor: Actor, meeting: Meeting, *, action: str) -> dict[int, AgendaCase]:
+    """The agenda's cases the actor may see, by case id, each read logged like
+    ``require_case`` (``case.<action>``, one row per subject person) — a fixed number of
+    queries however long the agenda."""
+    cases = case_policy.read_cases(actor, meeting.items.values_list("case_id", flat=True),
+                                   action=action, detail=f"会議#{meeting.pk}")
+    if not cases:
+        return {}
+    subjects = list(CaseSubject.objects.filter(case_id__in=list(cases))
+                    .select_related("person", "person__created_by_org"))
+    views = person_views(actor, [s.person for s in subjects])
+    found = {cid: AgendaCase(case=case, persons=[], person_ids=[]) for cid, case in cases.items()}
+    for subject, view in zip(subjects, views, strict=True):
+        found[subject.case_id].persons.append(view)
+        found[subject.case_id].person_ids.append(subject.person_id)
+    for plan in SupportPlan.objects.filter(case_id__in=list(cases)).order_by("case_id", "-version"):
+        found[plan.case_id].plans.append(plan)
+    return found
+
+
 def items_for(actor: Actor, meeting: Meeting) -> list[dict[str, Any]]:
     """The agenda: titles for everyone who may see the meeting; the case, question, minutes and
-    decisions only for pledged attendees, read through ``require_case`` (logged)."""
+    decisions only for pledged attendees, read through ``cases.policy.read_cases`` (logged)."""
     pledged = meeting_policy.is_pledged(actor, meeting)
+    items = meeting.items.select_related("presenting_org", "case", "case__lead_org")
+    if not pledged:
+        return [{"item": item, "open": False} for item in items]
+    found = agenda_cases(actor, meeting, action="meeting.view")
     rows = []
-    for item in meeting.items.select_related("presenting_org", "case", "case__lead_org"):
+    decisions = Decision.objects.filter(item__case_id__in=list(found)) \
+        .select_related("plan", "lead_org", "referred_body")  # of the cases shown only
+    for item in items.prefetch_related(Prefetch("decisions", queryset=decisions)):
         row: dict[str, Any] = {"item": item, "open": False}
-        if pledged:
-            visible = case_policy.visible_cases(actor).filter(pk=item.case_id).exists()
-            if visible:
-                case = case_policy.require_case(actor, item.case_id, action="meeting.view",
-                                           detail=f"会議#{meeting.pk}")
-                subjects = list(case.subjects.select_related("person", "person__created_by_org"))
-                row.update(open=True, case=case,
-                           persons=person_views(actor, [s.person for s in subjects]),
-                           decisions=list(item.decisions.select_related(
-                               "plan", "lead_org", "referred_body")),
-                           plans=list(case.plans.filter(status="draft").order_by("-version")))
+        seen = found.get(item.case_id)
+        if seen is not None:
+            row.update(open=True, case=seen.case, persons=seen.persons,
+                       decisions=list(item.decisions.all()),
+                       plans=[p for p in seen.plans if p.status == PlanStatus.DRAFT])
         rows.append(row)
     return rows
 

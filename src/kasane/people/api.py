@@ -138,7 +138,7 @@ def _date(value: str | None, field: str, *, required: bool = False) -> dt.date |
 
 def _consent(c: Consent) -> dict[str, Any]:
     return {"id": c.pk, "person_id": c.person_id,
-            "organization_ids": sorted(c.organizations.values_list("pk", flat=True)),
+            "organization_ids": sorted(o.pk for o in c.organizations.all()),  # prefetched
             "purposes": c.purposes, "obtained_on": c.obtained_on.isoformat(),
             "valid_until": c.valid_until.isoformat() if c.valid_until else None,
             "method": c.method, "withdrawn_on": c.withdrawn_on.isoformat() if c.withdrawn_on else None,

@@ -7,9 +7,10 @@ from django.db.models import Q
 from django.http import Http404
 
 from kasane.accounts.models import Actor, Organization, Role, User
+from kasane.audit.models import ChangeRecord
 
 from . import policy
-from .models import SheetDefinition, SheetRecord
+from .models import SheetAttachment, SheetDefinition, SheetRecord
 from .validation import Refs
 
 
@@ -72,3 +73,17 @@ def definition_versions(*, municipality_id: int, code: str) -> list[SheetDefinit
         .order_by("municipality_id", "-version"))
 
 
+def record_history(record: SheetRecord) -> list[ChangeRecord]:
+    """The change history of a record the caller has loaded through ``policy.require_record``
+    (part of that logged read), oldest first."""
+    return list(ChangeRecord.objects.filter(model="sheets.SheetRecord", object_id=str(record.pk))
+                .select_related("user").order_by("at", "id"))
+
+
+def record_thumbnails(record: SheetRecord) -> dict[int, str]:
+    """Thumbnails (``data:`` URIs) of the images of a record already loaded through
+    ``policy.require_record``, by attachment id."""
+    from .attachments import thumbnail_uri
+
+    return {a.pk: thumbnail_uri(a) for a in
+            SheetAttachment.objects.filter(record=record, thumbnail__isnull=False)}

@@ -43,7 +43,8 @@ def conflict(request: HttpRequest, *, title: str, back: str, mine: list[tuple[st
 def index(request: HttpRequest) -> HttpResponse:
     member = acting(request)
     status = request.GET.get("status", "open")
-    cases = list(selectors.cases_for(member, status=status if status != "all" else "")[:200])
+    cases = selectors.case_list(member, status=status if status != "all" else "",
+                                detail="ケース一覧", with_subjects=False)
     names = selectors.subject_names(member, cases)
     rows = [{"case": c, "names": names.get(c.pk, "")} for c in cases]
     tabs = [("open", "対応中"), *Status.choices, ("all", "すべて")]

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from kasane.core.forms import choice_labels, form_page
 from kasane.core.locking import Conflict
-from kasane.people.models import Consent
 
 from .. import policy as case_policy
 from .. import selectors, services
@@ -36,10 +35,8 @@ from .cases import acting, conflict
 def refer(request: HttpRequest, case_id: int) -> HttpResponse:
     member = acting(request)
     case = case_policy.require_case(member, case_id, action="refer")
-    consents = list(Consent.objects.filter(person__in=case.persons.all(), withdrawn_on__isnull=True)
-                    .select_related("person").prefetch_related("organizations"))
     form = ReferralForm(request.POST or None, municipality_id=case.municipality_id,
-                        consents=[c for c in consents if c.is_current(timezone.localdate())])
+                        consents=selectors.referral_consents(member, case))
 
     def act(d: dict[str, Any]) -> str:
         services.referral_create(actor=member, case=case, to_org_id=d["to_org"],

@@ -21,7 +21,16 @@ from kasane.people.presenters import person_views
 
 from .. import policy as meeting_policy
 from .. import selectors, services
-from ..forms import AgendaForm, AttendeeForm, BodyForm, DecisionForm, MeetingForm, MinutesForm
+from ..forms import (
+    AgendaForm,
+    AttendeeForm,
+    BodyForm,
+    DecisionForm,
+    MeetingForm,
+    MinutesForm,
+    org_choices,
+    staff,
+)
 from ..models import PLEDGE_TEXT, AgendaItem, MeetingBody, MeetingType
 
 
@@ -131,10 +140,13 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     tenant = policy.tenant_id(member)
     bodies = [b for b in selectors.bodies_for(member) if b.pk != meeting.body_id]
     held = meeting.starts_at <= timezone.now()
+    choices: dict[str, Any] = {}
     for row in rows:
         if row["open"] and manage and held:
+            if not choices:  # one read of the organizations and staff for every form
+                choices = {"orgs": org_choices(tenant, "—"), "users": staff(tenant)}
             row["decision_form"] = DecisionForm(prefix=f"d{row['item'].pk}", municipality_id=tenant,
-                                                plans=row["plans"], bodies=bodies)
+                                                plans=row["plans"], bodies=bodies, **choices)
         if row["open"] and (manage or row["item"].presenting_org_id == member.organization_id):
             row["minutes_form"] = MinutesForm(prefix=f"m{row['item'].pk}",
                                               initial={"minutes": row["item"].minutes})

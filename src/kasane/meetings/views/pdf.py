@@ -7,18 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kasane.accounts.models import Actor
-from kasane.cases import policy as case_policy
-from kasane.people.presenters import person_views
 
 from .. import policy as meeting_policy
-from .. import services
-from ..models import PrintKind
+from .. import selectors, services
+from ..models import Decision, PrintKind
 from .meetings import _meeting
 
 
@@ -29,22 +28,21 @@ def render_pdf(html: str) -> bytes:
 
 
 def pack_context(actor: Actor, meeting: Any, *, action: str) -> dict[str, Any]:
+    found = selectors.agenda_cases(actor, meeting, action=action)
+    agenda = list(meeting.items.select_related("presenting_org").prefetch_related(
+        Prefetch("decisions", queryset=Decision.objects.filter(item__case_id__in=list(found))
+                 .select_related("plan", "referred_body"))))
     items = []
     pids: list[int] = []
-    visible = set(case_policy.visible_cases(actor).filter(
-        pk__in=meeting.items.values("case_id")).values_list("pk", flat=True))
-    for item in meeting.items.select_related("presenting_org"):
-        if item.case_id not in visible:  # the title only (listed in the agenda table)
+    for item in agenda:
+        seen = found.get(item.case_id)
+        if seen is None:  # the title only (listed in the agenda table)
             continue
-        case = case_policy.require_case(actor, item.case_id, action=action, detail=f"会議#{meeting.pk}")
-        subjects = list(case.subjects.select_related("person", "person__created_by_org"))
-        pids += [s.person_id for s in subjects]
-        items.append({"item": item, "case": case,
-                      "persons": person_views(actor, [s.person for s in subjects]),
-                      "plans": list(case.plans.order_by("-version")[:1]),
-                      "decisions": list(item.decisions.select_related("plan", "referred_body"))})
+        pids += seen.person_ids
+        items.append({"item": item, "case": seen.case, "persons": seen.persons,
+                      "plans": seen.plans[:1], "decisions": list(item.decisions.all())})
     reader = actor.user.display_name or actor.user.username
-    return {"meeting": meeting, "items": items, "agenda": list(meeting.items.select_related("presenting_org")), "reader": reader, "pids": pids,
+    return {"meeting": meeting, "items": items, "agenda": agenda, "reader": reader, "pids": pids,
             "reader_org": actor.organization.name, "printed_at": timezone.localtime(),
             "attendees": meeting.attendees.select_related("user", "organization")}
 

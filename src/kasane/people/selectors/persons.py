@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from rapidfuzz import fuzz
 
 from kasane.access import policy
@@ -286,18 +286,35 @@ def household_of(actor: Actor, person: Person) -> list[dict[str, Any]]:
 
     Invisible members are left out without a count, so their existence is not revealed.
     """
-    if policy.is_restricted_for(actor, person):
-        return []
-    rows = list(HouseholdMember.objects.filter(household__members__person=person)
-                .exclude(person=person).select_related("person", "household")
-                .order_by("household_id", "id"))
-    visible = set(policy.visible_persons(actor).filter(pk__in=[r.person_id for r in rows])
+    return households_of(actor, [person])[person.pk]
+
+
+def households_of(actor: Actor, persons: list[Person]) -> dict[int, list[dict[str, Any]]]:
+    """``household_of`` for several persons at once (a case's subjects), keyed by person id:
+    the same rows in a fixed number of queries however many persons."""
+    restricted = [p.pk for p in persons if p.restriction]
+    named_self = policy.named_on_restriction(actor, restricted) if restricted else set()
+    shown = [p for p in persons if not policy.is_restricted_for(actor, p, named=named_self)]
+    result: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in persons}
+    if not shown:
+        return result
+    # One row per (member, given person of the same household): ``anchor`` reuses the join
+    # of the filter, so a household of two given persons lists its members for each.
+    rows = list(HouseholdMember.objects.filter(household__members__person__in=shown)
+                .annotate(anchor=F("household__members__person_id"))
+                .select_related("person", "household").order_by("household_id", "id"))
+    if not rows:
+        return result
+    visible = set(policy.visible_persons(actor).filter(pk__in={r.person_id for r in rows})
                   .values_list("pk", flat=True))
     named = policy.named_on_restriction(actor, visible)
-    return [{"member": r, "person": r.person, "relation": r.get_relation_display(),
-             "living_together": r.living_together}
-            for r in rows if r.person_id in visible
-            and not policy.is_restricted_for(actor, r.person, named=named)]
+    for r in rows:
+        if r.person_id != r.anchor and r.person_id in visible \
+                and not policy.is_restricted_for(actor, r.person, named=named):
+            result[r.anchor].append({"member": r, "person": r.person,
+                                     "relation": r.get_relation_display(),
+                                     "living_together": r.living_together})
+    return result
 
 
 def own_relation(person: Person) -> HouseholdMember | None:

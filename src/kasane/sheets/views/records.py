@@ -13,11 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kasane.access import policy
 from kasane.accounts.models import Actor
-from kasane.audit.models import ChangeRecord
 
 from .. import attachments, display, formdata, masking, selectors, services
 from .. import policy as sheet_policy
-from ..models import RecordStatus, RouteStatus, SheetAttachment, SheetRecord
+from ..models import RecordStatus, RouteStatus, SheetRecord
 from ..schema import TAGS
 from ._common import actor_of, error_dict, header_from_post, lock_version, ref_options
 
@@ -29,7 +28,8 @@ def index(request: HttpRequest) -> HttpResponse:
     sheet_policy.require_sheet_user(actor)
     definitions = [d for d in selectors.definitions_current(
         municipality_id=actor.organization.municipality_id) if sheet_policy.can_write(actor, d.code)]
-    visible = sheet_policy.visible_records(actor).select_related("definition", "author")
+    visible = sheet_policy.visible_records(actor).select_related("definition", "author",
+                                                                 "organization")
     drafts = list(visible.filter(status=RecordStatus.DRAFT, author_id=actor.user_id)[:50])
     code = request.GET.get("sheet", "")
     submitted = visible.filter(status=RecordStatus.SUBMITTED)
@@ -49,12 +49,6 @@ def new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     record = services.record_create_draft(actor=actor, code=request.POST.get("code", ""))
     return redirect("sheets:edit", pk=record.pk)
-
-
-def _thumbs(record: SheetRecord) -> dict[int, str]:
-    """Thumbnails of the record's images (part of the record read already logged)."""
-    return {a.pk: attachments.thumbnail_uri(a) for a in
-            SheetAttachment.objects.filter(record=record, thumbnail__isnull=False)}
 
 
 def _attach_uploads(actor: Actor, record: SheetRecord, answers: dict[str, Any],
@@ -83,7 +77,7 @@ def _form_context(actor: Actor, record: SheetRecord, answers: dict[str, Any],
     schema = record.definition.schema
     return {
         "record": record, "definition": record.definition,
-        "sections": formdata.sections(schema, answers, errors, ref_options(actor), _thumbs(record)),
+        "sections": formdata.sections(schema, answers, errors, ref_options(actor), selectors.record_thumbnails(record)),
         "upload_names": ",".join(formdata.upload_names(schema)),
         "accept": attachments.ACCEPT,
         "errors": errors, "error_count": len(errors),
@@ -168,17 +162,12 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "sheets/_autosave.html", ctx)
 
 
-def _history(record: SheetRecord) -> list[ChangeRecord]:
-    return list(ChangeRecord.objects.filter(model="sheets.SheetRecord", object_id=str(record.pk))
-                .select_related("user").order_by("at", "id"))
-
-
 def _detail_context(actor: Actor, record: SheetRecord) -> dict[str, Any]:
     masks = masking.record_masks(actor, record)
     labels = selectors.ref_labels(municipality_id=record.municipality_id)
     return {"record": record, "definition": record.definition,
             "sections": display.sections(record.definition.schema, record.answers, labels, masks,
-                                         thumbs=_thumbs(record)),
+                                         thumbs=selectors.record_thumbnails(record)),
             "tag_labels": [TAGS.get(t, t) for t in record.tags],
             "restriction_masked": any(t == masking.RESTRICTION_MASK for t in masks.values()),
             "person_differences": _difference_labels(record)}
@@ -197,7 +186,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = sheet_policy.require_record(actor=actor, pk=pk)
     ctx = _detail_context(actor, record)
     ctx.update(
-        history=_history(record),
+        history=selectors.record_history(record),
         may_edit=sheet_policy.can_edit_record(actor, record),
         may_route=sheet_policy.can_route(actor, record),
         route_choices=RouteStatus.choices,
