@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -62,7 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kasane.web.middleware.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kasane.web.middleware.StaticFilesMiddleware",  # WhiteNoise, async-capable
     "kasane.audit.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -193,6 +192,3 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
-
-# WhiteNoise streams static files with a sync iterator; under ASGI Django warns on each file.
-warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
