@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "kasane.web.middleware.ContentSecurityPolicyMiddleware",
     "kasane.web.middleware.StaticFilesMiddleware",  # WhiteNoise, async-capable
     "kasane.audit.middleware.RequestContextMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kasane.accounts.middleware.SessionMiddleware",  # Django's; passive requests keep the idle timeout
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -121,6 +121,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 KASANE_LOCKOUT_THRESHOLD = env_int("KASANE_LOCKOUT_THRESHOLD", 5)
 KASANE_LOCKOUT_MINUTES = env_int("KASANE_LOCKOUT_MINUTES", 15)
 KASANE_IDLE_TIMEOUT_MINUTES = env_int("KASANE_IDLE_TIMEOUT_MINUTES", 30)
+# Server-sent events (kasane.web.events): a comment every HEARTBEAT seconds keeps proxies from
+# closing an idle stream; after MAX seconds the stream ends and the browser reconnects.
+KASANE_SSE_HEARTBEAT_SECONDS = env_int("KASANE_SSE_HEARTBEAT_SECONDS", 20)
+KASANE_SSE_MAX_SECONDS = env_int("KASANE_SSE_MAX_SECONDS", 300)
 KASANE_REQUIRE_MFA = env_bool("KASANE_REQUIRE_MFA", not DEMO_MODE)
 OTP_TOTP_ISSUER = SITE_NAME
 
