@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "kasane.core",
     "kasane.accounts",
     "kasane.audit",
+    "kasane.exports",
     "kasane.access",
     "kasane.people",
     "kasane.sheets",
@@ -180,6 +181,9 @@ MEDIA_ROOT = Path(env_str("KASANE_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served publicly: files are streamed through access-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Files made in the background (kasane.exports) are deleted after this many hours.
+KASANE_EXPORT_KEEP_HOURS = env_int("KASANE_EXPORT_KEEP_HOURS", 24)
 
 TASKS = {
     "default": {
