@@ -99,7 +99,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_secret("KASANE_DATABASE_URL", "" if PRODUCTION else f"sqlite:///{VAR_DIR / 'kasane.sqlite3'}",
                    required=PRODUCTION),
-        conn_max_age=env_int("KASANE_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        # 0 under ASGI: each request runs in a thread of its own that ends with it, so a kept
+        # connection is never reused — it lingers until garbage-collected (docs/operations.md).
+        conn_max_age=env_int("KASANE_DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
