@@ -40,7 +40,6 @@ def test_the_csv_export_streams_under_asgi_exactly_as_under_wsgi(city, client, m
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         streamed = async_to_sync(consume)()
-    response.close()
     assert streamed == plain
     assert plain.count(b"\n") == 41 and b"'=1+2" in plain
     assert len(batches) > 3 and max(batches[:-1]) < 1024 + 400  # one batch at a time
