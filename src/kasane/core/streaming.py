@@ -9,16 +9,24 @@ the thread and database connection the view used, so a server-side cursor stays 
 sent from the event loop. Memory stays at one batch, and the thread is free while the client
 receives it.
 
-``release_request_thread()`` is for long-lived async responses (server-sent events): see
+A body whose iterator holds no database cursor or thread-bound state between chunks (each
+batch of rows is its own query) can say so with ``any_thread=True``: under Django's ASGI handler
+the request's thread is then given back as the body starts (``release_request_thread``) and each
+batch runs on the event loop's thread pool, its database connections closed afterwards (as
+Channels' ``database_sync_to_async`` does). A slow download then holds neither a thread nor a
+database connection between batches.
+
+``release_request_thread()`` is also for long-lived async responses (server-sent events): see
 docs/operations.md「同時接続数」.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 from asgiref.sync import SyncToAsync, sync_to_async
-from django.db import connections
+from django.db import close_old_connections, connections
 from django.http import FileResponse, StreamingHttpResponse
 
 BATCH_BYTES = 256 * 1024
@@ -36,10 +44,29 @@ def _next_batch(iterator: Iterator[bytes], limit: int) -> list[bytes]:
     return batch
 
 
-async def iterate_in_batches(iterator: Iterator[bytes], *,
-                             limit: int = BATCH_BYTES) -> AsyncIterator[bytes]:
-    """The chunks of a sync iterator, produced ``limit`` bytes at a time in the request's thread."""
-    fetch = sync_to_async(_next_batch, thread_sensitive=True)
+def _next_batch_pooled(iterator: Iterator[bytes], limit: int) -> list[bytes]:
+    """``_next_batch`` on a pool thread: its database connections do not outlive the batch."""
+    close_old_connections()
+    try:
+        return _next_batch(iterator, limit)
+    finally:
+        close_old_connections()
+
+
+def _under_asgi_handler() -> bool:
+    """Inside Django's ASGI handler (a per-request ThreadSensitiveContext), not the test client."""
+    return SyncToAsync.thread_sensitive_context.get(None) is not None
+
+
+async def iterate_in_batches(iterator: Iterator[bytes], *, limit: int = BATCH_BYTES,
+                             any_thread: bool = False) -> AsyncIterator[bytes]:
+    """The chunks of a sync iterator, produced ``limit`` bytes at a time: in the request's
+    thread, or (``any_thread`` under the ASGI handler) on the event loop's thread pool after
+    the request's thread has been given back."""
+    if any_thread and _under_asgi_handler() and await release_request_thread():
+        fetch = sync_to_async(_next_batch_pooled, thread_sensitive=False)
+    else:
+        fetch = sync_to_async(_next_batch, thread_sensitive=True)
     while True:
         batch = await fetch(iterator, limit)
         if not batch:
@@ -48,21 +75,28 @@ async def iterate_in_batches(iterator: Iterator[bytes], *,
             yield chunk
 
 
-async def _asgi_iter(response: StreamingHttpResponse) -> AsyncIterator[bytes]:
+async def _asgi_iter(response: StreamingHttpResponse, *,
+                     any_thread: bool = False) -> AsyncIterator[bytes]:
     if response.is_async:
         async for part in response.streaming_content:  # type: ignore[union-attr]
             yield part
     else:
         async for part in iterate_in_batches(iter(response.streaming_content),  # type: ignore[arg-type]
-                                             limit=BATCH_BYTES):
+                                             limit=BATCH_BYTES, any_thread=any_thread):
             yield part
 
 
 class StreamingResponse(StreamingHttpResponse):
-    """``StreamingHttpResponse`` that ASGI consumes batch by batch (see the module docstring)."""
+    """``StreamingHttpResponse`` that ASGI consumes batch by batch (see the module docstring).
+
+    ``any_thread=True``: the iterator keeps no cursor or thread-bound state between chunks."""
+
+    def __init__(self, *args: Any, any_thread: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.any_thread = any_thread
 
     def __aiter__(self) -> AsyncIterator[bytes]:
-        return _asgi_iter(self)
+        return _asgi_iter(self, any_thread=self.any_thread)
 
 
 class FileDownloadResponse(FileResponse):

@@ -91,3 +91,35 @@ def test_release_request_thread_does_nothing_outside_asgi() -> None:
         return await streaming.release_request_thread()
 
     assert async_to_sync(outside)() is False
+
+
+def test_an_any_thread_body_gives_the_request_thread_back_and_reads_on_the_pool(monkeypatch) -> None:
+    """Under the ASGI handler (a per-request ThreadSensitiveContext): the request's thread ends
+    when the body starts, and each batch runs on the event loop's thread pool."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(streaming, "BATCH_BYTES", 250)
+    producers: list[threading.Thread] = []
+
+    def rows() -> Iterator[bytes]:
+        for _ in range(10):
+            producers.append(threading.current_thread())
+            yield b"x" * 100
+
+    seen: dict[str, object] = {}
+
+    async def request() -> None:
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=2, thread_name_prefix="pool"))
+        async with ThreadSensitiveContext() as context:
+            view_thread = await sync_to_async(threading.current_thread)()  # the view ran here
+            body = [part async for part in streaming.StreamingResponse(rows(), any_thread=True)]
+            seen["body"] = b"".join(body)
+            seen["released"] = context not in SyncToAsync.context_to_thread_executor
+            seen["view_thread_used"] = view_thread in producers
+
+    worker = threading.Thread(target=lambda: asyncio.run(request()))
+    worker.start()
+    worker.join(10)
+    assert seen == {"body": b"x" * 1000, "released": True, "view_thread_used": False}
+    assert {t.name.split("_")[0] for t in producers} == {"pool"}

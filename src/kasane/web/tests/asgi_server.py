@@ -2,7 +2,7 @@
 
 ``python -m kasane.web.tests.asgi_server DIR``: builds the schema in DIR/db.sqlite3 (straight
 from the models — migrations take seconds too long for a unit test), a user with a membership
-and a signed-in session, prints one JSON line ``{"port": …, "cookie": …, "static": …}``, then
+and a signed-in session, RECORDS submitted 9マスシート records, prints one JSON line ``{"port": …, "cookie": …, "static": …}``, then
 serves ``kasane.asgi:application`` until terminated. The event loop's default thread pool is
 cut to ``ASGI_POOL`` threads (2): nothing a request needs may wait on it.
 """
@@ -16,6 +16,8 @@ import socket
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+RECORDS = 60
 
 
 def _prepare(var: Path) -> dict[str, object]:
@@ -47,17 +49,29 @@ def _prepare(var: Path) -> dict[str, object]:
     org = Organization.objects.create(municipality=muni, name="福祉相談課")
     user = User.objects.create_user(username="sse", password="correct-horse-battery",
                                     municipality=muni)
-    Membership.objects.create(user=user, organization=org, role=Role.CASEWORKER)
+    member = Membership.objects.create(user=user, organization=org, role=Role.CASEWORKER)
+    from kasane.sheets import loader, services
+    from kasane.sheets.models import SheetDefinition
+
+    loader.sync_standard(SheetDefinition, codes=("nine_grid",))
+    for i in range(RECORDS):
+        services.record_create(actor=member, code="nine_grid", submit=True, prefill=False,
+                               answers={"center": f"課題{i}", "cell_1": "=1+2"})
     client = Client()
     client.force_login(user)
     connection.close()
-    return {"cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
+    return {"records": RECORDS, "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
             "static": f"{settings.STATIC_URL}kasane/kasane.css"}
 
 
 async def _serve(sock: socket.socket) -> None:
     import uvicorn
 
+    from kasane.core import streaming
+    from kasane.sheets import exports
+
+    streaming.BATCH_BYTES = 2048  # many small batches: the CSV crosses threads many times
+    exports.BATCH = 7
     pool = int(os.environ.get("ASGI_POOL", "2"))
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=pool))
     config = uvicorn.Config("kasane.asgi:application", log_level="warning", lifespan="off",

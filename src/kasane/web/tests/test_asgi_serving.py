@@ -3,8 +3,8 @@
 The server (``asgi_server``) runs in a subprocess on its own SQLite file, with the event loop's
 thread pool cut to 2. The test opens STREAMS signed-in ``/events/stream`` connections — far
 more than threads available — checks every one received its ``hello`` and keeps receiving
-heartbeats, counts the server's threads (Linux: /proc), and times ``/healthz`` and a static file
-while the streams are open. Without ``release_request_thread`` every open stream kept one idle
+heartbeats, counts the server's threads (Linux: /proc), and times ``/healthz``, a static file
+and a streamed CSV export while the streams are open. Without ``release_request_thread`` every open stream kept one idle
 thread (and its database connection) for as long as it was open.
 """
 
@@ -33,6 +33,16 @@ def _threads(pid: int) -> int | None:
     except OSError:
         return None
     return None
+
+
+def _dechunk(data: bytes) -> bytes:
+    out = b""
+    while True:
+        size, rest = data.split(b"\r\n", 1)
+        if int(size, 16) == 0:
+            return out
+        out += rest[:int(size, 16)]
+        data = rest[int(size, 16) + 2:]
 
 
 async def _request(port: int, path: str, cookie: str = "") -> tuple[int, bytes, float]:
@@ -70,7 +80,8 @@ async def _settled(pid: int, baseline: int | None) -> int | None:
     return count
 
 
-async def _exercise(port: int, pid: int, cookie: str, static: str) -> dict[str, object]:
+async def _exercise(port: int, pid: int, cookie: str, static: str,
+                    records: int) -> dict[str, object]:
     baseline = _threads(pid)
     streams = await asyncio.wait_for(
         asyncio.gather(*(_open_stream(port, cookie) for _ in range(STREAMS))), timeout=30)
@@ -82,6 +93,13 @@ async def _exercise(port: int, pid: int, cookie: str, static: str) -> dict[str, 
         timings.append(took)
     status, body, took_static = await asyncio.wait_for(_request(port, static), timeout=10)
     assert status == 200 and len(body) > 1000
+    # a streamed CSV export (small batches: it hops between pool threads) arrives whole
+    status, body, took_csv = await asyncio.wait_for(
+        _request(port, "/sheets/export/nine_grid/?format=csv", cookie), timeout=20)
+    head, csv = body.split(b"\r\n\r\n", 1)
+    assert status == 200 and b"transfer-encoding: chunked" in head.lower()
+    csv = _dechunk(csv)
+    assert csv.count(b"'=1+2") == records and f"課題{records - 1},".encode() in csv
     # every stream is alive: a heartbeat (1 s apart) arrives on each
     await asyncio.wait_for(asyncio.gather(*(r.readuntil(b": heartbeat") for r, _ in streams)),
                            timeout=10)
@@ -89,7 +107,7 @@ async def _exercise(port: int, pid: int, cookie: str, static: str) -> dict[str, 
     for _, writer in streams:
         writer.close()
     return {"baseline": baseline, "during": during, "still": still, "healthz": timings,
-            "static": took_static}
+            "static": took_static, "csv": took_csv}
 
 
 def test_many_event_streams_hold_no_thread_and_the_worker_still_answers(tmp_path: Path) -> None:
@@ -103,7 +121,8 @@ def test_many_event_streams_hold_no_thread_and_the_worker_still_answers(tmp_path
         line = server.stdout.readline() if server.stdout else ""
         assert line, server.stderr.read() if server.stderr else "no output"
         info = json.loads(line)
-        result = asyncio.run(_exercise(info["port"], info["pid"], info["cookie"], info["static"]))
+        result = asyncio.run(_exercise(info["port"], info["pid"], info["cookie"], info["static"],
+                                       info["records"]))
     finally:
         server.terminate()
         try:
