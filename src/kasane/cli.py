@@ -20,6 +20,7 @@ USAGE = """使い方: ./kasane <コマンド> [...]
 
   demo [--prepare-only] [--port N]  デモ市（重ね市）を準備して http://127.0.0.1:8000 で起動
   test [pytest の引数]              テスト一式（PostgreSQL があれば PostgreSQL、次に SQLite で smoke）
+                                    ./kasane test --help で pytest の使い方（実行はしない）
   bench NAME [--scale N] [--json]   ベンチマーク（一覧: ./kasane bench）
   <manage.py のコマンド>            例: ./kasane migrate, ./kasane check --deploy, ./kasane db_worker
 """
@@ -116,8 +117,28 @@ def _pytest(args: list[str], env: dict[str, str]) -> int:
     return subprocess.call(cmd, env=env, cwd=ROOT)  # noqa: S603
 
 
+TEST_USAGE = """使い方: ./kasane test [pytest の引数]
+
+  引数なし    テスト一式: PostgreSQL があれば PostgreSQL で全件、続けて SQLite で smoke
+  引数あり    その引数で pytest を1回（PostgreSQL があれば PostgreSQL で）
+              例: ./kasane test src/kasane/sheets -k export -x
+  -h, --help  この説明と pytest の使い方（テストは実行しません）
+
+以下は pytest の使い方です。
+"""
+
+HELP_FLAGS = frozenset({"-h", "--help"})
+
+
 def test(argv: list[str]) -> int:
-    """Whole suite on PostgreSQL when available (SQLite otherwise), then a SQLite smoke run."""
+    """Whole suite on PostgreSQL when available (SQLite otherwise), then a SQLite smoke run.
+
+    ``--help`` prints this usage and pytest's, and runs nothing (no database is probed)."""
+    if HELP_FLAGS.intersection(argv):
+        print(TEST_USAGE, flush=True)
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        return subprocess.call([sys.executable, "-m", "pytest", "--help"], env=env,  # noqa: S603
+                               cwd=ROOT)
     env = dict(os.environ)
     env.pop("KASANE_ENV", None)
     env["PYTHONPATH"] = str(ROOT / "src")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("kasane.accounts.urls")),
     path("audit/", include("kasane.audit.urls")),
+    path("exports/", include("kasane.exports.urls")),
     path("people/", include("kasane.people.urls")),
     path("sheets/", include("kasane.sheets.urls")),
     path("cases/", include("kasane.cases.urls")),

@@ -14,6 +14,19 @@ def membership_of(request: HttpRequest) -> Actor | None:
     return member if isinstance(member, Actor) else None
 
 
+PASSIVE_ATTR = "kasane_passive"
+
+
+def mark_passive(request: HttpRequest) -> None:
+    """This request is not the user's activity: it does not renew the session's idle timeout
+    (see ``middleware.SessionMiddleware``)."""
+    setattr(request, PASSIVE_ATTR, True)
+
+
+def is_passive(request: HttpRequest) -> bool:
+    return bool(getattr(request, PASSIVE_ATTR, False))
+
+
 def user_of(request: HttpRequest) -> User:
     """The signed-in user of a ``login_required`` view (PermissionDenied for anyone else)."""
     user = request.user

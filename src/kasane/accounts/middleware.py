@@ -1,15 +1,24 @@
-"""Per-request account gate: acting membership, audit context, MFA enforcement."""
+"""Per-request account gate: acting membership, audit context, MFA enforcement.
+
+Sync and async: under ASGI the user comes from ``request.auser()`` (django-otp marks it
+verified or not) and the acting membership from one ``sync_to_async`` step; the resolved user
+is then put on ``request.user`` so sync views below do not look it up a second time.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 
 from kasane.audit import context
 
 from . import services
+from .http import is_passive
 
 SESSION_MEMBERSHIP_KEY = "kasane_membership_id"
 # Paths reachable after the password step but before the second factor.
@@ -18,21 +27,65 @@ MFA_EXEMPT_PREFIXES = ("/accounts/login", "/accounts/logout", "/accounts/otp", "
 
 
 class SecurityGateMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    sync_capable = True
+    async_capable = True
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = None  # type: ignore[attr-defined]
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self.__acall__(request)
         user = request.user
+        membership_id = (request.session.get(SESSION_MEMBERSHIP_KEY)
+                         if user.is_authenticated else None)
+        blocked = self._gate(request, user, services.membership_for(user, membership_id)
+                             if user.is_authenticated else None)
+        if blocked is not None:
+            return blocked
+        response: HttpResponseBase = self.get_response(request)
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        user = await request.auser()
+        request.user = user
+        membership = None
         if user.is_authenticated:
-            membership = services.membership_for(user, request.session.get(SESSION_MEMBERSHIP_KEY))
-            request.membership = membership  # type: ignore[attr-defined]
-            context.update(
-                user_id=user.pk,
-                organization_id=membership.organization_id if membership else None,
-                municipality_id=user.municipality_id,
-            )
-            if (services.mfa_required() and not user.is_verified()  # type: ignore[attr-defined]
-                    and not request.path.startswith(MFA_EXEMPT_PREFIXES)):
-                return redirect("accounts:otp")
-        return self.get_response(request)
+            membership_id = await request.session.aget(SESSION_MEMBERSHIP_KEY)
+            membership = await sync_to_async(services.membership_for)(user, membership_id)
+        blocked = self._gate(request, user, membership)
+        if blocked is not None:
+            return blocked
+        response: HttpResponseBase = await self.get_response(request)
+        return response
+
+    @staticmethod
+    def _gate(request: HttpRequest, user: Any, membership: Any) -> HttpResponseBase | None:
+        """Record the membership and audit context; the OTP page while MFA is pending."""
+        request.membership = membership  # type: ignore[attr-defined]
+        if not user.is_authenticated:
+            return None
+        context.update(
+            user_id=user.pk,
+            organization_id=membership.organization_id if membership else None,
+            municipality_id=user.municipality_id,
+        )
+        if (services.mfa_required() and not user.is_verified()
+                and not request.path.startswith(MFA_EXEMPT_PREFIXES)):
+            return redirect("accounts:otp")
+        return None
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a passive request (``http.mark_passive``: an event stream that
+    reconnects by itself) neither saves the session nor renews its cookie. Every other request
+    renews the idle timeout (SESSION_SAVE_EVERY_REQUEST); a stream renewing it would keep an
+    unattended session alive for as long as its tab stays open."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if is_passive(request):
+            return response
+        return super().process_response(request, response)

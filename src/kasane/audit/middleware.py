@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from . import context
 
@@ -19,12 +21,30 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 class RequestContextMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    """Sync and async: under ASGI the context variable is set in the request's task, and
+    every ``sync_to_async`` step below it (views, services) runs with a copy of it."""
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self.__acall__(request)
         with context.request_context(ip=client_ip(request)) as ctx:
             request.request_id = ctx.request_id  # type: ignore[attr-defined]
-            response = self.get_response(request)
+            response: HttpResponseBase = self.get_response(request)
+        response["X-Request-ID"] = ctx.request_id
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        with context.request_context(ip=client_ip(request)) as ctx:
+            request.request_id = ctx.request_id  # type: ignore[attr-defined]
+            response: HttpResponseBase = await self.get_response(request)
         response["X-Request-ID"] = ctx.request_id
         return response

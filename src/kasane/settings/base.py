@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +48,7 @@ INSTALLED_APPS = [
     "kasane.core",
     "kasane.accounts",
     "kasane.audit",
+    "kasane.exports",
     "kasane.access",
     "kasane.people",
     "kasane.sheets",
@@ -62,9 +62,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kasane.web.middleware.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kasane.web.middleware.StaticFilesMiddleware",  # WhiteNoise, async-capable
     "kasane.audit.middleware.RequestContextMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kasane.accounts.middleware.SessionMiddleware",  # Django's; passive requests keep the idle timeout
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -99,7 +99,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_secret("KASANE_DATABASE_URL", "" if PRODUCTION else f"sqlite:///{VAR_DIR / 'kasane.sqlite3'}",
                    required=PRODUCTION),
-        conn_max_age=env_int("KASANE_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        # 0 under ASGI: each request runs in a thread of its own that ends with it, so a kept
+        # connection is never reused — it lingers until garbage-collected (docs/operations.md).
+        conn_max_age=env_int("KASANE_DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -122,6 +124,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 KASANE_LOCKOUT_THRESHOLD = env_int("KASANE_LOCKOUT_THRESHOLD", 5)
 KASANE_LOCKOUT_MINUTES = env_int("KASANE_LOCKOUT_MINUTES", 15)
 KASANE_IDLE_TIMEOUT_MINUTES = env_int("KASANE_IDLE_TIMEOUT_MINUTES", 30)
+# Server-sent events (kasane.web.events): a comment every HEARTBEAT seconds keeps proxies from
+# closing an idle stream; after MAX seconds the stream ends and the browser reconnects.
+KASANE_SSE_HEARTBEAT_SECONDS = env_int("KASANE_SSE_HEARTBEAT_SECONDS", 20)
+KASANE_SSE_MAX_SECONDS = env_int("KASANE_SSE_MAX_SECONDS", 300)
 KASANE_REQUIRE_MFA = env_bool("KASANE_REQUIRE_MFA", not DEMO_MODE)
 OTP_TOTP_ISSUER = SITE_NAME
 
@@ -178,6 +184,9 @@ MEDIA_URL = "/media/"  # never served publicly: files are streamed through acces
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# Files made in the background (kasane.exports) are deleted after this many hours.
+KASANE_EXPORT_KEEP_HOURS = env_int("KASANE_EXPORT_KEEP_HOURS", 24)
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
@@ -193,6 +202,3 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
-
-# WhiteNoise streams static files with a sync iterator; under ASGI Django warns on each file.
-warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")

@@ -6,6 +6,6 @@ class SheetsConfig(AppConfig):
     verbose_name = "帳票"
 
     def ready(self) -> None:
-        # Register this app's plug-ins: person/consent link handlers, its inbox sections and
-        # the person page's 「帳票」 panel.
-        from . import inbox, panels, person_binding  # noqa: F401
+        # Register this app's plug-ins: person/consent link handlers, its inbox sections,
+        # the person page's 「帳票」 panel and the background Excel export.
+        from . import exports, inbox, panels, person_binding  # noqa: F401

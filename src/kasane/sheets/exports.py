@@ -1,25 +1,33 @@
 """Export of the records a user may see: CSV (UTF-8 with BOM, or cp932) and Excel.
 
-Rows are streamed; every cell is neutralized against formula injection (codec.neutralize);
-sensitive (機微) answers of another organization are masked; the export is logged.
+Rows are read in batches of ``BATCH`` records; every cell is neutralized against formula injection
+(codec.neutralize); sensitive (機微) answers of another organization are masked; the export is
+logged. CSV streams to the browser as it is read (``core.streaming``, constant memory also
+under ASGI). Excel needs the whole workbook before the first byte can leave, so it is made by
+the db_worker as a background file (``kasane.exports``, kind ``sheets.records.xlsx``) that the
+user downloads when it is ready.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 
 from kasane.accounts.models import Membership
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
+from kasane.exports.kinds import ExportKind, Params, Progress, register
 
 from . import codec, masking, selectors
 from . import policy as sheet_policy
 from .models import RecordStatus, SheetDefinition
 
 ENCODINGS = {"utf-8-sig": "UTF-8（BOM付き）", "cp932": "Shift_JIS（cp932）"}
+BATCH = 500
+XLSX_KIND = "sheets.records.xlsx"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class _Echo:
@@ -35,9 +43,13 @@ def export_records(*, actor: Membership, code: str) -> tuple[SheetDefinition, An
                                                     status=RecordStatus.SUBMITTED)
           .select_related("definition").order_by("pk"))
     access_log(user=actor.user, action="sheet_export", organization_id=actor.organization_id,
-               basis=Basis.OWN_RECORD if definition.has_personal_data else Basis.NOT_PERSONAL,
-               object_type="sheet_definition", object_id=code, detail=f"{qs.count()}件")
+               basis=export_basis(definition), object_type="sheet_definition", object_id=code,
+               detail=f"{qs.count()}件")
     return definition, qs
+
+
+def export_basis(definition: SheetDefinition) -> str:
+    return Basis.OWN_RECORD if definition.has_personal_data else Basis.NOT_PERSONAL
 
 
 def _rows(actor: Membership, definition: SheetDefinition, qs: Any) -> Iterator[list[str]]:
@@ -52,13 +64,13 @@ def _rows(actor: Membership, definition: SheetDefinition, qs: Any) -> Iterator[l
                 known.add(c.path)
     yield [c.header for c in cols]
     labels = selectors.ref_labels(municipality_id=actor.organization.municipality_id)
-    batch: list[Any] = []
-    for record in qs.iterator(chunk_size=500):
-        batch.append(record)
-        if len(batch) >= 500:
-            yield from _masked_rows(actor, batch, cols, labels)
-            batch = []
-    yield from _masked_rows(actor, batch, cols, labels)
+    # Keyset batches, each its own query (no server-side cursor): nothing ties the iterator to
+    # one thread or connection between batches, so under ASGI the CSV is read on the event
+    # loop's thread pool while the request holds no thread (core.streaming, any_thread).
+    last = 0
+    while batch := list(qs.filter(pk__gt=last)[:BATCH]):
+        yield from _masked_rows(actor, batch, cols, labels)
+        last = batch[-1].pk
 
 
 def _masked_rows(actor: Membership, records: list[Any], cols: list[codec.Column],
@@ -83,13 +95,35 @@ def csv_stream(*, actor: Membership, definition: SheetDefinition, qs: Any,
         yield data
 
 
-def xlsx_bytes(*, actor: Membership, definition: SheetDefinition, qs: Any) -> bytes:
+def xlsx_write(*, actor: Membership, definition: SheetDefinition, qs: Any, out: IO[bytes],
+               progress: Callable[[int], None] | None = None) -> None:
+    """The workbook into ``out`` (write-only mode: rows go to a temporary file, not memory)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=definition.code[:31])
-    for row in _rows(actor, definition, qs):
+    for n, row in enumerate(_rows(actor, definition, qs)):
         sheet.append(row)
-    out = io.BytesIO()
+        if progress is not None and n and n % 200 == 0:
+            progress(n)
     book.save(out)
+
+
+def xlsx_bytes(*, actor: Membership, definition: SheetDefinition, qs: Any) -> bytes:
+    out = io.BytesIO()
+    xlsx_write(actor=actor, definition=definition, qs=qs, out=out)
     return out.getvalue()
+
+
+def _build_xlsx(actor: Membership, params: Params, out: IO[bytes], progress: Progress) -> None:
+    """The background Excel file (in the db_worker): the same records, masks and log as the
+    screen's export, at the time it is built."""
+    definition, qs = export_records(actor=actor, code=str(params["code"]))
+    total = qs.count()
+    progress(0, total)
+    xlsx_write(actor=actor, definition=definition, qs=qs, out=out,
+               progress=lambda done: progress(done, total))
+    progress(total, total)
+
+
+register(ExportKind(key=XLSX_KIND, allowed=sheet_policy.can_exchange, build=_build_xlsx))

@@ -1,20 +1,91 @@
-"""Content-Security-Policy on every response: no inline script or style, no framing."""
+"""Content-Security-Policy on every response, and static files — both async-capable.
+
+Under ASGI every middleware of the stack runs without a thread hop of its own when it is
+async-capable; a sync-only one makes Django run everything below it through ``async_to_sync``
+with a thread blocked meanwhile (docs/operations.md「同時接続数」).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
+from whitenoise.middleware import WhiteNoiseMiddleware
+
+from kasane.core.streaming import FileDownloadResponse
+
+GetResponse = Callable[[HttpRequest], Any]
 
 
 class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    sync_capable = True
+    async_capable = True
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self.__acall__(request)
+        return self.add_headers(self.get_response(request))
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.add_headers(await self.get_response(request))
+
+    @staticmethod
+    def add_headers(response: HttpResponseBase) -> HttpResponseBase:
         response.headers.setdefault("Content-Security-Policy", settings.KASANE_CSP)
         response.headers.setdefault("Permissions-Policy",
                                     "camera=(), microphone=(), geolocation=(), payment=()")
         return response
+
+
+class StaticFileResponse(FileDownloadResponse):
+    """WhiteNoise sets every header itself (like its own ``WhiteNoiseFileResponse``)."""
+
+    def set_headers(self, filelike: Any) -> None:
+        pass
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, async-capable, handing files to ASGI batch by batch (``core.streaming``):
+    WhiteNoise's own response is read whole into memory under ASGI, with a warning each time."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse | None = None, settings: Any = settings) -> None:
+        super().__init__(get_response, settings=settings)
+        self.is_async = get_response is not None and iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self.__acall__(request)
+        return super().__call__(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        if self.autorefresh:  # development only: looks at the file system
+            static_file = await sync_to_async(self.find_file)(request.path_info)
+        else:
+            static_file = self.files.get(request.path_info)
+        if static_file is not None:
+            return await sync_to_async(self.serve)(static_file, request)  # opens the file
+        response: HttpResponseBase = await self.get_response(request)
+        return response
+
+    @staticmethod
+    def serve(static_file: Any, request: HttpRequest) -> StaticFileResponse:
+        response = static_file.get_response(request.method, request.META)
+        http_response = StaticFileResponse(response.file or (), status=int(response.status))
+        del http_response["content-type"]
+        for key, value in response.headers:
+            http_response[key] = value
+        return http_response

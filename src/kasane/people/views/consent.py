@@ -7,13 +7,14 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from kasane.access import policy
 from kasane.accounts.models import Actor
 from kasane.core.forms import add_service_errors
+from kasane.core.streaming import FileDownloadResponse
 
 from .. import services
 from ..forms.persons import ConsentForm, WithdrawForm
@@ -77,14 +78,14 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def consent_file(request: HttpRequest, consent_id: int) -> FileResponse:
+def consent_file(request: HttpRequest, consent_id: int) -> FileDownloadResponse:
     member = acting(request)
     consent = _consent_for(member, consent_id, "consent.file")
     if not consent.scanned_file:
         raise Http404("ファイルがありません。")
     name = consent.scanned_file.name or ""
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(consent.scanned_file.open("rb"),
+    response = FileDownloadResponse(consent.scanned_file.open("rb"),
                             content_type=content_type,
                             filename=f"consent-{consent.pk}{name[name.rfind('.'):]}")
     response["Cache-Control"] = "no-store"

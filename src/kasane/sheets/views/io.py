@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kasane.core.streaming import StreamingResponse
+from kasane.exports import selectors as export_selectors
+from kasane.exports import services as export_jobs
 
 from .. import codec, exports, imports, selectors, tasks
 from .. import policy as sheet_policy
@@ -18,29 +24,38 @@ from ._common import actor_of, error_dict
 
 
 @login_required
-@require_GET
-def export(request: HttpRequest, code: str) -> HttpResponse | StreamingHttpResponse:
-    actor = actor_of(request)
-    sheet_policy.require_exchange(actor)
-    fmt = request.GET.get("format", "")
-    if fmt not in {"csv", "xlsx"}:
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest, code: str) -> HttpResponse | StreamingResponse:
+    """The export page; CSV streams at once (``?format=csv``); Excel (POST) becomes a
+    background file the user downloads when it is ready (``kasane.exports``)."""
+    actor = sheet_policy.require_exchange(actor_of(request))
+    fmt = request.POST.get("format", "") if request.method == "POST" else request.GET.get("format", "")
+    if request.method == "POST" and fmt == "xlsx":
         definition = selectors.definition_current(
             municipality_id=actor.organization.municipality_id, code=code)
-        return render(request, "sheets/export.html", {"definition": definition,
-                                                      "encodings": exports.ENCODINGS})
+        job = export_jobs.job_start(
+            actor=actor, kind=exports.XLSX_KIND, params={"code": code},
+            title=f"{definition.title} の出力（Excel）", filename=f"{code}.xlsx",
+            content_type=exports.XLSX_TYPE, basis=exports.export_basis(definition),
+            back_url=reverse("sheets:export", args=[code]))
+        return redirect("exports:detail", pk=job.pk)
+    if fmt != "csv":
+        definition = selectors.definition_current(
+            municipality_id=actor.organization.municipality_id, code=code)
+        return render(request, "sheets/export.html", {
+            "definition": definition, "encodings": exports.ENCODINGS,
+            "jobs": export_selectors.recent_jobs(actor, kind=exports.XLSX_KIND, code=code),
+            "keep_hours": settings.KASANE_EXPORT_KEEP_HOURS})
     definition, qs = exports.export_records(actor=actor, code=code)
-    if fmt == "xlsx":
-        response = HttpResponse(
-            exports.xlsx_bytes(actor=actor, definition=definition, qs=qs),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="{code}.xlsx"'
-        return response
     encoding = request.GET.get("encoding", "utf-8-sig")
     if encoding not in exports.ENCODINGS:
         encoding = "utf-8-sig"
-    stream = StreamingHttpResponse(
+    # Rows leave in batches as they are read: constant memory, and under ASGI no thread or
+    # database connection is held between batches while the client downloads (core.streaming).
+    stream = StreamingResponse(
         exports.csv_stream(actor=actor, definition=definition, qs=qs, encoding=encoding),
-        content_type=f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}")
+        content_type=f"text/csv; charset={'shift_jis' if encoding == 'cp932' else 'utf-8'}",
+        any_thread=True)
     stream["Content-Disposition"] = f'attachment; filename="{code}.csv"'
     return stream
 

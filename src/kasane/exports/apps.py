@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExportsConfig(AppConfig):
+    name = "kasane.exports"
+    verbose_name = "出力ファイル"
