@@ -6,20 +6,32 @@ import asyncio
 import io
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
-from asgiref.sync import SyncToAsync, ThreadSensitiveContext, async_to_sync, sync_to_async
+from asgiref.sync import SyncToAsync, ThreadSensitiveContext, sync_to_async
 
 from kasane.core import streaming
+
+T = TypeVar("T")
+
+
+def _run(coroutine_function: Callable[[], Awaitable[T]]) -> T:
+    """Run an async function to completion on a fresh event loop in its own thread: the
+    e2e journeys leave Playwright's loop running in the test worker's main thread, where
+    ``async_to_sync`` refuses to run."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_function())).result()  # type: ignore[arg-type]
 
 
 def _collect(response: object) -> list[bytes]:
     async def run() -> list[bytes]:
-        return [part async for part in aiter(response)]  # type: ignore[call-overload]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # "must consume synchronous iterators" would fail
+            return [part async for part in aiter(response)]  # type: ignore[call-overload]
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # "must consume synchronous iterators" would fail here
-        return async_to_sync(run)()
+    return _run(run)
 
 
 def test_a_sync_body_reaches_asgi_in_batches_without_buffering_or_warning(monkeypatch) -> None:
@@ -90,7 +102,7 @@ def test_release_request_thread_does_nothing_outside_asgi() -> None:
     async def outside() -> bool:
         return await streaming.release_request_thread()
 
-    assert async_to_sync(outside)() is False
+    assert _run(outside) is False
 
 
 def test_an_any_thread_body_gives_the_request_thread_back_and_reads_on_the_pool(monkeypatch) -> None:
