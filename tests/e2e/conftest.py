@@ -7,6 +7,7 @@ root conftest turns any skipped journey into a failed run.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -80,11 +81,63 @@ def new_page(browser: Any, device: str, live_server: Any,
         ctx.close()
 
 
-@pytest.fixture
-def demo_city(transactional_db: Any) -> Any:
+@pytest.fixture(scope="session")
+def _demo_template(django_db_setup: Any, django_db_blocker: Any) -> Iterator[bytes | None]:
+    """On PostgreSQL: load the demo city once per test worker into the test database and keep
+    a copy as a template database; each journey then starts from a fresh clone of it (about a
+    second) instead of loading the city through the services again (10–25 s). Yields the
+    pickled data the loader returned, or None on other databases (each journey loads the city
+    itself)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield None
+        return
     from kasane.web.demo import load_demo
 
-    return load_demo()
+    from django.test import override_settings
+
+    # the journeys run with the fast test hasher (root conftest); hash the demo logins alike
+    with django_db_blocker.unblock(), override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        data = pickle.dumps(load_demo())
+        name = connection.settings_dict["NAME"]
+        template = f"{name}_demo"
+        _clone(name, template)
+    yield data
+    with django_db_blocker.unblock():
+        _admin_sql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+
+
+def _admin_sql(sql: str) -> None:
+    """Run one statement on the server's maintenance database (outside any transaction)."""
+    from django.db import connection
+
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(sql)
+
+
+def _clone(source: str, target: str) -> None:
+    """``target`` becomes a copy of ``source`` (every connection to both is closed first)."""
+    from django.db import connections
+
+    connections.close_all()
+    _admin_sql(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+    _admin_sql(f'CREATE DATABASE "{target}" TEMPLATE "{source}" STRATEGY FILE_COPY')
+
+
+@pytest.fixture
+def demo_city(transactional_db: Any, _demo_template: bytes | None) -> Any:
+    """The demo city 重ね市, fresh for each journey (the loader's data: users, orgs, persons …)."""
+    if _demo_template is None:
+        from kasane.web.demo import load_demo
+
+        return load_demo()
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    _clone(f"{name}_demo", name)
+    return pickle.loads(_demo_template)  # noqa: S301 - our own data from this session
 
 
 def screenshot(page: Any, name: str, device: str) -> Path:
