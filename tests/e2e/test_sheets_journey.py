@@ -212,14 +212,18 @@ def _fill(page: Any, steps: list[Step], files: dict[str, Path], device: str) -> 
             _pick(page, name, step[2])
         elif kind == "mark":
             for code in step[2]:
-                page.check(f"input[name='{name}.marked'][value='{code}']")
-            if step[3]:
-                page.check(f"input[name='{name}.main'][value='{step[3]}']")
+                mark(page, name, code, "○" if code != step[3] else "◎")
         elif kind == "file":
             # a photo on a smartphone comes from the camera input (capture), a PDF from files
             camera = device == "smartphone" and not step[2].endswith(".pdf")
             inputs = page.locator(f"input[type=file][name='{name}.__upload']")
             inputs.nth(1 if camera else 0).set_input_files(str(files[step[2]]))
+
+
+def mark(page: Any, name: str, code: str, symbol: str) -> None:
+    """Tap ○ or ◎ of one choice on the ○/◎ grid (a segmented radio group a choice)."""
+    kind = {"○": "m", "◎": "s", "なし": "n"}[symbol]
+    page.click(f"label[for='f-{name.replace('.', '-')}-{kind}-{code}']")
 
 
 def _submit(page: Any, code: str) -> None:
@@ -292,7 +296,7 @@ def test_it_fills_submits_and_prints_every_standard_sheet(demo_city: Any, new_pa
             assert "いちばん困っていること（◎）" in page.locator("[data-testid=form-errors]").inner_text()
             assert page.locator("[name='person.family_name']").input_value() == "中村"  # nothing lost
             screenshot(page, "sheet-form-errors", device)
-            page.check("input[name='problems.main'][value=care]")
+            mark(page, "problems", "care", "◎")
         if code == "nine_grid":  # the autosave still works on the multipart form (files left out)
             page.locator("[data-testid=autosaved]").wait_for()
             screenshot(page, "sheet-form-nine_grid", device)

@@ -23,12 +23,7 @@ def _group(fields: list[dict[str, Any]], data: QueryDict, prefix: str) -> dict[s
         if t == "multi_choice" or (t.endswith("_ref") and f.get("multiple")):
             value: Any = [v for v in data.getlist(name) if v]
         elif t == "multi_choice_main":
-            since = {c["code"]: data.get(f"{name}.since.{c['code']}", "") for c in f["choices"]}
-            value = {"marked": [v for v in data.getlist(f"{name}.marked") if v],
-                     "main": data.get(f"{name}.main") or None,
-                     "since": {k: v for k, v in since.items() if v}}
-            if not value["marked"] and not value["main"]:
-                value = None
+            value = _marks(f, data, name)
         elif t == "rows":
             try:
                 count = min(int(data.get(f"{name}.__rows", "0") or 0), 200)
@@ -47,6 +42,24 @@ def _group(fields: list[dict[str, Any]], data: QueryDict, prefix: str) -> dict[s
         elif t == "rows" and f"{name}.__rows" in data:
             out[f["key"]] = value  # keep blank rows on screen
     return out
+
+
+def _marks(f: dict[str, Any], data: QueryDict, name: str) -> dict[str, Any] | None:
+    """○/◎ of every choice: ``<name>.mark.<code>`` = "" | "marked" | "main" (one radio group
+    a choice; the older ``<name>.marked`` checkboxes and ``<name>.main`` radio are read too).
+    Two ◎ stay two (a list) — validation asks for one."""
+    codes = [c["code"] for c in f["choices"]]
+    marks = {code: data.get(f"{name}.mark.{code}", "") for code in codes}
+    marked = [c for c in codes if marks[c] in {"marked", "main"}]
+    marked += [v for v in data.getlist(f"{name}.marked") if v and v not in marked]
+    mains = [c for c in codes if marks[c] == "main"]
+    if data.get(f"{name}.main") and data[f"{name}.main"] not in mains:
+        mains.append(data[f"{name}.main"])
+    since = {c: data.get(f"{name}.since.{c}", "") for c in codes}
+    if not marked and not mains:
+        return None
+    return {"marked": marked, "main": mains[0] if len(mains) == 1 else (mains or None),
+            "since": {k: v for k, v in since.items() if v}}
 
 
 def answers_from_post(schema: dict[str, Any], data: QueryDict) -> dict[str, Any]:
@@ -143,8 +156,10 @@ def build(fields: list[dict[str, Any]], answers: dict[str, Any], errors: dict[st
             value = value if isinstance(value, dict) else {}
             marked = set(value.get("marked") or [])
             since = value.get("since") or {}
+            main = value.get("main")
+            mains = {str(m) for m in main} if isinstance(main, list) else {_as_str(main)}
             w.options = [{"code": c["code"], "label": c["label"], "on": c["code"] in marked,
-                          "main": c["code"] == value.get("main"), "since": since.get(c["code"], "")}
+                          "main": c["code"] in mains, "since": since.get(c["code"], "")}
                          for c in f["choices"]]
         elif t in {"org_ref", "user_ref"}:
             chosen = {_as_str(v) for v in (value if isinstance(value, list) else [value])}

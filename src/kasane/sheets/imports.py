@@ -28,19 +28,22 @@ from kasane.access import policy
 from kasane.accounts.models import Actor, Membership
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
+from kasane.core import messages
 from kasane.core.wareki import WarekiError, parse_date
 
 from . import bindings, codec, selectors
 from . import policy as sheet_policy
 from . import schema as sheet_schema
 from .models import ImportStatus, RecordStatus, SheetImport, SheetRecord
-from .validation import Refs, validate
+from .validation import Refs, date_message, named, validate
 
 BATCH = 1000
 INSERT_BATCH = 2000
 MAX_LISTED_ERRORS = 500
 PREVIEW_ROWS = 10
 MAX_UPLOAD = 100 * 1024 * 1024
+# How the system columns are named in a row's errors (「12行目 記入日: …」).
+SYSTEM_LABELS = {"_written_on": "記入日", "_tags": "事業", "_person_id": "本人ID"}
 
 
 class ImportFileError(ValueError):
@@ -206,17 +209,17 @@ def _system_values(system: dict[str, str], errors: dict[str, str]) -> dict[str, 
         try:
             out["written_on"] = parse_date(system["_written_on"])
         except WarekiError as exc:
-            errors["_written_on"] = str(exc)
+            errors["_written_on"] = date_message(exc)
     if "_tags" in system:
         tags = [t.strip() for t in system["_tags"].split(";") if t.strip()]
         if set(tags) - set(sheet_schema.TAGS):
-            errors["_tags"] = "事業の指定が正しくありません。"
+            errors["_tags"] = messages.INVALID_CHOICE
         out["tags"] = tags
     if "_person_id" in system:
         if system["_person_id"].isdigit():
             out["person_id"] = int(system["_person_id"])
         else:
-            errors["_person_id"] = "本人IDは数字で入力してください。"
+            errors["_person_id"] = messages.INVALID_NUMBER
     return out
 
 
@@ -273,7 +276,8 @@ def run_check(job: SheetImport, *, on_progress: Callable[[int], None] | None = N
                 if row_errors:
                     error_count += 1
                     if len(errors) < MAX_LISTED_ERRORS:
-                        errors.append({"row": number, "errors": row_errors})
+                        errors.append({"row": number, "errors": named(
+                            job.definition.schema, row_errors, SYSTEM_LABELS)})
                     continue
                 if len(preview) < PREVIEW_ROWS:
                     preview.append({"row": number, "answers": answers})

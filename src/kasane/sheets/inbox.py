@@ -1,4 +1,5 @@
-"""Home-inbox sections: new つなぐシート for coordinators; a 連絡員's own submissions."""
+"""Home-inbox sections: new つなぐシート for coordinators; a 連絡員's own submissions, with the
+buttons to write a つなぐシート (their main task) and a 地域課題シート."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from kasane.accounts.models import Actor, Role
-from kasane.core.inbox import SECTIONS, Section
+from kasane.core.inbox import SECTIONS, Action, Section
 
 from . import policy as sheet_policy
 from . import selectors
@@ -44,7 +45,21 @@ def my_liaison_submissions(user: Any, membership: Actor) -> Section | None:
         empty_text="まだ送ったシートはありません。",
         more_url=reverse("sheets:index"),
         order=20,
+        actions=write_actions(membership),
     )
+
+
+# A 連絡員's main task first: the sheets they write, as home buttons (code, label, primary).
+LIAISON_ACTIONS = ((sheet_policy.LIAISON_CODE, "つなぐシートを書く", True),
+                   ("area_issue", "地域課題シートを書く", False))
+
+
+def write_actions(membership: Actor) -> list[Action]:
+    """One tap to an empty form of each sheet the 連絡員 writes (nothing is stored until
+    something is typed)."""
+    return [Action(label=label, url=reverse("sheets:new", args=[code]), primary=primary)
+            for code, label, primary in LIAISON_ACTIONS
+            if sheet_policy.can_write(membership, code)]
 
 
 SECTIONS.add("sheets.liaison_sheets_for_coordinators", liaison_sheets_for_coordinators)

@@ -99,6 +99,13 @@ class SheetRecord(models.Model):
     status = models.CharField("状態", max_length=10, choices=RecordStatus.choices,
                               default=RecordStatus.DRAFT)
     answers = models.JSONField("回答", default=dict, blank=True)
+    # A draft's input exactly as typed (form field values, ``_written_on`` for an unreadable
+    # 記入日): the form shows it when the draft is reopened. ``answers`` keeps only the
+    # canonical answers that passed validation; submitting empties this.
+    draft_answers = models.JSONField("下書きの入力", default=dict, blank=True)
+    # The unsaved form a draft was started from (its autosave and its explicit save find the
+    # same draft by it, never making a second one).
+    form_key = models.CharField(max_length=32, blank=True, editable=False)
     written_on = models.DateField("記入日")
     tags = models.JSONField("事業", default=list, blank=True)
     sensitive_keys = models.JSONField("機微指定", default=list, blank=True)
@@ -126,6 +133,10 @@ class SheetRecord(models.Model):
             models.Index(fields=["organization", "status"], name="sheetrec_org_status"),
             models.Index(fields=["author", "status"], name="sheetrec_author_status"),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "form_key"], condition=~Q(form_key=""),
+                                    name="sheetrec_author_form_key_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.definition.title} #{self.pk}"
@@ -133,6 +144,13 @@ class SheetRecord(models.Model):
     @property
     def code(self) -> str:
         return self.definition.code
+
+    @property
+    def typed_answers(self) -> dict[str, Any]:
+        """What the form shows: a draft's input as typed, else the canonical answers."""
+        if self.draft_answers:
+            return {k: v for k, v in self.draft_answers.items() if not k.startswith("_")}
+        return self.answers
 
     @property
     def person_name(self) -> str:

@@ -10,7 +10,7 @@ from kasane.accounts.models import Actor, Organization, Role, User
 from kasane.audit.models import ChangeRecord
 
 from . import policy
-from .models import SheetAttachment, SheetDefinition, SheetRecord
+from .models import RecordStatus, SheetAttachment, SheetDefinition, SheetRecord
 from .validation import Refs
 
 
@@ -36,6 +36,16 @@ def definition_current(*, municipality_id: int, code: str) -> SheetDefinition:
     if found is None:
         raise Http404("帳票が見つかりません。")
     return found
+
+
+def draft_of_form(*, actor: Actor, form_key: str) -> int | None:
+    """The id of the actor's own draft started from the unsaved form ``form_key`` (its autosave
+    created it), or None."""
+    if not form_key:
+        return None
+    return (SheetRecord.objects.filter(author_id=actor.user_id, organization_id=actor.organization_id,
+                                       form_key=form_key, status=RecordStatus.DRAFT)
+            .values_list("pk", flat=True).first())
 
 
 def refs_for(*, municipality_id: int) -> Refs:

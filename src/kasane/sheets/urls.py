@@ -6,7 +6,9 @@ app_name = "sheets"
 
 urlpatterns = [
     path("", records.index, name="index"),
-    path("new/", records.new, name="new"),
+    path("new/", records.new_choose, name="new_choose"),
+    path("new/<slug:code>/", records.new, name="new"),
+    path("new/<slug:code>/autosave/", records.new_autosave, name="new_autosave"),
     path("records/<int:pk>/", records.detail, name="detail"),
     path("records/<int:pk>/edit/", records.edit, name="edit"),
     path("records/<int:pk>/autosave/", records.autosave, name="autosave"),

@@ -4,6 +4,10 @@
 import row sends (typed JSON or plain strings), and returns the canonical answers plus
 per-field Japanese errors keyed by path (``problems``, ``person.family_name``,
 ``contacts.0.at``). Drafts (``submit=False``) may be partial; every other rule still applies.
+
+Messages are in the one voice of ``kasane.core.messages``: short beside the field
+(「入力してください。」「未来の日付は入力できません。」); ``named(schema, errors)`` names each
+field for a summary, an import row or an API answer (「生年月日: 未来の日付は入力できません。」).
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kasane.core import messages
 from kasane.core.text import is_kana, to_katakana
-from kasane.core.wareki import WarekiError, parse_date
+from kasane.core.wareki import MSG_EMPTY, MSG_FORMAT, WarekiError, parse_date
 
 MAIN_MARK, SUB_MARK = "◎", "○"
 TEXT_MAX, LONGTEXT_MAX = 200, 10000
@@ -27,6 +32,31 @@ FALSE_WORDS = {"false", "0", "いいえ", "no", "n", "×", "off", "なし", "無
 _PHONE_LIKE = re.compile(r"0\d{1,4}-?\d{1,4}-?\d{3,4}")
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
 EMPTY: tuple[Any, ...] = (None, "", [], {})
+
+
+MANY_MAINS = "◎（いちばん困っていること）は1つだけにしてください。"
+MAIN_NOT_MARKED = "◎は○を付けた項目に付けてください。"
+NO_MAIN = "○が2つ以上あるときは、いちばん困っていること（◎）を1つ選んでください。"
+UNKNOWN_FIELD = "この項目は帳票の定義にありません。"
+_CHOSEN = frozenset({"choice", "multi_choice", "multi_choice_main", "boolean", "org_ref",
+                     "user_ref"})
+
+
+def required_message(f: Mapping[str, Any]) -> str:
+    """The short message beside an empty required field, by how it is answered."""
+    if f["type"] == "file":
+        return messages.FILE_MISSING
+    if f["type"] == "rows":
+        return "1行以上入力してください。"
+    return messages.CHOOSE if f["type"] in _CHOSEN else messages.REQUIRED
+
+
+def date_message(exc: WarekiError) -> str:
+    """A date that could not be read, in the catalogue's voice."""
+    text = str(exc)
+    if text in {MSG_FORMAT, MSG_EMPTY}:
+        return messages.INVALID_DATE
+    return text if text.endswith("。") else text + "。"
 
 
 @dataclass
@@ -74,10 +104,10 @@ def _text(f: Mapping[str, Any], value: Any) -> str:
     if f["type"] != "longtext" and "\n" in text:
         text = " ".join(text.split("\n"))
     if len(text) > limit:
-        raise FieldError(f"{limit}文字以内で入力してください（{len(text)}文字）。")
+        raise FieldError(messages.TOO_LONG.format(limit=limit, length=len(text)))
     if f.get("kana") and text:
         if not is_kana(text):
-            raise FieldError("フリガナはカタカナ（またはひらがな）で入力してください。漢字・英数字は使えません。")
+            raise FieldError("カタカナかひらがなで入力してください（漢字・英数字は使えません）。")
         text = to_katakana(text)
     return text
 
@@ -91,11 +121,11 @@ def _date(f: Mapping[str, Any], value: Any, today: dt.date) -> str:
         try:
             d = parse_date(value)
         except WarekiError as exc:
-            raise FieldError(str(exc)) from exc
+            raise FieldError(date_message(exc)) from exc
     else:
-        raise FieldError("日付を入力してください（例: 2024-04-01、令和6年4月1日、R6.4.1）。")
+        raise FieldError(messages.INVALID_DATE)
     if f.get("past") and d > today:
-        raise FieldError("未来の日付は入力できません。")
+        raise FieldError(messages.FUTURE_DATE)
     return d.isoformat()
 
 
@@ -103,21 +133,21 @@ def _datetime(f: Mapping[str, Any], value: Any, today: dt.date) -> str:
     if isinstance(value, dt.datetime):
         return _date(f, value.date(), today) + "T" + value.strftime("%H:%M")
     if not isinstance(value, str):
-        raise FieldError("日時を入力してください（例: 2024-04-01 10:30）。")
+        raise FieldError(messages.INVALID_DATETIME)
     text = _nfkc(value).replace("T", " ")
     date_part, _, time_part = text.rpartition(" ") if " " in text else (text, "", "")
     iso = _date(f, date_part, today)
     if not time_part:
-        raise FieldError("時刻も入力してください（例: 2024-04-01 10:30）。")
+        raise FieldError("時刻も入力してください（例: 令和8年12月9日 14:00）。")
     m = _TIME_RE.match(time_part)
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise FieldError("時刻は 10:30 のように入力してください。")
+        raise FieldError("時刻は 14:00 のように入力してください。")
     return f"{iso}T{int(m.group(1)):02d}:{m.group(2)}"
 
 
 def _number(value: Any) -> int | float:
     if isinstance(value, bool):
-        raise FieldError("数値を入力してください。")
+        raise FieldError(messages.INVALID_NUMBER)
     if isinstance(value, int | float):
         return value
     if isinstance(value, str):
@@ -125,9 +155,9 @@ def _number(value: Any) -> int | float:
         try:
             number = float(text)
         except ValueError:
-            raise FieldError("数値を入力してください。") from None
+            raise FieldError(messages.INVALID_NUMBER) from None
         return int(number) if number.is_integer() else number
-    raise FieldError("数値を入力してください。")
+    raise FieldError(messages.INVALID_NUMBER)
 
 
 def _boolean(value: Any) -> bool:
@@ -146,7 +176,7 @@ def _code(f: Mapping[str, Any], value: Any) -> str:
     for c in f["choices"]:
         if text == c["code"] or text == c["label"]:
             return c["code"]
-    raise FieldError(f"「{text}」は選択肢にありません。")
+    raise FieldError(f"「{text}」は選択肢にありません。{messages.INVALID_CHOICE}")
 
 
 def _ordered(f: Mapping[str, Any], codes: set[str]) -> list[str]:
@@ -175,7 +205,7 @@ def _multi_main(f: Mapping[str, Any], value: Any, submit: bool) -> dict[str, Any
     elif isinstance(value, Mapping):
         unknown = set(value) - {"marked", "main", "since"}
         if unknown:
-            raise FieldError(f"使えない指定があります: {', '.join(sorted(unknown))}")
+            raise FieldError(f"使えない指定（{', '.join(sorted(unknown))}）を外してください。")
         marked = {_code(f, v) for v in _split(value.get("marked") or [])}
         raw_main = value.get("main")
         mains = [_code(f, m) for m in _split(raw_main)] if raw_main not in EMPTY else []
@@ -183,16 +213,16 @@ def _multi_main(f: Mapping[str, Any], value: Any, submit: bool) -> dict[str, Any
             if str(when).strip():
                 since[_code(f, code)] = str(when).strip()[:TEXT_MAX]
     else:
-        raise FieldError("○と◎の形式が正しくありません。")
+        raise FieldError(messages.INVALID)
     if len(set(mains)) > 1:
-        raise FieldError("◎（いちばん困っていること）は1つだけ選べます。")
+        raise FieldError(MANY_MAINS)
     main = mains[0] if mains else None
     if main is not None and main not in marked:
-        raise FieldError("◎は○を付けた項目にだけ付けられます。")
+        raise FieldError(MAIN_NOT_MARKED)
     if main is None and len(marked) == 1:
         main = next(iter(marked))  # a lone ○ counts as ◎
     if submit and main is None and len(marked) >= 2:
-        raise FieldError("○が2つ以上あるときは、いちばん困っていること（◎）を1つ選んでください。")
+        raise FieldError(NO_MAIN)
     if not marked:
         return {}
     out: dict[str, Any] = {"marked": _ordered(f, marked), "main": main}
@@ -203,18 +233,18 @@ def _multi_main(f: Mapping[str, Any], value: Any, submit: bool) -> dict[str, Any
 
 def _ref_id(value: Any, ids: set[int] | None, names: dict[str, int], what: str) -> int:
     if isinstance(value, bool):
-        raise FieldError(f"{what}を選んでください。")
+        raise FieldError(messages.CHOOSE)
     if isinstance(value, str):
         text = _nfkc(value)
         if text in names:
             return names[text]
         if not text.isdigit():
-            raise FieldError(f"{what}「{text}」が見つかりません。")
+            raise FieldError(f"{what}「{text}」が見つかりません。{messages.INVALID_CHOICE}")
         value = int(text)
     if not isinstance(value, int):
-        raise FieldError(f"{what}を選んでください。")
+        raise FieldError(messages.CHOOSE)
     if ids is not None and value not in ids:
-        raise FieldError(f"{what}が見つかりません（番号 {value}）。")
+        raise FieldError(f"{what}（番号 {value}）が見つかりません。{messages.INVALID_CHOICE}")
     return value
 
 
@@ -247,10 +277,10 @@ def _file(value: Any) -> list[dict[str, Any]]:
     out = []
     for item in items:
         if not isinstance(item, Mapping) or not isinstance(item.get("id"), int):
-            raise FieldError("添付ファイルの指定が正しくありません。")
+            raise FieldError("添付ファイルを選び直してください。")
         out.append({"id": item["id"], "name": str(item.get("name", ""))[:200]})
     if len(out) > 10:
-        raise FieldError("添付は10件までです。")
+        raise FieldError("添付は10件以内にしてください。")
     return out
 
 
@@ -259,9 +289,9 @@ def _json(value: Any, kind: type) -> Any:
         try:
             value = json.loads(value)
         except ValueError:
-            raise FieldError("形式が正しくありません（JSON）。") from None
+            raise FieldError(messages.INVALID) from None
     if not isinstance(value, kind):
-        raise FieldError("形式が正しくありません。")
+        raise FieldError(messages.INVALID)
     return value
 
 
@@ -335,21 +365,21 @@ class _Validator:
             out = []
             for i, row in enumerate(r for r in rows if not _is_empty(r)):
                 if not isinstance(row, Mapping):
-                    raise FieldError("行の形式が正しくありません。")
+                    raise FieldError(messages.INVALID)
                 clean = self.group(f["fields"], row, f"{path}.{i}.")
                 if clean:
                     out.append(clean)
             return out
         if t == "person":
             return self.group(f["fields"], _json(raw, dict), f"{path}.")
-        raise FieldError("未対応の種類です。")
+        raise FieldError("この項目の種類には対応していません。")
 
     def group(self, fields: list[dict[str, Any]], answers: Mapping[str, Any], prefix: str,
               root: Mapping[str, Any] | None = None) -> dict[str, Any]:
         known = {f["key"]: f for f in fields}
         for key in answers:
             if key not in known:
-                self.errors[f"{prefix}{key}"] = "この項目は帳票の定義にありません。"
+                self.errors[f"{prefix}{key}"] = UNKNOWN_FIELD
         out: dict[str, Any] = {}
         for f in fields:
             raw = answers.get(f["key"])
@@ -370,8 +400,9 @@ class _Validator:
                 if not required or f["key"] in out:
                     continue
                 path = prefix + f["key"]
-                if path not in self.errors and condition_holds(required, out, top):
-                    self.errors[path] = f"{f['label']}は必須です。"
+                inner = any(p.startswith(path + ".") for p in self.errors)
+                if path not in self.errors and not inner and condition_holds(required, out, top):
+                    self.errors[path] = required_message(f)
         return out
 
 
@@ -400,3 +431,62 @@ def _post_rules(schema: Mapping[str, Any], fields: list[dict[str, Any]], out: di
     for rule in schema.get("rules", []):
         if rule.get("kind") == "at_least_one" and not any(k in out for k in rule["keys"]):
             v.errors[rule["keys"][0]] = rule.get("message") or "1つ以上入力してください。"
+
+
+def _walk(schema: Mapping[str, Any], path: str) -> tuple[str, tuple[int, ...]] | None:
+    """(label, position in the form) of an error path; None for an unknown key."""
+    fields: list[Mapping[str, Any]] = [f for sec in schema.get("sections", []) for f in sec["fields"]]
+    parts = path.split(".")
+    label = ""
+    position: tuple[int, ...] = ()
+    i = 0
+    while i < len(parts):
+        index = next((n for n, f in enumerate(fields) if f["key"] == parts[i]), None)
+        if index is None:
+            return None
+        f = fields[index]
+        position += (index,)
+        i += 1
+        if f["type"] == "person":
+            label = f["label"] if i == len(parts) else ""
+        elif f["type"] == "rows" and i < len(parts) and parts[i].isdigit():
+            label = f"{f['label']} {int(parts[i]) + 1}・"
+            position += (int(parts[i]),)
+            i += 1
+        else:
+            label += f["label"]
+        fields = f.get("fields", [])
+    return label, position
+
+
+def label_for(schema: Mapping[str, Any], path: str) -> str:
+    """The field's name as people read it, for an error path: 「生年月日」 (inside the person
+    block), 「世帯 2・氏名」 (a row), "" for a sheet rule (its message names itself) and for
+    ``__all__``. Unknown keys answer the key itself."""
+    rule_keys = {r["keys"][0] for r in schema.get("rules", []) if r.get("keys")}
+    if path in rule_keys or path == "__all__":
+        return ""
+    found = _walk(schema, path)
+    return path if found is None else found[0]
+
+
+def named(schema: Mapping[str, Any], errors: Mapping[str, str],
+          extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each error with its field named (``messages.at``), same keys; ``extra`` labels keys that
+    are not answers (``written_on`` → 記入日 …)."""
+    extra = extra or {}
+    return {path: messages.at(extra[path] if path in extra else label_for(schema, path), text)
+            for path, text in in_form_order(schema, errors).items()}
+
+
+def in_form_order(schema: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, str]:
+    """``errors`` ordered as their fields appear on the form: ``__all__`` first, keys that are
+    not answers (記入日 …, at the form's end) last."""
+    def position(item: tuple[int, tuple[str, str]]) -> tuple[int, tuple[int, ...], int]:
+        n, (path, _) = item
+        found = _walk(schema, path)
+        if found is not None:
+            return (1, found[1], n)
+        return (0 if path == "__all__" else 2, (), n)
+
+    return dict(pair for _, pair in sorted(enumerate(errors.items()), key=position))

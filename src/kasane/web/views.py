@@ -16,8 +16,9 @@ from kasane.core import inbox
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     membership = membership_of(request)
+    sections = inbox.sections_for(request.user, membership)
     return render(request, "web/home.html", {
-        "sections": inbox.sections_for(request.user, membership),
+        "sections": sections, "actions": inbox.actions_for(sections),
     })
 
 

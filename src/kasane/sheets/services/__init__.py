@@ -4,27 +4,39 @@
 
 from .definitions import definition_add_fields, definition_create_own
 from .records import (
+    HEADER_LABELS,
+    TYPED_WRITTEN_ON,
     ConflictError,
+    DraftSave,
     answers_check,
+    draft_problems,
     liaison_status_set,
+    prefill_answers,
     record_autosave,
     record_create,
     record_create_draft,
     record_discard_draft,
+    record_draft_save,
     record_edit_submitted,
     record_submit,
 )
 
 __all__ = [
+    "HEADER_LABELS",
+    "TYPED_WRITTEN_ON",
     "ConflictError",
+    "DraftSave",
     "answers_check",
     "definition_add_fields",
     "definition_create_own",
+    "draft_problems",
     "liaison_status_set",
+    "prefill_answers",
     "record_autosave",
     "record_create",
     "record_create_draft",
     "record_discard_draft",
+    "record_draft_save",
     "record_edit_submitted",
     "record_submit",
 ]

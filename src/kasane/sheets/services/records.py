@@ -1,31 +1,39 @@
 """Writes on sheets. Order everywhere: policy check → transaction → validate/write → audit.
 
-Drafts may be partial and autosave without history; submitting validates fully, runs the
-core-record bindings (``bindings.run``) inside the transaction and writes a ChangeRecord;
-a submitted record changes only through ``record_edit_submitted`` (reason required).
-Whenever answers are saved, file answers are checked and claimed by
-``attachments.attachments_claim`` inside the same transaction.
+A draft keeps whatever was typed: ``record_draft_save`` (the form's autosave and 下書き保存)
+never refuses an answer — the input as typed goes to ``draft_answers``, the answers that pass
+validation to ``answers``, and the problems are reported, not raised; the first save of an
+unsaved form creates the draft (nothing exists before something is typed). Submitting
+validates fully (every error at once), runs the core-record bindings (``bindings.run``)
+inside the transaction and writes a ChangeRecord — a refused submit still keeps what was
+typed as the draft. A submitted record keeps canonical answers only and changes only through
+``record_edit_submitted`` (reason required). Bindings never run on drafts. Whenever answers
+are saved, file answers are checked and claimed by ``attachments.attachments_claim`` inside
+the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kasane.access import policy
 from kasane.accounts.models import Actor, Role
 from kasane.audit.services import access_log, change_record, snapshot
+from kasane.core import messages
+from kasane.core.wareki import WarekiError, parse_date
 
 from .. import attachments, bindings, selectors
 from .. import policy as sheet_policy
 from .. import schema as sheet_schema
 from ..models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, SheetRecord
-from ..validation import Refs, Result, validate
+from ..validation import Refs, Result, date_message, validate
 
 HISTORY_FIELDS = ["status", "answers", "tags", "written_on", "sensitive_keys", "person_id",
                   "person_differences", "household_id", "case_id", "route_status"]
@@ -57,29 +65,56 @@ def _refs(actor: Actor) -> Refs:
     return selectors.refs_for(municipality_id=actor.organization.municipality_id)
 
 
-def _header(definition: SheetDefinition, *, tags: Iterable[str] | None,
-            written_on: dt.date | None, sensitive_keys: Iterable[str] | None) -> dict[str, Any]:
+# How the record's own inputs (not answers) are named in a summary or an API answer.
+HEADER_LABELS = {"written_on": "記入日", "tags": "事業", "sensitive_keys": "機微情報",
+                 "reason": "修正の理由"}
+# ``draft_answers`` key of a 記入日 that could not be read (answer keys never start with "_").
+TYPED_WRITTEN_ON = "_written_on"
+
+
+@dataclass
+class DraftSave:
+    """A saved draft and what submitting it would still refuse today (short messages by
+    field path; ``validation.named`` names them)."""
+
+    record: SheetRecord
+    problems: dict[str, str] = field(default_factory=dict)
+    created: bool = False
+
+
+def _header_checked(definition: SheetDefinition, *, tags: Iterable[str] | None,
+                    written_on: dt.date | str | None,
+                    sensitive_keys: Iterable[str] | None) -> tuple[dict[str, Any], dict[str, str]]:
+    """The record's own inputs and their errors. ``written_on`` may be the text a form sent
+    (和暦 or 西暦; blank = unchanged)."""
     out: dict[str, Any] = {}
     errors: dict[str, str] = {}
     if tags is not None:
         tag_list = [t for t in sheet_schema.TAGS if t in set(tags)]
         if set(tags) - set(sheet_schema.TAGS):
-            errors["tags"] = "事業の指定が正しくありません。"
+            errors["tags"] = messages.INVALID_CHOICE
         out["tags"] = tag_list
+    if isinstance(written_on, str):
+        text, written_on = written_on.strip(), None
+        if text:
+            try:
+                written_on = parse_date(text)
+            except WarekiError as exc:
+                errors["written_on"] = date_message(exc)
     if written_on is not None:
         if written_on > today():
-            errors["written_on"] = "記入日に未来の日付は指定できません。"
+            errors["written_on"] = messages.FUTURE_DATE
         out["written_on"] = written_on
     if sensitive_keys is not None:
         allowed = {f["key"] for f in definition.fields if f.get("sensitive_allowed")}
         if set(sensitive_keys) - allowed:
-            errors["sensitive_keys"] = "機微情報に指定できない項目が含まれています。"
+            errors["sensitive_keys"] = "機微情報に指定できない項目を外してください。"
         out["sensitive_keys"] = sorted(set(sensitive_keys) & allowed)
-    _raise(errors)
-    return out
+    return out, errors
 
 
-def _prefill(definition: SheetDefinition, actor: Actor) -> dict[str, Any]:
+def prefill_answers(definition: SheetDefinition, actor: Actor) -> dict[str, Any]:
+    """What a new form starts with (the writer's organization and name where the sheet asks)."""
     out: dict[str, Any] = {}
     for f in definition.fields:
         if f.get("prefill") == "organization":
@@ -111,19 +146,20 @@ def _submit_effects(record: SheetRecord, actor: Actor, operation: str) -> None:
 
 
 def _apply_answers(actor: Actor, record: SheetRecord, answers: Any, *, submit: bool,
-                   tags: Iterable[str] | None, written_on: dt.date | None,
+                   tags: Iterable[str] | None, written_on: dt.date | str | None,
                    sensitive_keys: Iterable[str] | None) -> None:
     """Validate ``answers`` against the record's version (fully when ``submit``) and put them,
     the header fields and the claimed attachments on ``record`` — not saved: the caller's
     transaction saves it."""
     result = validate(record.definition.schema, answers, submit=submit, today=today(),
                       refs=_refs(actor))
-    _raise(result.errors)
-    header = _header(record.definition, tags=tags, written_on=written_on,
-                     sensitive_keys=sensitive_keys)
+    header, header_errors = _header_checked(record.definition, tags=tags, written_on=written_on,
+                                            sensitive_keys=sensitive_keys)
+    _raise({**result.errors, **header_errors})  # every error at once
     attachments.attachments_claim(actor=actor, record=record, answers=result.answers,
                                   confirm=submit)
     record.answers = result.answers
+    record.draft_answers = {}
     for key, value in header.items():
         setattr(record, key, value)
 
@@ -144,10 +180,11 @@ def record_create(*, actor: Actor | None, code: str, answers: dict[str, Any] | N
         policy.require_person(actor, person_id, action="view", detail=f"帳票「{definition.title}」の記録")
     given = dict(answers or {})
     if prefill:
-        given = {**_prefill(definition, actor), **given}
+        given = {**prefill_answers(definition, actor), **given}
     result = validate(definition.schema, given, submit=submit, today=today(), refs=_refs(actor))
-    _raise(result.errors)
-    header = _header(definition, tags=tags, written_on=written_on, sensitive_keys=sensitive_keys)
+    header, header_errors = _header_checked(definition, tags=tags, written_on=written_on,
+                                            sensitive_keys=sensitive_keys)
+    _raise({**result.errors, **header_errors})  # every error at once
     with transaction.atomic():
         record = SheetRecord(
             definition=definition, municipality_id=actor.organization.municipality_id,
@@ -181,37 +218,144 @@ def record_create_draft(*, actor: Actor | None, code: str,
     return record_create(actor=actor, code=code, answers=answers, submit=False, **kwargs)
 
 
-def record_autosave(*, actor: Actor | None, record: SheetRecord, answers: dict[str, Any],
-                    lock_version: int | None, tags: Iterable[str] | None = None,
-                    written_on: dt.date | None = None,
-                    sensitive_keys: Iterable[str] | None = None) -> SheetRecord:
-    """Save a draft as typed (partial is fine; type errors are still refused per field)."""
+def _new_draft(actor: Actor, definition: SheetDefinition, form_key: str) -> SheetRecord:
+    return SheetRecord(
+        definition=definition, municipality_id=actor.organization.municipality_id,
+        organization_id=actor.organization_id, author_id=actor.user_id, written_on=today(),
+        tags=list(definition.schema.get("tags", [])), status=RecordStatus.DRAFT, source="form",
+        form_key=form_key)
+
+
+def _draft_save(actor: Actor, record: SheetRecord | None, code: str, form_key: str,
+                answers: dict[str, Any], lock_version: int | None,
+                tags: Iterable[str] | None, written_on: dt.date | str | None,
+                sensitive_keys: Iterable[str] | None) -> DraftSave:
+    refs = _refs(actor)
+    with transaction.atomic():
+        if record is None and form_key:
+            record = SheetRecord.objects.filter(author_id=actor.user_id, form_key=form_key).first()
+        created = record is None
+        if record is None:
+            fresh = _new_draft(actor, selectors.definition_current(
+                municipality_id=actor.organization.municipality_id, code=code), form_key)
+        else:
+            _require_author_draft(actor, record)
+            fresh = _locked(record, lock_version)
+            _require_author_draft(actor, fresh)
+            fresh.lock_version += 1
+        definition = fresh.definition
+        result = validate(definition.schema, answers, submit=False, today=today(), refs=refs)
+        problems = dict(result.errors)
+        header, header_problems = _header_checked(definition, tags=tags, written_on=written_on,
+                                                  sensitive_keys=sensitive_keys)
+        problems.update(header_problems)
+        typed = dict(answers)
+        if "written_on" in header_problems and isinstance(written_on, str):
+            typed[TYPED_WRITTEN_ON] = written_on.strip()
+        for key, value in header.items():
+            setattr(fresh, key, value)
+        fresh.draft_answers = typed
+        if created:
+            fresh.full_clean(exclude=["answers", "draft_answers", "tags", "sensitive_keys",
+                                      "person_snapshot"])
+            fresh.save()  # a pk for the claimed attachments
+        canonical = result.answers
+        try:
+            attachments.attachments_claim(actor=actor, record=fresh, answers=canonical,
+                                          confirm=False)
+        except ValidationError as exc:
+            for key, texts in exc.message_dict.items():
+                problems[key] = " ".join(texts)
+                canonical.pop(key, None)
+        fresh.answers = canonical
+        fresh.save()
+        if created:
+            change_record(user=actor.user, instance=fresh, operation="create",
+                          after=snapshot(fresh, HISTORY_FIELDS),
+                          organization_id=actor.organization_id)
+            access_log(user=actor.user, action="sheet_record_create",
+                       basis=sheet_policy.basis_for(actor, fresh),
+                       organization_id=actor.organization_id, object_type="sheet_record",
+                       object_id=fresh.pk, person_id=fresh.person_id)
+    return DraftSave(record=fresh, problems=problems, created=created)
+
+
+def record_draft_save(*, actor: Actor | None, answers: dict[str, Any],
+                      record: SheetRecord | None = None, code: str = "", form_key: str = "",
+                      lock_version: int | None = None, tags: Iterable[str] | None = None,
+                      written_on: dt.date | str | None = None,
+                      sensitive_keys: Iterable[str] | None = None) -> DraftSave:
+    """Save a draft exactly as typed — partial, unreadable or wrong answers included; nothing
+    is refused but a stale form (``ConflictError``) or someone else's draft.
+
+    ``answers`` is the input as the form sent it (``formdata.answers_from_post``): it is kept
+    whole in ``draft_answers`` (the form shows it again), the answers that pass validation go
+    canonical to ``answers``; ``written_on`` may be the typed text. Without ``record`` the
+    draft is created from the sheet ``code`` — or found again by ``form_key``, the unsaved
+    form it was started from, so that form's autosave and its explicit save make one draft.
+    Person bindings never run here."""
     if actor is None:
         raise PermissionDenied("この帳票を記入する権限がありません。")
-    _require_author_draft(actor, record)
-    with transaction.atomic():
-        fresh = _locked(record, lock_version)
-        _require_author_draft(actor, fresh)
-        _apply_answers(actor, fresh, answers, submit=False, tags=tags, written_on=written_on,
-                       sensitive_keys=sensitive_keys)
-        fresh.lock_version += 1
-        fresh.save()
-    return fresh
+    if record is None:
+        actor = sheet_policy.require_write(actor, code)
+    else:
+        _require_author_draft(actor, record)
+    try:
+        return _draft_save(actor, record, code, form_key, answers, lock_version, tags,
+                           written_on, sensitive_keys)
+    except IntegrityError:
+        if record is not None or not form_key:
+            raise
+        # the same unsaved form's other request created the draft meanwhile: save onto it
+        return _draft_save(actor, None, code, form_key, answers, None, tags, written_on,
+                           sensitive_keys)
+
+
+def draft_problems(*, actor: Actor, record: SheetRecord) -> dict[str, str]:
+    """What a draft's typed input would still have refused if saved now (short messages by
+    path): shown beside the fields when the draft is opened again. Reads nothing personal
+    beyond the record the caller already holds."""
+    result = validate(record.definition.schema, record.typed_answers, submit=False,
+                      today=today(), refs=_refs(actor))
+    typed_written_on = record.draft_answers.get(TYPED_WRITTEN_ON)
+    _header, header_problems = _header_checked(
+        record.definition, tags=None, sensitive_keys=None,
+        written_on=typed_written_on if typed_written_on is not None else record.written_on)
+    return {**result.errors, **header_problems}
+
+
+def record_autosave(*, actor: Actor | None, record: SheetRecord, answers: dict[str, Any],
+                    lock_version: int | None, tags: Iterable[str] | None = None,
+                    written_on: dt.date | str | None = None,
+                    sensitive_keys: Iterable[str] | None = None) -> SheetRecord:
+    """Save a draft as typed (``record_draft_save`` without its report of problems)."""
+    return record_draft_save(actor=actor, record=record, answers=answers,
+                             lock_version=lock_version, tags=tags, written_on=written_on,
+                             sensitive_keys=sensitive_keys).record
 
 
 def record_submit(*, actor: Actor | None, record: SheetRecord,
                   answers: dict[str, Any] | None = None, lock_version: int | None,
-                  tags: Iterable[str] | None = None, written_on: dt.date | None = None,
+                  tags: Iterable[str] | None = None, written_on: dt.date | str | None = None,
                   sensitive_keys: Iterable[str] | None = None) -> SheetRecord:
-    """Draft → 提出済み: full validation, bindings, history."""
+    """Draft → 提出済み: full validation (every error at once), bindings, history. Given
+    ``answers`` are first kept as the draft, so a refused submit loses nothing; without them
+    the draft's own input is submitted."""
     if actor is None:
         raise PermissionDenied("この帳票を記入する権限がありません。")
     _require_author_draft(actor, record)
+    if answers is not None:
+        record = record_draft_save(actor=actor, record=record, answers=answers,
+                                   lock_version=lock_version, tags=tags, written_on=written_on,
+                                   sensitive_keys=sensitive_keys).record
+        lock_version = None
     with transaction.atomic():
         fresh = _locked(record, lock_version)
         _require_author_draft(actor, fresh)
         before = snapshot(fresh, HISTORY_FIELDS)
-        given = fresh.answers if answers is None else answers
+        given = fresh.typed_answers if answers is None else answers
+        if written_on is None:  # the draft's own 記入日, checked again
+            written_on = fresh.draft_answers.get(TYPED_WRITTEN_ON, fresh.written_on)
         _apply_answers(actor, fresh, given, submit=True, tags=tags, written_on=written_on,
                        sensitive_keys=sensitive_keys)
         fresh.status = RecordStatus.SUBMITTED
@@ -240,19 +384,23 @@ def _require_editor(actor: Actor, record: SheetRecord) -> None:
 
 def record_edit_submitted(*, actor: Actor | None, record: SheetRecord,
                           answers: dict[str, Any], reason: str, lock_version: int | None,
-                          tags: Iterable[str] | None = None, written_on: dt.date | None = None,
+                          tags: Iterable[str] | None = None, written_on: dt.date | str | None = None,
                           sensitive_keys: Iterable[str] | None = None) -> SheetRecord:
     """Change a submitted record; the reason and the field-level diff go to the history."""
     if actor is None:
         raise PermissionDenied("この記録を修正する権限がありません。")
     _require_editor(actor, record)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": ["修正の理由を入力してください。"]})
+    reason_errors = {} if (reason or "").strip() else {"reason": [messages.REQUIRED]}
     with transaction.atomic():
         fresh = _locked(record, lock_version)
         before = snapshot(fresh, HISTORY_FIELDS)
-        _apply_answers(actor, fresh, answers, submit=True, tags=tags, written_on=written_on,
-                       sensitive_keys=sensitive_keys)
+        try:
+            _apply_answers(actor, fresh, answers, submit=True, tags=tags, written_on=written_on,
+                           sensitive_keys=sensitive_keys)
+        except ValidationError as exc:  # every error at once, the reason's too
+            raise ValidationError({**reason_errors, **exc.message_dict}) from exc
+        if reason_errors:
+            raise ValidationError(reason_errors)
         _submit_effects(fresh, actor, "edit")
         fresh.lock_version += 1
         fresh.save()

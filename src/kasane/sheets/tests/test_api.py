@@ -42,11 +42,13 @@ def test_it_answers_400_with_per_field_japanese_errors(city, client) -> None:
         content_type="application/json")
     assert r.status_code == 400
     errors = r.json()["errors"]
-    assert errors["problems"] == "◎（いちばん困っていること）は1つだけ選べます。"
-    assert errors["urgency"] == "「later」は選択肢にありません。"
-    assert errors["zzz"] == "この項目は帳票の定義にありません。"
-    assert errors["request_detail"] == "相談したいこと・配慮の希望は必須です。"
-    assert "received_on" in errors and r.json()["detail"]
+    assert errors["problems"] == "相談内容: ◎（いちばん困っていること）は1つだけにしてください。"
+    assert errors["urgency"] == "緊急性: 「later」は選択肢にありません。一覧から選んでください。"
+    assert errors["zzz"] == "zzz: この項目は帳票の定義にありません。"
+    assert errors["request_detail"] == "相談したいこと・配慮の希望: 入力してください。"
+    assert errors["received_on"] == "受付日: 存在しない日付です（2023年2月30日）。"
+    detail = r.json()["detail"]
+    assert "受付日: 存在しない日付です" in detail and "緊急性: 「later」" in detail  # all of them
 
 
 def test_it_accepts_a_draft(city, client) -> None:
@@ -54,6 +56,14 @@ def test_it_accepts_a_draft(city, client) -> None:
     r = client.post("/api/v1/sheet-records", {"definition": "nine_grid", "answers": {"center": "A"},
                                               "status": "draft"}, content_type="application/json")
     assert r.status_code == 201 and r.json()["status"] == "draft"
+    # unlike the form's drafts, the API still refuses wrong answers field by field
+    r = client.post("/api/v1/sheet-records", {"definition": "intake_application", "status": "draft",
+                                              "answers": {"received_on": "2099-01-01"},
+                                              "written_on": "2099-01-01"},
+                    content_type="application/json")
+    assert r.status_code == 400 and r.json()["errors"] == {
+        "received_on": "受付日: 未来の日付は入力できません。",
+        "written_on": "記入日: 未来の日付は入力できません。"}
 
 
 def test_it_refuses_an_unknown_sheet_and_a_refused_role(city, client) -> None:

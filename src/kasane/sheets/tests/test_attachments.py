@@ -128,7 +128,8 @@ def test_it_refuses_an_attachment_id_that_is_not_the_callers(city, client) -> No
                                               "answers": {**GRID, "map": [theirs.as_answer()]}},
                     content_type="application/json")
     assert r.status_code == 400
-    assert r.json()["errors"]["map"].startswith(f"添付ファイル（番号 {theirs.pk}）が見つかりません。")
+    assert r.json()["errors"]["map"].startswith(
+        f"地図（生活圏域）: 添付ファイル（番号 {theirs.pk}）が見つかりません。")
     r = client.post("/api/v1/sheet-attachments", {"definition": "nine_grid", "field": "map",
                                                   "file": upload("a.gif", b"GIF89a....")})
     assert r.status_code == 400 and "PDF・JPEG・PNG" in r.json()["errors"]["file"]

@@ -57,7 +57,8 @@ def test_it_lists_row_errors_and_commits_nothing_then_skips_on_request(city) -> 
     job = imports.run_check(upload(me, text))
     assert job.total_rows == 4 and job.valid_rows == 2
     rows = {e["row"]: e["errors"] for e in job.row_errors}
-    assert "_written_on" in rows[3] and rows[4]["center"] == "中心の課題は必須です。"
+    assert rows[3]["_written_on"] == "記入日: 存在しない日付です（令和6年2月30日）。"
+    assert rows[4]["center"] == "中心の課題: 入力してください。"
     with pytest.raises(ValidationError):
         imports.run_commit(job)
     assert SheetRecord.objects.count() == 0
@@ -93,12 +94,23 @@ def test_it_runs_the_flow_through_the_screens(city, client) -> None:
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED and job.valid_rows == 1
     text = client.get(f"/sheets/import/{job.pk}/status/").content.decode()
-    assert "3行目" in text and "周りのマスを1つ以上記入してください。" in text
+    assert "3行目 周りのマスを1つ以上記入してください。" in text
     client.post(f"/sheets/import/{job.pk}/commit/")
     assert SheetRecord.objects.count() == 0
     client.post(f"/sheets/import/{job.pk}/commit/", {"skip_invalid": "1"})
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE and SheetRecord.objects.count() == 1
+
+
+def test_it_names_the_row_and_the_field_of_each_error_on_screen(city, client) -> None:
+    me = actor(city.recorder)
+    text = "中心の課題,本人の力,記入日 [_written_on]\n" + "課題A,x,令和6年4月1日\n" + ",y,R6.13.1\n"
+    job = imports.run_check(upload(me, text))
+    client.force_login(city.recorder)
+    page = client.get(f"/sheets/import/{job.pk}/status/").content.decode()
+    assert "3行目 中心の課題: 入力してください。" in page
+    assert "3行目 記入日: 存在しない日付です（令和6年13月1日）。" in page
+    assert "<code>" not in page  # no internal paths
 
 
 def test_it_keeps_imports_private_to_their_owner(city, client) -> None:

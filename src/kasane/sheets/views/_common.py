@@ -10,7 +10,6 @@ from django.http import HttpRequest
 
 from kasane.accounts.http import membership_of
 from kasane.accounts.models import Membership, Organization, User
-from kasane.core.wareki import WarekiError, parse_date
 
 
 def actor_of(request: HttpRequest) -> Membership:
@@ -36,18 +35,13 @@ def error_dict(exc: ValidationError) -> dict[str, str]:
     return {"__all__": " ".join(exc.messages)}
 
 
-def header_from_post(request: HttpRequest) -> tuple[dict[str, Any], dict[str, str]]:
-    """System inputs: _tags (checkboxes), _written_on, _sensitive (checkboxes)."""
-    out: dict[str, Any] = {"tags": request.POST.getlist("_tags"),
-                           "sensitive_keys": request.POST.getlist("_sensitive")}
-    errors: dict[str, str] = {}
-    written = request.POST.get("_written_on", "").strip()
-    if written:
-        try:
-            out["written_on"] = parse_date(written)
-        except WarekiError as exc:
-            errors["written_on"] = str(exc)
-    return out, errors
+def header_from_post(request: HttpRequest) -> dict[str, Any]:
+    """System inputs as sent: _tags (checkboxes), _written_on (the text typed: the services
+    read it), _sensitive (checkboxes), reason."""
+    return {"tags": request.POST.getlist("_tags"),
+            "sensitive_keys": request.POST.getlist("_sensitive"),
+            "written_on": request.POST.get("_written_on", ""),
+            "reason": request.POST.get("reason", "")}
 
 
 def lock_version(request: HttpRequest) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -9,16 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kasane.access import policy
 from kasane.accounts.models import Actor
 
-from .. import attachments, display, formdata, masking, selectors, services
+from .. import attachments, display, formdata, masking, selectors, services, validation
 from .. import policy as sheet_policy
 from ..models import RecordStatus, RouteStatus, SheetRecord
 from ..schema import TAGS
-from ._common import actor_of, error_dict, header_from_post, lock_version, ref_options
+from ._common import actor_of, error_dict, header_from_post, lock_version, ref_options, today
 
 
 @login_required
@@ -45,10 +47,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def new(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    record = services.record_create_draft(actor=actor, code=request.POST.get("code", ""))
-    return redirect("sheets:edit", pk=record.pk)
+def new_choose(request: HttpRequest) -> HttpResponse:
+    """The sheet list's old button (a POST with ``code``): opens the unsaved form."""
+    return redirect("sheets:new", code=request.POST.get("code", "") or "-", permanent=False)
 
 
 def _attach_uploads(actor: Actor, record: SheetRecord, answers: dict[str, Any],
@@ -72,23 +73,196 @@ def _attach_uploads(actor: Actor, record: SheetRecord, answers: dict[str, Any],
 
 
 def _form_context(actor: Actor, record: SheetRecord, answers: dict[str, Any],
-                  errors: dict[str, str], header: dict[str, Any] | None = None) -> dict[str, Any]:
+                  errors: dict[str, str], header: dict[str, Any] | None = None, *,
+                  soft: bool = False, form_key: str = "") -> dict[str, Any]:
+    """``errors``: short messages by field path, shown beside the fields and named in the
+    summary on top — refused (a failed submit) or, ``soft``, what to fix before submitting
+    (a draft as saved). ``record`` may be unsaved (a new form: ``form_key``)."""
     header = header or {}
-    schema = record.definition.schema
+    definition = record.definition
+    schema = definition.schema
+    written = header.get("written_on") or record.draft_answers.get(services.TYPED_WRITTEN_ON) \
+        or record.written_on
+    is_new = record.pk is None
     return {
-        "record": record, "definition": record.definition,
-        "sections": formdata.sections(schema, answers, errors, ref_options(actor), selectors.record_thumbnails(record)),
+        "record": record, "definition": definition, "is_new": is_new, "form_key": form_key,
+        "form_action": reverse("sheets:new", args=[definition.code]) if is_new
+        else reverse("sheets:edit", args=[record.pk]),
+        "autosave_url": reverse("sheets:new_autosave", args=[definition.code]) if is_new
+        else reverse("sheets:autosave", args=[record.pk]),
+        "sections": formdata.sections(schema, answers, errors, ref_options(actor),
+                                      {} if is_new else selectors.record_thumbnails(record)),
         "upload_names": ",".join(formdata.upload_names(schema)),
         "accept": attachments.ACCEPT,
-        "errors": errors, "error_count": len(errors),
+        "errors": errors, "error_count": len(errors), "soft": soft,
+        "summary": validation.named(schema, errors, services.HEADER_LABELS),
         "tags": [(k, v, k in header.get("tags", record.tags)) for k, v in TAGS.items()],
-        "written_on": header.get("written_on", record.written_on),
+        "written_on": written,
+        "written_on_value": written if isinstance(written, str) else written.isoformat(),
         "sensitive_fields": [(f["key"], f["label"],
                               f["key"] in header.get("sensitive_keys", record.sensitive_keys))
-                             for f in record.definition.fields if f.get("sensitive_allowed")],
+                             for f in definition.fields if f.get("sensitive_allowed")],
         "is_draft": record.status == RecordStatus.DRAFT,
         "reason": header.get("reason", ""),
     }
+
+
+def _blank(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_blank(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_blank(v) for v in value)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _typed(answers: dict[str, Any], prefill: dict[str, Any], request: HttpRequest) -> bool:
+    """Has anything been typed on an unsaved form (beyond what it started with)?"""
+    if any(f for key in request.FILES for f in request.FILES.getlist(key)):
+        return True
+    return any(not _blank(v) and str(v) != str(prefill.get(k, "")) for k, v in answers.items())
+
+
+def _render_form(request: HttpRequest, ctx: dict[str, Any], status: int = 200) -> HttpResponse:
+    if ctx["form_action"] != request.path:  # a new form's refused submit: now the draft's page
+        ctx["replace_url"] = ctx["form_action"]
+    return render(request, "sheets/form.html", ctx, status=status)
+
+
+def _form_post(request: HttpRequest, actor: Actor, record: SheetRecord | None,
+               code: str) -> HttpResponse:
+    """A plain POST of the sheet form: 下書き保存, 提出する, a row added or removed, a file
+    taken off, or 修正を保存 of a submitted record. ``record`` None: the unsaved form of
+    ``code`` (its first save creates the draft)."""
+    definition = record.definition if record is not None else selectors.definition_current(
+        municipality_id=actor.organization.municipality_id, code=code)
+    shown = record or SheetRecord(definition=definition, written_on=today(),
+                                  tags=list(definition.schema.get("tags", [])))
+    form_key = request.POST.get("_form_key", "")[:32]
+    answers = formdata.answers_from_post(definition.schema, request.POST)
+    header = header_from_post(request)
+    action = request.POST.get("_action", "save")
+    rows = action.startswith(("add:", "remove:", "detach:"))
+    if rows:
+        answers = formdata.apply_action(answers, action)
+    kwargs: dict[str, Any] = {"tags": header["tags"], "written_on": header["written_on"],
+                              "sensitive_keys": header["sensitive_keys"]}
+    if record is not None and record.status != RecordStatus.DRAFT:
+        errors = _attach_uploads(actor, record, answers, request)
+        try:
+            if rows:
+                pass
+            elif errors:
+                raise ValidationError({k: [v] for k, v in errors.items()})
+            else:
+                services.record_edit_submitted(actor=actor, record=record, answers=answers,
+                                               reason=header["reason"],
+                                               lock_version=lock_version(request), **kwargs)
+                messages.success(request, "修正を保存しました（履歴に残ります）。")
+                return redirect("sheets:detail", pk=record.pk)
+        except ValidationError as exc:
+            record.refresh_from_db()
+            return _render_form(request, _form_context(actor, record, answers, error_dict(exc),
+                                                       header), 400)
+        record.refresh_from_db()
+        return _render_form(request, _form_context(actor, record, answers, {}, header))
+    if record is None and (rows or not _typed(
+            answers, services.prefill_answers(definition, actor), request)):
+        # nothing typed yet (or only the rows changed): nothing is created
+        if not rows:
+            messages.info(request, "まだ何も入力されていません。")
+        return _render_form(request, _form_context(actor, shown, answers, {}, header,
+                                                   form_key=form_key))
+    # A draft is its author's alone and the form posts every field, so an explicit save or
+    # submit wins over this page's own autosave still in flight (no lock version).
+    saved = services.record_draft_save(actor=actor, record=record, code=definition.code,
+                                       form_key=form_key, answers=answers, **kwargs)
+    record = saved.record
+    upload_errors = _attach_uploads(actor, record, answers, request)
+    if request.FILES:
+        saved = services.record_draft_save(actor=actor, record=record, answers=answers, **kwargs)
+        record = saved.record
+    if upload_errors:
+        return _render_form(request, _form_context(actor, record, answers,
+                                                   {**saved.problems, **upload_errors}, header),
+                            400)
+    if rows:
+        return _render_form(request, _form_context(actor, record, answers, saved.problems,
+                                                   header, soft=True))
+    if action == "submit":
+        try:
+            services.record_submit(actor=actor, record=record, lock_version=None)
+        except ValidationError as exc:
+            record.refresh_from_db()
+            return _render_form(request, _form_context(actor, record, record.typed_answers,
+                                                       error_dict(exc), header), 400)
+        messages.success(request, "提出しました。")
+        return redirect("sheets:detail", pk=record.pk)
+    messages.success(request, _saved_text(len(saved.problems)))
+    return redirect("sheets:edit", pk=record.pk)
+
+
+def _saved_text(problems: int) -> str:
+    if not problems:
+        return "下書きを保存しました。"
+    return f"下書きを保存しました（提出前に直す項目が{problems}件あります）。"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, code: str) -> HttpResponse:
+    """The empty form of a sheet: nothing is stored until something is typed — its first
+    autosave or save creates the draft (and the address becomes the draft's)."""
+    actor = sheet_policy.require_write(actor_of(request), code)
+    if request.method == "POST":
+        # the form's autosave may have created the draft already: then this is its page
+        pk = selectors.draft_of_form(actor=actor, form_key=request.POST.get("_form_key", ""))
+        record = None if pk is None else sheet_policy.require_record(
+            actor=actor, pk=pk, action="sheet_record_edit_view")
+        return _form_post(request, actor, record, code)
+    definition = selectors.definition_current(
+        municipality_id=actor.organization.municipality_id, code=code)
+    blank = SheetRecord(definition=definition, written_on=today(),
+                        tags=list(definition.schema.get("tags", [])))
+    return _render_form(request, _form_context(
+        actor, blank, services.prefill_answers(definition, actor), {},
+        form_key=uuid.uuid4().hex))
+
+
+@login_required
+@require_POST
+def new_autosave(request: HttpRequest, code: str) -> HttpResponse:
+    """The unsaved form's autosave: the first one with something typed creates the draft
+    (found again by the form's key afterwards) and moves the address to it."""
+    actor = sheet_policy.require_write(actor_of(request), code)
+    definition = selectors.definition_current(
+        municipality_id=actor.organization.municipality_id, code=code)
+    answers = formdata.answers_from_post(definition.schema, request.POST)
+    form_key = request.POST.get("_form_key", "")
+    if len(form_key) != 32 or (not request.POST.get("_lock_version") and not _typed(
+            answers, services.prefill_answers(definition, actor), request)):
+        return render(request, "sheets/_autosave.html", {"untouched": True})
+    return _autosave(request, actor, None, definition.code, form_key, answers)
+
+
+def _autosave(request: HttpRequest, actor: Actor, record: SheetRecord | None, code: str,
+              form_key: str, answers: dict[str, Any]) -> HttpResponse:
+    header = header_from_post(request)
+    ctx: dict[str, Any] = {"record": record}
+    try:
+        saved = services.record_draft_save(
+            actor=actor, record=record, code=code, form_key=form_key, answers=answers,
+            lock_version=lock_version(request), tags=header["tags"],
+            written_on=header["written_on"], sensitive_keys=header["sensitive_keys"])
+    except ValidationError as exc:  # a stale form: someone saved this draft elsewhere
+        ctx["errors"] = error_dict(exc)
+        return render(request, "sheets/_autosave.html", ctx, status=409)
+    schema = saved.record.definition.schema
+    ctx.update(record=saved.record, saved=True, created=saved.created,
+               problems=validation.named(schema, saved.problems, services.HEADER_LABELS))
+    response = render(request, "sheets/_autosave.html", ctx)
+    if saved.created:
+        response["HX-Replace-Url"] = reverse("sheets:edit", args=[saved.record.pk])
+    return response
 
 
 @login_required
@@ -96,49 +270,14 @@ def _form_context(actor: Actor, record: SheetRecord, answers: dict[str, Any],
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     record = sheet_policy.require_record(actor=actor, pk=pk, action="sheet_record_edit_view")
-    is_draft = record.status == RecordStatus.DRAFT
     sheet_policy.require_edit_record(actor, record)
-    if request.method == "GET":
-        return render(request, "sheets/form.html", _form_context(actor, record, record.answers, {}))
-    answers = formdata.answers_from_post(record.definition.schema, request.POST)
-    header, errors = header_from_post(request)
-    errors.update(_attach_uploads(actor, record, answers, request))
-    header["reason"] = request.POST.get("reason", "")
-    action = request.POST.get("_action", "save")
-    if action.startswith(("add:", "remove:", "detach:")):
-        answers = formdata.apply_action(answers, action)
-        action = "save" if is_draft else "rows"
-    try:
-        if errors:
-            raise ValidationError({k: [v] for k, v in errors.items()})
-        # A draft is its author's alone and the form posts every field, so an explicit save or
-        # submit wins over this page's own autosave still in flight; submitted records are
-        # shared by the organization and keep the optimistic lock.
-        kwargs = {"tags": header["tags"], "written_on": header.get("written_on"),
-                  "sensitive_keys": header["sensitive_keys"],
-                  "lock_version": None if is_draft else lock_version(request)}
-        if action == "rows":
-            pass
-        elif not is_draft:
-            services.record_edit_submitted(actor=actor, record=record, answers=answers,
-                                           reason=header["reason"], **kwargs)
-            messages.success(request, "修正を保存しました（履歴に残ります）。")
-            return redirect("sheets:detail", pk=record.pk)
-        elif action == "submit":
-            services.record_submit(actor=actor, record=record, answers=answers, **kwargs)
-            messages.success(request, "提出しました。")
-            return redirect("sheets:detail", pk=record.pk)
-        else:
-            record = services.record_autosave(actor=actor, record=record, answers=answers, **kwargs)
-            if not request.POST.get("_action", "").startswith(("add:", "remove:", "detach:")):
-                messages.success(request, "下書きを保存しました。")
-                return redirect("sheets:edit", pk=record.pk)
-    except ValidationError as exc:
-        record.refresh_from_db()
-        ctx = _form_context(actor, record, answers, error_dict(exc), header)
-        return render(request, "sheets/form.html", ctx, status=400)
-    record.refresh_from_db()
-    return render(request, "sheets/form.html", _form_context(actor, record, answers, {}, header))
+    if request.method == "POST":
+        return _form_post(request, actor, record, record.definition.code)
+    problems: dict[str, str] = {}
+    if record.status == RecordStatus.DRAFT and record.draft_answers:
+        problems = services.draft_problems(actor=actor, record=record)
+    return _render_form(request, _form_context(actor, record, record.typed_answers, problems,
+                                               soft=True))
 
 
 @login_required
@@ -147,19 +286,7 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     record = sheet_policy.require_record(actor=actor, pk=pk, action="sheet_record_autosave")
     answers = formdata.answers_from_post(record.definition.schema, request.POST)
-    header, errors = header_from_post(request)
-    ctx: dict[str, Any] = {"record": record}
-    try:
-        if errors:
-            raise ValidationError({k: [v] for k, v in errors.items()})
-        record = services.record_autosave(
-            actor=actor, record=record, answers=answers, lock_version=lock_version(request),
-            tags=header["tags"], written_on=header.get("written_on"),
-            sensitive_keys=header["sensitive_keys"])
-        ctx.update(record=record, saved=True)
-    except ValidationError as exc:
-        ctx["errors"] = error_dict(exc)
-    return render(request, "sheets/_autosave.html", ctx)
+    return _autosave(request, actor, record, record.definition.code, "", answers)
 
 
 def _detail_context(actor: Actor, record: SheetRecord) -> dict[str, Any]:

@@ -19,4 +19,72 @@
       event.target.form.submit();
     }
   });
+
+  // ○/◎ grid (sheets): one ◎ per grid — choosing ◎ turns an earlier ◎ into ○.
+  // Without scripts the server refuses two ◎ on submit.
+  document.addEventListener("change", function (event) {
+    var main = event.target;
+    if (!main.matches("input[data-mcm-main]") || !main.checked) return;
+    var grid = main.closest(".mcm");
+    grid.querySelectorAll("input[data-mcm-main]:checked").forEach(function (other) {
+      if (other === main) return;
+      var ring = grid.querySelector('input[name="' + other.name + '"][value="marked"]');
+      if (ring) ring.checked = true;
+    });
+  });
+
+  // Unsaved changes: leaving a page while a form marked data-dirty-guard holds typing that
+  // was neither submitted nor autosaved (htmx) asks first. A form shown again with errors
+  // and no autosave starts out unsaved. data-leaves-form: a form whose submit abandons the
+  // page's forms on purpose (下書きを削除).
+  function guardedForm(el) {
+    var form = el && (el.form || (el.closest && el.closest("form")));
+    return form && form.hasAttribute("data-dirty-guard") ? form : null;
+  }
+  function touched(event) {
+    var form = guardedForm(event.target);
+    if (form) {
+      form.kasaneEdits = (form.kasaneEdits || 0) + 1;
+      form.kasaneDirty = true;
+    }
+  }
+  document.addEventListener("input", touched);
+  document.addEventListener("change", touched);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented) return;
+    if (form.hasAttribute("data-dirty-guard")) form.kasaneDirty = false;
+    if (form.hasAttribute("data-leaves-form")) {
+      document.querySelectorAll("form[data-dirty-guard]").forEach(function (f) { f.kasaneDirty = false; });
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = guardedForm(event.detail.elt);
+    if (form) form.kasaneSent = form.kasaneEdits || 0;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = guardedForm(event.detail.elt);
+    if (form && event.detail.successful && (form.kasaneEdits || 0) === form.kasaneSent) {
+      form.kasaneDirty = false;
+    }
+  });
+  document.querySelectorAll("form[data-dirty-guard]:not([hx-post])").forEach(function (form) {
+    if (form.querySelector(".field-invalid, .form-errors, .errorlist")) form.kasaneDirty = true;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    var forms = document.querySelectorAll("form[data-dirty-guard]");
+    for (var i = 0; i < forms.length; i++) {
+      if (forms[i].kasaneDirty) {
+        event.preventDefault();
+        event.returnValue = "";
+        return "";
+      }
+    }
+  });
+
+  // A new sheet form refused on submit is already the draft's page: show its address.
+  var moved = document.querySelector("form[data-replace-url]");
+  if (moved && window.history.replaceState) {
+    window.history.replaceState(null, "", moved.getAttribute("data-replace-url"));
+  }
 })();
