@@ -107,7 +107,10 @@ def test_a_decision_approves_the_plan_and_the_case_page_links_back(city, client)
     html = client.get(f"/cases/{s.case.pk}/").content.decode()
     assert f'href="/meetings/{meeting.pk}/#item-{item.pk}"' in html and "重層的支援会議" in html
     r = client.post(f"/meetings/items/{item.pk}/minutes/", {f"m{item.pk}-minutes": "承認"})
-    client.post(f"/meetings/{meeting.pk}/minutes/approve/")
+    r = client.post(f"/meetings/{meeting.pk}/minutes/approve/", follow=True)  # one click: refused
+    meeting.refresh_from_db()
+    assert not meeting.minutes_approved and "チェックを入れてください" in r.content.decode()
+    client.post(f"/meetings/{meeting.pk}/minutes/approve/", {"confirm": "1"})
     meeting.refresh_from_db()
     assert meeting.minutes_approved
     client.post(f"/meetings/items/{item.pk}/minutes/", {f"m{item.pk}-minutes": "変更"})
@@ -169,4 +172,26 @@ def test_a_support_meeting_assigns_the_lead_and_the_timeline_says_so(city, clien
     assert ev.link == f"/meetings/{meeting.pk}/#item-{item.pk}" and "市が主担当を継続" in ev.text
     r = client.post(f"/meetings/items/{item.pk}/decision/", {f"d{item.pk}-kind": "closure_approved"},
                     follow=True)
+    assert "終結を承認するときは、確認にチェックを入れてください。" in r.content.decode()
+    r = client.post(f"/meetings/items/{item.pk}/decision/", {f"d{item.pk}-kind": "closure_approved",
+                                                            f"d{item.pk}-confirm_close": "on"},
+                    follow=True)
     assert "重層的支援会議で行います" in r.content.decode()
+
+
+def test_it_removes_an_agenda_item_only_when_confirmed(city, client):
+    from ..models import AgendaItem
+
+    meeting = make_meeting(city, make_body(city))
+    s = make_case(city)
+    item = services.agenda_add(actor=actor(city.coordinator), meeting=meeting, case_id=s.case.pk,
+                               question="相談")
+    services.pledge_sign(actor=actor(city.coordinator), meeting=meeting)
+    client.force_login(city.coordinator)
+    html = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "この議題を取り下げることを確認しました" in html
+    r = client.post(f"/meetings/items/{item.pk}/remove/", follow=True)
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+    assert "確認にチェックを入れてください" in r.content.decode()
+    client.post(f"/meetings/items/{item.pk}/remove/", {"confirm": "1"})
+    assert not AgendaItem.objects.filter(pk=item.pk).exists()

@@ -112,6 +112,15 @@ def test_it_moves_the_workflow_for_the_secretariat_only(pdca, city, client) -> N
     assert "「事務局確認」の段階に進めました。" in response.content.decode()
     response = client.post(url, {"to_state": "committee_1"}, follow=True)
     assert "実績が未入力の目標が1件あります" in response.content.decode()
+    html = client.get(reverse("pdca:cycle", args=[pdca.cycle.pk])).content.decode()
+    assert "「担当課自己評価」へ戻すことを確認しました" in html
+    response = client.post(url, {"to_state": "self_eval", "reason": "目標の追加"}, follow=True)
+    assert "前の段階に戻すことを確認し、チェックを入れてください。" in response.content.decode()
+    pdca.cycle.refresh_from_db()
+    assert pdca.cycle.state == "secretariat_review"
+    response = client.post(url, {"to_state": "self_eval", "reason": "目標の追加",
+                                 "confirm_back": "on"}, follow=True)
+    assert "の段階に戻しました。" in response.content.decode()
 
 
 @pytest.mark.django_db
