@@ -14,6 +14,7 @@ from django.utils import timezone
 from kasane.accounts.models import Actor, User
 from kasane.audit.models import Basis
 from kasane.audit.services import change_record, snapshot
+from kasane.core import messages as texts
 from kasane.core.ids import as_id
 from kasane.core.locking import check_version
 
@@ -233,7 +234,7 @@ def plan_approve(*, actor: Actor, plan: SupportPlan, approved_on: dt.date | None
         raise PermissionDenied("プランを承認できるのは主担当機関の職員または推進員です。")
     day = approved_on or timezone.localdate()
     if day > timezone.localdate():
-        raise ValidationError({"approved_on": "承認日が未来の日付です。"})
+        raise ValidationError({"approved_on": texts.at("承認日", texts.FUTURE_DATE)})
     with transaction.atomic():
         locked = check_version(plan, expected_version)
         if locked.status == PlanStatus.APPROVED:
@@ -330,7 +331,7 @@ def case_close(*, actor: Actor, case: Case, reason: str, evaluation: str, watch:
     if not evaluation:
         errors["evaluation"] = "評価（本人・世帯の変化、プロセス）を入力してください。"
     if day > timezone.localdate():
-        errors["closed_on"] = "終結日が未来の日付です。"
+        errors["closed_on"] = texts.FUTURE_DATE
     watch_org = None
     if watch:
         if case.status == Status.WATCHING:

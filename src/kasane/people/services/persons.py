@@ -16,6 +16,7 @@ from kasane.access import services as access_services
 from kasane.accounts.models import CASE_ROLES, Membership
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
+from kasane.core import messages as texts
 from kasane.core.text import (
     is_kana,
     normalize_address,
@@ -39,7 +40,7 @@ def clean_kana(value: str, *, required: bool) -> str:
     value = (value or "").strip()
     if not value:
         if required:
-            raise ValidationError("この項目は必須です。")
+            raise ValidationError(texts.REQUIRED)
         return ""
     if not is_kana(value):
         raise ValidationError("カタカナ（またはひらがな）で入力してください。漢字・英数字は使えません。")
@@ -57,21 +58,21 @@ def _check_person(person: Person) -> None:
     for name in ("family_name", "given_name", "address"):
         setattr(person, name, (getattr(person, name) or "").strip())
     if not person.family_name:
-        errors["family_name"] = "この項目は必須です。"
+        errors["family_name"] = texts.REQUIRED
     if person.given_name and not person.given_name_kana and "given_name_kana" not in errors:
-        errors["given_name_kana"] = "名のフリガナを入力してください。"
+        errors["given_name_kana"] = "名を入力したときは、名のフリガナも入力してください。"
     for name in PHONE_FIELDS:
         raw = (getattr(person, name) or "").strip()
         setattr(person, name, raw)
         digits = normalize_phone(raw)
         if raw and not (digits.startswith("0") and 10 <= len(digits) <= 11):
-            errors[name] = "電話番号は市外局番から10〜11桁で入力してください。"
+            errors[name] = "市外局番から10〜11桁で入力してください。"
     today = timezone.localdate()
     if person.birth_date is not None:
         if person.birth_date > today:
-            errors["birth_date"] = "生年月日が未来の日付です。"
+            errors["birth_date"] = texts.FUTURE_DATE
         elif person.birth_date < dt.date(1890, 1, 1):
-            errors["birth_date"] = "生年月日が古すぎます。入力を確認してください。"
+            errors["birth_date"] = "1890年より前の日付は入力できません。年を確かめてください。"
     if errors:
         raise ValidationError(errors)
 
@@ -92,6 +93,14 @@ def _assign(person: Person, fields: Mapping[str, Any]) -> None:
         raise ValueError(f"unknown person fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(person, name, value if value is not None or name == "birth_date" else "")
+
+
+def person_check(*, fields: Mapping[str, Any]) -> None:
+    """The checks ``person_create``/``person_update`` make on the fields, without writing: a
+    form that did not validate runs them on its valid fields so every error shows at once."""
+    person = Person()
+    _assign(person, {k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    _check_person(person)
 
 
 def person_create(*, actor: Membership, fields: Mapping[str, Any],
@@ -302,7 +311,7 @@ def consent_record(
         errors["purposes"] = "目的のコードが正しくありません。"
     today = timezone.localdate()
     if obtained_on > today:
-        errors["obtained_on"] = "同意日が未来の日付です。"
+        errors["obtained_on"] = texts.FUTURE_DATE
     elif person.birth_date and obtained_on < person.birth_date:
         errors["obtained_on"] = "同意日が生年月日より前です。"
     if valid_until is not None and valid_until < obtained_on:
@@ -361,7 +370,7 @@ def consent_withdraw(*, actor: Membership, consent: Any, reason: str,
     if not reason:
         errors["reason"] = "撤回の理由を入力してください。"
     if day > timezone.localdate():
-        errors["withdrawn_on"] = "撤回日が未来の日付です。"
+        errors["withdrawn_on"] = texts.FUTURE_DATE
     elif day < consent.obtained_on:
         errors["withdrawn_on"] = "撤回日が同意日より前です。"
     if errors:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from kasane.core import wareki
+from kasane.core.forms import error_summary as _error_summary
 from kasane.core.panels import render_panels
 
 register = template.Library()
@@ -60,6 +61,12 @@ def fiscal_year_label(value: object) -> str:
         return wareki.fiscal_year_label(value)
     d = _as_date(value)
     return wareki.fiscal_year_label(wareki.fiscal_year(d)) if d else ""
+
+
+@register.filter
+def error_summary(form: Any) -> list[dict[str, str]]:
+    """Every error of a form as 「ラベル: メッセージ」 with the id of its field (``core.forms``)."""
+    return _error_summary(form) if form is not None and hasattr(form, "errors") else []
 
 
 @register.simple_tag(takes_context=True)
