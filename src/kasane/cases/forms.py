@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from kasane.accounts.models import CASE_ROLES, Organization, User
+from kasane.accounts.selectors import agencies, organizations_with_roles
+from kasane.accounts.selectors import staff_choices as staff_with_roles_choices
 from kasane.core.forms import Form, WarekiDateField, WarekiDateTimeField, choice_field
 
 from .models import ClosureReason, GoalResult, Method, ProjectTag, Stage, Status, Triage
@@ -14,18 +15,19 @@ from .models import ClosureReason, GoalResult, Method, ProjectTag, Stage, Status
 TASK_ROWS = 4
 
 
-def org_choices(municipality_id: int, blank: str = "選んでください") -> list[tuple[Any, str]]:
-    orgs = Organization.objects.filter(municipality_id=municipality_id, is_active=True) \
-        .order_by("name").values_list("pk", "name")
-    return [("", blank), *orgs]
+def org_choices(municipality_id: int, blank: str = "選んでください", *,
+                case_staff: bool = False) -> list[tuple[Any, str]]:
+    """機関 pickers (``accounts.selectors``): the agencies that take part in support, never a back
+    office such as 情報政策課; with ``case_staff`` only those with case staff (who can answer a
+    referral or lead a case). The services refuse any other id."""
+    orgs = (organizations_with_roles(municipality_id=municipality_id) if case_staff
+            else agencies(municipality_id=municipality_id))
+    return [("", blank), *orgs.values_list("pk", "name")]
 
 
 def staff_choices(municipality_id: int) -> list[tuple[Any, str]]:
-    users = User.objects.filter(municipality_id=municipality_id, memberships__is_active=True,
-                                memberships__role__in=CASE_ROLES).distinct().order_by("pk")
-    return [("", "選んでください")] + [
-        (u.pk, f"{u.display_name or u.username}（{', '.join(m.organization.name for m in u.memberships.all())}）")
-        for u in users.prefetch_related("memberships__organization")]
+    """Staff with a case role only (never 監査, 管理者, 委員)."""
+    return [("", "選んでください"), *staff_with_roles_choices(municipality_id=municipality_id)]
 
 
 class OpenForm(Form):
@@ -80,7 +82,7 @@ class ReferralForm(Form):
 
     def __init__(self, *args: Any, municipality_id: int, consents: list[Any], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        choice_field(self, "to_org").choices = org_choices(municipality_id)
+        choice_field(self, "to_org").choices = org_choices(municipality_id, case_staff=True)
         choice_field(self, "consent").choices = [("", "選んでください")] + [
             (c.pk, f"{c.person.full_name} {c.obtained_on:%Y-%m-%d}（{'、'.join(o.name for o in c.organizations.all())}）")
             for c in consents]
@@ -126,7 +128,7 @@ class PlanForm(Form):
     def __init__(self, *args: Any, municipality_id: int, **kw: Any) -> None:
         super().__init__(*args, **kw)
         orgs = org_choices(municipality_id, blank="—")
-        choice_field(self, "lead_org").choices = org_choices(municipality_id)
+        choice_field(self, "lead_org").choices = org_choices(municipality_id, case_staff=True)
         choice_field(self, "lead_user").choices = staff_choices(municipality_id)
         for i in range(TASK_ROWS):
             self.fields[f"task_org_{i}"] = forms.ChoiceField(label=f"役割分担{i + 1} 機関",

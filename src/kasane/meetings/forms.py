@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from kasane.accounts.models import CASE_ROLES, Membership
+from kasane.accounts.selectors import staff_choices
 from kasane.cases.forms import org_choices
 from kasane.cases.models import ClosureReason
 from kasane.core.forms import Form, WarekiDateField, WarekiDateTimeField, choice_field
@@ -37,13 +37,8 @@ class BodyForm(Form):
 
 
 def staff(municipality_id: int) -> list[tuple[Any, str]]:
-    rows = Membership.objects.filter(organization__municipality_id=municipality_id,
-                                     role__in=CASE_ROLES, is_active=True) \
-        .select_related("user", "organization").order_by("organization__name", "user_id")
-    seen: dict[int, str] = {}
-    for m in rows:
-        seen.setdefault(m.user_id, f"{m.user.display_name or m.user.username}（{m.organization.name}）")
-    return list(seen.items())
+    """Attendees, standing members, 主担当者: staff with a case role (``accounts.selectors``)."""
+    return list(staff_choices(municipality_id=municipality_id))
 
 
 class MeetingForm(Form):
@@ -95,11 +90,12 @@ class DecisionForm(Form):
     def __init__(self, *args: Any, municipality_id: int, plans: list[Any], bodies: list[Any],
                  orgs: list[tuple[Any, str]] | None = None,
                  users: list[tuple[Any, str]] | None = None, **kwargs: Any) -> None:
-        """``orgs``/``users``: the choices of ``org_choices(municipality_id, "—")`` and
+        """``orgs``/``users``: the choices of ``org_choices(municipality_id, "—", case_staff=True)`` and
         ``staff(municipality_id)`` when a page shows one form per agenda item."""
         super().__init__(*args, **kwargs)
         choice_field(self, "plan_id").choices = [("", "—"), *[(p.pk, f"第{p.version}版（案）") for p in plans]]
-        choice_field(self, "lead_org").choices = orgs if orgs is not None else org_choices(municipality_id, "—")
+        choice_field(self, "lead_org").choices = orgs if orgs is not None else org_choices(
+            municipality_id, "—", case_staff=True)
         choice_field(self, "lead_user").choices = [("", "—"), *(users if users is not None else staff(municipality_id))]
         choice_field(self, "referred_body").choices = [("", "—"), *[(b.pk, b.name) for b in bodies]]
 

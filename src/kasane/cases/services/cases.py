@@ -16,10 +16,11 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.access import services as access_services
-from kasane.accounts.models import Actor, Organization
+from kasane.accounts.models import CASE_ROLES, Actor, Organization
 from kasane.audit.models import Basis
 from kasane.audit.services import change_record, snapshot
 from kasane.core import messages as texts
+from kasane.core.ids import as_id
 from kasane.core.locking import check_version
 from kasane.people.models import Purpose
 from kasane.people.selectors import consent_current_for
@@ -194,13 +195,14 @@ def case_update(*, actor: Actor, case: Case, expected_version: int | None, summa
     if triage and triage not in Triage.values:
         errors["triage"] = "分類は①〜④から選んでください。"
     tag_list = check_tags(tags)
-    lead_org = tenant_org(actor, lead_org_id, "lead_org") if lead_org_id else case.lead_org
+    lead_org = tenant_org(actor, lead_org_id, "lead_org", case_staff=True) if lead_org_id else case.lead_org
     if not case.involvements.filter(organization=lead_org, ended_on__isnull=True).exists():
         errors["lead_org"] = "主担当機関は、このケースに関与している機関から選んでください。"
     lead_user = None
     if lead_user_id:
-        lead_user = User.objects.filter(pk=lead_user_id, memberships__organization=lead_org,
-                                        memberships__is_active=True).first()
+        lead_user = User.objects.filter(pk=as_id(lead_user_id), memberships__organization=lead_org,
+                                        memberships__is_active=True,
+                                        memberships__role__in=CASE_ROLES).first()
         if lead_user is None:
             errors["lead_user"] = "主担当者は主担当機関の職員から選んでください。"
     if not errors.get("lead_org") and (lead_org.pk != case.lead_org_id or (

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from kasane.accounts.models import Actor, User
+from kasane.accounts.models import CASE_ROLES, Actor, User
 from kasane.audit.models import Basis
 from kasane.audit.services import change_record, snapshot
 from kasane.core import messages as texts
@@ -151,15 +151,15 @@ def _check_plan(actor: Actor, case: Case, goals: Iterable[str], tasks: Iterable[
         errors["lead_org"] = "主担当機関を選んでください。主担当のないプランは作れません。"
     else:
         try:
-            lead_org = tenant_org(actor, lead_org_id, "lead_org")
+            lead_org = tenant_org(actor, lead_org_id, "lead_org", case_staff=True)
         except ValidationError as exc:
             errors["lead_org"] = exc.message_dict["lead_org"][0]
     if not lead_user_id:
         errors["lead_user"] = "主担当者を選んでください。主担当のないプランは作れません。"
     elif lead_org is not None:
         lead_user = User.objects.filter(
-            pk=as_id(lead_user_id),
-            memberships__organization=lead_org, memberships__is_active=True).first()
+            pk=as_id(lead_user_id), memberships__organization=lead_org,
+            memberships__is_active=True, memberships__role__in=CASE_ROLES).first()
         if lead_user is None:
             errors["lead_user"] = "主担当者は主担当機関の職員から選んでください。"
     if review_on is None:

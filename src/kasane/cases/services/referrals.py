@@ -44,7 +44,7 @@ def referral_create(*, actor: Actor, case: Case, to_org_id: Any, reason: str, co
     case_policy.require_involved(actor, case, "このケースに関与している機関だけがつなぎを依頼できます。")
     errors: dict[str, str] = {}
     reason = (reason or "").strip()
-    to_org = tenant_org(actor, to_org_id, "to_organization_id")
+    to_org = tenant_org(actor, to_org_id, "to_organization_id", case_staff=True)
     if not case.is_open:
         errors["reason"] = f"{case.get_status_display()}のケースからはつなぎを依頼できません。"
     if to_org.pk == actor.organization_id:

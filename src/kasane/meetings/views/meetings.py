@@ -144,7 +144,7 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     for row in rows:
         if row["open"] and manage and held:
             if not choices:  # one read of the organizations and staff for every form
-                choices = {"orgs": org_choices(tenant, "—"), "users": staff(tenant)}
+                choices = {"orgs": org_choices(tenant, "—", case_staff=True), "users": staff(tenant)}
             row["decision_form"] = DecisionForm(prefix=f"d{row['item'].pk}", municipality_id=tenant,
                                                 plans=row["plans"], bodies=bodies, **choices)
         if row["open"] and (manage or row["item"].presenting_org_id == member.organization_id):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from kasane.access.models import ReviewOutcome
 from kasane.accounts.models import Organization
+from kasane.accounts.selectors import agencies
 from kasane.core.forms import Form, choice_field
 from kasane.core.forms import WarekiDateField as CoreWarekiDateField
 
@@ -90,7 +91,7 @@ class ConsentForm(Form):
     organizations = forms.ModelMultipleChoiceField(
         label="共有先の組織", queryset=Organization.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "他の自治体の組織や存在しない組織は指定できません。",
+        error_messages={"invalid_choice": "共有先は、この自治体の支援に関わる機関から選んでください。",
                         "required": "共有先の組織を1つ以上選んでください。"})
     purposes = forms.MultipleChoiceField(label="目的", choices=Purpose.choices,
                                          widget=forms.CheckboxSelectMultiple,
@@ -111,8 +112,8 @@ class ConsentForm(Form):
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-            municipality_id=municipality_id, is_active=True).order_by("kind", "name")
+        self.fields["organizations"].queryset = agencies(  # type: ignore[attr-defined]
+            municipality_id=municipality_id)
 
     def clean_scanned_file(self) -> Any:
         upload = self.cleaned_data.get("scanned_file")

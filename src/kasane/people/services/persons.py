@@ -14,6 +14,7 @@ from django.utils import timezone
 from kasane.access import policy
 from kasane.access import services as access_services
 from kasane.accounts.models import CASE_ROLES, Membership
+from kasane.accounts.selectors import agencies
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
 from kasane.core import messages as texts
@@ -289,7 +290,6 @@ def consent_record(
     scanned_file: Any = None,
 ) -> Any:
     """Record a 本人同意 and give each named organization a ``consent`` grant for its purposes."""
-    from kasane.accounts.models import Organization
 
     from ..models import Consent, ConsentMethod, Purpose
 
@@ -297,12 +297,12 @@ def consent_record(
         raise PermissionDenied("この本人の同意を記録する権限がありません。")
     errors: dict[str, str] = {}
     org_ids = sorted({int(i) for i in organization_ids})
-    orgs = list(Organization.objects.filter(pk__in=org_ids, municipality_id=person.municipality_id,
-                                            is_active=True))
+    orgs = list(agencies(municipality_id=person.municipality_id)
+                .filter(pk__in=org_ids))  # the picker's agencies: refused, not only hidden
     if not org_ids:
         errors["organization_ids"] = "共有先の組織を1つ以上選んでください。"
     elif len(orgs) != len(org_ids):
-        errors["organization_ids"] = "他の自治体の組織や存在しない組織は指定できません。"
+        errors["organization_ids"] = "共有先は、この自治体の支援に関わる機関から選んでください。"
     purpose_list = sorted(set(purposes), key=lambda p: Purpose.values.index(p)
                           if p in Purpose.values else 99)
     if not purpose_list:

@@ -49,12 +49,12 @@ def answers_check(*, definition: SheetDefinition, answers: Any, submit: bool,
     """Validate against the definition's own version (pure apart from the reference lists)."""
     muni = definition.municipality_id
     if refs is None and muni is not None:
-        refs = selectors.refs_for(municipality_id=muni)
+        refs = selectors.refs_for(municipality_id=muni, code=definition.code)
     return validate(definition.schema, answers, submit=submit, today=today(), refs=refs)
 
 
-def _refs(actor: Actor) -> Refs:
-    return selectors.refs_for(municipality_id=actor.organization.municipality_id)
+def _refs(actor: Actor, code: str) -> Refs:
+    return selectors.refs_for(municipality_id=actor.organization.municipality_id, code=code)
 
 
 def _header(definition: SheetDefinition, *, tags: Iterable[str] | None,
@@ -117,7 +117,7 @@ def _apply_answers(actor: Actor, record: SheetRecord, answers: Any, *, submit: b
     the header fields and the claimed attachments on ``record`` — not saved: the caller's
     transaction saves it."""
     result = validate(record.definition.schema, answers, submit=submit, today=today(),
-                      refs=_refs(actor))
+                      refs=_refs(actor, record.definition.code))
     _raise(result.errors)
     header = _header(record.definition, tags=tags, written_on=written_on,
                      sensitive_keys=sensitive_keys)
@@ -145,7 +145,8 @@ def record_create(*, actor: Actor | None, code: str, answers: dict[str, Any] | N
     given = dict(answers or {})
     if prefill:
         given = {**_prefill(definition, actor), **given}
-    result = validate(definition.schema, given, submit=submit, today=today(), refs=_refs(actor))
+    result = validate(definition.schema, given, submit=submit, today=today(),
+                      refs=_refs(actor, definition.code))
     _raise(result.errors)
     header = _header(definition, tags=tags, written_on=written_on, sensitive_keys=sensitive_keys)
     with transaction.atomic():

@@ -77,7 +77,7 @@ def _form_context(actor: Actor, record: SheetRecord, answers: dict[str, Any],
     schema = record.definition.schema
     return {
         "record": record, "definition": record.definition,
-        "sections": formdata.sections(schema, answers, errors, ref_options(actor), selectors.record_thumbnails(record)),
+        "sections": formdata.sections(schema, answers, errors, ref_options(actor, record.definition.code), selectors.record_thumbnails(record)),
         "upload_names": ",".join(formdata.upload_names(schema)),
         "accept": attachments.ACCEPT,
         "errors": errors, "error_count": len(errors),
