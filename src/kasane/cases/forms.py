@@ -9,6 +9,7 @@ from django import forms
 from kasane.accounts.selectors import agencies, organizations_with_roles
 from kasane.accounts.selectors import staff_choices as staff_with_roles_choices
 from kasane.core.forms import Form, WarekiDateField, WarekiDateTimeField, choice_field
+from kasane.core.wareki import format_wareki
 
 from .models import ClosureReason, GoalResult, Method, ProjectTag, Stage, Status, Triage
 
@@ -84,7 +85,7 @@ class ReferralForm(Form):
         super().__init__(*args, **kw)
         choice_field(self, "to_org").choices = org_choices(municipality_id, case_staff=True)
         choice_field(self, "consent").choices = [("", "選んでください")] + [
-            (c.pk, f"{c.person.full_name} {c.obtained_on:%Y-%m-%d}（{'、'.join(o.name for o in c.organizations.all())}）")
+            (c.pk, f"{c.person.full_name} {format_wareki(c.obtained_on)}の同意（{'、'.join(o.name for o in c.organizations.all())}）")
             for c in consents]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from kasane.core.forms import Form, choice_field
+from kasane.core.numbers import format_number
 
 from .models import Grade
 
@@ -27,7 +28,7 @@ class TargetResultForm(Form):
         self.target = target
         if target is not None and target.kind == "numeric":
             self.fields["actual_value"].help_text = (
-                f"目標 {target.target_value:g}{target.unit_label}"
+                f"目標 {format_number(target.target_value)}{target.unit_label}"
                 f"（{target.get_direction_display()}）。実績値を入れると達成は自動で判定します。")
             self.fields["achieved"].help_text = "実績値を入力した場合は自動判定になります。"
         else:

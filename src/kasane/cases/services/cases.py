@@ -22,6 +22,7 @@ from kasane.audit.services import change_record, snapshot
 from kasane.core import messages as texts
 from kasane.core.ids import as_id
 from kasane.core.locking import check_version
+from kasane.core.wareki import format_wareki
 from kasane.people.models import Purpose
 from kasane.people.selectors import consent_current_for
 
@@ -80,7 +81,7 @@ def involvement_end(*, actor: Actor, involvement: Involvement, reason: str,
     if day > timezone.localdate():
         errors["ended_on"] = texts.FUTURE_DATE
     elif day < involvement.started_on:
-        errors["ended_on"] = f"終了日が関与の開始日（{involvement.started_on:%Y-%m-%d}）より前です。"
+        errors["ended_on"] = f"関与の開始日（{format_wareki(involvement.started_on)}）より前の日付です。"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -104,7 +105,7 @@ def involvement_end(*, actor: Actor, involvement: Involvement, reason: str,
             person_ids=case.subjects.values_list("person_id", flat=True),
             reason=f"ケース#{case.pk}への関与を終了：{reason}")
         event(locked.case, actor, EventKind.INVOLVEMENT,
-              f"{locked.organization.name} が関与を終了（{day:%Y-%m-%d}）：{reason}")
+              f"{locked.organization.name} が関与を終了（{format_wareki(day)}）：{reason}")
         Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
     return locked
 

@@ -17,6 +17,7 @@ from kasane.audit.services import change_record, snapshot
 from kasane.core import messages as texts
 from kasane.core.ids import as_id
 from kasane.core.locking import check_version
+from kasane.core.wareki import format_wareki
 
 from .. import policy as case_policy
 from ..models import (
@@ -118,7 +119,7 @@ def contact_update(*, actor: Actor, contact: Contact, data: Mapping[str, Any],
         locked.save()
         change_record(user=actor.user, instance=locked, operation="update", before=before,
                       organization_id=actor.organization_id)
-        event(locked.case, actor, EventKind.CONTACT, f"支援記録を修正（{locked.at:%Y-%m-%d}）",
+        event(locked.case, actor, EventKind.CONTACT, f"支援記録を修正（{format_wareki(timezone.localtime(locked.at).date())}）",
               contact=locked)
     return locked
 
@@ -286,7 +287,7 @@ def plan_monitor(*, actor: Actor, plan: SupportPlan, on: dt.date | None, note: s
     if on is None or on > timezone.localdate():
         errors["on"] = "日付を今日以前で入力してください。"
     elif plan.approved_on and on < plan.approved_on:
-        errors["on"] = f"日付がプランの承認日（{plan.approved_on:%Y-%m-%d}）より前です。"
+        errors["on"] = f"プランの承認日（{format_wareki(plan.approved_on)}）より前の日付です。"
     results = list(evaluations or [])
     rows = []
     for i, goal in enumerate(plan.goals):

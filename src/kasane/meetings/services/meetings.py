@@ -35,6 +35,7 @@ from kasane.cases import policy as case_policy
 from kasane.cases import services as case_services
 from kasane.cases.models import Case, CaseGrantPurpose, EventKind
 from kasane.core.ids import as_id
+from kasane.core.wareki import format_wareki
 from kasane.people.models import Purpose
 from kasane.people.selectors import consent_current_for
 
@@ -387,7 +388,7 @@ def agenda_add(*, actor: Actor, meeting: Meeting, case_id: Any, question: str,
         for org in attending_orgs(meeting):
             _refer_without_consent(actor, meeting, case, org)
         case_services.event(case, actor, EventKind.MEETING,
-              f"{meeting.body.name}（{timezone.localtime(meeting.starts_at):%Y-%m-%d}）の議題に追加",
+              f"{meeting.body.name}（{format_wareki(timezone.localtime(meeting.starts_at).date())}）の議題に追加",
               link=f"/meetings/{meeting.pk}/#item-{item.pk}")
     return item
 

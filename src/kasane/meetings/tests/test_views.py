@@ -6,6 +6,7 @@ from django.utils import timezone
 from kasane.audit.models import AccessLog
 from kasane.cases.models import PlanStatus
 from kasane.cases.tests.factories import make_plan
+from kasane.core.wareki import format_wareki, format_wareki_year
 from kasane.people.tests.factories import actor
 
 from .. import services
@@ -39,14 +40,20 @@ def test_a_coordinator_sets_up_a_designated_body_and_schedules_a_meeting(city, c
     assert r.status_code == 302 and body.is_designated and body.review_days == 14
     r = client.post(f"/meetings/bodies/{body.pk}/new/", {"starts_at": "", "place": ""})
     assert r.status_code == 400
-    r = client.post(f"/meetings/bodies/{body.pk}/new/", {
-        "starts_at": (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
-        "place": "子ども家庭支援センター"})
+    day = timezone.localdate() + dt.timedelta(days=3)
+    form = client.get(f"/meetings/bodies/{body.pk}/new/").content.decode()
+    assert 'type="datetime-local"' not in form and "例: 令和8年12月9日 14:00" in form
+    r = client.post(f"/meetings/bodies/{body.pk}/new/", {  # typed in Japanese order
+        "starts_at": f"{format_wareki(day)} 14:00", "place": "子ども家庭支援センター"})
     meeting = Meeting.objects.get()
     assert r.status_code == 302 and meeting.attendees.filter(user=city.partner).exists()
+    assert timezone.localtime(meeting.starts_at).replace(tzinfo=None) == \
+        dt.datetime.combine(day, dt.time(14, 0))
     month = timezone.localtime(meeting.starts_at).strftime("%Y-%m")
     r = client.get(f"/meetings/bodies/{body.pk}/?month={month}")
-    assert f"/meetings/{meeting.pk}/" in r.content.decode()
+    html = r.content.decode()
+    assert f"/meetings/{meeting.pk}/" in html
+    assert f"<strong>{format_wareki_year(day)}{day.month}月</strong>" in html  # 令和8年12月
     client.force_login(city.partner)
     assert client.get("/meetings/bodies/new/").status_code == 200
     r = client.post("/meetings/bodies/new/", {"name": "x", "type": "support_meeting", "review_days": 30})

@@ -17,6 +17,7 @@ from kasane.access import policy
 from kasane.access.http import acting as _acting
 from kasane.accounts.models import Actor
 from kasane.core.forms import add_service_errors, form_error_texts, perform
+from kasane.core.wareki import format_wareki_year
 from kasane.people.presenters import person_views
 
 from .. import policy as meeting_policy
@@ -101,6 +102,7 @@ def body_detail(request: HttpRequest, body_id: int) -> HttpResponse:
     return render(request, "meetings/body.html", {
         "body": body, "weeks": selectors.month_grid(meetings, year, month), "meetings": meetings,
         "year": year, "month": month, "prev": prev_m, "next": end.strftime("%Y-%m"),
+        "month_label": f"{format_wareki_year(dt.date(year, month, 1))}{month}月",
         "can_manage": meeting_policy.can_manage(member, body)})
 
 

@@ -52,6 +52,14 @@ def test_it_refuses_the_page_of_another_units_business(pdca, client) -> None:
 
 
 @pytest.mark.django_db
+def test_it_shows_whole_counts_without_decimals(pdca, city, client) -> None:
+    client.force_login(city.secretariat)
+    html = client.get(reverse("pdca:business", args=[pdca.cycle.pk, pdca.a.pk])).content.decode()
+    assert "目標 4回" in html and "4.00" not in html
+    assert f'name="t{pdca.t_a1.pk}-actual_value" value="4"' in html
+
+
+@pytest.mark.django_db
 def test_it_rejects_a_negative_actual_value_at_the_field(pdca, city, client) -> None:
     client.force_login(city.secretariat)
     url = reverse("pdca:business", args=[pdca.cycle.pk, pdca.a.pk])

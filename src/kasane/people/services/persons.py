@@ -26,6 +26,7 @@ from kasane.core.text import (
     normalize_phone,
     to_katakana,
 )
+from kasane.core.wareki import format_wareki
 
 from ..models import Household, HouseholdMember, Person, Relation
 from . import matching
@@ -363,7 +364,7 @@ def consent_withdraw(*, actor: Membership, consent: Any, reason: str,
     if not policy.can(actor, "consent.withdraw", consent.person):
         raise PermissionDenied("この本人同意を撤回する権限がありません。")
     if consent.is_withdrawn:
-        raise ValidationError({"reason": f"この本人同意は既に撤回されています（撤回日 {consent.withdrawn_on:%Y-%m-%d}）。"})
+        raise ValidationError({"reason": f"この本人同意は既に撤回されています（撤回日 {format_wareki(consent.withdrawn_on)}）。"})
     reason = (reason or "").strip()
     day = withdrawn_on or timezone.localdate()
     errors = {}

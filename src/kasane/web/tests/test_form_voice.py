@@ -36,3 +36,21 @@ def test_it_gives_every_form_the_japanese_messages(module: str) -> None:
     assert found
     for cls in found:
         assert issubclass(cls, JapaneseFormMixin), cls.__name__
+
+
+@pytest.mark.parametrize("module", FORM_MODULES)
+def test_it_takes_dates_as_japanese_text_never_the_browsers_mm_dd_yyyy_picker(module: str) -> None:
+    for _, cls in inspect.getmembers(importlib.import_module(module), inspect.isclass):
+        if issubclass(cls, forms.BaseForm) and cls.__module__ == module:
+            for name, field in cls.base_fields.items():  # type: ignore[attr-defined]
+                kind = getattr(field.widget, "input_type", "")
+                assert kind not in ("date", "datetime-local", "time"), f"{cls.__name__}.{name}"
+                assert not isinstance(field, forms.DateField | forms.DateTimeField), name
+
+
+@pytest.mark.parametrize("path", [p for p in TEMPLATES if f"{p.parent.name}/{p.name}" not in OTHERS],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_it_has_no_date_picker_or_western_date_format_in_templates(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r'type="(date|datetime-local)"', text)
+    assert not re.search(r"\|date:", text), "use wareki_date / wareki_short / wareki_datetime"
