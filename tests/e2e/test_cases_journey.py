@@ -102,6 +102,10 @@ def _no_step_back_by_one_click(page: Any, device: str, case_url: str) -> None:
     back = page.locator("#id_back-to_status option").all_inner_texts()
     assert back == ["選んでください", "プラン作成", "アセスメント", "受付"]
     page.select_option("#id_back-to_status", "intake")
+    screenshot(page, "case-status-change", device)
+    page.goto(page.url)  # a full-page capture on the phone viewport can leave click points off
+    page.click("[data-testid=status-back] summary")
+    page.select_option("#id_back-to_status", "intake")
     page.click("[data-testid=status-back-submit]")  # no reason, no confirmation
     page.wait_for_selector("[data-testid=form-errors]")
     errors = page.inner_text("[data-testid=form-errors]")
