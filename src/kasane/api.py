@@ -18,6 +18,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from kasane.accounts import services as account_services
 from kasane.audit import context
+from kasane.core import messages as texts
 
 
 class BearerAuth(HttpBearer):
@@ -63,11 +64,11 @@ def _flatten_errors(errors: list[dict[str, Any]]) -> dict[str, str]:
         key = ".".join(loc) or "__all__"
         kind = err.get("type", "")
         if kind == "missing":
-            message = "この項目は必須です。"
+            message = texts.REQUIRED
         elif kind.endswith("_parsing") or kind.endswith("_type"):
-            message = "値の形式が正しくありません。"
+            message = texts.INVALID
         else:
-            message = str(err.get("msg", "値が正しくありません。"))
+            message = str(err.get("msg", texts.INVALID))
         flat.setdefault(key, message)
     return flat
 

@@ -93,9 +93,9 @@ def _demo_template(django_db_setup: Any, django_db_blocker: Any) -> Iterator[byt
     if connection.vendor != "postgresql":
         yield None
         return
-    from kasane.web.demo import load_demo
-
     from django.test import override_settings
+
+    from kasane.web.demo import load_demo
 
     # the journeys run with the fast test hasher (root conftest); hash the demo logins alike
     with django_db_blocker.unblock(), override_settings(

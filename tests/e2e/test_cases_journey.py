@@ -87,6 +87,35 @@ def _record_consent(page: Any, case_url: str) -> None:
     page.wait_for_selector("[data-testid=consents]")
 
 
+def _no_step_back_by_one_click(page: Any, device: str, case_url: str) -> None:
+    """「状態を進める」 offers only later statuses (the nearest first); once 支援中, nothing
+    earlier can be chosen there, and «前の状態に戻す» refuses without reason and confirmation."""
+    page.goto(case_url)
+    options = page.locator("#id_to_status option").all_inner_texts()
+    assert options == ["アセスメント", "プラン作成", "支援中"]
+    assert page.input_value("#id_to_status") == "assessment"  # the default is the next status
+    page.select_option("#id_to_status", "supporting")
+    page.click("[data-testid=status-forward]")
+    page.wait_for_selector("[data-testid=case-status]:has-text('支援中')")
+    assert page.locator("#id_to_status").count() == 0  # no select offering 受付 any more
+    page.click("[data-testid=status-back] summary")
+    back = page.locator("#id_back-to_status option").all_inner_texts()
+    assert back == ["選んでください", "プラン作成", "アセスメント", "受付"]
+    page.select_option("#id_back-to_status", "intake")
+    screenshot(page, "case-status-change", device)
+    page.goto(page.url)  # a full-page capture on the phone viewport can leave click points off
+    page.click("[data-testid=status-back] summary")
+    page.select_option("#id_back-to_status", "intake")
+    page.click("[data-testid=status-back-submit]")  # no reason, no confirmation
+    page.wait_for_selector("[data-testid=form-errors]")
+    errors = page.inner_text("[data-testid=form-errors]")
+    assert "戻す理由: 入力してください。" in errors
+    assert "ケースの状態を前に戻すことを確認しました: チェックを入れてください。" in errors
+    screenshot(page, "case-status-back", device)
+    page.goto(case_url)
+    assert page.inner_text("[data-testid=case-status]") == "支援中"
+
+
 def test_it_runs_a_case_from_a_liaison_sheet_across_three_organizations(
         demo_city: Any, new_page: Any, device: str, blocked_requests: list[str]) -> None:
     page = new_page()
@@ -139,6 +168,7 @@ def test_it_runs_a_case_from_a_liaison_sheet_across_three_organizations(
     page.click("[data-testid=plan-1] button:has-text('承認')")
     page.wait_for_selector("[data-testid=plan-1] >> text=承認済み")
     assert "福祉相談課・推進 花子" in page.inner_text("[data-testid=plan-1]")  # 主担当
+    _no_step_back_by_one_click(page, device, case_url)
     page.click("[data-testid=plan-1] a:has-text('モニタリングを記録')")
     page.fill("#id_note", "図書館で週2回面談。昼食は地域食堂でとれている。")
     page.check("input[name=goal_0][value=partial]")
@@ -173,7 +203,10 @@ def test_it_runs_a_case_from_a_liaison_sheet_across_three_organizations(
     assert "回答待ちのつなぎ" in page.content()  # the proposal is still open
     page.goto(case_url)
     page.click(f"[data-testid=referrals] a:has-text('{SHOUGAI}')")
-    page.click("button:has-text('取り下げる')")
+    page.click("[data-testid=withdraw] summary")
+    page.fill("#id_withdraw_reason", "提案のとおり、先に生活困窮の窓口につなぐため。")
+    page.check("[data-testid=withdraw] input[name=confirm]")
+    page.click("[data-testid=withdraw] button:has-text('取り下げる')")
     page.click("a:has-text('終結')")
     page.select_option("#id_reason", "connected")
     page.fill("#id_evaluation", "食事がとれるようになり、包括がつながった。")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
+
+from kasane.core.forms import Form, JapaneseFormMixin, ModelForm
 
 from .models import Membership, Municipality, Organization, Role, Unit, User
 
 
-class LoginForm(forms.Form):
+class LoginForm(Form):
     username = forms.CharField(label="ユーザー名", max_length=150,
                                widget=forms.TextInput(attrs={"autocomplete": "username",
                                                              "autofocus": True}))
@@ -17,14 +20,14 @@ class LoginForm(forms.Form):
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
-class OtpForm(forms.Form):
+class OtpForm(Form):
     token = forms.CharField(label="確認コード（6桁）", max_length=8,
                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
                                                           "inputmode": "numeric",
                                                           "autofocus": True}))
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "kind", "unit", "is_active"]
@@ -34,14 +37,14 @@ class OrganizationForm(forms.ModelForm):
         self.fields["unit"].queryset = Unit.objects.filter(municipality=municipality)  # type: ignore[attr-defined]
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(ModelForm):
     class Meta:
         model = Unit
         fields = ["code", "name", "order"]
         error_messages = {"code": {"max_length": "担当課コードは1文字で入力してください。"}}
 
 
-class UserForm(forms.ModelForm):
+class UserForm(ModelForm):
     password = forms.CharField(label="初期パスワード", required=False, strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                help_text="新規作成時に設定します（10文字以上）。空欄なら変更しません。")
@@ -59,7 +62,7 @@ class UserForm(forms.ModelForm):
         return password
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(Form):
     organization = forms.ModelChoiceField(label="組織", queryset=Organization.objects.none())
     role = forms.ChoiceField(label="役割", choices=Role.choices)
 
@@ -70,7 +73,7 @@ class MembershipForm(forms.Form):
         )
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(label="用途（連携システム名など）", max_length=100)
     membership = forms.ModelChoiceField(label="所属", queryset=Membership.objects.none())
 
@@ -79,3 +82,7 @@ class TokenForm(forms.Form):
         self.fields["membership"].queryset = Membership.objects.filter(  # type: ignore[attr-defined]
             user=user, is_active=True
         ).select_related("organization")
+
+
+class PasswordForm(JapaneseFormMixin, PasswordChangeForm):
+    """Django's password change in Kasane's voice."""

@@ -8,7 +8,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from . import services
-from .forms import LoginForm, OtpForm, TokenForm
+from .forms import LoginForm, OtpForm, PasswordForm, TokenForm
 from .http import user_of
 from .middleware import SESSION_MEMBERSHIP_KEY
 from .models import ApiToken, User
@@ -90,7 +89,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(cast(User, request.user), request.POST or None)
+    form = PasswordForm(cast(User, request.user), request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)

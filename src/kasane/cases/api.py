@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from kasane.access.http import acting
 from kasane.accounts.models import Actor
+from kasane.core.forms import date_error_text
 from kasane.core.wareki import WarekiError, parse_date
 
 from . import policy as case_policy
@@ -224,7 +225,7 @@ def _date(value: str | None, field: str) -> dt.date | None:
     try:
         return parse_date(value)
     except WarekiError as exc:
-        raise ValidationError({field: str(exc)}) from None
+        raise ValidationError({field: date_error_text(exc)}) from None
 
 
 def _ref(r: Referral) -> dict[str, Any]:

@@ -2,49 +2,36 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
-from kasane.accounts.models import CASE_ROLES, Organization, User
-from kasane.core.forms import choice_field
-from kasane.core.wareki import WarekiError, parse_date
+from kasane.accounts.selectors import agencies, organizations_with_roles
+from kasane.accounts.selectors import staff_choices as staff_with_roles_choices
+from kasane.core.forms import Form, WarekiDateField, WarekiDateTimeField, choice_field
+from kasane.core.wareki import format_wareki
 
 from .models import ClosureReason, GoalResult, Method, ProjectTag, Stage, Status, Triage
 
 TASK_ROWS = 4
 
 
-class WarekiDateField(forms.CharField):
-    """A date typed as 2024-04-01, 令和6年4月1日, R6.4.1 …"""
-
-    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return parse_date(value)
-        except WarekiError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
-
-def org_choices(municipality_id: int, blank: str = "選んでください") -> list[tuple[Any, str]]:
-    orgs = Organization.objects.filter(municipality_id=municipality_id, is_active=True) \
-        .order_by("name").values_list("pk", "name")
-    return [("", blank), *orgs]
+def org_choices(municipality_id: int, blank: str = "選んでください", *,
+                case_staff: bool = False) -> list[tuple[Any, str]]:
+    """機関 pickers (``accounts.selectors``): the agencies that take part in support, never a back
+    office such as 情報政策課; with ``case_staff`` only those with case staff (who can answer a
+    referral or lead a case). The services refuse any other id."""
+    orgs = (organizations_with_roles(municipality_id=municipality_id) if case_staff
+            else agencies(municipality_id=municipality_id))
+    return [("", blank), *orgs.values_list("pk", "name")]
 
 
 def staff_choices(municipality_id: int) -> list[tuple[Any, str]]:
-    users = User.objects.filter(municipality_id=municipality_id, memberships__is_active=True,
-                                memberships__role__in=CASE_ROLES).distinct().order_by("pk")
-    return [("", "選んでください")] + [
-        (u.pk, f"{u.display_name or u.username}（{', '.join(m.organization.name for m in u.memberships.all())}）")
-        for u in users.prefetch_related("memberships__organization")]
+    """Staff with a case role only (never 監査, 管理者, 委員)."""
+    return [("", "選んでください"), *staff_with_roles_choices(municipality_id=municipality_id)]
 
 
-class OpenForm(forms.Form):
+class OpenForm(Form):
     person_ids = forms.CharField(label="本人ID", help_text="本人ページの「この方のケースを開く」から入ります。複数はカンマ区切り。")
     summary = forms.CharField(label="相談の概要", widget=forms.Textarea(attrs={"rows": 4}))
     triage = forms.ChoiceField(label="分類", required=False, choices=[("", "未分類")] + Triage.choices)
@@ -59,14 +46,36 @@ class OpenForm(forms.Form):
             raise forms.ValidationError("本人IDは数字で入力してください。") from None
 
 
-class StatusForm(forms.Form):
-    to_status = forms.ChoiceField(label="次の状態", choices=[
-        (s, label) for s, label in Status.choices if s not in ("closed", "watching")])
+class StatusForm(Form):
+    """「状態を進める」: only the case's allowed next statuses, nearest first (the default)."""
+
+    to_status = forms.ChoiceField(label="次の状態")
     note = forms.CharField(label="メモ", required=False, max_length=300)
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, case: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        labels = dict(Status.choices)
+        choice_field(self, "to_status").choices = [(s, labels[s]) for s in case.next_statuses]
 
-class ReferralForm(forms.Form):
+
+class StatusBackForm(Form):
+    """「前の状態に戻す」: an explicit choice of an earlier status, a reason and a confirmation."""
+
+    to_status = forms.ChoiceField(label="戻す先の状態")
+    note = forms.CharField(label="戻す理由", max_length=300,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_back = forms.BooleanField(label="ケースの状態を前に戻すことを確認しました")
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, case: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        labels = dict(Status.choices)
+        choice_field(self, "to_status").choices = [("", "選んでください"), *[
+            (s, labels[s]) for s in case.earlier_statuses]]
+
+
+class ReferralForm(Form):
     to_org = forms.ChoiceField(label="つなぐ先の機関")
     reason = forms.CharField(label="依頼の内容", widget=forms.Textarea(attrs={"rows": 4}))
     consent = forms.ChoiceField(label="本人同意", help_text="つなぐ先の機関を共有先に含む、有効な同意を選びます。")
@@ -74,13 +83,13 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, consents: list[Any], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        choice_field(self, "to_org").choices = org_choices(municipality_id)
+        choice_field(self, "to_org").choices = org_choices(municipality_id, case_staff=True)
         choice_field(self, "consent").choices = [("", "選んでください")] + [
-            (c.pk, f"{c.person.full_name} {c.obtained_on:%Y-%m-%d}（{'、'.join(o.name for o in c.organizations.all())}）")
+            (c.pk, f"{c.person.full_name} {format_wareki(c.obtained_on)}の同意（{'、'.join(o.name for o in c.organizations.all())}）")
             for c in consents]
 
 
-class RespondForm(forms.Form):
+class RespondForm(Form):
     answer = forms.ChoiceField(label="回答", choices=[("accept", "受理する"), ("decline", "辞退する"),
                                                     ("propose", "別の方法を提案する")],
                                widget=forms.RadioSelect)
@@ -88,9 +97,8 @@ class RespondForm(forms.Form):
                            help_text="辞退と提案では必須です。")
 
 
-class ContactForm(forms.Form):
-    at = forms.DateTimeField(label="日時", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                             input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+class ContactForm(Form):
+    at = WarekiDateTimeField(label="日時")
     method = forms.ChoiceField(label="方法", choices=Method.choices)
     reached = forms.TypedChoiceField(label="本人に会えた・話せた", coerce=lambda v: v == "1",
                                      choices=[("1", "会えた・話せた"), ("0", "会えなかった（不在・拒否など）")],
@@ -108,12 +116,10 @@ class ContactForm(forms.Form):
     def data_for_service(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)
         d.pop("lock_version", None)
-        if d["at"] and timezone.is_naive(d["at"]):
-            d["at"] = timezone.make_aware(d["at"])
         return d
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     goals = forms.CharField(label="目標（1行に1つ）", widget=forms.Textarea(attrs={"rows": 3}))
     lead_org = forms.ChoiceField(label="主担当機関", required=False)
     lead_user = forms.ChoiceField(label="主担当者", required=False)
@@ -123,7 +129,7 @@ class PlanForm(forms.Form):
     def __init__(self, *args: Any, municipality_id: int, **kw: Any) -> None:
         super().__init__(*args, **kw)
         orgs = org_choices(municipality_id, blank="—")
-        choice_field(self, "lead_org").choices = org_choices(municipality_id)
+        choice_field(self, "lead_org").choices = org_choices(municipality_id, case_staff=True)
         choice_field(self, "lead_user").choices = staff_choices(municipality_id)
         for i in range(TASK_ROWS):
             self.fields[f"task_org_{i}"] = forms.ChoiceField(label=f"役割分担{i + 1} 機関",
@@ -143,7 +149,7 @@ class PlanForm(forms.Form):
     def initial_for(plan: Any) -> dict[str, Any]:
         initial: dict[str, Any] = {
             "goals": "\n".join(g["text"] for g in plan.goals), "lead_org": plan.lead_org_id,
-            "lead_user": plan.lead_user_id, "review_on": plan.review_on.isoformat(),
+            "lead_user": plan.lead_user_id, "review_on": plan.review_on,
             "lock_version": plan.lock_version}
         for i, t in enumerate(plan.tasks[:TASK_ROWS]):
             initial.update({f"task_org_{i}": t["org_id"], f"task_{i}": t["task"],
@@ -151,7 +157,7 @@ class PlanForm(forms.Form):
         return initial
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     reason = forms.ChoiceField(label="終結理由", choices=[("", "選んでください")] + ClosureReason.choices)
     evaluation = forms.CharField(label="評価（本人・世帯の変化、プロセス）", widget=forms.Textarea(attrs={"rows": 4}))
     closed_on = WarekiDateField(label="終結日", required=False, help_text="空欄なら今日")
@@ -166,7 +172,7 @@ class CloseForm(forms.Form):
         choice_field(self, "watch_org").choices = org_choices(municipality_id)
 
 
-class OpenFromSheetForm(forms.Form):
+class OpenFromSheetForm(Form):
     """Open a case from a sheet record: the record's person is the subject (prefilled)."""
 
     summary = forms.CharField(label="相談の概要", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
@@ -175,7 +181,7 @@ class OpenFromSheetForm(forms.Form):
                                      widget=forms.CheckboxSelectMultiple)
 
 
-class CaseEditForm(forms.Form):
+class CaseEditForm(Form):
     summary = forms.CharField(label="相談の概要", max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
     triage = forms.ChoiceField(label="分類", required=False, choices=[("", "未分類")] + Triage.choices)
     tags = forms.MultipleChoiceField(label="事業", required=False, choices=ProjectTag.choices,
@@ -197,7 +203,7 @@ class CaseEditForm(forms.Form):
                 "lock_version": case.lock_version}
 
 
-class MonitorForm(forms.Form):
+class MonitorForm(Form):
     """A monitoring entry: date, note, and one evaluation per goal of the plan."""
 
     on = WarekiDateField(label="日付")
@@ -216,6 +222,6 @@ class MonitorForm(forms.Form):
         return [self.cleaned_data.get(f"goal_{i}") or "" for i in range(self.goal_count)]
 
 
-class InvolvementEndForm(forms.Form):
+class InvolvementEndForm(Form):
     reason = forms.CharField(label="終了の理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
     ended_on = WarekiDateField(label="終了日", required=False, help_text="空欄なら今日")

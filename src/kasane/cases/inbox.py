@@ -12,6 +12,7 @@ from django.utils import timezone
 from kasane.access import policy
 from kasane.accounts.models import Actor
 from kasane.core.inbox import SECTIONS, Section
+from kasane.core.wareki import format_wareki, format_wareki_datetime
 
 from . import policy as case_policy
 from . import selectors
@@ -25,7 +26,7 @@ def referrals_waiting(user: Any, membership: Actor) -> Section | None:
     proposals = list(selectors.proposals_for(membership)[:5])
     items = [{"label": f"{r.from_org.name}からのつなぎ #{r.pk}",
               "url": reverse("cases:referral", args=[r.pk]),
-              "note": ("期限超過 " if r.is_overdue(today) else "回答期限 ") + f"{r.due_on:%m/%d}"}
+              "note": ("期限超過 " if r.is_overdue(today) else "回答期限 ") + format_wareki(r.due_on, "short")}
              for r in rows]
     items += [{"label": f"{r.to_org.name}から提案あり（つなぎ #{r.pk}）",
                "url": reverse("cases:referral", args=[r.pk]), "note": "再依頼または取下げ"}
@@ -43,7 +44,8 @@ def overdue_actions(user: Any, membership: Actor) -> Section | None:
     return Section(title="期日を過ぎた次の対応",
                    items=[{"label": f"ケース#{c.case_id} {c.next_action}",
                               "url": reverse("cases:detail", args=[c.case_id]),
-                              "note": f"期日 {c.next_due_on:%m/%d}"} for c in rows], order=15)
+                              "note": f"期日 {format_wareki(c.next_due_on, 'short')}" if c.next_due_on
+                              else ""} for c in rows], order=15)
 
 
 def reviews_due(user: Any, membership: Actor) -> Section | None:
@@ -55,7 +57,7 @@ def reviews_due(user: Any, membership: Actor) -> Section | None:
     return Section(title="見直し時期の支援プラン",
                    items=[{"label": f"ケース#{p.case_id} 第{p.version}版",
                               "url": reverse("cases:detail", args=[p.case_id]),
-                              "note": f"見直し {p.review_on:%m/%d}"} for p in rows], order=25)
+                              "note": f"見直し {format_wareki(p.review_on, 'short')}"} for p in rows], order=25)
 
 
 def recently_changed(user: Any, membership: Actor) -> Section | None:
@@ -67,7 +69,7 @@ def recently_changed(user: Any, membership: Actor) -> Section | None:
     return Section(title="最近動きのあったケース",
                    items=[{"label": f"#{c.pk} {names.get(c.pk, '')}（{c.get_status_display()}）",
                               "url": reverse("cases:detail", args=[c.pk]),
-                              "note": timezone.localtime(c.updated_at).strftime("%m/%d %H:%M")}
+                              "note": format_wareki_datetime(timezone.localtime(c.updated_at), "short")}
                              for c in rows],
                    empty_text="最近動きのあったケースはありません。",
                    more_url=reverse("cases:index"), order=40)

@@ -24,6 +24,7 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.INTAKE, Status.ASSESSMENT, Status.PLANNING, Status.SUPPORTING)
+"""The statuses a case moves through by hand, in order (終結 / 見守り継続 only by ``case_close``)."""
 
 
 class Triage(models.TextChoices):  # spec/sheets.md §10
@@ -82,6 +83,28 @@ class Case(models.Model):
     def tag_labels(self) -> list[str]:
         labels = dict(ProjectTag.choices)
         return [str(labels.get(t, t)) for t in self.tags]
+
+    @property
+    def next_statuses(self) -> list[str]:
+        """The statuses this case may be moved FORWARD to, nearest first: any later open status
+        (受付 → アセスメント・プラン作成, アセスメント → プラン作成, プラン作成 → 支援中); 支援中 only
+        once a support plan is approved (then also straight from 受付/アセスメント). None for a
+        closed case. One query (the approved plan) when 支援中 is ahead."""
+        if not self.is_open:
+            return []
+        ahead = [str(s) for s in OPEN_STATUSES[OPEN_STATUSES.index(Status(self.status)) + 1:]]
+        if Status.SUPPORTING in ahead and not self.plans.filter(
+                status=PlanStatus.APPROVED).exists():
+            ahead.remove(Status.SUPPORTING)
+        return ahead
+
+    @property
+    def earlier_statuses(self) -> list[str]:
+        """The open statuses before the current one, nearest first (moving BACK needs a reason
+        and an explicit confirmation: ``services.case_status_change``)."""
+        if not self.is_open:
+            return []
+        return [str(s) for s in reversed(OPEN_STATUSES[:OPEN_STATUSES.index(Status(self.status))])]
 
 
 class CaseSubject(models.Model):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", cases.open_case, name="open"),
     path("<int:case_id>/", cases.detail, name="detail"),
     path("<int:case_id>/status/", cases.status, name="status"),
+    path("<int:case_id>/status/back/", cases.status_back, name="status_back"),
     path("<int:case_id>/edit/", cases.edit, name="edit"),
     path("from-sheet/<int:record_id>/", sheet.from_record, name="from_record"),
     path("from-sheet/<int:record_id>/bind/", sheet.bind, name="bind"),

@@ -22,6 +22,7 @@ __all__ = [
     "fiscal_year_range",
     "format_both",
     "format_wareki",
+    "format_wareki_datetime",
     "format_wareki_year",
     "parse_date",
     "parse_partial_birth",
@@ -93,6 +94,8 @@ def format_wareki(d: dt.date, style: Literal["long", "short"] = "long") -> str:
     """
     if style not in ("long", "short"):
         raise ValueError(f"unknown style: {style!r}")
+    if isinstance(d, dt.datetime):
+        d = d.date()  # the date part as given (callers convert aware values to local time)
     era = era_of(d)
     if style == "short":
         prefix = f"{era.letter}{era.year_of(d)}" if era else str(d.year)
@@ -100,6 +103,12 @@ def format_wareki(d: dt.date, style: Literal["long", "short"] = "long") -> str:
     if era is None:
         return f"{d.year}年{d.month}月{d.day}日"
     return f"{era.name}{_era_year_text(era.year_of(d))}年{d.month}月{d.day}日"
+
+
+def format_wareki_datetime(local: dt.datetime, style: Literal["long", "short"] = "long") -> str:
+    """``令和6年4月1日 14:05`` (long) or ``R6.4.1 14:05`` (short) of a datetime already in
+    local time (callers convert aware values with ``timezone.localtime``)."""
+    return f"{format_wareki(local.date(), style)} {local:%H:%M}"
 
 
 def format_wareki_year(d: dt.date) -> str:

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
-from kasane.accounts.models import CASE_ROLES, Membership
-from kasane.cases.forms import WarekiDateField, org_choices
+from kasane.accounts.selectors import staff_choices
+from kasane.cases.forms import org_choices
 from kasane.cases.models import ClosureReason
-from kasane.core.forms import choice_field
+from kasane.core.forms import Form, WarekiDateField, WarekiDateTimeField, choice_field
 
 from .models import DecisionKind, MeetingType
 
 
-class LocalDateTimeField(forms.DateTimeField):
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-
-    def to_python(self, value: Any) -> dt.datetime | None:
-        result = super().to_python(value)
-        if result is not None and timezone.is_naive(result):
-            result = timezone.make_aware(result)
-        return result
-
-
-class BodyForm(forms.Form):
+class BodyForm(Form):
     name = forms.CharField(label="会議体の名称", max_length=100,
                            error_messages={"required": "会議体の名称を入力してください。"})
     type = forms.ChoiceField(label="位置付け", choices=MeetingType.choices)
@@ -50,25 +37,18 @@ class BodyForm(forms.Form):
 
 
 def staff(municipality_id: int) -> list[tuple[Any, str]]:
-    rows = Membership.objects.filter(organization__municipality_id=municipality_id,
-                                     role__in=CASE_ROLES, is_active=True) \
-        .select_related("user", "organization").order_by("organization__name", "user_id")
-    seen: dict[int, str] = {}
-    for m in rows:
-        seen.setdefault(m.user_id, f"{m.user.display_name or m.user.username}（{m.organization.name}）")
-    return list(seen.items())
+    """Attendees, standing members, 主担当者: staff with a case role (``accounts.selectors``)."""
+    return list(staff_choices(municipality_id=municipality_id))
 
 
-class MeetingForm(forms.Form):
-    starts_at = LocalDateTimeField(label="開始日時",
-                                   error_messages={"required": "開始日時を入力してください。",
-                                                   "invalid": "日時の形式が正しくありません。"})
-    ends_at = LocalDateTimeField(label="終了日時", required=False)
+class MeetingForm(Form):
+    starts_at = WarekiDateTimeField(label="開始日時")
+    ends_at = WarekiDateTimeField(label="終了日時", required=False)
     place = forms.CharField(label="場所", max_length=200, required=False)
     online = forms.BooleanField(label="オンライン併用", required=False)
 
 
-class AttendeeForm(forms.Form):
+class AttendeeForm(Form):
     user = forms.ChoiceField(label="出席者")
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
@@ -76,7 +56,7 @@ class AttendeeForm(forms.Form):
         choice_field(self, "user").choices = [("", "選んでください"), *staff(municipality_id)]
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(Form):
     case_id = forms.IntegerField(label="ケース番号", min_value=1,
                                  error_messages={"required": "ケース番号を入力してください。",
                                                  "invalid": "ケース番号は数字で入力してください。"},
@@ -88,13 +68,13 @@ class AgendaForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(Form):
     minutes = forms.CharField(label="議事録", required=False, max_length=8000,
                               widget=forms.Textarea(attrs={"rows": 4}))
     reason = forms.CharField(label="修正の理由（確定後の修正のみ）", required=False, max_length=300)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     kind = forms.ChoiceField(label="決定の種類", choices=[("", "選んでください"), *DecisionKind.choices])
     text = forms.CharField(label="内容", required=False, max_length=500)
     plan_id = forms.ChoiceField(label="承認する支援プラン", required=False)
@@ -104,14 +84,23 @@ class DecisionForm(forms.Form):
     referred_body = forms.ChoiceField(label="付議先の会議体", required=False)
     closure_reason = forms.ChoiceField(label="終結理由", required=False,
                                        choices=[("", "—"), *ClosureReason.choices])
+    confirm_close = forms.BooleanField(label="ケースを終結することを確認しました（終結の承認のとき）",
+                                       required=False)
 
     def __init__(self, *args: Any, municipality_id: int, plans: list[Any], bodies: list[Any],
                  orgs: list[tuple[Any, str]] | None = None,
                  users: list[tuple[Any, str]] | None = None, **kwargs: Any) -> None:
-        """``orgs``/``users``: the choices of ``org_choices(municipality_id, "—")`` and
+        """``orgs``/``users``: the choices of ``org_choices(municipality_id, "—", case_staff=True)`` and
         ``staff(municipality_id)`` when a page shows one form per agenda item."""
         super().__init__(*args, **kwargs)
         choice_field(self, "plan_id").choices = [("", "—"), *[(p.pk, f"第{p.version}版（案）") for p in plans]]
-        choice_field(self, "lead_org").choices = orgs if orgs is not None else org_choices(municipality_id, "—")
+        choice_field(self, "lead_org").choices = orgs if orgs is not None else org_choices(
+            municipality_id, "—", case_staff=True)
         choice_field(self, "lead_user").choices = [("", "—"), *(users if users is not None else staff(municipality_id))]
         choice_field(self, "referred_body").choices = [("", "—"), *[(b.pk, b.name) for b in bodies]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == DecisionKind.CLOSURE_APPROVED and not data.get("confirm_close"):
+            self.add_error("confirm_close", "終結を承認するときは、確認にチェックを入れてください。")
+        return data

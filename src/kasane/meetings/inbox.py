@@ -12,6 +12,7 @@ from django.utils import timezone
 from kasane.access import policy
 from kasane.accounts.models import Actor
 from kasane.core.inbox import SECTIONS, Section
+from kasane.core.wareki import format_wareki_datetime
 
 from .models import Attendee
 
@@ -30,7 +31,7 @@ def upcoming_meetings(user: Any, membership: Actor) -> Section | None:
     items = []
     for a in rows:
         start = timezone.localtime(a.meeting.starts_at)
-        items.append({"label": f"{a.meeting.body.name}（{start:%m/%d %H:%M}）",
+        items.append({"label": f"{a.meeting.body.name}（{format_wareki_datetime(start, 'short')}）",
                       "url": reverse("meetings:detail", args=[a.meeting_id]),
                       "note": "誓約済み" if a.pledge_id else "守秘義務の誓約が必要です"})
     return Section(title="近日の会議", items=items, more_url=reverse("meetings:index"),

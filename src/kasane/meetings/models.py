@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from kasane.core.wareki import format_wareki
+
 
 class MeetingType(models.TextChoices):
     """The type a body counts as (contract codes of GET /api/v1/meetings)."""
@@ -84,7 +86,7 @@ class Meeting(models.Model):
                    models.Index(fields=["window_ends_at"], name="meeting_window")]
 
     def __str__(self) -> str:
-        return f"{self.body.name} {timezone.localtime(self.starts_at):%Y-%m-%d}"
+        return f"{self.body.name} {format_wareki(timezone.localtime(self.starts_at).date())}"
 
     @property
     def type(self) -> str:

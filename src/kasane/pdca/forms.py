@@ -6,12 +6,13 @@ from typing import Any
 
 from django import forms
 
-from kasane.core.forms import choice_field
+from kasane.core.forms import Form, choice_field
+from kasane.core.numbers import format_number
 
 from .models import Grade
 
 
-class TargetResultForm(forms.Form):
+class TargetResultForm(Form):
     achieved = forms.TypedChoiceField(
         label="結果", required=False, empty_value=None,
         choices=[("", "未入力"), ("1", "達成"), ("0", "未達成")],
@@ -27,14 +28,14 @@ class TargetResultForm(forms.Form):
         self.target = target
         if target is not None and target.kind == "numeric":
             self.fields["actual_value"].help_text = (
-                f"目標 {target.target_value:g}{target.unit_label}"
+                f"目標 {format_number(target.target_value)}{target.unit_label}"
                 f"（{target.get_direction_display()}）。実績値を入れると達成は自動で判定します。")
             self.fields["achieved"].help_text = "実績値を入力した場合は自動判定になります。"
         else:
             del self.fields["actual_value"]
 
 
-class PairForm(forms.Form):
+class PairForm(Form):
     unit = forms.TypedChoiceField(label="担当課", required=False, coerce=int, empty_value=None)
     do_text = forms.CharField(label="Do（実行）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     act_text = forms.CharField(label="Act（課題及び改善点）", required=False,
@@ -57,13 +58,13 @@ class PairForm(forms.Form):
         return not (data.get("do_text", "").strip() or data.get("act_text", "").strip())
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label="変更の理由", required=False, max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="委員会②での確定以降・公表後の変更には理由が必要です（変更履歴に残ります）。")
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(Form):
     grade = forms.ChoiceField(label="評価", required=False,
                               choices=[("", "算定どおり（変更しない）"), *Grade.choices])
     reason = forms.CharField(label="変更の理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -77,7 +78,7 @@ class OverrideForm(forms.Form):
         return data
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(Form):
     text = forms.CharField(label="意見", widget=forms.Textarea(attrs={"rows": 4}),
                            help_text="1行に1つ。印刷時は「・」の箇条書きになります。",
                            error_messages={"required": "意見を入力してください。"})
@@ -85,14 +86,15 @@ class OpinionForm(forms.Form):
                                     help_text="例: 令和7年度第1回委員会")
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(Form):
     to_state = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label="理由・記録", required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text="前の段階に戻すときは必須。庁議の日付と結果などもここに記録します。")
+    confirm_back = forms.BooleanField(label="前の段階に戻すことを確認しました", required=False)
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label="Excelファイル（.xlsx）",
                            error_messages={"required": "ファイルを選んでください。"})
 

@@ -14,6 +14,7 @@ from typing import Any
 from kasane.accounts.models import Unit
 from kasane.core import metrics
 from kasane.core.metrics import Figure
+from kasane.core.numbers import format_measure, format_number
 from kasane.core.wareki import fiscal_year_label
 
 from . import grading
@@ -59,10 +60,17 @@ def parse_pages(text: str) -> list[str]:
 
 
 def _fmt_number(value: Any) -> str:
+    """「4」 for 4.00, 「4.5」, 「1,200」 (docs/ui.md「数」)."""
+    return format_number(value)
+
+
+def _metric_text(key: str, value: Any) -> str:
+    """A live statistic in its unit, a rate with one decimal (「50.0%」)."""
     if value is None:
         return ""
-    text = f"{value:f}" if hasattr(value, "is_finite") else str(value)
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    if key not in metrics.METRICS:
+        return format_number(value)
+    return format_measure(value, metrics.METRICS.one(key).unit)
 
 
 class _Tree:
@@ -254,7 +262,7 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
                 units=[u.code for u in units], unit_ids=[u.pk for u in units],
                 pages=parse_pages(src.plan_pages), indicator=indicator,
                 indicator_figure=indicator_figure, metric_key=src.indicator_metric,
-                metric_value=_fmt_number(metric_value) if metric_value is not None else "",
+                metric_value=_metric_text(src.indicator_metric, metric_value),
                 metric_reason=figure.reason if figure is not None else "",
                 pairs=[{"id": p.pk, "unit": p.unit.name if (multi and p.unit) else "",
                         "do": p.do_text, "act": p.act_text} for p in pp],

@@ -207,9 +207,10 @@ def open_targets(cycle: PdcaCycle) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def cycle_transition(*, actor: Membership, cycle: PdcaCycle, to_state: str,
-                     reason: str = "") -> PdcaCycle:
-    """Move the yearly workflow one step on (or back with a reason). Moving to 委員会① is
-    refused while results are 未入力; 公表 freezes an edition."""
+                     reason: str = "", confirm_back: bool = False) -> PdcaCycle:
+    """Move the yearly workflow one step on, or back as an explicit choice: a reason and
+    ``confirm_back`` (the screen's confirmation checkbox). Moving to 委員会① is refused while
+    results are 未入力; 公表 freezes an edition."""
     pdca_policy.require_secretariat(actor)
     pdca_policy.same_tenant(actor, cycle.municipality_id)
     cycle = PdcaCycle.objects.select_for_update().get(pk=cycle.pk)
@@ -220,8 +221,14 @@ def cycle_transition(*, actor: Membership, cycle: PdcaCycle, to_state: str,
         raise ValidationError({"to_state": "すでにこの段階です。"})
     if target > current + 1:
         raise ValidationError({"to_state": "段階は一つずつ進めてください。"})
-    if target < current and not reason.strip():
-        raise ValidationError({"reason": "前の段階に戻すときは理由を入力してください。"})
+    if target < current:
+        errors: dict[str, str] = {}
+        if not reason.strip():
+            errors["reason"] = "前の段階に戻すときは理由を入力してください。"
+        if not confirm_back:
+            errors["confirm_back"] = "前の段階に戻すことを確認し、チェックを入れてください。"
+        if errors:
+            raise ValidationError(errors)
     if to_state == CycleState.COMMITTEE_1 and target > current:
         gaps = open_targets(cycle)
         if gaps:

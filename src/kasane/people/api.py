@@ -15,6 +15,8 @@ from kasane.access import services as access_services
 from kasane.access.http import acting
 from kasane.accounts.http import membership_of
 from kasane.accounts.models import Actor
+from kasane.core import messages as texts
+from kasane.core.forms import date_error_text
 from kasane.core.wareki import WarekiError, parse_date
 
 from . import selectors, services
@@ -128,12 +130,12 @@ def _actor(request: HttpRequest) -> Actor:
 def _date(value: str | None, field: str, *, required: bool = False) -> dt.date | None:
     if value is None or not str(value).strip():
         if required:
-            raise ValidationError({field: "この項目は必須です。"})
+            raise ValidationError({field: texts.REQUIRED})
         return None
     try:
         return parse_date(value)
     except WarekiError as exc:
-        raise ValidationError({field: str(exc)}) from None
+        raise ValidationError({field: date_error_text(exc)}) from None
 
 
 def _consent(c: Consent) -> dict[str, Any]:

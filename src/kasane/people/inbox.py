@@ -11,6 +11,7 @@ from kasane.access import policy
 from kasane.access.selectors import emergency_grants_of, emergency_reviews
 from kasane.accounts.models import Actor
 from kasane.core.inbox import SECTIONS, Section
+from kasane.core.wareki import format_wareki_datetime
 
 
 def emergency_reviews_waiting(user: Any, membership: Actor) -> Section | None:
@@ -22,7 +23,7 @@ def emergency_reviews_waiting(user: Any, membership: Actor) -> Section | None:
     return Section(
         title="緊急アクセスの事後確認",
         items=[{"label": f"#{r.pk} {r.requested_org.name}・{r.requested_by}",
-                   "url": url, "note": timezone.localtime(r.requested_at).strftime("%m/%d %H:%M")}
+                   "url": url, "note": format_wareki_datetime(timezone.localtime(r.requested_at), "short")}
                   for r in rows],
         empty_text="確認待ちの緊急アクセスはありません。",
         more_url=url,
@@ -41,7 +42,7 @@ def my_emergency_grants(user: Any, membership: Actor) -> Section | None:
         title="緊急アクセス中の本人",
         items=[{"label": f"本人ID {g.person_id}",
                    "url": reverse("people:detail", args=[g.person_id]),
-                   "note": "期限 " + timezone.localtime(g.valid_until).strftime("%m/%d %H:%M")}
+                   "note": "期限 " + format_wareki_datetime(timezone.localtime(g.valid_until), "short")}
                   for g in grants],
         order=30,
     )

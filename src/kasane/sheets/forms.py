@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from kasane.core.forms import Form
+
 from .schema import KEY_RE, TAGS
 
 SIMPLE_TYPES = [
@@ -14,7 +16,7 @@ SIMPLE_TYPES = [
 ]
 
 
-class FieldForm(forms.Form):
+class FieldForm(Form):
     section_title = forms.CharField(label="区分（見出し）", max_length=100, initial="独自項目")
     key = forms.CharField(label="項目キー（英小文字・数字・_）", max_length=60,
                           help_text="例: local_visit_count。一度使ったキーは変更・再利用できません。")

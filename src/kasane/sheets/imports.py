@@ -262,7 +262,7 @@ def _progress(job: SheetImport, **fields: Any) -> None:
 def run_check(job: SheetImport, *, on_progress: Callable[[int], None] | None = None) -> SheetImport:
     """Dry run: validate every row, keep the listed errors and a short preview, and stage the
     valid rows (canonical JSON lines) for the commit."""
-    refs = selectors.refs_for(municipality_id=job.municipality_id)
+    refs = selectors.refs_for(municipality_id=job.municipality_id, code=job.definition.code)
     _progress(job, status=ImportStatus.CHECKING, processed_rows=0, row_errors=[], message="")
     errors: list[dict[str, Any]] = []
     error_count = processed = 0

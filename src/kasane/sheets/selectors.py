@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from kasane.accounts.models import Actor, Organization, Role, User
+from kasane.accounts.models import CASE_ROLES, Actor, Organization, Role, User
+from kasane.accounts.selectors import LIAISON_ROLES, agencies, staff_with_roles
 from kasane.audit.models import ChangeRecord
 
 from . import policy
@@ -48,14 +49,36 @@ def draft_of_form(*, actor: Actor, form_key: str) -> int | None:
             .values_list("pk", flat=True).first())
 
 
-def refs_for(*, municipality_id: int) -> Refs:
-    orgs = list(Organization.objects.filter(municipality_id=municipality_id, is_active=True)
-                .values_list("pk", "name"))
-    users = list(User.objects.filter(municipality_id=municipality_id, is_active=True)
-                 .values_list("pk", "username"))
-    return Refs(org_ids={pk for pk, _ in orgs}, user_ids={pk for pk, _ in users},
+def ref_roles(code: str | None) -> frozenset[str]:
+    """Whose staff a sheet's 担当者 fields may name (docs/ui.md「選択肢」): case roles (受付者,
+    主担当者 …); on a sheet a 連絡員 may write (つなぐシート, 地域課題) also 連絡員. Never 監査,
+    管理者, 委員 or 事務局 alone."""
+    if code is None or code in policy.LIAISON_SHEETS:
+        return CASE_ROLES | LIAISON_ROLES
+    return CASE_ROLES
+
+
+def _ref_sets(municipality_id: int, code: str | None) -> tuple[list[tuple[int, str]], list[User]]:
+    orgs = list(agencies(municipality_id=municipality_id).values_list("pk", "name"))
+    users = list(staff_with_roles(municipality_id=municipality_id, roles=ref_roles(code)))
+    return orgs, users
+
+
+def ref_choices(*, municipality_id: int, code: str | None) -> dict[str, list[tuple[int, str]]]:
+    """The options of the ``org_ref`` / ``user_ref`` pickers of sheet ``code``: the agencies
+    that take part in support (never a back office such as 情報政策課 or 監査・個人情報保護担当)
+    and the staff of ``ref_roles``."""
+    orgs, users = _ref_sets(municipality_id, code)
+    return {"org": orgs, "user": [(u.pk, u.display_name or u.username) for u in users]}
+
+
+def refs_for(*, municipality_id: int, code: str | None = None) -> Refs:
+    """What the reference fields of sheet ``code`` may point at: the pickers' sets
+    (``ref_choices``), so an id the picker does not offer is refused by validation."""
+    orgs, users = _ref_sets(municipality_id, code)
+    return Refs(org_ids={pk for pk, _ in orgs}, user_ids={u.pk for u in users},
                 org_names={name: pk for pk, name in orgs},
-                user_names={name: pk for pk, name in users})
+                user_names={u.username: u.pk for u in users})
 
 
 def ref_labels(*, municipality_id: int) -> dict[str, dict[int, str]]:

@@ -71,7 +71,7 @@ def test_it_answers_malformed_bodies_with_json_detail(client) -> None:
     missing = client.post("/api/v1/auth/token", json.dumps({"username": "x"}),
                           content_type="application/json")
     assert missing.status_code == 422
-    assert missing.json()["errors"] == {"password": "この項目は必須です。"}
+    assert missing.json()["errors"] == {"password": "入力してください。"}
 
 
 @pytest.mark.django_db

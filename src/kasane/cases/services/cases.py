@@ -16,10 +16,13 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.access import services as access_services
-from kasane.accounts.models import Actor, Organization
+from kasane.accounts.models import CASE_ROLES, Actor, Organization
 from kasane.audit.models import Basis
 from kasane.audit.services import change_record, snapshot
+from kasane.core import messages as texts
+from kasane.core.ids import as_id
 from kasane.core.locking import check_version
+from kasane.core.wareki import format_wareki
 from kasane.people.models import Purpose
 from kasane.people.selectors import consent_current_for
 
@@ -30,7 +33,6 @@ from ..models import (
     EventKind,
     Involvement,
     InvolvementRole,
-    PlanStatus,
     Status,
     Triage,
 )
@@ -77,9 +79,9 @@ def involvement_end(*, actor: Actor, involvement: Involvement, reason: str,
     if not reason:
         errors["reason"] = "関与を終了する理由を入力してください。"
     if day > timezone.localdate():
-        errors["ended_on"] = "終了日が未来の日付です。"
+        errors["ended_on"] = texts.FUTURE_DATE
     elif day < involvement.started_on:
-        errors["ended_on"] = f"終了日が関与の開始日（{involvement.started_on:%Y-%m-%d}）より前です。"
+        errors["ended_on"] = f"関与の開始日（{format_wareki(involvement.started_on)}）より前の日付です。"
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -103,7 +105,7 @@ def involvement_end(*, actor: Actor, involvement: Involvement, reason: str,
             person_ids=case.subjects.values_list("person_id", flat=True),
             reason=f"ケース#{case.pk}への関与を終了：{reason}")
         event(locked.case, actor, EventKind.INVOLVEMENT,
-              f"{locked.organization.name} が関与を終了（{day:%Y-%m-%d}）：{reason}")
+              f"{locked.organization.name} が関与を終了（{format_wareki(day)}）：{reason}")
         Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
     return locked
 
@@ -194,13 +196,14 @@ def case_update(*, actor: Actor, case: Case, expected_version: int | None, summa
     if triage and triage not in Triage.values:
         errors["triage"] = "分類は①〜④から選んでください。"
     tag_list = check_tags(tags)
-    lead_org = tenant_org(actor, lead_org_id, "lead_org") if lead_org_id else case.lead_org
+    lead_org = tenant_org(actor, lead_org_id, "lead_org", case_staff=True) if lead_org_id else case.lead_org
     if not case.involvements.filter(organization=lead_org, ended_on__isnull=True).exists():
         errors["lead_org"] = "主担当機関は、このケースに関与している機関から選んでください。"
     lead_user = None
     if lead_user_id:
-        lead_user = User.objects.filter(pk=lead_user_id, memberships__organization=lead_org,
-                                        memberships__is_active=True).first()
+        lead_user = User.objects.filter(pk=as_id(lead_user_id), memberships__organization=lead_org,
+                                        memberships__is_active=True,
+                                        memberships__role__in=CASE_ROLES).first()
         if lead_user is None:
             errors["lead_user"] = "主担当者は主担当機関の職員から選んでください。"
     if not errors.get("lead_org") and (lead_org.pk != case.lead_org_id or (
@@ -226,25 +229,38 @@ def case_update(*, actor: Actor, case: Case, expected_version: int | None, summa
 
 
 def case_status_change(*, actor: Actor, case: Case, to_status: str, note: str = "",
-                       expected_version: int | None = None) -> Case:
-    """受付 ⇄ アセスメント ⇄ プラン作成 → 支援中 (支援中 needs an approved plan). 終結 and 見守り継続
-    only through ``case_close``; a closed case does not move."""
+                       expected_version: int | None = None, confirm_back: bool = False) -> Case:
+    """Move an open case by hand. FORWARD (``Case.next_statuses``): to any later status — 受付 →
+    アセスメント / プラン作成, アセスメント → プラン作成, → 支援中 only with an approved support plan.
+    BACK (``Case.earlier_statuses``, e.g. 支援中 → 受付) only as an explicit choice: a reason
+    (``note``) and ``confirm_back=True`` (the screen's confirmation checkbox) are required, so a
+    stale or mistaken select can never move a case backwards. 終結 and 見守り継続 only through
+    ``case_close``; a closed case does not move."""
     case_policy.require_handler(actor)
     if not case_policy.is_lead(actor, case):
         raise PermissionDenied("状態を変更できるのは主担当機関の職員または推進員です。")
     if to_status in (Status.CLOSED, Status.WATCHING):
-        raise ValidationError({"status": "終結は「終結」の画面から、理由と評価を記録して行ってください。"})
+        raise ValidationError({"to_status": "終結は「終結」の画面から、理由と評価を記録して行ってください。"})
     if to_status not in MANUAL_STATUSES:
-        raise ValidationError({"status": "状態のコードが正しくありません。"})
+        raise ValidationError({"to_status": "一覧から状態を選んでください。"})
+    note = (note or "").strip()
     with transaction.atomic():
         locked = check_version(case, expected_version)
         if not locked.is_open:
-            raise ValidationError({"status": f"{locked.get_status_display()}のケースの状態は変更できません。"})
+            raise ValidationError({"to_status": f"{locked.get_status_display()}のケースの状態は変更できません。"})
         if locked.status == to_status:
-            raise ValidationError({"status": "すでにその状態です。"})
-        if to_status == Status.SUPPORTING and not locked.plans.filter(
-                status=PlanStatus.APPROVED).exists():
-            raise ValidationError({"status": "承認された支援プランがないため「支援中」にできません。"})
+            raise ValidationError({"to_status": "すでにその状態です。"})
+        backward = to_status in locked.earlier_statuses
+        if backward:
+            errors: dict[str, str] = {}
+            if not note:
+                errors["note"] = "前の状態に戻す理由を入力してください。"
+            if not confirm_back:
+                errors["confirm_back"] = "前の状態に戻すことを確認し、チェックを入れてください。"
+            if errors:
+                raise ValidationError(errors)
+        elif to_status not in locked.next_statuses:
+            raise ValidationError({"to_status": "承認された支援プランがないため「支援中」にできません。"})
         before = snapshot(locked)
         from_status = locked.status
         locked.status = to_status
@@ -254,8 +270,7 @@ def case_status_change(*, actor: Actor, case: Case, to_status: str, note: str = 
                       organization_id=actor.organization_id, reason=note)
         labels = dict(Status.choices)
         event(locked, actor, EventKind.STATUS,
-              f"{labels[from_status]} → {labels[to_status]}{'：' + note if note else ''}",
+              f"{labels[from_status]} → {labels[to_status]}{'（前の状態に戻す）' if backward else ''}"
+              f"{'：' + note if note else ''}",
               from_status=from_status, to_status=to_status)
     return locked
-
-

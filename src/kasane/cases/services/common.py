@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from kasane.access import policy
 from kasane.accounts.models import Actor, Organization
+from kasane.accounts.selectors import agencies, organizations_with_roles
 from kasane.core.ids import as_id
 
 from ..models import Case, CaseEvent, ProjectTag
@@ -28,10 +29,15 @@ def check_tags(tags: Iterable[str] | None, field: str = "tags") -> list[str]:
     return values
 
 
-def tenant_org(actor: Actor, org_id: object, field: str) -> Organization:
-    """An active organization of the actor's tenant, else a field error."""
-    found = Organization.objects.filter(pk=as_id(org_id), municipality_id=policy.tenant_id(actor),
-                                        is_active=True).first()
+def tenant_org(actor: Actor, org_id: object, field: str, *, case_staff: bool = False) -> Organization:
+    """An organization of the actor's tenant that the 機関 pickers offer (``accounts.selectors``:
+    an agency, never a back office such as 情報政策課; with ``case_staff`` one with case staff,
+    who can answer a referral or lead a case), else a field error — refused, not only hidden."""
+    tenant = policy.tenant_id(actor)
+    orgs = (organizations_with_roles(municipality_id=tenant) if case_staff
+            else agencies(municipality_id=tenant))
+    found = orgs.filter(pk=as_id(org_id)).first()
     if found is None:
-        raise ValidationError({field: "この自治体の有効な組織を選んでください。"})
+        raise ValidationError({field: "相談支援の職員がいる機関から選んでください。" if case_staff
+                               else "支援に関わる機関から選んでください。"})
     return found

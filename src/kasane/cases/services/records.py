@@ -11,11 +11,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from kasane.accounts.models import Actor, User
+from kasane.accounts.models import CASE_ROLES, Actor, User
 from kasane.audit.models import Basis
 from kasane.audit.services import change_record, snapshot
+from kasane.core import messages as texts
 from kasane.core.ids import as_id
 from kasane.core.locking import check_version
+from kasane.core.wareki import format_wareki
 
 from .. import policy as case_policy
 from ..models import (
@@ -117,7 +119,7 @@ def contact_update(*, actor: Actor, contact: Contact, data: Mapping[str, Any],
         locked.save()
         change_record(user=actor.user, instance=locked, operation="update", before=before,
                       organization_id=actor.organization_id)
-        event(locked.case, actor, EventKind.CONTACT, f"支援記録を修正（{locked.at:%Y-%m-%d}）",
+        event(locked.case, actor, EventKind.CONTACT, f"支援記録を修正（{format_wareki(timezone.localtime(locked.at).date())}）",
               contact=locked)
     return locked
 
@@ -150,15 +152,15 @@ def _check_plan(actor: Actor, case: Case, goals: Iterable[str], tasks: Iterable[
         errors["lead_org"] = "主担当機関を選んでください。主担当のないプランは作れません。"
     else:
         try:
-            lead_org = tenant_org(actor, lead_org_id, "lead_org")
+            lead_org = tenant_org(actor, lead_org_id, "lead_org", case_staff=True)
         except ValidationError as exc:
             errors["lead_org"] = exc.message_dict["lead_org"][0]
     if not lead_user_id:
         errors["lead_user"] = "主担当者を選んでください。主担当のないプランは作れません。"
     elif lead_org is not None:
         lead_user = User.objects.filter(
-            pk=as_id(lead_user_id),
-            memberships__organization=lead_org, memberships__is_active=True).first()
+            pk=as_id(lead_user_id), memberships__organization=lead_org,
+            memberships__is_active=True, memberships__role__in=CASE_ROLES).first()
         if lead_user is None:
             errors["lead_user"] = "主担当者は主担当機関の職員から選んでください。"
     if review_on is None:
@@ -233,7 +235,7 @@ def plan_approve(*, actor: Actor, plan: SupportPlan, approved_on: dt.date | None
         raise PermissionDenied("プランを承認できるのは主担当機関の職員または推進員です。")
     day = approved_on or timezone.localdate()
     if day > timezone.localdate():
-        raise ValidationError({"approved_on": "承認日が未来の日付です。"})
+        raise ValidationError({"approved_on": texts.at("承認日", texts.FUTURE_DATE)})
     with transaction.atomic():
         locked = check_version(plan, expected_version)
         if locked.status == PlanStatus.APPROVED:
@@ -285,7 +287,7 @@ def plan_monitor(*, actor: Actor, plan: SupportPlan, on: dt.date | None, note: s
     if on is None or on > timezone.localdate():
         errors["on"] = "日付を今日以前で入力してください。"
     elif plan.approved_on and on < plan.approved_on:
-        errors["on"] = f"日付がプランの承認日（{plan.approved_on:%Y-%m-%d}）より前です。"
+        errors["on"] = f"プランの承認日（{format_wareki(plan.approved_on)}）より前の日付です。"
     results = list(evaluations or [])
     rows = []
     for i, goal in enumerate(plan.goals):
@@ -330,7 +332,7 @@ def case_close(*, actor: Actor, case: Case, reason: str, evaluation: str, watch:
     if not evaluation:
         errors["evaluation"] = "評価（本人・世帯の変化、プロセス）を入力してください。"
     if day > timezone.localdate():
-        errors["closed_on"] = "終結日が未来の日付です。"
+        errors["closed_on"] = texts.FUTURE_DATE
     watch_org = None
     if watch:
         if case.status == Status.WATCHING:

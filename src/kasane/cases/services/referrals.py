@@ -18,6 +18,7 @@ from kasane.accounts.models import Actor
 from kasane.audit.models import Basis
 from kasane.audit.services import change_record, snapshot
 from kasane.core.ids import as_id
+from kasane.core.wareki import format_wareki
 from kasane.people.models import Consent, Purpose
 from kasane.people.selectors import consent_current_for
 
@@ -44,7 +45,7 @@ def referral_create(*, actor: Actor, case: Case, to_org_id: Any, reason: str, co
     case_policy.require_involved(actor, case, "このケースに関与している機関だけがつなぎを依頼できます。")
     errors: dict[str, str] = {}
     reason = (reason or "").strip()
-    to_org = tenant_org(actor, to_org_id, "to_organization_id")
+    to_org = tenant_org(actor, to_org_id, "to_organization_id", case_staff=True)
     if not case.is_open:
         errors["reason"] = f"{case.get_status_display()}のケースからはつなぎを依頼できません。"
     if to_org.pk == actor.organization_id:
@@ -84,7 +85,7 @@ def referral_create(*, actor: Actor, case: Case, to_org_id: Any, reason: str, co
         change_record(user=actor.user, instance=referral, operation="create",
                       organization_id=actor.organization_id)
         event(case, actor, EventKind.REFERRAL,
-              f"{actor.organization.name} → {to_org.name} につなぎを依頼（回答期限 {due:%Y-%m-%d}）",
+              f"{actor.organization.name} → {to_org.name} につなぎを依頼（回答期限 {format_wareki(due)}）",
               referral=referral)
         Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
     return referral

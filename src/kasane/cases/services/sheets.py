@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from kasane.accounts.models import Actor, Role
+from kasane.core.wareki import format_wareki
 from kasane.sheets import person_binding
 from kasane.sheets import services as sheet_services
 
@@ -91,6 +92,6 @@ def case_open_from_record(*, actor: Actor, record: Any, summary: str, triage: st
             # the 連絡員 sees 「対応中」 on their つなぐシート (never the case itself)
             sheet_services.liaison_status_set(actor=actor, record=record, status="in_progress")
         event(case, actor, EventKind.SHEET,
-              f"帳票から開始：{record.definition.title} #{record.pk}（{record.written_on:%Y-%m-%d}記入）",
+              f"帳票から開始：{record.definition.title} #{record.pk}（{format_wareki(record.written_on)}記入）",
               link=reverse("sheets:detail", args=[record.pk]))
     return case

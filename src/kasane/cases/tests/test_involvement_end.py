@@ -37,7 +37,7 @@ def test_it_ends_an_involvement_and_its_grants_from_the_form(city, client) -> No
     client.force_login(city.partner)
     assert "関与を終了" in client.get(f"/cases/{s.case.pk}/").content.decode()
     r = client.post(url, {"reason": "", "ended_on": ""})
-    assert r.status_code == 400 and "必須です" in r.content.decode()
+    assert r.status_code == 400 and "終了の理由: 入力してください。" in r.content.decode()
     r = client.post(url, {"reason": "介護保険の申請が済んだため", "ended_on": ""})
     assert r.status_code == 302 and r["Location"] == "/cases/"
     inv.refresh_from_db()

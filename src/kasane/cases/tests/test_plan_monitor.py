@@ -31,7 +31,7 @@ def test_it_records_a_monitoring_entry_with_goal_evaluations(city, client) -> No
     assert r.status_code == 200 and "目標1「生活リズムを整える」の評価" in r.content.decode()
     today = timezone.localdate().isoformat()
     r = client.post(url, {"on": today, "note": "週3回は外出できている", "goal_0": "achieved"})
-    assert r.status_code == 400 and "必須です" in r.content.decode()
+    assert r.status_code == 400 and "の評価: 選んでください。" in r.content.decode()
     assert not Monitoring.objects.exists()
     r = client.post(url, {"on": "令和99年1月1日", "note": "x", "goal_0": "achieved",
                           "goal_1": "partial"})

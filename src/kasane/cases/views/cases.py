@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from kasane.access import policy
 from kasane.access.http import acting as _acting
 from kasane.accounts.models import Actor
-from kasane.core.forms import choice_labels, form_page
+from kasane.core.forms import choice_labels, form_error_texts, form_page
 from kasane.core.locking import Conflict
 from kasane.people.presenters import person_views
 
 from .. import policy as case_policy
 from .. import selectors, services
-from ..forms import CaseEditForm, OpenForm, StatusForm
+from ..forms import CaseEditForm, OpenForm, StatusBackForm, StatusForm
 from ..models import ProjectTag, Status, Triage
 
 
@@ -73,6 +73,19 @@ def open_case(request: HttpRequest) -> HttpResponse:
                      success="")
 
 
+def _status_forms(case: Any, lead: bool) -> dict[str, Any]:
+    """The forward select (allowed next statuses only) and the separate «前の状態に戻す» form."""
+    if not (lead and case.is_open):
+        return {"status_form": None, "status_back_form": None}
+    initial = {"lock_version": case.lock_version}
+    forward = StatusForm(case=case, initial=initial)
+    back = StatusBackForm(case=case, initial=initial, prefix="back")
+    return {"status_form": forward if choice_labels(forward, "to_status") else None,
+            "status_back_form": back if len(choice_labels(back, "to_status")) > 1 else None,
+            "supporting_needs_plan": case.status != "supporting" and "supporting" not in
+            choice_labels(forward, "to_status")}
+
+
 @login_required
 @require_GET
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -87,7 +100,7 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "plans": selectors.plans_of(case), "events": selectors.timeline(case),
         "contacts": selectors.contacts_of(case)[:50], "household": selectors.household_cases(member, case),
         "closures": case.closures.select_related("watch_org"), "is_lead": lead, "is_involved": involved,
-        "status_form": StatusForm(initial={"lock_version": case.lock_version}) if lead and case.is_open else None,
+        **_status_forms(case, lead),
         "source_record": selectors.source_record(member, case),
     })
 
@@ -133,9 +146,11 @@ def edit(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def status(request: HttpRequest, case_id: int) -> HttpResponse:
+    """「状態を進める」: forward only (a backward status is refused by the service without the
+    reason and confirmation of ``status_back``)."""
     member = acting(request)
     case = case_policy.require_case(member, case_id, action="status")
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, case=case)
     if form.is_valid():
         try:
             services.case_status_change(actor=member, case=case, to_status=form.cleaned_data["to_status"],
@@ -147,4 +162,28 @@ def status(request: HttpRequest, case_id: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, "状態を変更しました。")
+    else:
+        messages.error(request, " ".join(form_error_texts(form)))
     return redirect("cases:detail", case.pk)
+
+
+@login_required
+def status_back(request: HttpRequest, case_id: int) -> HttpResponse:
+    """「前の状態に戻す」: an earlier status, a reason and a confirmation checkbox (the service
+    refuses a backward change without them)."""
+    member = acting(request)
+    case = case_policy.require_case(member, case_id, action="status")
+    if not case.is_open:
+        messages.error(request, f"{case.get_status_display()}のケースの状態は変更できません。")
+        return redirect("cases:detail", case.pk)
+    form = StatusBackForm(request.POST or None, case=case, initial={"lock_version": case.lock_version},
+                          prefix="back")
+
+    def act(d: dict[str, Any]) -> str:
+        services.case_status_change(actor=member, case=case, to_status=d["to_status"], note=d["note"],
+                                    expected_version=d["lock_version"], confirm_back=d["confirm_back"])
+        return reverse("cases:detail", args=[case.pk])
+
+    return form_page(request, form, act, template="cases/status_back.html", context={"case": case},
+                     success="ケースの状態を前に戻しました。",
+                     on_conflict="他の職員が先にこのケースを更新しました。最新の状態を確認してください。")

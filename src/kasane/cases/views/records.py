@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kasane.core.forms import choice_labels, form_page
+from kasane.core.forms import choice_labels, form_page, format_datetime_text, service_error_texts
 from kasane.core.locking import Conflict
+from kasane.core.wareki import format_wareki
 
 from .. import policy as case_policy
 from .. import selectors, services
@@ -77,28 +78,34 @@ def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             if answer == "accept":
                 return redirect("cases:detail", ref.case_id)
             return redirect("cases:referral", ref.pk)
+    withdraw_error = ""
     if request.method == "POST" and not receiving and ref.from_org_id == member.organization_id:
-        try:
-            if request.POST.get("do") == "rerefer":
-                services.referral_rerefer(actor=member, referral=ref,
-                                          reason=request.POST.get("reason", ""))
-            else:
-                services.referral_withdraw(actor=member, referral=ref,
-                                           reason=request.POST.get("reason", ""))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        reason = request.POST.get("reason", "").strip()
+        do = request.POST.get("do")
+        if do == "withdraw" and not (reason and request.POST.get("confirm") == "1"):
+            # closing a referral is an explicit choice: a reason and the confirmation checkbox
+            withdraw_error = "取り下げるには、理由を入力し、確認にチェックを入れてください。"
         else:
-            messages.success(request, "つなぎを更新しました。")
-            return redirect("cases:detail", ref.case_id)
+            try:
+                if do == "rerefer":
+                    services.referral_rerefer(actor=member, referral=ref, reason=reason)
+                else:
+                    services.referral_withdraw(actor=member, referral=ref, reason=reason)
+            except ValidationError as exc:
+                messages.error(request, " ".join(service_error_texts(exc, {"reason": "理由"})))
+            else:
+                messages.success(request, "つなぎを取り下げました。" if do == "withdraw"
+                                 else "同じ機関に再依頼しました。")
+                return redirect("cases:detail", ref.case_id)
     persons = selectors.referral_persons(member, ref) if receiving else []
     return render(request, "cases/referral.html", {
         "ref": ref, "form": form, "receiving": receiving, "persons": persons,
-        "requesting": ref.from_org_id == member.organization_id,
-        "overdue": ref.is_overdue()}, status=400 if form.errors else 200)
+        "requesting": ref.from_org_id == member.organization_id, "withdraw_error": withdraw_error,
+        "overdue": ref.is_overdue()}, status=400 if form.errors or withdraw_error else 200)
 
 
 def _contact_rows(c: Any) -> list[tuple[str, Any]]:
-    return [("日時", timezone.localtime(c["at"]).strftime("%Y-%m-%d %H:%M") if c["at"] else ""),
+    return [("日時", format_datetime_text(c["at"]) if c["at"] else ""),
             ("方法", c["method"]), ("会えた", "はい" if c["reached"] else "いいえ"),
             ("内容", c["summary"]), ("次の対応", c["next_action"])]
 
@@ -108,7 +115,7 @@ def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
     member = acting(request)
     case = case_policy.require_case(member, case_id, action="contact")
     form = ContactForm(request.POST or None, initial={
-        "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "reached": "1"})
+        "at": timezone.localtime().replace(second=0, microsecond=0), "reached": "1"})
 
     def act(d: dict[str, Any]) -> str:
         services.contact_record(actor=member, case=case, data=form.data_for_service())
@@ -125,7 +132,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     case = case_policy.require_case(member, contact.case_id if contact else None, action="contact")
     assert contact is not None
     initial = {f: getattr(contact, f) for f in services.CONTACT_FIELDS}
-    initial.update(at=timezone.localtime(contact.at).strftime("%Y-%m-%dT%H:%M"),
+    initial.update(at=contact.at,
                    reached="1" if contact.reached else "0", lock_version=contact.lock_version)
     form = ContactForm(request.POST or None, initial=initial)
 
@@ -149,7 +156,7 @@ def _plan_rows(args: dict[str, Any], names: dict[Any, str]) -> list[tuple[str, A
                      for t in args["tasks"] if t.get("task"))
     return [("目標", "／".join(g.strip() if isinstance(g, str) else g["text"] for g in args["goals"] if g)),
             ("役割分担", tasks), ("主担当機関", names.get(str(args["lead_org_id"]), "")),
-            ("見直し予定日", str(args["review_on"] or ""))]
+            ("見直し予定日", format_wareki(args["review_on"]) if args["review_on"] else "")]
 
 
 @login_required
@@ -245,7 +252,7 @@ def monitor(request: HttpRequest, plan_id: int) -> HttpResponse:
     case = case_policy.require_case(member, plan.case_id if plan else None, action="plan")
     assert plan is not None
     form = MonitorForm(request.POST or None, plan=plan,
-                       initial={"on": timezone.localdate().isoformat()})
+                       initial={"on": timezone.localdate()})
 
     def act(d: dict[str, Any]) -> str:
         services.plan_monitor(actor=member, plan=plan, on=d["on"], note=d["note"],

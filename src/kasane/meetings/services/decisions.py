@@ -18,6 +18,7 @@ from kasane.audit.services import change_record
 from kasane.cases import services as case_services
 from kasane.cases.models import EventKind, PlanStatus, SupportPlan
 from kasane.core.ids import as_id
+from kasane.core.wareki import format_wareki
 
 from ..models import MULTILAYER_ONLY, AgendaItem, Decision, DecisionKind, Meeting, MeetingBody
 from ..policy import can_manage, refuse
@@ -30,7 +31,7 @@ def meeting_link(meeting: Meeting, item_id: int | None = None) -> str:
 
 def where(meeting: Meeting) -> str:
     day = timezone.localtime(meeting.starts_at)
-    return f"{meeting.body.name} {day.month}/{day.day}"
+    return f"{meeting.body.name} {format_wareki(day.date())}"
 
 
 def decision_record(*, actor: Actor, meeting: Meeting, case_id: Any, kind: str, text: str = "",
@@ -81,7 +82,7 @@ def decision_record(*, actor: Actor, meeting: Meeting, case_id: Any, kind: str, 
             if review_on is None or review_on < timezone.localdate():
                 raise ValidationError({"review_on": "次回の見直し日を今日以降で入力してください。"})
             decision.review_on = review_on
-            text = text or f"次回見直し {review_on:%Y-%m-%d}"
+            text = text or f"次回見直し {format_wareki(review_on)}"
         elif kind == DecisionKind.CLOSURE_APPROVED:
             case_services.case_close(actor=actor, case=case, reason=closure_reason,
                                         evaluation=evaluation or text)

@@ -28,11 +28,14 @@ from kasane.access import policy
 from kasane.access import services as access_services
 from kasane.access.models import GrantBasis
 from kasane.accounts.models import CASE_ROLES, Actor, Membership, Organization
+from kasane.accounts.selectors import agencies
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
 from kasane.cases import policy as case_policy
 from kasane.cases import services as case_services
 from kasane.cases.models import Case, CaseGrantPurpose, EventKind
+from kasane.core.ids import as_id
+from kasane.core.wareki import format_wareki
 from kasane.people.models import Purpose
 from kasane.people.selectors import consent_current_for
 
@@ -88,10 +91,16 @@ def body_create(*, actor: Actor, name: str, type: str, organizer_id: Any = None,
         organizer = Organization.objects.filter(pk=organizer_id, municipality_id=tenant).first()
         if organizer is None:
             errors["organizer"] = "この自治体の組織を選んでください。"
-    orgs = list(Organization.objects.filter(pk__in=list(standing_org_ids), municipality_id=tenant))
-    users = list(Membership.objects.filter(
-        user_id__in=list(standing_user_ids), organization__municipality_id=tenant,
-        role__in=CASE_ROLES, is_active=True).values_list("user_id", flat=True).distinct())
+    org_ids = {as_id(i) for i in standing_org_ids}
+    orgs = list(agencies(municipality_id=tenant).filter(pk__in=org_ids))
+    if len(orgs) != len(org_ids):  # the picker's rule, refused and not only hidden
+        errors["standing_org_ids"] = "構成機関は支援に関わる機関から選んでください。"
+    user_ids = {as_id(i) for i in standing_user_ids}
+    users = sorted(set(Membership.objects.filter(
+        user_id__in=user_ids, organization__municipality_id=tenant,
+        role__in=CASE_ROLES, is_active=True).values_list("user_id", flat=True)))
+    if len(users) != len(user_ids):
+        errors["standing_user_ids"] = "構成員は相談支援に携わる職員から選んでください。"
     if errors:
         raise ValidationError(errors)
     body = MeetingBody(municipality_id=tenant, name=name, type=type, organizer=organizer,
@@ -379,7 +388,7 @@ def agenda_add(*, actor: Actor, meeting: Meeting, case_id: Any, question: str,
         for org in attending_orgs(meeting):
             _refer_without_consent(actor, meeting, case, org)
         case_services.event(case, actor, EventKind.MEETING,
-              f"{meeting.body.name}（{timezone.localtime(meeting.starts_at):%Y-%m-%d}）の議題に追加",
+              f"{meeting.body.name}（{format_wareki(timezone.localtime(meeting.starts_at).date())}）の議題に追加",
               link=f"/meetings/{meeting.pk}/#item-{item.pk}")
     return item
 

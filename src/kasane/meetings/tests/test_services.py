@@ -224,3 +224,16 @@ def test_the_inbox_reminds_attendees_of_meetings_and_pledges(city):
     assert upcoming_meetings(city.partner, actor(city.partner)).items[0]["note"] == "誓約済み"
     assert upcoming_meetings(city.outsider, actor(city.outsider)) is None
     assert upcoming_meetings(city.admin, actor(city.admin)) is None
+
+
+def test_it_refuses_standing_members_outside_the_pickers(city):
+    coord = actor(city.coordinator)
+    with pytest.raises(ValidationError) as exc:
+        services.body_create(actor=coord, name="支援会議", type=MeetingType.SUPPORT,
+                             standing_org_ids=[city.orgs["audit"].pk],
+                             standing_user_ids=[city.auditor.pk, city.partner.pk])
+    assert set(exc.value.message_dict) == {"standing_org_ids", "standing_user_ids"}
+    body = services.body_create(actor=coord, name="支援会議", type=MeetingType.SUPPORT,
+                                standing_org_ids=[city.orgs["houkatsu"].pk],
+                                standing_user_ids=[city.partner.pk])
+    assert list(body.standing_users.all()) == [city.partner]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from kasane.audit.models import AccessLog
 from kasane.cases.models import PlanStatus
 from kasane.cases.tests.factories import make_plan
+from kasane.core.wareki import format_wareki, format_wareki_year
 from kasane.people.tests.factories import actor
 
 from .. import services
@@ -39,14 +40,20 @@ def test_a_coordinator_sets_up_a_designated_body_and_schedules_a_meeting(city, c
     assert r.status_code == 302 and body.is_designated and body.review_days == 14
     r = client.post(f"/meetings/bodies/{body.pk}/new/", {"starts_at": "", "place": ""})
     assert r.status_code == 400
-    r = client.post(f"/meetings/bodies/{body.pk}/new/", {
-        "starts_at": (timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
-        "place": "子ども家庭支援センター"})
+    day = timezone.localdate() + dt.timedelta(days=3)
+    form = client.get(f"/meetings/bodies/{body.pk}/new/").content.decode()
+    assert 'type="datetime-local"' not in form and "例: 令和8年12月9日 14:00" in form
+    r = client.post(f"/meetings/bodies/{body.pk}/new/", {  # typed in Japanese order
+        "starts_at": f"{format_wareki(day)} 14:00", "place": "子ども家庭支援センター"})
     meeting = Meeting.objects.get()
     assert r.status_code == 302 and meeting.attendees.filter(user=city.partner).exists()
+    assert timezone.localtime(meeting.starts_at).replace(tzinfo=None) == \
+        dt.datetime.combine(day, dt.time(14, 0))
     month = timezone.localtime(meeting.starts_at).strftime("%Y-%m")
     r = client.get(f"/meetings/bodies/{body.pk}/?month={month}")
-    assert f"/meetings/{meeting.pk}/" in r.content.decode()
+    html = r.content.decode()
+    assert f"/meetings/{meeting.pk}/" in html
+    assert f"<strong>{format_wareki_year(day)}{day.month}月</strong>" in html  # 令和8年12月
     client.force_login(city.partner)
     assert client.get("/meetings/bodies/new/").status_code == 200
     r = client.post("/meetings/bodies/new/", {"name": "x", "type": "support_meeting", "review_days": 30})
@@ -107,7 +114,10 @@ def test_a_decision_approves_the_plan_and_the_case_page_links_back(city, client)
     html = client.get(f"/cases/{s.case.pk}/").content.decode()
     assert f'href="/meetings/{meeting.pk}/#item-{item.pk}"' in html and "重層的支援会議" in html
     r = client.post(f"/meetings/items/{item.pk}/minutes/", {f"m{item.pk}-minutes": "承認"})
-    client.post(f"/meetings/{meeting.pk}/minutes/approve/")
+    r = client.post(f"/meetings/{meeting.pk}/minutes/approve/", follow=True)  # one click: refused
+    meeting.refresh_from_db()
+    assert not meeting.minutes_approved and "チェックを入れてください" in r.content.decode()
+    client.post(f"/meetings/{meeting.pk}/minutes/approve/", {"confirm": "1"})
     meeting.refresh_from_db()
     assert meeting.minutes_approved
     client.post(f"/meetings/items/{item.pk}/minutes/", {f"m{item.pk}-minutes": "変更"})
@@ -169,4 +179,26 @@ def test_a_support_meeting_assigns_the_lead_and_the_timeline_says_so(city, clien
     assert ev.link == f"/meetings/{meeting.pk}/#item-{item.pk}" and "市が主担当を継続" in ev.text
     r = client.post(f"/meetings/items/{item.pk}/decision/", {f"d{item.pk}-kind": "closure_approved"},
                     follow=True)
+    assert "終結を承認するときは、確認にチェックを入れてください。" in r.content.decode()
+    r = client.post(f"/meetings/items/{item.pk}/decision/", {f"d{item.pk}-kind": "closure_approved",
+                                                            f"d{item.pk}-confirm_close": "on"},
+                    follow=True)
     assert "重層的支援会議で行います" in r.content.decode()
+
+
+def test_it_removes_an_agenda_item_only_when_confirmed(city, client):
+    from ..models import AgendaItem
+
+    meeting = make_meeting(city, make_body(city))
+    s = make_case(city)
+    item = services.agenda_add(actor=actor(city.coordinator), meeting=meeting, case_id=s.case.pk,
+                               question="相談")
+    services.pledge_sign(actor=actor(city.coordinator), meeting=meeting)
+    client.force_login(city.coordinator)
+    html = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "この議題を取り下げることを確認しました" in html
+    r = client.post(f"/meetings/items/{item.pk}/remove/", follow=True)
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+    assert "確認にチェックを入れてください" in r.content.decode()
+    client.post(f"/meetings/items/{item.pk}/remove/", {"confirm": "1"})
+    assert not AgendaItem.objects.filter(pk=item.pk).exists()

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from kasane.access import policy
 from kasane.access.http import acting as _acting
 from kasane.accounts.models import Actor
-from kasane.core.forms import add_service_errors, perform
+from kasane.core.forms import add_service_errors, form_error_texts, perform
+from kasane.core.wareki import format_wareki_year
 from kasane.people.presenters import person_views
 
 from .. import policy as meeting_policy
@@ -101,6 +102,7 @@ def body_detail(request: HttpRequest, body_id: int) -> HttpResponse:
     return render(request, "meetings/body.html", {
         "body": body, "weeks": selectors.month_grid(meetings, year, month), "meetings": meetings,
         "year": year, "month": month, "prev": prev_m, "next": end.strftime("%Y-%m"),
+        "month_label": f"{format_wareki_year(dt.date(year, month, 1))}{month}月",
         "can_manage": meeting_policy.can_manage(member, body)})
 
 
@@ -144,7 +146,7 @@ def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     for row in rows:
         if row["open"] and manage and held:
             if not choices:  # one read of the organizations and staff for every form
-                choices = {"orgs": org_choices(tenant, "—"), "users": staff(tenant)}
+                choices = {"orgs": org_choices(tenant, "—", case_staff=True), "users": staff(tenant)}
             row["decision_form"] = DecisionForm(prefix=f"d{row['item'].pk}", municipality_id=tenant,
                                                 plans=row["plans"], bodies=bodies, **choices)
         if row["open"] and (manage or row["item"].presenting_org_id == member.organization_id):
@@ -250,7 +252,7 @@ def decision(request: HttpRequest, item_id: int) -> HttpResponse:
     form = DecisionForm(request.POST, prefix=f"d{item.pk}", municipality_id=policy.tenant_id(member),
                         plans=list(item.case.plans.all()), bodies=list(selectors.bodies_for(member)))
     if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(form_error_texts(form)))
         return redirect(f"/meetings/{item.meeting_id}/#item-{item.pk}")
     d = form.cleaned_data
     perform(request, lambda: services.decision_record(
@@ -266,7 +268,10 @@ def decision(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def agenda_remove(request: HttpRequest, item_id: int) -> HttpResponse:
     member, item = _item(request, item_id, "agenda.remove")
-    perform(request, lambda: services.agenda_remove(actor=member, item=item), "議題を取り下げました。")
+    if request.POST.get("confirm") != "1":  # removing an item is an explicit, confirmed choice
+        messages.error(request, "議題を取り下げるには、確認にチェックを入れてください。")
+    else:
+        perform(request, lambda: services.agenda_remove(actor=member, item=item), "議題を取り下げました。")
     return redirect("meetings:detail", item.meeting_id)
 
 
@@ -274,6 +279,9 @@ def agenda_remove(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
     member, meeting = _meeting(request, meeting_id, "minutes.approve")
-    perform(request, lambda: services.minutes_approve(actor=member, meeting=meeting),
-             "議事録を確定しました。以後の修正には理由が必要です。")
+    if request.POST.get("confirm") != "1":  # 確定 closes the minutes: confirmed explicitly
+        messages.error(request, "議事録を確定するには、内容を確認してチェックを入れてください。")
+    else:
+        perform(request, lambda: services.minutes_approve(actor=member, meeting=meeting),
+                "議事録を確定しました。以後の修正には理由が必要です。")
     return redirect("meetings:detail", meeting.pk)

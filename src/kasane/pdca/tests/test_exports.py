@@ -58,3 +58,11 @@ def test_it_renders_a_real_pdf(pdca, city, client) -> None:
     response = client.get(reverse("pdca:report_pdf", args=[pdca.cycle.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+    from urllib.parse import quote
+
+    from kasane.core.wareki import fiscal_year_label
+
+    label = fiscal_year_label(pdca.cycle.fiscal_year)  # the year as the report names it: 令和
+    disposition = response["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote(f'進捗管理報告書_{label}_案.pdf')}" in disposition
+    assert f'filename="pdca-report-FY{pdca.cycle.fiscal_year}-draft.pdf"' in disposition

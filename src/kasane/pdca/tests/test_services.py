@@ -168,8 +168,12 @@ def test_it_moves_one_step_at_a_time_and_back_only_with_a_reason(pdca) -> None:
     with pytest.raises(PermissionDenied):
         services.cycle_transition(actor=pdca.m_tantou, cycle=pdca.cycle,
                                   to_state=CycleState.SECRETARIAT_REVIEW)
+    with pytest.raises(ValidationError) as exc:  # back is an explicit, confirmed choice
+        services.cycle_transition(actor=pdca.m_secretariat, cycle=pdca.cycle,
+                                  to_state=CycleState.PREPARING, reason="目標の追加")
+    assert set(exc.value.message_dict) == {"confirm_back"}
     services.cycle_transition(actor=pdca.m_secretariat, cycle=pdca.cycle,
-                              to_state=CycleState.PREPARING, reason="目標の追加")
+                              to_state=CycleState.PREPARING, reason="目標の追加", confirm_back=True)
     pdca.cycle.refresh_from_db()
     assert pdca.cycle.state == CycleState.PREPARING
 

@@ -52,6 +52,14 @@ def test_it_refuses_the_page_of_another_units_business(pdca, client) -> None:
 
 
 @pytest.mark.django_db
+def test_it_shows_whole_counts_without_decimals(pdca, city, client) -> None:
+    client.force_login(city.secretariat)
+    html = client.get(reverse("pdca:business", args=[pdca.cycle.pk, pdca.a.pk])).content.decode()
+    assert "目標 4回" in html and "4.00" not in html
+    assert f'name="t{pdca.t_a1.pk}-actual_value" value="4"' in html
+
+
+@pytest.mark.django_db
 def test_it_rejects_a_negative_actual_value_at_the_field(pdca, city, client) -> None:
     client.force_login(city.secretariat)
     url = reverse("pdca:business", args=[pdca.cycle.pk, pdca.a.pk])
@@ -112,6 +120,15 @@ def test_it_moves_the_workflow_for_the_secretariat_only(pdca, city, client) -> N
     assert "「事務局確認」の段階に進めました。" in response.content.decode()
     response = client.post(url, {"to_state": "committee_1"}, follow=True)
     assert "実績が未入力の目標が1件あります" in response.content.decode()
+    html = client.get(reverse("pdca:cycle", args=[pdca.cycle.pk])).content.decode()
+    assert "「担当課自己評価」へ戻すことを確認しました" in html
+    response = client.post(url, {"to_state": "self_eval", "reason": "目標の追加"}, follow=True)
+    assert "前の段階に戻すことを確認し、チェックを入れてください。" in response.content.decode()
+    pdca.cycle.refresh_from_db()
+    assert pdca.cycle.state == "secretariat_review"
+    response = client.post(url, {"to_state": "self_eval", "reason": "目標の追加",
+                                 "confirm_back": "on"}, follow=True)
+    assert "の段階に戻しました。" in response.content.decode()
 
 
 @pytest.mark.django_db

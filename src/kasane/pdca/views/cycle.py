@@ -95,13 +95,16 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(membership, pk)
     form = TransitionForm(request.POST)
     if form.is_valid():
+        before = cycle.state
         try:
             cycle = services.cycle_transition(actor=membership, cycle=cycle,
                                               to_state=form.cleaned_data["to_state"],
-                                              reason=form.cleaned_data["reason"])
+                                              reason=form.cleaned_data["reason"],
+                                              confirm_back=form.cleaned_data["confirm_back"])
         except ValidationError as exc:
             for msg in exc.messages:
                 messages.error(request, msg)
         else:
-            messages.success(request, f"「{cycle.get_state_display()}」の段階に進めました。")
+            moved = "戻しました" if STATE_ORDER.index(cycle.state) < STATE_ORDER.index(before) else "進めました"
+            messages.success(request, f"「{cycle.get_state_display()}」の段階に{moved}。")
     return redirect("pdca:cycle", pk=cycle.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from kasane.accounts.http import membership_of
 from kasane.accounts.models import Actor, Unit
 from kasane.core.forms import add_service_errors
+from kasane.core.numbers import input_number
 
 from .. import grading, selectors, services
 from .. import policy as pdca_policy
@@ -35,7 +36,7 @@ def business_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     targets = list(node.targets.filter(fiscal_year__lte=fy).order_by("-fiscal_year", "order"))
     target_forms = [(t, TargetResultForm(data, target=t, prefix=f"t{t.pk}", initial={
-        "achieved": "" if t.achieved is None else "01"[t.achieved], "actual_value": t.actual_value,
+        "achieved": "" if t.achieved is None else "01"[t.achieved], "actual_value": input_number(t.actual_value),
         "note": t.result_note})) for t in targets if not t.withdrawn]
     pairs = list(node.progress.filter(fiscal_year=fy).select_related("unit"))
     pair_forms = [(p, PairForm(data, units=units, prefix=f"p{p.pk}", initial={

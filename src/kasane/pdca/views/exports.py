@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,6 +11,7 @@ from django.shortcuts import render
 from kasane.accounts.http import membership_of
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
+from kasane.core.wareki import fiscal_year_label
 
 from .. import policy as pdca_policy
 from .. import selectors
@@ -17,17 +20,21 @@ from ..pdf import layout, render_pdf
 from ..xlsx import render_xlsx
 
 
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+def _download(data: bytes, filename: str, fallback: str, content_type: str) -> HttpResponse:
+    """An attachment named in Japanese (RFC 5987 ``filename*``) with an ASCII ``filename`` for
+    clients that cannot read it."""
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = (f'attachment; filename="{fallback}"; '
+                                       f"filename*=UTF-8''{quote(filename)}")
     return response
 
 
-def _filename(cycle: PdcaCycle, ext: str) -> str:
-    from urllib.parse import quote
-
-    suffix = "" if cycle.state == CycleState.PUBLISHED else "_案"
-    return quote(f"進捗管理報告書_{cycle.fiscal_year}{suffix}.{ext}")
+def _filename(cycle: PdcaCycle, ext: str) -> tuple[str, str]:
+    """「進捗管理報告書_令和6年度.pdf」 (「_案」 before 公表), as the report calls its year; the
+    ASCII fallback keeps the 西暦 fiscal year."""
+    draft = cycle.state != CycleState.PUBLISHED
+    name = f"進捗管理報告書_{fiscal_year_label(cycle.fiscal_year)}{'_案' if draft else ''}.{ext}"
+    return name, f"pdca-report-FY{cycle.fiscal_year}{'-draft' if draft else ''}.{ext}"
 
 
 @login_required
@@ -36,7 +43,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(membership, pk)
     access_log(user=request.user, action="pdca.export.pdf", basis=Basis.NOT_PERSONAL,
                object_type="pdca.PdcaCycle", object_id=cycle.pk)
-    return _download(render_pdf(selectors.report_for(cycle)), _filename(cycle, "pdf"),
+    return _download(render_pdf(selectors.report_for(cycle)), *_filename(cycle, "pdf"),
                      "application/pdf")
 
 
@@ -46,7 +53,7 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(membership, pk)
     access_log(user=request.user, action="pdca.export.xlsx", basis=Basis.NOT_PERSONAL,
                object_type="pdca.PdcaCycle", object_id=cycle.pk)
-    return _download(render_xlsx(selectors.report_for(cycle)), _filename(cycle, "xlsx"),
+    return _download(render_xlsx(selectors.report_for(cycle)), *_filename(cycle, "xlsx"),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

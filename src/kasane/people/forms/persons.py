@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -10,8 +9,9 @@ from django.core.exceptions import ValidationError
 
 from kasane.access.models import ReviewOutcome
 from kasane.accounts.models import Organization
-from kasane.core.forms import choice_field
-from kasane.core.wareki import WarekiError, parse_date
+from kasane.accounts.selectors import agencies
+from kasane.core.forms import Form, choice_field
+from kasane.core.forms import WarekiDateField as CoreWarekiDateField
 
 from ..models import ConsentMethod, Purpose, Relation, RestrictionKind, Sex
 from ..selectors.persons import MAX_QUERY, MAX_RAW, MSG_LONG, clean_query
@@ -20,25 +20,12 @@ from ..services.persons import check_scan, clean_kana
 DATE_HELP = "西暦（1975-04-01）または和暦（S50.4.1、昭和50年4月1日）で入力できます。"
 
 
-class WarekiDateField(forms.CharField):
-    """A date typed in 西暦 or 和暦 (kasane.core.wareki.parse_date)."""
+class WarekiDateField(CoreWarekiDateField):
+    """The one 和暦 date field (``core.forms``), with the 西暦/和暦 hint under it."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", DATE_HELP)
-        kwargs.setdefault("max_length", 30)
         super().__init__(**kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        return value.isoformat() if isinstance(value, dt.date) else value
-
-    def clean(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        text = super().clean(value)
-        if not text:
-            return None
-        try:
-            return parse_date(text)
-        except WarekiError as exc:
-            raise ValidationError(str(exc)) from None
 
 
 class KanaField(forms.CharField):
@@ -54,14 +41,14 @@ class SearchQueryField(forms.CharField):
         return clean_query(str(value)[:MAX_RAW + 1]) if value not in self.empty_values else ""
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     q = SearchQueryField(label="氏名・フリガナ・生年月日", required=False, max_length=MAX_QUERY,
                          error_messages={"max_length": MSG_LONG},
                          widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
                                                        "placeholder": "例: やまだ S50 / 山田太郎"}))
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     family_name = forms.CharField(label="氏", max_length=50)
     given_name = forms.CharField(label="名", max_length=50, required=False)
     family_name_kana = KanaField(label="氏（フリガナ）", max_length=100)
@@ -100,11 +87,11 @@ class PersonEditForm(PersonForm):
     reason = forms.CharField(label="変更の理由（任意）", max_length=300, required=False)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     organizations = forms.ModelMultipleChoiceField(
         label="共有先の組織", queryset=Organization.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "他の自治体の組織や存在しない組織は指定できません。",
+        error_messages={"invalid_choice": "共有先は、この自治体の支援に関わる機関から選んでください。",
                         "required": "共有先の組織を1つ以上選んでください。"})
     purposes = forms.MultipleChoiceField(label="目的", choices=Purpose.choices,
                                          widget=forms.CheckboxSelectMultiple,
@@ -125,8 +112,8 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
-            municipality_id=municipality_id, is_active=True).order_by("kind", "name")
+        self.fields["organizations"].queryset = agencies(  # type: ignore[attr-defined]
+            municipality_id=municipality_id)
 
     def clean_scanned_file(self) -> Any:
         upload = self.cleaned_data.get("scanned_file")
@@ -138,13 +125,13 @@ class ConsentForm(forms.Form):
         return upload
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(Form):
     withdrawn_on = WarekiDateField(label="撤回日", required=False, help_text="空欄なら今日。" + DATE_HELP)
     reason = forms.CharField(label="撤回の理由", max_length=500,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class EmergencyForm(forms.Form):
+class EmergencyForm(Form):
     reason = forms.CharField(label="緊急に閲覧する理由（生命・身体の保護のため）", max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 4}),
                              help_text="具体的に記入してください。申請は記録され、推進員が事後に確認します。")
@@ -152,14 +139,14 @@ class EmergencyForm(forms.Form):
                                    choices=[(4, "4時間"), (24, "24時間"), (72, "72時間")])
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(Form):
     outcome = forms.ChoiceField(label="確認結果", choices=ReviewOutcome.choices,
                                 widget=forms.RadioSelect)
     note = forms.CharField(label="確認メモ（不適切の場合は必須）", max_length=1000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RestrictionForm(forms.Form):
+class RestrictionForm(Form):
     restriction = forms.ChoiceField(label="閲覧制限", required=False,
                                     choices=[("", "制限なし")] + RestrictionKind.choices)
     restriction_users = forms.MultipleChoiceField(label="住所・連絡先・世帯を閲覧できる利用者",
@@ -172,5 +159,5 @@ class RestrictionForm(forms.Form):
         choice_field(self, "restriction_users").choices = user_choices
 
 
-class DisclosureLookupForm(forms.Form):
+class DisclosureLookupForm(Form):
     person_id = forms.IntegerField(label="本人ID", min_value=1)

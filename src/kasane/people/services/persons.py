@@ -14,8 +14,10 @@ from django.utils import timezone
 from kasane.access import policy
 from kasane.access import services as access_services
 from kasane.accounts.models import CASE_ROLES, Membership
+from kasane.accounts.selectors import agencies
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
+from kasane.core import messages as texts
 from kasane.core.text import (
     is_kana,
     normalize_address,
@@ -24,6 +26,7 @@ from kasane.core.text import (
     normalize_phone,
     to_katakana,
 )
+from kasane.core.wareki import format_wareki
 
 from ..models import Household, HouseholdMember, Person, Relation
 from . import matching
@@ -39,7 +42,7 @@ def clean_kana(value: str, *, required: bool) -> str:
     value = (value or "").strip()
     if not value:
         if required:
-            raise ValidationError("この項目は必須です。")
+            raise ValidationError(texts.REQUIRED)
         return ""
     if not is_kana(value):
         raise ValidationError("カタカナ（またはひらがな）で入力してください。漢字・英数字は使えません。")
@@ -57,21 +60,21 @@ def _check_person(person: Person) -> None:
     for name in ("family_name", "given_name", "address"):
         setattr(person, name, (getattr(person, name) or "").strip())
     if not person.family_name:
-        errors["family_name"] = "この項目は必須です。"
+        errors["family_name"] = texts.REQUIRED
     if person.given_name and not person.given_name_kana and "given_name_kana" not in errors:
-        errors["given_name_kana"] = "名のフリガナを入力してください。"
+        errors["given_name_kana"] = "名を入力したときは、名のフリガナも入力してください。"
     for name in PHONE_FIELDS:
         raw = (getattr(person, name) or "").strip()
         setattr(person, name, raw)
         digits = normalize_phone(raw)
         if raw and not (digits.startswith("0") and 10 <= len(digits) <= 11):
-            errors[name] = "電話番号は市外局番から10〜11桁で入力してください。"
+            errors[name] = "市外局番から10〜11桁で入力してください。"
     today = timezone.localdate()
     if person.birth_date is not None:
         if person.birth_date > today:
-            errors["birth_date"] = "生年月日が未来の日付です。"
+            errors["birth_date"] = texts.FUTURE_DATE
         elif person.birth_date < dt.date(1890, 1, 1):
-            errors["birth_date"] = "生年月日が古すぎます。入力を確認してください。"
+            errors["birth_date"] = "1890年より前の日付は入力できません。年を確かめてください。"
     if errors:
         raise ValidationError(errors)
 
@@ -92,6 +95,14 @@ def _assign(person: Person, fields: Mapping[str, Any]) -> None:
         raise ValueError(f"unknown person fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(person, name, value if value is not None or name == "birth_date" else "")
+
+
+def person_check(*, fields: Mapping[str, Any]) -> None:
+    """The checks ``person_create``/``person_update`` make on the fields, without writing: a
+    form that did not validate runs them on its valid fields so every error shows at once."""
+    person = Person()
+    _assign(person, {k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    _check_person(person)
 
 
 def person_create(*, actor: Membership, fields: Mapping[str, Any],
@@ -280,7 +291,6 @@ def consent_record(
     scanned_file: Any = None,
 ) -> Any:
     """Record a 本人同意 and give each named organization a ``consent`` grant for its purposes."""
-    from kasane.accounts.models import Organization
 
     from ..models import Consent, ConsentMethod, Purpose
 
@@ -288,12 +298,12 @@ def consent_record(
         raise PermissionDenied("この本人の同意を記録する権限がありません。")
     errors: dict[str, str] = {}
     org_ids = sorted({int(i) for i in organization_ids})
-    orgs = list(Organization.objects.filter(pk__in=org_ids, municipality_id=person.municipality_id,
-                                            is_active=True))
+    orgs = list(agencies(municipality_id=person.municipality_id)
+                .filter(pk__in=org_ids))  # the picker's agencies: refused, not only hidden
     if not org_ids:
         errors["organization_ids"] = "共有先の組織を1つ以上選んでください。"
     elif len(orgs) != len(org_ids):
-        errors["organization_ids"] = "他の自治体の組織や存在しない組織は指定できません。"
+        errors["organization_ids"] = "共有先は、この自治体の支援に関わる機関から選んでください。"
     purpose_list = sorted(set(purposes), key=lambda p: Purpose.values.index(p)
                           if p in Purpose.values else 99)
     if not purpose_list:
@@ -302,7 +312,7 @@ def consent_record(
         errors["purposes"] = "目的のコードが正しくありません。"
     today = timezone.localdate()
     if obtained_on > today:
-        errors["obtained_on"] = "同意日が未来の日付です。"
+        errors["obtained_on"] = texts.FUTURE_DATE
     elif person.birth_date and obtained_on < person.birth_date:
         errors["obtained_on"] = "同意日が生年月日より前です。"
     if valid_until is not None and valid_until < obtained_on:
@@ -354,14 +364,14 @@ def consent_withdraw(*, actor: Membership, consent: Any, reason: str,
     if not policy.can(actor, "consent.withdraw", consent.person):
         raise PermissionDenied("この本人同意を撤回する権限がありません。")
     if consent.is_withdrawn:
-        raise ValidationError({"reason": f"この本人同意は既に撤回されています（撤回日 {consent.withdrawn_on:%Y-%m-%d}）。"})
+        raise ValidationError({"reason": f"この本人同意は既に撤回されています（撤回日 {format_wareki(consent.withdrawn_on)}）。"})
     reason = (reason or "").strip()
     day = withdrawn_on or timezone.localdate()
     errors = {}
     if not reason:
         errors["reason"] = "撤回の理由を入力してください。"
     if day > timezone.localdate():
-        errors["withdrawn_on"] = "撤回日が未来の日付です。"
+        errors["withdrawn_on"] = texts.FUTURE_DATE
     elif day < consent.obtained_on:
         errors["withdrawn_on"] = "撤回日が同意日より前です。"
     if errors:

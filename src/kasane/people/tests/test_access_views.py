@@ -39,7 +39,10 @@ def test_it_lets_coordinators_review_emergency_access(city, client) -> None:
     home = client.get("/")
     assert "緊急アクセスの事後確認" in home.text
     url = f"/people/emergency/{review.pk}/review/"
-    assert client.post(url, {"outcome": "inappropriate"}).status_code == 400
+    refused = client.post(url, {"outcome": "inappropriate"})
+    assert refused.status_code == 400  # 不適切 ends the grant: it needs a note, named here
+    assert "確認メモ（不適切の場合は必須）: " in refused.text
+    assert "確認結果: 選んでください。" in client.post(url, {}).text
     assert client.post(url, {"outcome": "appropriate"}).status_code == 302
     review.refresh_from_db()
     assert review.outcome == "appropriate" and review.reviewed_by == city.coordinator

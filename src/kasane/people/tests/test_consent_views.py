@@ -50,6 +50,20 @@ def test_it_requires_who_heard_an_oral_consent(city, client) -> None:
     assert not Consent.objects.exists()
 
 
+def test_it_offers_and_accepts_only_agencies_as_sharing_partners(city, client) -> None:
+    from django.core.exceptions import ValidationError
+
+    person = make_person(city.recorder)
+    client.force_login(city.recorder)
+    page = client.get(f"/people/{person.pk}/consents/new/").text
+    assert "地域包括北部" in page and "監査担当" not in page  # a back office is not offered
+    response = client.post(f"/people/{person.pk}/consents/new/",
+                           _form(city, organizations=[city.orgs["audit"].pk]))
+    assert response.status_code == 400 and not Consent.objects.exists()
+    with pytest.raises(ValidationError):  # and the service refuses it too
+        make_consent(city.recorder, person, [city.orgs["audit"]])
+
+
 def test_it_refuses_recording_a_consent_without_a_basis(city, client) -> None:
     person = make_person(city.recorder)
     client.force_login(city.outsider)

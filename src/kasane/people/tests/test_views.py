@@ -54,6 +54,22 @@ def test_it_shows_field_errors_and_saves_nothing(city, client, field, value, mes
     assert "field-invalid" in response.text and not Person.objects.exists()
 
 
+def test_it_shows_every_error_of_the_register_form_at_once(city, client) -> None:
+    """Form errors (氏 missing, bad フリガナ) and the service's checks (future birth date, phone)
+    in one answer, each named in the summary, short beside its field."""
+    client.force_login(city.recorder)
+    response = client.post("/people/new/", {
+        "family_name": "", "family_name_kana": "山田", "birth_date": "2999-01-01",
+        "phone": "123"})
+    assert response.status_code == 400 and not Person.objects.exists()
+    text = response.text
+    for line in ("氏: 入力してください。", "生年月日: 未来の日付は入力できません。",
+                 "電話: 市外局番から10〜11桁で入力してください。", "氏（フリガナ）: カタカナ"):
+        assert line in text, line
+    assert 'href="#id_birth_date"' in text and "入力内容を確認してください（4件）" in text
+    assert "このフィールドは必須です" not in text and "<form method=\"post\" class=\"narrow-form\" novalidate>" in text
+
+
 def test_it_registers_a_family_member_into_the_household(city, client) -> None:
     parent = make_person(city.recorder)
     client.force_login(city.recorder)

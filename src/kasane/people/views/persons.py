@@ -15,7 +15,7 @@ from kasane.access.http import acting as _acting
 from kasane.access.selectors import grants_for_person
 from kasane.accounts.models import Actor
 from kasane.audit.models import Basis
-from kasane.core.forms import add_service_errors
+from kasane.core.forms import add_service_errors, check_invalid_form
 
 from .. import selectors, services
 from ..forms.persons import PersonCreateForm, PersonEditForm, SearchForm
@@ -56,6 +56,8 @@ def create(request: HttpRequest) -> HttpResponse:
     if anchor is not None:
         initial["household_with"] = anchor.pk
     form = PersonCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not form.is_valid():
+        check_invalid_form(form, lambda d: services.person_check(fields=d))
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(actor=member, fields=form.person_fields(),
@@ -102,6 +104,8 @@ def edit(request: HttpRequest, person_id: int) -> HttpResponse:
         raise PermissionDenied("閲覧制限のため、指定された利用者のみが変更できます。")
     initial = {name: getattr(person, name) for name in PersonEditForm.base_fields if name != "reason"}
     form = PersonEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and not form.is_valid():
+        check_invalid_form(form, lambda d: services.person_check(fields=d))
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
         try:

@@ -57,12 +57,12 @@ def answers_check(*, definition: SheetDefinition, answers: Any, submit: bool,
     """Validate against the definition's own version (pure apart from the reference lists)."""
     muni = definition.municipality_id
     if refs is None and muni is not None:
-        refs = selectors.refs_for(municipality_id=muni)
+        refs = selectors.refs_for(municipality_id=muni, code=definition.code)
     return validate(definition.schema, answers, submit=submit, today=today(), refs=refs)
 
 
-def _refs(actor: Actor) -> Refs:
-    return selectors.refs_for(municipality_id=actor.organization.municipality_id)
+def _refs(actor: Actor, code: str) -> Refs:
+    return selectors.refs_for(municipality_id=actor.organization.municipality_id, code=code)
 
 
 # How the record's own inputs (not answers) are named in a summary or an API answer.
@@ -152,7 +152,7 @@ def _apply_answers(actor: Actor, record: SheetRecord, answers: Any, *, submit: b
     the header fields and the claimed attachments on ``record`` — not saved: the caller's
     transaction saves it."""
     result = validate(record.definition.schema, answers, submit=submit, today=today(),
-                      refs=_refs(actor))
+                      refs=_refs(actor, record.definition.code))
     header, header_errors = _header_checked(record.definition, tags=tags, written_on=written_on,
                                             sensitive_keys=sensitive_keys)
     _raise({**result.errors, **header_errors})  # every error at once
@@ -181,7 +181,7 @@ def record_create(*, actor: Actor | None, code: str, answers: dict[str, Any] | N
     given = dict(answers or {})
     if prefill:
         given = {**prefill_answers(definition, actor), **given}
-    result = validate(definition.schema, given, submit=submit, today=today(), refs=_refs(actor))
+    result = validate(definition.schema, given, submit=submit, today=today(), refs=_refs(actor, definition.code))
     header, header_errors = _header_checked(definition, tags=tags, written_on=written_on,
                                             sensitive_keys=sensitive_keys)
     _raise({**result.errors, **header_errors})  # every error at once
@@ -230,7 +230,7 @@ def _draft_save(actor: Actor, record: SheetRecord | None, code: str, form_key: s
                 answers: dict[str, Any], lock_version: int | None,
                 tags: Iterable[str] | None, written_on: dt.date | str | None,
                 sensitive_keys: Iterable[str] | None) -> DraftSave:
-    refs = _refs(actor)
+    refs = _refs(actor, code)
     with transaction.atomic():
         if record is None and form_key:
             record = SheetRecord.objects.filter(author_id=actor.user_id, form_key=form_key).first()
@@ -316,7 +316,7 @@ def draft_problems(*, actor: Actor, record: SheetRecord) -> dict[str, str]:
     path): shown beside the fields when the draft is opened again. Reads nothing personal
     beyond the record the caller already holds."""
     result = validate(record.definition.schema, record.typed_answers, submit=False,
-                      today=today(), refs=_refs(actor))
+                      today=today(), refs=_refs(actor, record.definition.code))
     typed_written_on = record.draft_answers.get(TYPED_WRITTEN_ON)
     _header, header_problems = _header_checked(
         record.definition, tags=None, sensitive_keys=None,

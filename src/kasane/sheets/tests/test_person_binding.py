@@ -112,7 +112,7 @@ def test_it_shows_a_person_error_at_the_block_field(city) -> None:
     with pytest.raises(ValidationError) as exc:
         services.record_create(actor=actor(city.recorder), code="intake_application", submit=True,
                                answers=_intake(city, person={**BLOCK, "phone": "12"}))
-    assert exc.value.message_dict["person.phone"] == ["電話番号は市外局番から10〜11桁で入力してください。"]
+    assert exc.value.message_dict["person.phone"] == ["市外局番から10〜11桁で入力してください。"]
     assert not Person.objects.exists()
 
 

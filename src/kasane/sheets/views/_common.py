@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from kasane.accounts.http import membership_of
-from kasane.accounts.models import Membership, Organization, User
+from kasane.accounts.models import Membership
+
+from .. import selectors
 
 
 def actor_of(request: HttpRequest) -> Membership:
@@ -19,14 +21,10 @@ def actor_of(request: HttpRequest) -> Membership:
     return actor
 
 
-def ref_options(actor: Membership) -> dict[str, list[tuple[int, str]]]:
-    muni = actor.organization.municipality_id
-    orgs = list(Organization.objects.filter(municipality_id=muni, is_active=True)
-                .order_by("kind", "name").values_list("pk", "name"))
-    users = [(pk, dn or un) for pk, dn, un in User.objects.filter(
-        municipality_id=muni, is_active=True, memberships__is_active=True).distinct()
-        .order_by("display_name", "username").values_list("pk", "display_name", "username")]
-    return {"org": orgs, "user": users}
+def ref_options(actor: Membership, code: str | None = None) -> dict[str, list[tuple[int, str]]]:
+    """The 担当者/機関 pickers of sheet ``code``: role-appropriate staff and agencies only
+    (``sheets.selectors.ref_choices``; validation refuses any other id)."""
+    return selectors.ref_choices(municipality_id=actor.organization.municipality_id, code=code)
 
 
 def error_dict(exc: ValidationError) -> dict[str, str]:

@@ -90,7 +90,7 @@ def _form_context(actor: Actor, record: SheetRecord, answers: dict[str, Any],
         else reverse("sheets:edit", args=[record.pk]),
         "autosave_url": reverse("sheets:new_autosave", args=[definition.code]) if is_new
         else reverse("sheets:autosave", args=[record.pk]),
-        "sections": formdata.sections(schema, answers, errors, ref_options(actor),
+        "sections": formdata.sections(schema, answers, errors, ref_options(actor, definition.code),
                                       {} if is_new else selectors.record_thumbnails(record)),
         "upload_names": ",".join(formdata.upload_names(schema)),
         "accept": attachments.ACCEPT,
