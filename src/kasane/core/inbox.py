@@ -22,6 +22,12 @@ class Section:
     empty_text: str = "ありません。"
     more_url: str = ""
     order: int = 100
+    count: int | None = None  # the whole number when ``items`` shows only the first few
+    summary: str = ""  # one line under the title: what is counted
+
+    @property
+    def total(self) -> int:
+        return len(self.items) if self.count is None else self.count
 
 
 Provider = Callable[[Any, Any], "Section | None"]
