@@ -3,6 +3,7 @@ name, the 操作 and 記録の種類 filters as lists of names grouped by area."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .conftest import login, open_menu, screenshot
@@ -34,5 +35,13 @@ def test_an_auditor_reads_the_log_by_names(demo_city: Any, new_page: Any, device
     changes = page.inner_text("[data-testid=changes-table]")
     assert "ケース #" in changes and "作成" in changes and "cases.Case" not in changes
     assert "model=cases.Case" in page.url
+    # one case's history, as a link to it would ask for (model + object_id)
+    case_id = re.search(r"ケース #(\d+)", changes).group(1)  # type: ignore[union-attr]
+    page.fill("input[name=object_id]", case_id)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("[data-testid=changes-table]")
+    one = page.inner_text("[data-testid=changes-table]")
+    assert set(re.findall(r"ケース #(\d+)", one)) == {case_id}
+    assert "状態" in one and "受付" in one  # fields and values by name
     screenshot(page, "audit-changes", device)
     assert not blocked_requests

@@ -33,7 +33,7 @@ class AuditSearchForm(PeriodForm):
     labels (``audit.labels``), grouped by area; the query carries the codes."""
 
     username = forms.CharField(label="ユーザー名", required=False, max_length=150)
-    organization = forms.ModelChoiceField(label="組織", required=False,
+    organization = forms.ModelChoiceField(label="組織", required=False, empty_label="すべて",
                                           queryset=Organization.objects.none())
     action = forms.ChoiceField(label="操作", required=False)
     object_type = forms.ChoiceField(label="対象の種類", required=False)

@@ -56,8 +56,11 @@ def change_records_search(*, membership: Actor, filters: dict[str, Any]) -> Quer
     require_auditor(membership)
     qs = _period(ChangeRecord.objects.filter(
         municipality_id=membership.organization.municipality_id), filters)
-    if filters.get("model"):
-        qs = qs.filter(model__icontains=filters["model"])
+    model = filters.get("model") or ""
+    if model in labels.OBJECTS and "." in model:  # a record kind from the list: that kind only
+        qs = qs.filter(model=model)
+    elif model:  # typed text: any kind whose label contains it, as before
+        qs = qs.filter(model__icontains=model)
     if filters.get("object_id"):
         qs = qs.filter(object_id=filters["object_id"])
     if filters.get("username"):

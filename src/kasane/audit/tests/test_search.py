@@ -152,3 +152,36 @@ def test_every_search_of_the_auditor_is_logged(city, client) -> None:
                 .values_list("action", "detail"))
     assert rows == [("audit_search", "action=area%3A%E3%82%B1%E3%83%BC%E3%82%B9"),
                     ("audit_changes", "model=people.Person&object_id=3")]
+
+
+@pytest.mark.django_db
+def test_a_kind_from_the_list_is_that_kind_only_and_typed_text_matches_as_before(city, client) -> None:
+    from kasane.audit.models import ChangeRecord
+
+    for model in ("cases.Case", "cases.CaseGrant"):
+        ChangeRecord.objects.create(municipality=city.municipality, model=model, object_id="5",
+                                    operation="create", changes={"id": [None, 5]})
+    client.force_login(city.auditor)
+
+    def kinds(**query: str) -> list[str]:
+        html = client.get(reverse("audit:changes"), query).content.decode()
+        return sorted(re.findall(r'<td title="([\w.]+) 5">', html))
+
+    assert kinds(model="cases.Case", object_id="5") == ["cases.Case"]
+    assert kinds(model="Case", object_id="5") == ["cases.Case", "cases.CaseGrant"]
+
+
+@pytest.mark.django_db
+def test_it_shows_changed_fields_and_values_by_name(city, client) -> None:
+    from kasane.audit.models import ChangeRecord
+
+    ChangeRecord.objects.create(
+        municipality=city.municipality, model="cases.CaseGrant", object_id="7", operation="create",
+        changes={"basis": [None, "support_meeting"], "valid_until": [None, "2027-01-08T16:00:00+00:00"],
+                 "created_by_id": [None, 29], "created_at": [None, "2026-12-02T04:35:09+00:00"]})
+    client.force_login(city.auditor)
+    html = client.get(reverse("audit:changes")).content.decode()
+    assert "ケースの閲覧根拠 #7" in html and "作成" in html
+    assert "支援会議（法106条の6）" in html and "support_meeting" not in html.split("<tbody>")[1]
+    assert "令和9年1月9日 01:00" in html and "2027-01-08T16" not in html
+    assert "作成日時" in html and "created_at" not in html.split("<tbody>")[1].replace('title="created_at"', "")
