@@ -69,7 +69,7 @@ def require_reviewer(actor: Actor | None) -> Actor:
 
 Part = tuple[str, bool]  # a piece of a shown value, and whether it differs from the other record
 
-COMPARED_STATES = {"differ": "相違", "missing": "片方のみ記載",
+COMPARED_STATES = {"differ": "相違", "notation": "表記の違い", "missing": "片方のみ記載",
                    "masked": "比較しません（閲覧制限）"}
 
 
@@ -82,7 +82,7 @@ class CompareRow:
     label: str
     a: list[Part]
     b: list[Part]
-    state: str  # same / differ / missing / masked / "" (not compared)
+    state: str  # same / differ / notation / missing / masked / "" (not compared)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -195,7 +195,9 @@ def _diff(a: str, b: str) -> tuple[list[Part], list[Part]]:
 
 
 def _compare(label: str, a: str, b: str, *, notes: list[str], masked: bool = False,
-             compared: bool = True) -> CompareRow:
+             compared: bool = True, same_to_engine: bool = False) -> CompareRow:
+    """``same_to_engine``: the engine found the field identical once normalized (異体字,
+    漢数字, カナ): differing text is then a 表記の違い, not a 相違."""
     if masked:
         return CompareRow(label, [(a, False)], [(b, False)], "masked", notes)
     if not compared:
@@ -205,7 +207,7 @@ def _compare(label: str, a: str, b: str, *, notes: list[str], masked: bool = Fal
     if not a or not b:
         return CompareRow(label, [(a, bool(a))], [(b, bool(b))], "missing", notes)
     left, right = _diff(a, b)
-    return CompareRow(label, left, right, "differ", notes)
+    return CompareRow(label, left, right, "notation" if same_to_engine else "differ", notes)
 
 
 def _birth(view: PersonView) -> str:
@@ -242,18 +244,25 @@ def compare_rows(view: CandidateView) -> list[CompareRow]:
     a, b = view.a, view.b
     if a is None or b is None:
         return []
+    exact = {comp.get("field"): True for comp in view.candidate.comparisons}
+    for comp in view.candidate.comparisons:  # the stored levels, e.g. "family.exact"
+        exact[comp.get("field")] = exact[comp.get("field")] and \
+            str(comp.get("level", "")).endswith(".exact")
     notes: dict[str, list[str]] = {}
     for comp in view.comparisons:
         weight = comp.get("weight")
         points = "" if weight is None else f"（{'+' if weight > 0 else ''}{weight} 点）"
         notes.setdefault(comp["field"], []).append(f"{comp['field']}: {comp['label']}{points}")
     return [
-        _compare("氏名", a.full_name, b.full_name, notes=notes.get("氏", []) + notes.get("名", [])),
-        _compare("フリガナ", a.full_kana, b.full_kana, notes=[]),
+        _compare("氏名", a.full_name, b.full_name, notes=notes.get("氏", []) + notes.get("名", []),
+                 same_to_engine=exact.get("氏", False) and exact.get("名", False)),
+        _compare("フリガナ", a.full_kana, b.full_kana, notes=[],
+                 same_to_engine=exact.get("氏", False) and exact.get("名", False)),
         _birth_row(a, b, notes=notes.get("生年月日", [])),
-        _compare("住所", a.address, b.address, notes=notes.get("住所", []), masked=view.masked),
+        _compare("住所", a.address, b.address, notes=notes.get("住所", []), masked=view.masked,
+                 same_to_engine=exact.get("住所", False)),
         _compare("電話", _phones(a), _phones(b), notes=notes.get("電話番号", []),
-                 masked=view.masked),
+                 masked=view.masked, same_to_engine=exact.get("電話番号", False)),
         _compare("記録した組織", a.recorded_by, b.recorded_by, notes=[], compared=False),
     ]
 

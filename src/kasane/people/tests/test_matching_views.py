@@ -178,8 +178,8 @@ def test_it_marks_what_differs_between_the_two_records(city, client) -> None:
     cand = MatchCandidate.objects.get()
     client.force_login(city.coordinator)
     page = client.get(f"/people/matching/{cand.pk}/").text
-    name = _row(page, "氏名")
-    assert name.startswith("differ ") and "相違" in name
+    name = _row(page, "氏名")  # 髙/高: the same name to the engine, written differently
+    assert name.startswith("notation ") and "表記の違い" in name
     assert '<mark class="match-diff">髙</mark>橋' in name and '<mark class="match-diff">高</mark>橋' in name
     assert "異体字を同一視" in name  # the engine's explanation beside it
     birth = _row(page, "生年月日")
@@ -187,11 +187,24 @@ def test_it_marks_what_differs_between_the_two_records(city, client) -> None:
     mark = '<mark class="match-diff">{}</mark>'
     assert f"{mark.format(4)}月{mark.format(3)}日" in birth  # 4月3日 …
     assert f"{mark.format(3)}月{mark.format(4)}日" in birth  # … and 3月4日
-    address = _row(page, "住所")
-    assert address.startswith("differ ") and '<mark class="match-diff">' in address
+    address = _row(page, "住所")  # 三丁目4番5号 / 3-4-5: one address, two notations
+    assert address.startswith("notation ") and '<mark class="match-diff">' in address
     phone = _row(page, "電話")
     assert phone.startswith("missing ") and "片方のみ記載" in phone
     assert _row(page, "記録した組織").startswith("none ")
+
+
+def test_it_calls_a_real_difference_a_difference(city, client) -> None:
+    make_person(city.coordinator, **SAITO)
+    make_person(city.coordinator, **SAITO_2)  # 齋藤/斎藤, another address and phone
+    cand = MatchCandidate.objects.get()
+    client.force_login(city.coordinator)
+    page = client.get(f"/people/matching/{cand.pk}/").text
+    assert _row(page, "氏名").startswith("notation ")
+    for label in ("住所", "電話"):
+        row = _row(page, label)
+        assert row.startswith("differ ") and "相違" in row, label
+    assert _row(page, "生年月日").startswith("same ")
 
 
 def test_it_never_compares_masked_fields_in_the_clear(city, client) -> None:
