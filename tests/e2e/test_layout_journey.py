@@ -17,7 +17,7 @@ TEXT_FITS = """el => {
   return text <= room;
 }"""
 
-CARD_GAPS = """() => [...document.querySelectorAll('.cards > .card')].map(card => {
+CARD_GAPS = """() => [...document.querySelectorAll('.home-cards > .card')].map(card => {
   const last = card.lastElementChild.getBoundingClientRect().bottom;
   return card.getBoundingClientRect().bottom - last;
 })"""
