@@ -165,7 +165,7 @@ def test_a_kind_from_the_list_is_that_kind_only_and_typed_text_matches_as_before
 
     def kinds(**query: str) -> list[str]:
         html = client.get(reverse("audit:changes"), query).content.decode()
-        return sorted(re.findall(r'<td title="([\w.]+) 5">', html))
+        return sorted(re.findall(r'<td data-label="記録" title="([\w.]+) 5">', html))
 
     assert kinds(model="cases.Case", object_id="5") == ["cases.Case"]
     assert kinds(model="Case", object_id="5") == ["cases.Case", "cases.CaseGrant"]
