@@ -49,6 +49,8 @@ def demo(argv: list[str]) -> int:
     port = "8000"
     if "--port" in argv:
         port = argv[argv.index("--port") + 1]
+    # hashed, gzipped static files with year-long cache headers, as in production
+    os.environ.setdefault("KASANE_STATIC_HASHED", "1")
     _django_env()
     (ROOT / "var").mkdir(exist_ok=True)
     import django
@@ -57,6 +59,7 @@ def demo(argv: list[str]) -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     call_command("load_demo")
     _print_logins()
     if prepare_only:
@@ -77,21 +80,51 @@ def _print_logins() -> None:
         print(f"  {username:<15} 担当課職員（PDCA 自己評価）: {name}")
 
 
-def _serve(port: str) -> int:
-    env = dict(os.environ)
-    worker = subprocess.Popen([sys.executable, "-m", "kasane.cli", "db_worker"], env=env)  # noqa: S603
-    print(f"\nhttp://127.0.0.1:{port}/ で待ち受けています（Ctrl+C で終了）。")
+WORKER_COMMAND = [sys.executable, "-m", "kasane.cli", "db_worker"]
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """In the worker before it starts (Linux): SIGTERM it when the launcher dies, even by
+    SIGKILL. Elsewhere the launcher's own signal handling stops it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _serve(port: str, *, worker_command: list[str] | None = None) -> int:
+    """uvicorn in this process and the db_worker beside it, stopped together.
+
+    uvicorn shuts down gracefully on SIGINT/SIGTERM and then raises the signal again with the
+    handler it found. Python's SIGTERM default would end the process right there, skipping
+    the ``finally`` below and leaving the worker running; SIGTERM and SIGHUP therefore exit
+    through ``SystemExit`` (the ``finally`` stops the worker), and on Linux the worker also
+    gets SIGTERM should the launcher die by SIGKILL."""
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None:
+            signal.signal(signum, _exit_on_signal)
+    worker = subprocess.Popen(worker_command or WORKER_COMMAND, env=dict(os.environ),  # noqa: S603
+                              preexec_fn=_die_with_parent if sys.platform == "linux" else None)  # noqa: PLW1509
+    print(f"\nhttp://127.0.0.1:{port}/ で待ち受けています（Ctrl+C で終了）。", flush=True)
     try:
         import uvicorn
 
         uvicorn.run("kasane.asgi:application", host="127.0.0.1", port=int(port),
                     log_level="warning")
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
     return 0
 
 
@@ -120,14 +153,42 @@ def _pytest(args: list[str], env: dict[str, str]) -> int:
 TEST_USAGE = """使い方: ./kasane test [pytest の引数]
 
   引数なし    テスト一式: PostgreSQL があれば PostgreSQL で全件、続けて SQLite で smoke
-  引数あり    その引数で pytest を1回（PostgreSQL があれば PostgreSQL で）
+  引数あり    その引数で pytest を1回（PostgreSQL があれば PostgreSQL で）、並列のまま
               例: ./kasane test src/kasane/sheets -k export -x
+              並列（-n）を付けないのは: -n / --numprocesses / --dist / -p no:xdist を
+              自分で指定したとき、--pdb / --trace のとき、テストを1件だけ
+              （パス::テスト名）指定したとき
   -h, --help  この説明と pytest の使い方（テストは実行しません）
 
 以下は pytest の使い方です。
 """
 
 HELP_FLAGS = frozenset({"-h", "--help"})
+# Options after which ./kasane test adds no workers of its own.
+SERIAL_OPTIONS = frozenset({"-n", "--numprocesses", "--dist", "--pdb", "--trace", "-pno:xdist"})
+
+
+def _workers() -> list[str]:
+    cpus = os.cpu_count() or 1
+    return ["-n", str(min(cpus, 4))] if cpus > 1 else []
+
+
+def _serial(argv: list[str]) -> bool:
+    for arg, following in zip(argv, [*argv[1:], ""], strict=True):
+        name = arg.split("=", 1)[0]
+        if name in SERIAL_OPTIONS or (arg.startswith("-n") and not arg.startswith("--")):
+            return True  # -n 4, -n4, -nauto, --numprocesses=2, --dist=load, --pdb
+        if arg == "-p" and following == "no:xdist":
+            return True
+    tests = [arg for arg in argv if not arg.startswith("-")]
+    return len(tests) == 1 and "::" in tests[0]  # one test: workers only add start-up time
+
+
+def pytest_args(argv: list[str], workers: list[str]) -> list[str]:
+    """The developer's pytest arguments, run on the suite's parallel workers unless they chose
+    their own (``-n``, ``--dist``, ``-p no:xdist``), debug (``--pdb``, ``--trace``) or name a
+    single test (``path::test``)."""
+    return list(argv) if _serial(argv) else [*workers, *argv]
 
 
 def test(argv: list[str]) -> int:
@@ -146,13 +207,13 @@ def test(argv: list[str]) -> int:
     env["KASANE_VAR_DIR"] = str(tmp)
     env.setdefault("XDG_CONFIG_HOME", str(tmp / "xdg-config"))
     env.setdefault("XDG_CACHE_HOME", str(tmp / "xdg-cache"))
-    workers = ["-n", str(min(os.cpu_count() or 1, 4))] if (os.cpu_count() or 1) > 1 else []
+    workers = _workers()
     pg = _postgres_url()
     try:
         if argv:  # a developer running a subset: one run, on PostgreSQL if available
             if pg:
                 env["KASANE_DATABASE_URL"] = pg
-            return _pytest(argv, env)
+            return _pytest(pytest_args(argv, workers), env)
         if pg:
             print(f"kasane test: PostgreSQL ({pg.rsplit('@', 1)[-1]})", flush=True)
             rc = _pytest([*workers, "--durations=10"], {**env, "KASANE_DATABASE_URL": pg})

@@ -7,6 +7,7 @@ from kasane.web import views as web_views
 
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
+    path("favicon.ico", web_views.favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("accounts/", include("kasane.accounts.urls")),
     path("audit/", include("kasane.audit.urls")),

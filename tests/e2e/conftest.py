@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("KASANE_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 VIEWPORTS = {
-    "desktop": {"viewport": {"width": 1280, "height": 860}},
+    "desktop": {"viewport": {"width": 1366, "height": 768}},  # the commonest office screen
     "smartphone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
                    "is_mobile": True, "has_touch": True},
 }
@@ -165,7 +165,14 @@ def open_menu(page: Any, device: str) -> None:
     page.wait_for_selector("#site-nav.open")
 
 
-def logout(page: Any, device: str) -> None:
+def open_user_menu(page: Any, device: str) -> None:
+    """Open the header's user menu (name, 所属 switcher, password, logout)."""
     open_menu(page, device)
+    if not page.locator("details[data-user-menu][open]").count():
+        page.click("details[data-user-menu] summary")
+
+
+def logout(page: Any, device: str) -> None:
+    open_user_menu(page, device)
     page.click("button:has-text('ログアウト')")
     page.wait_for_selector("h1:has-text('ログイン')")

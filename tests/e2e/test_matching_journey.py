@@ -23,6 +23,7 @@ def test_it_lets_a_coordinator_resolve_a_duplicate_pair(
     page = new_page()
     _as(page, "suishin")
     assert "名寄せ候補" in page.inner_text("main")
+    home_count = page.inner_text("section:has(h2:has-text('名寄せ候補')) .count")
 
     # the queue: decidable pairs with band and score, the half-visible one without the other side
     page.goto("/people/matching/")
@@ -31,6 +32,10 @@ def test_it_lets_a_coordinator_resolve_a_duplicate_pair(
     assert "髙橋\u3000和夫" in table and "高橋\u3000和夫" in table
     assert "一致の可能性が高い" in table
     assert "閲覧の根拠がないため表示しません" in table and "渡邉" not in table
+    # the home page and the queue count the same candidates, in the same words
+    count = page.inner_text("[data-testid=match-count]")
+    assert f"判断できる候補 {home_count} 件" in count and "相手の記録を閲覧できない候補 1 件" in count
+    assert "点以上が名寄せ候補" in page.inner_text("[data-testid=match-scale]")
     screenshot(page, "matching-queue", device)
 
     # the pair review: side by side, the engine's labels
@@ -39,6 +44,12 @@ def test_it_lets_a_coordinator_resolve_a_duplicate_pair(
     labels = page.inner_text("[data-testid=match-comparisons]")
     assert "異体字を同一視" in labels and "入れ替わり" in labels
     assert "重ね市社会福祉協議会" in page.inner_text("[data-testid=match-compare]")
+    # the differences are marked, with the score on its scale
+    assert "表記の違い" in page.inner_text("[data-testid='compare-氏名']")  # 髙橋 / 高橋
+    assert "相違" in page.inner_text("[data-testid='compare-生年月日']")  # 4月3日 / 3月4日
+    assert "表記の違い" in page.inner_text("[data-testid='compare-住所']")  # 三丁目4番5号 / 3-4-5
+    assert page.locator("[data-testid='compare-氏名'] mark").first.inner_text() == "髙"
+    assert "点以上" in page.inner_text("[data-testid=match-verdict]")
     page.check("input[name=decision][value=same]")
     page.fill("textarea[name=note]", "本人に電話で生年月日（4月3日）を確認")
     screenshot(page, "matching-review", device)

@@ -51,17 +51,6 @@ PERSON_ACTIONS: dict[str, frozenset[str]] = {
     "grants.view": frozenset({Basis.OWN_RECORD, Basis.RESTRICTED_NAMED}),
 }
 
-ACTION_LABELS: dict[str, str] = {
-    "person.view": "本人情報の閲覧", "person.search": "検索結果に表示", "person.export": "出力",
-    "person.edit": "本人情報の変更", "person.create": "本人の登録",
-    "person.consent.record": "本人同意の記録", "person.consent.withdraw": "本人同意の撤回",
-    "person.consent.file": "同意書ファイルの閲覧", "person.restriction.set": "閲覧制限の設定",
-    "person.grants.view": "閲覧の根拠の確認", "person.disclosure.view": "開示記録の閲覧",
-    "person.disclosure.export": "開示記録の出力",
-    "person.emergency": "緊急アクセスの申請", "search": "検索結果に表示",
-    "person.match.decide": "名寄せの判定", "person.match.unmerge": "名寄せの取消し",
-}
-
 
 def handles_persons(actor: Actor | None) -> bool:
     """True when ``actor`` is an active case-role membership of an active organization."""

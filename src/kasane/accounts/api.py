@@ -91,7 +91,7 @@ def me(request: HttpRequest) -> Any:
         "municipality": str(user.municipality) if user.municipality else None,  # type: ignore[union-attr]
         "memberships": [
             {"id": m.pk, "organization": _org(m.organization), "role": m.role,
-             "role_label": m.get_role_display()}
+             "role_label": m.role_label}
             for m in services.user_active_memberships(user)  # type: ignore[arg-type]
         ],
     }

@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "利用者と組織"
 
     def ready(self) -> None:
-        from . import metrics  # noqa: F401  (registers staff/organization figures in core.metrics)
+        # staff/organization figures in core.metrics, audit code labels in audit.labels
+        from . import audit_labels, metrics  # noqa: F401

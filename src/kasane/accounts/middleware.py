@@ -23,7 +23,7 @@ from .http import is_passive
 SESSION_MEMBERSHIP_KEY = "kasane_membership_id"
 # Paths reachable after the password step but before the second factor.
 MFA_EXEMPT_PREFIXES = ("/accounts/login", "/accounts/logout", "/accounts/otp", "/static/",
-                       "/healthz", "/api/")
+                       "/healthz", "/api/", "/favicon.ico")
 
 
 class SecurityGateMiddleware:

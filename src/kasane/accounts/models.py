@@ -22,6 +22,8 @@ class Role(models.TextChoices):
     ADMIN = "admin", "管理者"
 
 
+UNIT_STAFF_LABEL = "担当課職員"
+
 # Roles that handle individual cases (may record and, on a legal basis, read personal data).
 CASE_ROLES = frozenset({Role.COORDINATOR, Role.PROMOTER, Role.CASEWORKER, Role.SUPPORTER})
 
@@ -67,7 +69,9 @@ class Unit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}…{self.name}"
+        """The name: screens show a 担当課 by name. The one-character code is the PDCA
+        report tables' abbreviation (their legend reads 「共…共生推進課」)."""
+        return self.name
 
 
 class Organization(models.Model):
@@ -126,11 +130,22 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization} / {self.get_role_display()}"
+        return f"{self.organization} / {self.role_label}"
 
     @property
     def handles_cases(self) -> bool:
         return self.role in CASE_ROLES
+
+    @property
+    def role_label(self) -> str:
+        """The role as screens show it. A 相談員・CSW (``caseworker``) of a 市区町村部署 that is
+        a 担当課 (its organization has a Unit) is shown as 「担当課職員」: the department's
+        staff who write the PDCA self-evaluation. The role code stays ``caseworker``."""
+        organization = self.organization
+        if (self.role == Role.CASEWORKER and organization.kind == OrganizationKind.DEPARTMENT
+                and organization.unit_id is not None):
+            return UNIT_STAFF_LABEL
+        return self.get_role_display()
 
 
 # The acting membership: every service, policy and selector takes one (``request.membership``

@@ -111,7 +111,7 @@ def switch_membership(request: HttpRequest) -> HttpResponse:
         messages.error(request, "選択した所属に切り替えられません。")
     else:
         request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
-        messages.success(request, f"{membership.organization.name}（{membership.get_role_display()}）に切り替えました。")
+        messages.success(request, f"{membership.organization.name}（{membership.role_label}）に切り替えました。")
     return redirect(_next_url(request))
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kasane.accounts.models import Actor
 
+from . import labels
 from .models import AccessLog, ChangeRecord
 from .policy import require_auditor
 
@@ -34,8 +35,13 @@ def access_logs_search(*, membership: Actor, filters: dict[str, Any]) -> QuerySe
         qs = qs.filter(username__icontains=filters["username"])
     if filters.get("organization"):
         qs = qs.filter(organization_id=filters["organization"].pk)
-    if filters.get("action"):
-        qs = qs.filter(action__icontains=filters["action"])
+    action = filters.get("action") or ""
+    if action.startswith(labels.AREA_PREFIX):
+        qs = qs.filter(action__in=labels.area_actions(action.removeprefix(labels.AREA_PREFIX)))
+    elif action:
+        qs = qs.filter(action=action)
+    if filters.get("object_type"):
+        qs = qs.filter(object_type=filters["object_type"])
     if filters.get("basis"):
         qs = qs.filter(basis=filters["basis"])
     if filters.get("person_id"):
@@ -50,8 +56,11 @@ def change_records_search(*, membership: Actor, filters: dict[str, Any]) -> Quer
     require_auditor(membership)
     qs = _period(ChangeRecord.objects.filter(
         municipality_id=membership.organization.municipality_id), filters)
-    if filters.get("model"):
-        qs = qs.filter(model__icontains=filters["model"])
+    model = filters.get("model") or ""
+    if model in labels.OBJECTS and "." in model:  # a record kind from the list: that kind only
+        qs = qs.filter(model=model)
+    elif model:  # typed text: any kind whose label contains it, as before
+        qs = qs.filter(model__icontains=model)
     if filters.get("object_id"):
         qs = qs.filter(object_id=filters["object_id"])
     if filters.get("username"):

@@ -20,8 +20,11 @@ from .models import Basis
 
 def _results(request: HttpRequest, *, form: Any, rows: Any, action: str, object_type: str,
              template: str) -> HttpResponse:
-    """Page the rows, log the auditor's own search and render (400 when the form is invalid)."""
+    """Page the rows, log the auditor's own search and render (400 when the form is invalid).
+    The page is read before the search is logged: the count and the rows are the same moment's
+    (otherwise the search's own row would push the last row of the page off)."""
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
     services.access_log(user=request.user, action=action, basis=Basis.NOT_PERSONAL,
                         object_type=object_type, detail=request.GET.urlencode()[:500])
     query = request.GET.copy()

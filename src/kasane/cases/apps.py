@@ -6,4 +6,5 @@ class CasesConfig(AppConfig):
     verbose_name = "支援ケース"
 
     def ready(self) -> None:
-        from . import inbox, panels  # noqa: F401  (register in core.inbox and core.panels)
+        # core.inbox, core.panels and the labels of its audit codes (audit.labels)
+        from . import audit_labels, inbox, panels  # noqa: F401

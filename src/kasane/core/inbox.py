@@ -33,6 +33,12 @@ class Section:
     more_url: str = ""
     order: int = 100
     actions: list[Action] = field(default_factory=list)
+    count: int | None = None  # the whole number when ``items`` shows only the first few
+    summary: str = ""  # one line under the title: what is counted
+
+    @property
+    def total(self) -> int:
+        return len(self.items) if self.count is None else self.count
 
 
 Provider = Callable[[Any, Any], "Section | None"]

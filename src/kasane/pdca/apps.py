@@ -6,4 +6,5 @@ class PdcaConfig(AppConfig):
     verbose_name = "PDCA進捗管理"
 
     def ready(self) -> None:
-        from . import inbox, metrics  # noqa: F401  (register in core.inbox and core.metrics)
+        # core.inbox, core.metrics and the labels of its audit codes (audit.labels)
+        from . import audit_labels, inbox, metrics  # noqa: F401

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from kasane.core.pdf import html_to_pdf
+
 from . import paginate as pg
 
 FLOW = [
@@ -74,6 +76,4 @@ def render_html(report: dict[str, Any]) -> str:
 
 
 def render_pdf(report: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=render_html(report), base_url=".").write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(render_html(report), base_url=".")

@@ -6,4 +6,5 @@ class PeopleConfig(AppConfig):
     verbose_name = "本人・世帯・本人同意"
 
     def ready(self) -> None:
-        from . import inbox  # noqa: F401  (registers its sections in core.inbox)
+        # its sections in core.inbox, its records' labels in audit.labels
+        from . import audit_labels, inbox  # noqa: F401

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.accounts.models import Actor, Role
+from kasane.audit.labels import action_label
 from kasane.audit.models import AccessLog, Basis
 from kasane.audit.services import access_log
 from kasane.core.wareki import format_wareki
@@ -50,7 +51,7 @@ def disclosure_report(actor: Actor | None, person_id: int, *, export: bool = Fal
     rows = [{
         "at": row.at, "user": str(row.user) if row.user else (row.username or "—"),
         "username": row.username, "organization": row.organization.name if row.organization else "—",
-        "action": row.action, "action_label": policy.ACTION_LABELS.get(row.action, row.action),
+        "action": row.action, "action_label": action_label(row.action),
         "basis": row.basis, "basis_label": row.get_basis_display(), "denied": row.denied,
     } for row in logs[:5000]]
     return DisclosureReport(person_id=person.pk, person_name="" if auditor else person.full_name,

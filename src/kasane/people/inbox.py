@@ -49,22 +49,27 @@ def my_emergency_grants(user: Any, membership: Actor) -> Section | None:
 
 
 def match_candidates_waiting(user: Any, membership: Actor) -> Section | None:
-    """Coordinators: 名寄せ candidates they can decide (both records visible to them)."""
-    from .selectors import candidates_for, may_review
+    """Coordinators: the open 名寄せ candidates (未確認・保留) they can decide — both records
+    visible — counted exactly as the queue counts them (``candidate_counts``), and how many
+    more have a record they may not see."""
+    from .selectors import candidate_counts, candidates_for, may_review
 
     if not may_review(membership):
         return None
-    waiting = candidates_for(membership, status="pending", visibility="both")
-    count = waiting.count()
-    url = reverse("people:match_queue")
+    counts = candidate_counts(membership)
+    waiting = candidates_for(membership, visibility="both")[:5]
+    summary = f"判断できる候補（未確認・保留）{counts.decidable} 件"
+    if counts.one_side:
+        summary += f"。ほかに相手の記録を閲覧できない候補 {counts.one_side} 件"
     return Section(
-        title=f"名寄せ候補 {count} 件",
-        items=[{"label": f"#{c.pk} {c.get_band_display()}（同一人物か別人かの確認待ち）",
-                   "url": reverse("people:match_review", args=[c.pk])}
-                  for c in waiting[:5]],
-        empty_text="確認待ちの名寄せ候補はありません。",
-        more_url=url,
+        title="名寄せ候補",
+        items=[{"label": f"#{c.pk} {c.get_band_display()}（{c.get_status_display()}）",
+                "url": reverse("people:match_review", args=[c.pk])} for c in waiting],
+        empty_text="判断を待っている名寄せ候補はありません。",
+        more_url=reverse("people:match_queue"),
         order=25,
+        count=counts.decidable,
+        summary=summary,
     )
 
 

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # gzip for HTML/JSON (never event streams or streamed files): above everything that
+    # writes a body, so it compresses the final answer
+    "kasane.web.middleware.CompressionMiddleware",
     "kasane.web.middleware.ContentSecurityPolicyMiddleware",
     "kasane.web.middleware.StaticFilesMiddleware",  # WhiteNoise, async-capable
     "kasane.audit.middleware.RequestContextMiddleware",
@@ -168,15 +171,19 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Hashed, precompressed files from ``collectstatic`` (WhiteNoise sends them with a ten-year
+# ``Cache-Control: immutable``): production always, the demo too (``./kasane demo`` collects
+# them). Tests, ``runserver`` and development read the source folders (finders) instead.
+STATIC_HASHED = PRODUCTION or env_bool("KASANE_STATIC_HASHED", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if PRODUCTION
+        else "kasane.web.staticstorage.GzipManifestStaticFilesStorage" if STATIC_HASHED
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_HASHED
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 MEDIA_ROOT = Path(env_str("KASANE_MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -197,7 +204,10 @@ TASKS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"denied_one_line": {"()": "kasane.web.logs.PermissionDeniedOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # an ordinary 403 is one warning line, not a traceback (kasane.web.logs)
+    "loggers": {"django.request": {"filters": ["denied_one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("KASANE_LOG_LEVEL", "WARNING")},
 }
 

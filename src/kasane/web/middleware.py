@@ -1,4 +1,4 @@
-"""Content-Security-Policy on every response, and static files — both async-capable.
+"""Content-Security-Policy on every response, compression and static files — all async-capable.
 
 Under ASGI every middleware of the stack runs without a thread hop of its own when it is
 async-capable; a sync-only one makes Django run everything below it through ``async_to_sync``
@@ -8,11 +8,12 @@ with a thread blocked meanwhile (docs/operations.md「同時接続数」).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware.gzip import GZipMiddleware
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from kasane.core.streaming import FileDownloadResponse
@@ -89,3 +90,46 @@ class StaticFilesMiddleware(WhiteNoiseMiddleware):
         for key, value in response.headers:
             http_response[key] = value
         return http_response
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its BREACH mitigation: random bytes in every gzip header)
+    for whole answers — HTML pages, JSON — in every serving mode (ASGI, ``runserver``).
+
+    Streaming bodies are never compressed: a server-sent event stream (``text/event-stream``)
+    must reach the browser event by event, and ``core.streaming`` hands files and CSV exports
+    to the ASGI server batch by batch (wrapping them would undo that). Static files come
+    precompressed from WhiteNoise in production. Under ASGI a streaming answer passes without
+    a thread hop; a whole one is compressed on a pool thread, never on the event loop.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        super().__init__(get_response)
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self.__acall__(request)
+        return self.process_response(request, cast(HttpResponseBase, self.get_response(request)))
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        response = await cast(Awaitable[HttpResponseBase], self.get_response(request))
+        if self.skips(response):
+            return response
+        return await sync_to_async(self.process_response, thread_sensitive=False)(
+            request, response)
+
+    @staticmethod
+    def skips(response: HttpResponseBase) -> bool:
+        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        return response.streaming or content_type == "text/event-stream"
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if self.skips(response):
+            return response
+        return super().process_response(request, response)  # type: ignore[no-any-return]

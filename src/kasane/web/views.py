@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from kasane.accounts.http import membership_of
@@ -32,6 +35,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001 - any database failure means "not ok"
         return JsonResponse({"status": "error", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "kasane" / "favicon.ico"
+
+
+@cache
+def _favicon() -> bytes:
+    return FAVICON.read_bytes()
+
+
+@require_GET
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``: browsers ask for it on every page whatever the page links to (the
+    layout links the hashed SVG). Cacheable for a week; no login needed."""
+    return HttpResponse(_favicon(), content_type="image/x-icon")
 
 
 ERRORS = {

@@ -63,3 +63,35 @@ def test_it_creates_a_user_with_a_membership_and_unlocks(city, client) -> None:
     client.post(reverse("accounts:admin_membership_add", args=[user.pk]),
                 {"organization": city.orgs["shakyo"].pk, "role": Role.CASEWORKER})
     assert Membership.objects.filter(user=user, role=Role.CASEWORKER).exists()
+
+
+@pytest.mark.django_db
+def test_it_shows_a_tantouka_caseworker_as_tantouka_staff(city, client) -> None:
+    """The PDCA self-evaluation seats (相談員・CSW of a 担当課 department) read 「担当課職員」;
+    the role code stays caseworker; other caseworkers keep their label."""
+    staff = User.objects.create_user(username="tantou", password="x", municipality=city.municipality,
+                                     display_name="共生 担当")
+    seat = Membership.objects.create(user=staff, organization=city.orgs["city"], role=Role.CASEWORKER)
+    assert seat.role == "caseworker" and seat.role_label == "担当課職員"
+    assert Membership.objects.get(user=city.recorder).role_label == "相談員・CSW"  # a contractor
+    library = Membership.objects.create(user=staff, organization=city.orgs["library"],
+                                        role=Role.CASEWORKER)  # a department without a 担当課
+    assert library.role_label == "相談員・CSW"
+    library.delete()
+    assert Membership.objects.get(user=city.coordinator).role_label == "相談支援包括化推進員"
+    client.force_login(city.admin)
+    page = client.get(reverse("accounts:admin")).content.decode()
+    assert "福祉相談課・担当課職員" in page and "障害相談・相談員・CSW" in page
+    client.force_login(staff)
+    home = client.get("/").content.decode()
+    assert "福祉相談課・担当課職員として利用しています" in home
+
+
+@pytest.mark.django_db
+def test_it_names_a_tantouka_without_its_report_abbreviation(city, client) -> None:
+    assert str(city.unit) == "共生推進課"
+    client.force_login(city.admin)
+    index = client.get(reverse("accounts:admin")).content.decode()
+    assert "共…" not in index and "共生推進課" in index
+    form = client.get(reverse("accounts:admin_org", args=[city.orgs["city"].pk])).content.decode()
+    assert "共…" not in form and f'<option value="{city.unit.pk}" selected>共生推進課</option>' in form

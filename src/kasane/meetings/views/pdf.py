@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from kasane.accounts.models import Actor
+from kasane.core.pdf import html_to_pdf
 
 from .. import policy as meeting_policy
 from .. import selectors, services
@@ -22,9 +23,7 @@ from .meetings import _meeting
 
 
 def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=".").write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(html, base_url=".")
 
 
 def pack_context(actor: Actor, meeting: Any, *, action: str) -> dict[str, Any]:

@@ -10,6 +10,8 @@ shown as the members the actor may see on their own, each with its own basis.
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +37,9 @@ from kasane.accounts.models import Actor, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log_many
 from kasane.core.ids import as_id
+from kasane.core.linkage import HIGH, threshold_for
 from kasane.core.registry import Registry
+from kasane.core.wareki import format_wareki, format_wareki_year
 
 from ..models import MatchCandidate, MatchRun, MatchStatus, Person, PersonLink
 from ..presenters import PersonView, person_view, person_views
@@ -63,6 +67,58 @@ def require_reviewer(actor: Actor | None) -> Actor:
     return actor
 
 
+Part = tuple[str, bool]  # a piece of a shown value, and whether it differs from the other record
+
+COMPARED_STATES = {"differ": "相違", "notation": "表記の違い", "missing": "片方のみ記載",
+                   "masked": "比較しません（閲覧制限）"}
+
+
+@dataclass
+class CompareRow:
+    """One line of the side-by-side comparison: each record's value in pieces (the pieces
+    that differ from the other record are marked), the state, and the engine's explanation
+    of that field (``core.linkage`` labels, e.g. 「月と日の入れ替わり」)."""
+
+    label: str
+    a: list[Part]
+    b: list[Part]
+    state: str  # same / differ / notation / missing / masked / "" (not compared)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def state_label(self) -> str:
+        return COMPARED_STATES.get(self.state, "")
+
+
+@dataclass(frozen=True)
+class ScoreScale:
+    """How to read a candidate's score: the sum of the engine's points for each field
+    (agreements add, disagreements subtract); pairs at ``threshold`` or more become
+    candidates, at ``high`` or more they are shown as 一致の可能性が高い."""
+
+    threshold: float
+    high: float
+
+    @property
+    def top(self) -> float:
+        """The end of the meter: far enough above ``high`` for typical strong pairs."""
+        return max(self.high * 2, self.threshold + 30)
+
+
+@dataclass(frozen=True)
+class CandidateCounts:
+    """Open candidates as the reviewer sees them: the ones they can decide (both records
+    visible) and the ones with a record they may not see. The home page and the queue say
+    both numbers in the same words."""
+
+    decidable: int
+    one_side: int
+
+    @property
+    def total(self) -> int:
+        return self.decidable + self.one_side
+
+
 @dataclass
 class CandidateView:
     """One candidate as the actor may see it. ``persons`` holds (side, view-or-None)."""
@@ -73,6 +129,7 @@ class CandidateView:
     bases: dict[int, str] = field(default_factory=dict)
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     masked: bool = False
+    rows: list[CompareRow] = field(default_factory=list)
 
     @property
     def id(self) -> int:
@@ -123,6 +180,109 @@ def _comparisons(candidate: MatchCandidate, masked: bool) -> list[dict[str, Any]
             out.append({"field": comp.get("field", ""), "label": comp.get("label", ""),
                         "weight": comp.get("weight")})
     return out
+
+
+def _diff(a: str, b: str) -> tuple[list[Part], list[Part]]:
+    """Both values cut into pieces, the pieces that differ marked (character level)."""
+    left: list[Part] = []
+    right: list[Part] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if a[i1:i2]:
+            left.append((a[i1:i2], tag != "equal"))
+        if b[j1:j2]:
+            right.append((b[j1:j2], tag != "equal"))
+    return left, right
+
+
+def _compare(label: str, a: str, b: str, *, notes: list[str], masked: bool = False,
+             compared: bool = True, same_to_engine: bool = False) -> CompareRow:
+    """``same_to_engine``: the engine found the field identical once normalized (異体字,
+    漢数字, カナ): differing text is then a 表記の違い, not a 相違."""
+    if masked:
+        return CompareRow(label, [(a, False)], [(b, False)], "masked", notes)
+    if not compared:
+        return CompareRow(label, [(a, False)], [(b, False)], "", notes)
+    if a == b:
+        return CompareRow(label, [(a, False)], [(b, False)], "same" if a else "", notes)
+    if not a or not b:
+        return CompareRow(label, [(a, bool(a))], [(b, bool(b))], "missing", notes)
+    left, right = _diff(a, b)
+    return CompareRow(label, left, right, "notation" if same_to_engine else "differ", notes)
+
+
+def _birth(view: PersonView) -> str:
+    d = view.birth_date
+    return f"{format_wareki(d)}（{d.year}年）" if d else ""
+
+
+def _date_parts(d: dt.date, other: dt.date) -> list[Part]:
+    """令和… year, month and day, each marked when it differs from ``other`` (4月3日 and
+    3月4日 mark both numbers, not a shifted run of characters)."""
+    year = d.year != other.year
+    return [(format_wareki_year(d), year), (str(d.month), d.month != other.month), ("月", False),
+            (str(d.day), d.day != other.day), ("日", False), (f"（{d.year}年）", year)]
+
+
+def _phones(view: PersonView) -> str:
+    if view.masked:
+        return view.phone  # the mask, once
+    return " ".join(p for p in (view.phone, view.phone_mobile) if p)
+
+
+def _birth_row(a: PersonView, b: PersonView, *, notes: list[str]) -> CompareRow:
+    row = _compare("生年月日", _birth(a), _birth(b), notes=notes)
+    if row.state == "differ" and a.birth_date and b.birth_date:
+        row.a = _date_parts(a.birth_date, b.birth_date)
+        row.b = _date_parts(b.birth_date, a.birth_date)
+    return row
+
+
+def compare_rows(view: CandidateView) -> list[CompareRow]:
+    """The review page's comparison of a decidable pair: names, birth dates, addresses and
+    phones side by side with their differences marked (髙橋/高橋, 4月3日/3月4日, another
+    address). Under 閲覧制限 the masked fields are shown masked and never compared."""
+    a, b = view.a, view.b
+    if a is None or b is None:
+        return []
+    exact = {comp.get("field"): True for comp in view.candidate.comparisons}
+    for comp in view.candidate.comparisons:  # the stored levels, e.g. "family.exact"
+        exact[comp.get("field")] = exact[comp.get("field")] and \
+            str(comp.get("level", "")).endswith(".exact")
+    notes: dict[str, list[str]] = {}
+    for comp in view.comparisons:
+        weight = comp.get("weight")
+        points = "" if weight is None else f"（{'+' if weight > 0 else ''}{weight} 点）"
+        notes.setdefault(comp["field"], []).append(f"{comp['field']}: {comp['label']}{points}")
+    return [
+        _compare("氏名", a.full_name, b.full_name, notes=notes.get("氏", []) + notes.get("名", []),
+                 same_to_engine=exact.get("氏", False) and exact.get("名", False)),
+        _compare("フリガナ", a.full_kana, b.full_kana, notes=[],
+                 same_to_engine=exact.get("氏", False) and exact.get("名", False)),
+        _birth_row(a, b, notes=notes.get("生年月日", [])),
+        _compare("住所", a.address, b.address, notes=notes.get("住所", []), masked=view.masked,
+                 same_to_engine=exact.get("住所", False)),
+        _compare("電話", _phones(a), _phones(b), notes=notes.get("電話番号", []),
+                 masked=view.masked, same_to_engine=exact.get("電話番号", False)),
+        _compare("記録した組織", a.recorded_by, b.recorded_by, notes=[], compared=False),
+    ]
+
+
+def score_scale(actor: Actor) -> ScoreScale:
+    """The scale of the actor's municipality: its register's threshold (``threshold_for``)."""
+    from ..services.matching import register_size
+
+    return ScoreScale(threshold=threshold_for(register_size(policy.tenant_id(actor))), high=HIGH)
+
+
+def candidate_counts(actor: Actor, *, status: str = "open", band: str = "",
+                     visibility: str = "") -> CandidateCounts:
+    """How many candidates ``candidates_for`` lists with these filters, split into those
+    the actor can decide and those with a record they may not see."""
+    decidable = 0 if visibility == "one" else candidates_for(
+        actor, status=status, band=band, visibility="both").count()
+    one_side = 0 if visibility == "both" or band else candidates_for(
+        actor, status=status, visibility="one").count()
+    return CandidateCounts(decidable=decidable, one_side=one_side)
 
 
 def candidates_for(actor: Actor, *, status: str = "open", band: str = "", visibility: str = "",
@@ -207,6 +367,7 @@ def candidate_get(actor: Actor, candidate_id: Any) -> CandidateView:
     view = CandidateView(c, a, b, bases, masked=masked)
     if view.decidable:
         view.comparisons = _comparisons(c, masked)
+        view.rows = compare_rows(view)
     return view
 
 

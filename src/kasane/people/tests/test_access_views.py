@@ -76,6 +76,20 @@ def test_it_shows_disclosures_to_auditors_as_page_and_csv(city, client) -> None:
     assert text.startswith("\ufeff日時") and "denied" in text and "own_record" in text
 
 
+def test_it_names_the_reads_of_every_app_in_the_disclosure_report(city, client) -> None:
+    from kasane.audit.models import Basis
+    from kasane.audit.services import access_log
+
+    person = make_person(city.recorder)
+    for action in ("case.view", "sheet_record_list", "meeting.print.pack"):
+        access_log(user=city.partner, action=action, basis=Basis.CONSENT, person_id=person.pk)
+    client.force_login(city.auditor)
+    page = client.get(f"/people/{person.pk}/disclosures/").text
+    for label in ("ケースの閲覧", "帳票の一覧表示", "会議資料の印刷"):
+        assert label in page, label
+    assert "case.view" not in page and "sheet_record_list" not in page
+
+
 def test_it_refuses_disclosures_to_others(city, client) -> None:
     person = make_person(city.recorder)
     client.force_login(city.recorder)

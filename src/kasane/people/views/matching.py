@@ -46,6 +46,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "people/match_queue.html", {
         "form": form, "rows": rows, "page": page, "query": query.urlencode(),
         "filters": filters, "runs": sel.last_runs(member),
+        "counts": sel.candidate_counts(member, status=filters["status"], band=filters["band"],
+                                       visibility=filters["visibility"]),
+        "scale": sel.score_scale(member),
     })
 
 
@@ -90,7 +93,7 @@ def review(request: HttpRequest, candidate_id: int) -> HttpResponse:
             return redirect("people:match_queue")
     link = view.candidate.links.filter(ended_at__isnull=True).first() if view.decidable else None
     return render(request, "people/match_review.html", {
-        "view": view, "form": form, "link": link,
+        "view": view, "form": form, "link": link, "scale": sel.score_scale(member),
         "can_decide": view.decidable and not view.candidate.is_decided and not view.emergency_only,
     }, status=400 if form.errors else 200)
 

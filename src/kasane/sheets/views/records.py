@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kasane.access import policy
 from kasane.accounts.models import Actor
+from kasane.core.pdf import html_to_pdf
 
 from .. import attachments, display, formdata, masking, selectors, services, validation
 from .. import policy as sheet_policy
@@ -326,7 +327,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from django.template.loader import render_to_string
-    from weasyprint import HTML
 
     actor = actor_of(request)
     record = sheet_policy.require_record(actor=actor, pk=pk, action="sheet_record_print")
@@ -334,7 +334,7 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if record.definition.code == "nine_grid":
         ctx["grid"] = display.nine_grid(ctx["sections"])
     html = render_to_string("sheets/record.pdf.html", ctx, request)
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sheet-{record.pk}.pdf"'
     return response
 

@@ -60,11 +60,12 @@ async def _request(port: int, path: str, cookie: str = "") -> tuple[int, bytes, 
 async def _open_stream(port: int, cookie: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(f"GET /events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
-                 "Accept: text/event-stream\r\n\r\n".encode())
+                 "Accept: text/event-stream\r\nAccept-Encoding: gzip, br\r\n\r\n".encode())
     await writer.drain()
     head = await reader.readuntil(b"event: hello")
     assert head.startswith(b"HTTP/1.1 200"), head[:200]
     assert b"text/event-stream" in head
+    assert b"content-encoding" not in head.lower()  # events pass uncompressed, one by one
     return reader, writer
 
 

@@ -14,6 +14,20 @@
       event.preventDefault();
     }
   });
+  // The header's user menu (<details>): a click elsewhere or Escape closes it.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details[data-user-menu][open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      document.querySelectorAll("details[data-user-menu][open]").forEach(function (menu) {
+        menu.removeAttribute("open");
+        menu.querySelector("summary").focus();
+      });
+    }
+  });
   document.addEventListener("change", function (event) {
     if (event.target.matches("[data-autosubmit]")) {
       event.target.form.submit();

@@ -1,0 +1,54 @@
+"""Layout at the commonest office screen (1366 × 768) and on a phone (issue 14): the menu is
+one row, the 所属 switcher opens whole from the user menu, home cards are as tall as their
+content. Checked on the demo's busiest menu (推進員: 8 entries, two 所属)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .conftest import login, open_user_menu, screenshot
+
+TEXT_FITS = """el => {
+  const style = getComputedStyle(el);
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = style.font;
+  const text = ctx.measureText(el.options[el.selectedIndex].text).width;
+  const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return text <= room;
+}"""
+
+CARD_GAPS = """() => [...document.querySelectorAll('.home-cards > .card')].map(card => {
+  const last = card.lastElementChild.getBoundingClientRect().bottom;
+  return card.getBoundingClientRect().bottom - last;
+})"""
+
+
+def test_the_menu_is_one_row_and_the_switcher_is_whole(demo_city: Any, new_page: Any,
+                                                       device: str,
+                                                       blocked_requests: list[str]) -> None:
+    page = new_page()
+    login(page, "suishin")
+    page.wait_for_selector("h1:has-text('わたしの仕事')")
+    width = page.viewport_size["width"]
+    if device == "desktop":
+        assert width == 1366
+        tops = {round(page.locator(".site-nav li").nth(i).bounding_box()["y"])
+                for i in range(page.locator(".site-nav li").count())}
+        assert len(tops) == 1, f"the menu wraps: rows at {sorted(tops)}"
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] < 70
+        summary = page.locator("details[data-user-menu] summary").bounding_box()
+        assert summary["x"] + summary["width"] <= width
+        assert summary["y"] < header["height"]  # beside the menu, not below it
+    # home cards end with their content (no card stretched to the tallest)
+    gaps = page.evaluate(CARD_GAPS)
+    assert gaps and max(gaps) < 40, gaps
+    open_user_menu(page, device)
+    switch = page.locator("#membership-switch")
+    box = switch.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert switch.evaluate(TEXT_FITS), "the acting 所属 is cut off in the switcher"
+    assert "重ね市社会福祉協議会" in switch.inner_text()
+    screenshot(page, "header-user-menu", device)
+    page.keyboard.press("Escape")
+    assert not blocked_requests
