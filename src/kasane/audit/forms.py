@@ -5,18 +5,17 @@ from typing import Any
 from django import forms
 
 from kasane.accounts.models import Organization
+from kasane.core.forms import Form, WarekiDateField
 
 from . import labels
 from .models import Basis
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     """A search period of local dates; the end may not precede the start."""
 
-    date_from = forms.DateField(label="期間（から）", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="期間（まで）", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = WarekiDateField(label="期間（から）", required=False)
+    date_to = WarekiDateField(label="期間（まで）", required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from kasane.core.forms import Form
+
 from ..models import MatchBand, MatchStatus
 
 STATUS_CHOICES = [("open", "未確認・保留"), (MatchStatus.PENDING, "未確認"),
@@ -17,7 +19,7 @@ DECISION_CHOICES = [(MatchStatus.SAME, "同一人物"), (MatchStatus.DIFFERENT, 
                     (MatchStatus.HOLD, "保留")]
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(Form):
     status = forms.ChoiceField(label="状態", choices=STATUS_CHOICES, required=False)
     band = forms.ChoiceField(label="判定", choices=[("", "すべて"), *MatchBand.choices],
                              required=False)
@@ -30,7 +32,7 @@ class QueueFilterForm(forms.Form):
                 "visibility": data.get("visibility") or "", "sort": data.get("sort") or "score"}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(label="判断", choices=DECISION_CHOICES, widget=forms.RadioSelect,
                                  error_messages={"required": "「同一人物」「別人」「保留」のいずれかを選んでください。",
                                                  "invalid_choice": "「同一人物」「別人」「保留」のいずれかを選んでください。"})
@@ -38,7 +40,7 @@ class DecisionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class UnmergeForm(forms.Form):
+class UnmergeForm(Form):
     reason = forms.CharField(label="解除の理由", max_length=500,
                              error_messages={"required": "統合を解除する理由を入力してください。"},
                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kasane.access import policy
 from kasane.accounts.models import Actor
 from kasane.core.pdf import html_to_pdf
+from kasane.core.wareki import format_wareki
 
 from .. import attachments, display, formdata, masking, selectors, services, validation
 from .. import policy as sheet_policy
@@ -99,7 +100,7 @@ def _form_context(actor: Actor, record: SheetRecord, answers: dict[str, Any],
         "summary": validation.named(schema, errors, services.HEADER_LABELS),
         "tags": [(k, v, k in header.get("tags", record.tags)) for k, v in TAGS.items()],
         "written_on": written,
-        "written_on_value": written if isinstance(written, str) else written.isoformat(),
+        "written_on_value": written if isinstance(written, str) else format_wareki(written),
         "sensitive_fields": [(f["key"], f["label"],
                               f["key"] in header.get("sensitive_keys", record.sensitive_keys))
                              for f in definition.fields if f.get("sensitive_allowed")],
