@@ -65,7 +65,9 @@ def _liaison_draft(page: Any, device: str) -> None:
     assert "氏（フリガナ）: カタカナかひらがなで" in page.inner_text("[data-testid=draft-problems]")
     screenshot(page, "sheet-liaison-draft", device)
     # the legend stays in view while the grid scrolls
-    page.locator("#f-problems-l-other").scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('#f-problems').scrollIntoView({block: 'start'});"
+                  "window.scrollBy(0, 160)")  # the grid's top has scrolled out of view
+    page.wait_for_timeout(100)
     legend = page.locator("#f-problems .mcm-legend").bounding_box()
     assert legend is not None and -1 <= legend["y"] <= 5, legend
 
