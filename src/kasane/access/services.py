@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kasane.accounts.models import Actor
 from kasane.audit.models import Basis
-from kasane.audit.services import access_log, change_record, snapshot
+from kasane.audit.services import access_log, change_record, save_changes, snapshot
 from kasane.people.models import Person
 
 from . import policy
@@ -154,18 +154,10 @@ def grants_end_from(*, actor: Actor, sources: Iterable[tuple[str, object]], reas
 def grants_move_for_source(*, actor: Actor, source_type: str, source_id: object,
                            valid_until: dt.datetime | None, reason: str) -> int:
     """The source's window moved (a meeting was rescheduled): its open grants follow."""
-    count = 0
     with transaction.atomic():
-        for grant in _open_from(actor, [(source_type, source_id)]).select_for_update():
-            if grant.valid_until == valid_until:
-                continue
-            before = snapshot(grant)
-            grant.valid_until = valid_until
-            grant.save(update_fields=["valid_until"])
-            change_record(user=actor.user, instance=grant, operation="update", before=before,
-                          organization_id=actor.organization_id, reason=reason)
-            count += 1
-    return count
+        return sum(save_changes(grant, {"valid_until": valid_until}, user=actor.user,
+                                organization_id=actor.organization_id, reason=reason)
+                   for grant in _open_from(actor, [(source_type, source_id)]).select_for_update())
 
 
 def emergency_access_request(*, actor: Actor | None, person_id: Any, reason: str,

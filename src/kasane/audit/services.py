@@ -138,3 +138,18 @@ def change_record(
         reason=reason[:500],
         request_id=context.current().request_id,
     )
+
+
+def save_changes(instance: models.Model, changes: Mapping[str, Any], *, user: Any,
+                 organization_id: int | None = None, reason: str = "") -> bool:
+    """Set ``changes`` on a row (locked by the caller), save just those fields and record the
+    difference. Returns False — and writes nothing — when every value is already so."""
+    if all(getattr(instance, name) == value for name, value in changes.items()):
+        return False
+    before = snapshot(instance)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=list(changes))
+    change_record(user=user, instance=instance, operation="update", before=before,
+                  organization_id=organization_id, reason=reason)
+    return True

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.accounts.models import Actor, Organization, User
-from kasane.audit.services import change_record, snapshot
+from kasane.audit.services import change_record, save_changes
 
 from ..models import Case, CaseGrant, CaseGrantPurpose
 
@@ -57,30 +57,17 @@ def case_grants_end(*, actor: Actor, source_type: str, source_id: object, reason
     rows = _open_rows(actor, source_type, source_id)
     if case is not None:
         rows = rows.filter(case=case)
-    count = 0
+    ended = {"ended_at": timezone.now(), "end_reason": reason[:300]}
     with transaction.atomic():
-        for row in rows.select_for_update():
-            before = snapshot(row)
-            row.ended_at, row.end_reason = timezone.now(), reason[:300]
-            row.save(update_fields=["ended_at", "end_reason"])
-            change_record(user=actor.user, instance=row, operation="update", before=before,
-                          organization_id=actor.organization_id, reason=reason)
-            count += 1
-    return count
+        return sum(save_changes(row, ended, user=actor.user,
+                                organization_id=actor.organization_id, reason=reason)
+                   for row in rows.select_for_update())
 
 
 def case_grants_move(*, actor: Actor, source_type: str, source_id: object,
                      valid_until: dt.datetime | None, reason: str) -> int:
     """The source's window moved (a meeting was rescheduled): its open rows follow."""
-    count = 0
     with transaction.atomic():
-        for row in _open_rows(actor, source_type, source_id).select_for_update():
-            if row.valid_until == valid_until:
-                continue
-            before = snapshot(row)
-            row.valid_until = valid_until
-            row.save(update_fields=["valid_until"])
-            change_record(user=actor.user, instance=row, operation="update", before=before,
-                          organization_id=actor.organization_id, reason=reason)
-            count += 1
-    return count
+        return sum(save_changes(row, {"valid_until": valid_until}, user=actor.user,
+                                organization_id=actor.organization_id, reason=reason)
+                   for row in _open_rows(actor, source_type, source_id).select_for_update())
