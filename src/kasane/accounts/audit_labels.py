@@ -14,8 +14,10 @@ register(
         "admin_organization_save": "組織の登録・変更", "admin_unit_save": "担当課の登録・変更",
         "admin_user_save": "利用者の登録・変更", "admin_membership_add": "所属の追加",
         "admin_membership_end": "所属の終了", "admin_user_unlock": "ロックの解除",
+        "platform_municipality_create": "自治体の追加",
     },
     objects={"login": "ログイン", "api_token": "APIトークン", "organization": "組織",
-             "unit": "担当課", "user": "利用者", "membership": "所属"},
+             "unit": "担当課", "user": "利用者", "membership": "所属",
+             "municipality": "自治体"},
     models=[Municipality, Unit, Organization, User, Membership, ApiToken],
 )
