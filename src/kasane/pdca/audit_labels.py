@@ -26,6 +26,8 @@ register(
         "pdca.opinion.respond": "委員会意見への対応", "pdca.cycle.transition": "段階の変更",
         "pdca.edition.create": "報告書の新しい版（正誤）", "pdca.export.pdf": "報告書の出力（PDF）",
         "pdca.export.xlsx": "報告書の出力（Excel）", "pdca.plan.import": "計画の取り込み",
+        "pdca.cycle.create": "進捗管理の年度の作成", "pdca.node.save": "施策・事業の登録・変更",
+        "pdca.node.move": "施策・事業の並べ替え", "pdca.unit.save": "担当課の登録・変更",
     },
     objects={"pdca.ProgressPair": "Do・Act", "pdca.CycleTransition": "段階の変更",
              "pdca.Edition": "報告書の版"},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycle, edit, exports, imports
+from .views import cycle, edit, exports, imports, setup
 
 app_name = "pdca"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("plans/<int:plan_id>/", imports.plan_detail, name="plan"),
     path("plans/import/", imports.plan_import, name="import"),
     path("plans/import/template.xlsx", imports.import_template, name="import_template"),
+    path("cycles/new/", setup.cycle_new, name="cycle_new"),
+    path("plans/<int:plan_id>/nodes/new/", setup.node_edit, name="node_new"),
+    path("plans/<int:plan_id>/nodes/<int:node_id>/", setup.node_edit, name="node_edit"),
+    path("plans/<int:plan_id>/nodes/<int:node_id>/move/", setup.node_move, name="node_move"),
+    path("units/", setup.units, name="units"),
+    path("units/<int:unit_id>/", setup.units, name="unit_edit"),
 ]

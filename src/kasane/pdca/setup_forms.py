@@ -1,0 +1,66 @@
+"""Forms of the 事務局 set-up screens (cycle, plan nodes, 担当課); services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from kasane.accounts.models import Unit
+from kasane.core.forms import Form, ModelForm
+from kasane.core.wareki import fiscal_year_label
+
+from .models import Plan, PlanNode
+
+
+class CycleCreateForm(Form):
+    fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
+    plans = forms.ModelMultipleChoiceField(
+        label="評価する計画", queryset=Plan.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="「前年度をコピー」のときは空欄なら前年度と同じ計画です。")
+    copy_last = forms.BooleanField(label="前年度の設定（計画・表題・奥付）をコピーする", required=False)
+    report_title = forms.CharField(label="報告書の表題", max_length=200, required=False)
+    committee_name = forms.CharField(label="委員会の名称", max_length=100, required=False)
+    published_month = forms.CharField(label="発行年月", max_length=30, required=False)
+    publisher = forms.CharField(label="発行", max_length=100, required=False)
+    editor = forms.CharField(label="編集", max_length=100, required=False)
+    publication_number = forms.CharField(label="刊行物番号", max_length=40, required=False)
+
+    def __init__(self, *args: Any, municipality_id: int, this_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        years = range(this_year - 3, this_year + 3)
+        self.fields["fiscal_year"].choices = [  # type: ignore[attr-defined]
+            (y, f"{fiscal_year_label(y)}（{y}年度）") for y in years]
+        self.fields["plans"].queryset = Plan.objects.filter(  # type: ignore[attr-defined]
+            municipality_id=municipality_id)
+
+
+class NodeForm(ModelForm):
+    """One 施策・事業. The parent is fixed by the URL for new nodes; depth follows it."""
+
+    class Meta:
+        model = PlanNode
+        fields = ["code", "number", "title", "marker", "is_priority", "is_business", "units",
+                  "plan_pages", "indicator_text", "indicator_metric", "repost_of"]
+        widgets = {"units": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Unit.objects.filter(  # type: ignore[attr-defined]
+            municipality_id=plan.municipality_id)
+        self.fields["repost_of"].queryset = PlanNode.objects.filter(  # type: ignore[attr-defined]
+            plan__municipality_id=plan.municipality_id, is_business=True,
+            repost_of__isnull=True).select_related("plan")
+        self.fields["repost_of"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda n: f"{n.plan.short_name} {n.code} {n.title}")
+        self.fields["title"].help_text = "施策は名称なしでも登録できます（名称のない中など）。"
+        self.fields["number"].help_text = "同じ親の下で重複すると警告します。"
+
+
+class UnitForm(ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "order"]
+        error_messages = {"code": {"max_length": "担当課コードは1文字で入力してください。"}}
+

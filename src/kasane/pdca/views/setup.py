@@ -1,0 +1,120 @@
+"""事務局 set-up screens: new cycle (copy last year's), plan nodes (add/edit/reorder), 担当課."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kasane.accounts.http import membership_of
+from kasane.accounts.models import Unit
+from kasane.core.forms import add_service_errors
+
+from .. import policy as pdca_policy
+from .. import selectors, setup
+from ..models import PlanNode
+from ..setup_forms import CycleCreateForm, NodeForm, UnitForm
+
+
+def _this_fiscal_year() -> int:
+    today = timezone.localdate()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_new(request: HttpRequest) -> HttpResponse:
+    membership = pdca_policy.require_secretariat(membership_of(request))
+    muni_id = membership.organization.municipality_id
+    last = setup.last_cycle(muni_id)
+    this_year = _this_fiscal_year()
+    form = CycleCreateForm(request.POST or None, municipality_id=muni_id, this_year=this_year,
+                           initial={"fiscal_year": (last.fiscal_year + 1) if last else this_year,
+                                    "copy_last": last is not None})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        fy, plans, copy = data.pop("fiscal_year"), data.pop("plans"), data.pop("copy_last")
+        try:
+            cycle = setup.cycle_create(
+                actor=membership, fiscal_year=fy, plans=plans,
+                copy_from=setup.last_cycle(muni_id, before_year=fy) if copy else None, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{cycle}を作成しました（準備の段階）。")
+            return redirect("pdca:cycle", pk=cycle.pk)
+    return render(request, "pdca/cycle_new.html", {"form": form, "last": last},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def node_edit(request: HttpRequest, plan_id: int, node_id: int | None = None) -> HttpResponse:
+    membership = pdca_policy.require_secretariat(membership_of(request))
+    plan = selectors.plan_get(membership, plan_id)
+    if node_id is None:
+        parent_id = request.GET.get("parent") or request.POST.get("parent")
+        parent = PlanNode.objects.filter(plan=plan, pk=parent_id).first() if parent_id else None
+        node = PlanNode(plan=plan, parent=parent, depth=(parent.depth + 1) if parent else 1)
+    else:
+        found = PlanNode.objects.filter(plan=plan, pk=node_id).select_related("parent").first()
+        if found is None:
+            raise Http404
+        node = found
+    form = NodeForm(request.POST or None, instance=node, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = setup.node_save(actor=membership, node=form.instance,
+                                    units=form.cleaned_data["units"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "保存しました。")
+            for warning in saved.warnings:
+                messages.warning(request, warning)
+            return redirect("pdca:plan", plan_id=plan.pk)
+    level = plan.levels.filter(depth=node.depth).first()
+    return render(request, "pdca/node_edit.html", {
+        "form": form, "plan": plan, "node": node, "level": level},
+        status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def node_move(request: HttpRequest, plan_id: int, node_id: int) -> HttpResponse:
+    membership = pdca_policy.require_secretariat(membership_of(request))
+    plan = selectors.plan_get(membership, plan_id)
+    node = PlanNode.objects.filter(plan=plan, pk=node_id).first()
+    if node is None:
+        raise Http404
+    setup.node_move(actor=membership, node=node, up=request.POST.get("direction") == "up")
+    return redirect(reverse("pdca:plan", args=[plan.pk]) + f"#node-{node.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def units(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
+    membership = pdca_policy.require_secretariat(membership_of(request))
+    muni_id = membership.organization.municipality_id
+    unit = Unit(municipality_id=muni_id) if unit_id is None else \
+        Unit.objects.filter(pk=unit_id, municipality_id=muni_id).first()
+    if unit is None:
+        raise Http404
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.unit_save(actor=membership, unit=form.instance)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"担当課「{form.instance.name}」を保存しました。")
+            return redirect("pdca:units")
+    return render(request, "pdca/units.html", {
+        "form": form, "unit": unit,
+        "units": Unit.objects.filter(municipality_id=muni_id).order_by("order", "code")},
+        status=400 if form.errors else 200)
