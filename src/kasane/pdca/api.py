@@ -37,6 +37,7 @@ class GradeCounts(Schema):
 
 class SummaryItem(Schema):
     code: str
+    display_code: str
     title: str
     grade: str | None
     computed_grade: str | None
@@ -77,7 +78,8 @@ def plan_summary(request: HttpRequest, plan_id: int,
     counts = {s["grade"]: s["count"] for s in data["summary"]}
     return {
         "counts": counts, "total": data["total"],
-        "items": [{"code": g["code"], "title": g["title"], "grade": g["final"],
+        "items": [{"code": g["code"], "display_code": g["display_code"],
+                   "title": g["title"], "grade": g["final"],
                    "computed_grade": g["computed"], "overridden": g["overridden"],
                    "achieved": g["achieved"], "counted": g["counted"]} for g in data["graded"]],
     }
