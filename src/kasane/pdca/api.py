@@ -75,7 +75,7 @@ def plan_summary(request: HttpRequest, plan_id: int,
     if plan is None:
         raise Http404
     data = build_plan(plan, query.fiscal_year, live=False)
-    counts = {s["grade"]: s["count"] for s in data["summary"]}
+    counts = {"A": 0, "B": 0, "C": 0, "D": 0} | {s["grade"]: s["count"] for s in data["summary"]}
     return {
         "counts": counts, "total": data["total"],
         "items": [{"code": g["code"], "display_code": g["display_code"],

@@ -174,6 +174,7 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
     for o in CommitteeOpinion.objects.filter(node__plan=plan, fiscal_year=fiscal_year):
         opinions[o.node_id].append(o)
 
+    scale = plan.scale()
     graded_all = [n for n in nodes if n.depth == plan.graded_level and not n.is_business] or \
         [n for n in nodes if n.depth == plan.graded_level]
     scope: dict[int, set[int]] = {}
@@ -199,7 +200,7 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
         achieved, counted, open_ = grading.count_targets(
             all_facts, report_year=fiscal_year, plan_first_year=plan.first_year,
             window=plan.target_window)
-        computed = grading.grade_for(achieved, counted)
+        computed = grading.grade_for(achieved, counted, scale)
         ev = evaluations.get(g.pk)
         override = ev.override_grade if ev and ev.override_grade else ""
         final = override or computed
@@ -300,10 +301,10 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
 
     # 評価総括表
     summary = []
-    for grade, label, _ in grading.DEFAULT_SCALE:
+    for grade, label, _ in scale:
         items = [g for g in graded_out if g["final"] == grade]
         summary.append({"grade": grade, "label": label,
-                        "criterion": grading.criterion_text(grade), "count": len(items),
+                        "criterion": grading.criterion_text(grade, scale), "count": len(items),
                         "refs": [g["ref"] for g in items], "anchors": [g["anchor"] for g in items]})
     excluded = [g for g in graded_out if g["final"] is None]
     opinion_rows = _opinion_rows(tree, nodes, opinions)
@@ -317,6 +318,10 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
         "window": plan.target_window, "window_label": plan.get_target_window_display(),
         "scope_label": plan.get_sheet_scope_display(),
         "override_footnote": plan.override_footnote,
+        "section_heading": plan.section_heading, "page_per_section": plan.page_per_section,
+        "print_meta_line": plan.print_meta_line,
+        "scale": [{"grade": g, "label": label, "criterion": grading.criterion_text(g, scale),
+                   "low": low} for g, label, low in scale],
         "level_columns": level_cols,
         "plan_header": (f"{plan.name if plan.kind == PlanKind.MULTILAYER else plan.short_name}"
                         " Plan（主な事業内容）"),
@@ -372,6 +377,10 @@ def build_report(cycle: PdcaCycle, *, live: bool = True) -> dict[str, Any]:
         "units": [{"code": u.code, "name": u.name} for u in units],
         "scale": [{"grade": g, "label": label, "criterion": grading.criterion_text(g),
                    "low": low} for g, label, low in grading.DEFAULT_SCALE],
+        "intro_paragraphs": [p.strip() for p in cycle.intro_text.split("\n\n") if p.strip()],
+        "criteria_example": cycle.criteria_example.strip(),
+        "timeline": [[c.strip() for c in (line.split("|") + ["", "", "", ""])[:4]]
+                     for line in cycle.timeline_text.splitlines() if line.strip()],
         "colophon": {"published_month": cycle.published_month, "publisher": cycle.publisher,
                      "editor": cycle.editor, "number": cycle.publication_number},
         "plans": [build_plan(p, fy, live=live) for p in plans],

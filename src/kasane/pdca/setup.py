@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 
 from kasane.accounts.models import Membership, Unit
@@ -21,6 +22,7 @@ from . import policy as pdca_policy
 from .models import PdcaCycle, Plan, PlanNode
 from .services import _audit
 
+M = TypeVar("M", bound=models.Model)
 COLOPHON_FIELDS = ("committee_name", "report_title", "published_month", "publisher", "editor",
                    "publication_number")
 
@@ -210,3 +212,40 @@ def unit_save(*, actor: Membership, unit: Unit) -> Unit:
     unit.save()
     _audit(actor, "unit.save", unit, "create" if creating else "update", before)
     return unit
+
+
+PLAN_LAYOUT_FIELDS = ("section_heading", "page_per_section", "print_meta_line",
+                      "repost_display", "override_footnote", "grade_scale")
+CYCLE_TEXT_FIELDS = (*COLOPHON_FIELDS, "intro_text", "criteria_example", "timeline_text")
+
+
+@transaction.atomic
+def plan_layout_save(*, actor: Membership, plan: Plan, reason: str = "",
+                     **changes: object) -> Plan:
+    """Layout settings and grade scale of one plan (only ``PLAN_LAYOUT_FIELDS``)."""
+    _secretariat(actor, plan.municipality_id)
+    return _save_fields(actor, Plan.objects.select_for_update().get(pk=plan.pk), changes,
+                        PLAN_LAYOUT_FIELDS, "plan.layout", reason)
+
+
+@transaction.atomic
+def cycle_texts_save(*, actor: Membership, cycle: PdcaCycle, reason: str = "",
+                     **changes: object) -> PdcaCycle:
+    """Editable front matter (序章, 評価基準の例, 流れ) and colophon of a cycle's report."""
+    _secretariat(actor, cycle.municipality_id)
+    return _save_fields(actor, PdcaCycle.objects.select_for_update().get(pk=cycle.pk), changes,
+                        CYCLE_TEXT_FIELDS, "cycle.texts", reason)
+
+
+def _save_fields(actor: Membership, obj: M, changes: dict[str, object],
+                 allowed: tuple[str, ...], action: str, reason: str) -> M:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    before = snapshot(obj)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    _audit(actor, action, obj, "update", before, reason)
+    return obj

@@ -10,7 +10,7 @@ from kasane.accounts.models import Unit
 from kasane.core.forms import Form, ModelForm
 from kasane.core.wareki import fiscal_year_label
 
-from .models import Plan, PlanNode
+from .models import PdcaCycle, Plan, PlanNode
 
 
 class CycleCreateForm(Form):
@@ -64,3 +64,45 @@ class UnitForm(ModelForm):
         fields = ["code", "name", "order"]
         error_messages = {"code": {"max_length": "担当課コードは1文字で入力してください。"}}
 
+
+
+class PlanLayoutForm(ModelForm):
+    """Print layout and grade scale of one plan; the scale is typed one grade a line."""
+
+    scale_text = forms.CharField(
+        label="評価の段階", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="1行に「記号|名称|下限%」を上の段階から。空欄なら標準（A 70%・B 40%・C 20%・D 0%）。")
+
+    class Meta:
+        model = Plan
+        fields = ["section_heading", "page_per_section", "print_meta_line", "repost_display",
+                  "override_footnote"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rows = self.instance.grade_scale or []
+        self.fields["scale_text"].initial = "\n".join(
+            "|".join(str(x) for x in (r.values() if isinstance(r, dict) else r)) for r in rows)
+
+    def clean_scale_text(self) -> list[list[Any]]:
+        from .grading import ScaleError, scale_from
+
+        lines = [line for line in self.cleaned_data["scale_text"].splitlines() if line.strip()]
+        if not lines:
+            return []
+        rows = [[c.strip() for c in line.replace("｜", "|").split("|")] for line in lines]
+        try:
+            return [list(r) for r in scale_from(rows)]
+        except ScaleError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class CycleTextsForm(ModelForm):
+    class Meta:
+        model = PdcaCycle
+        fields = ["report_title", "committee_name", "intro_text", "criteria_example",
+                  "timeline_text", "published_month", "publisher", "editor",
+                  "publication_number"]
+        widgets = {"intro_text": forms.Textarea(attrs={"rows": 8}),
+                   "criteria_example": forms.Textarea(attrs={"rows": 4}),
+                   "timeline_text": forms.Textarea(attrs={"rows": 8})}

@@ -129,3 +129,14 @@ def test_graded_items_carry_the_printed_display_code(pdca) -> None:
     """Issue 20 #8: 1－(1)－① beside the internal 1-1-1."""
     data = build_plan(pdca.plan, 2024, live=False)
     assert [g["display_code"] for g in data["graded"]] == ["1－(1)－①", "1－(1)－②"]
+
+
+@pytest.mark.django_db
+def test_a_plan_scale_changes_grades_and_the_summary_rows(pdca) -> None:
+    """Issue 20: the plan's own scale (default A–D when empty)."""
+    pdca.plan.grade_scale = [["A", "順調", 30], ["B", "遅れ", 0]]
+    pdca.plan.save()
+    data = build_plan(pdca.plan, 2024, live=False)
+    assert [g["computed"] for g in data["graded"]] == ["A", "A"]  # 1/3 and 2/3 ≥ 30%
+    assert [s["grade"] for s in data["summary"]] == ["A", "B"]
+    assert data["summary"][0]["criterion"].startswith("当該施策に係る事業の当該年度までの年次目標の30%以上")

@@ -63,3 +63,29 @@ def test_units_screen_adds_a_unit(pdca, city, client) -> None:
     assert Unit.objects.get(code="子").municipality == city.municipality
     response = client.post(reverse("pdca:units"), {"code": "子子", "name": "x", "order": "1"})
     assert response.status_code == 400 and "1文字" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_layout_screen_saves_settings_and_refuses_a_bad_scale(pdca, city, client) -> None:
+    client.force_login(city.secretariat)
+    url = reverse("pdca:plan_layout", args=[pdca.plan.pk])
+    response = client.post(url, {"section_heading": "1 地域福祉計画", "page_per_section": "on",
+                                 "repost_display": "reference",
+                                 "scale_text": "A|進捗|60\nB|遅れ|0"})
+    assert response.status_code == 302
+    pdca.plan.refresh_from_db()
+    assert (pdca.plan.section_heading, pdca.plan.page_per_section) == ("1 地域福祉計画", True)
+    assert pdca.plan.grade_scale == [["A", "進捗", 60], ["B", "遅れ", 0]]
+    response = client.post(url, {"repost_display": "reference", "scale_text": "A|進捗|60"})
+    assert response.status_code == 400 and "2つ以上" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_texts_screen_saves_front_matter(pdca, city, client) -> None:
+    client.force_login(city.secretariat)
+    response = client.post(reverse("pdca:cycle_texts", args=[pdca.cycle.pk]),
+                           {"committee_name": "推進委員会", "intro_text": "序章の本文",
+                            "timeline_text": "準備|事務局|目標|3月"})
+    assert response.status_code == 302
+    pdca.cycle.refresh_from_db()
+    assert (pdca.cycle.intro_text, pdca.cycle.timeline_text) == ("序章の本文", "準備|事務局|目標|3月")

@@ -18,7 +18,7 @@ from kasane.core.forms import add_service_errors
 from .. import policy as pdca_policy
 from .. import selectors, setup
 from ..models import PlanNode
-from ..setup_forms import CycleCreateForm, NodeForm, UnitForm
+from ..setup_forms import CycleCreateForm, CycleTextsForm, NodeForm, PlanLayoutForm, UnitForm
 
 
 def _this_fiscal_year() -> int:
@@ -118,3 +118,44 @@ def units(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
         "form": form, "unit": unit,
         "units": Unit.objects.filter(municipality_id=muni_id).order_by("order", "code")},
         status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_layout(request: HttpRequest, plan_id: int) -> HttpResponse:
+    membership = pdca_policy.require_secretariat(membership_of(request))
+    plan = selectors.plan_get(membership, plan_id)
+    form = PlanLayoutForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            setup.plan_layout_save(actor=membership, plan=plan,
+                                   grade_scale=form.cleaned_data["scale_text"], **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc, labels={"grade_scale": "評価の段階"})
+        else:
+            messages.success(request, "印刷設定を保存しました。")
+            return redirect("pdca:plan", plan_id=plan.pk)
+    return render(request, "pdca/setup_form.html", {
+        "form": form, "title": f"{plan.name} の印刷設定・評価の段階",
+        "back": reverse("pdca:plan", args=[plan.pk])}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_texts(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = pdca_policy.require_secretariat(membership_of(request))
+    cycle = selectors.cycle_get(membership, pk)
+    form = CycleTextsForm(request.POST or None, instance=cycle)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            setup.cycle_texts_save(actor=membership, cycle=cycle, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "序章・奥付を保存しました。")
+            return redirect("pdca:cycle", pk=cycle.pk)
+    return render(request, "pdca/setup_form.html", {
+        "form": form, "title": f"{cycle} 序章・評価基準の例・流れ・奥付",
+        "back": reverse("pdca:cycle", args=[cycle.pk])}, status=400 if form.errors else 200)
