@@ -14,6 +14,7 @@ urlpatterns = [
     path("cycles/<int:pk>/nodes/<int:node_id>/opinion/", edit.opinion_add, name="opinion"),
     path("cycles/<int:pk>/report.pdf", exports.report_pdf, name="report_pdf"),
     path("cycles/<int:pk>/report.xlsx", exports.report_xlsx, name="report_xlsx"),
+    path("cycles/<int:pk>/export/", exports.report_export, name="report_export"),
     path("public/<int:pk>/", exports.public, name="public"),
     path("plans/<int:plan_id>/", imports.plan_detail, name="plan"),
     path("plans/import/", imports.plan_import, name="import"),
