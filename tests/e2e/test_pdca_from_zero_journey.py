@@ -22,12 +22,6 @@ from .conftest import login, screenshot
 PASSWORD = "from-zero-secret-2025"
 
 
-@pytest.fixture
-def device() -> str:
-    """Desktop only: the journey is about the 事務局's office work and the printed report."""
-    return "desktop"
-
-
 @pytest.fixture(autouse=True)
 def _immediate_worker(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
