@@ -48,6 +48,7 @@ class SummaryItem(Schema):
 
 class Summary(Schema):
     counts: GradeCounts
+    grade_counts: dict[str, int]  # every grade of the plan's own scale (A–D by default)
     total: int
     items: list[SummaryItem]
 
@@ -75,9 +76,10 @@ def plan_summary(request: HttpRequest, plan_id: int,
     if plan is None:
         raise Http404
     data = build_plan(plan, query.fiscal_year, live=False)
-    counts = {"A": 0, "B": 0, "C": 0, "D": 0} | {s["grade"]: s["count"] for s in data["summary"]}
+    own = {s["grade"]: s["count"] for s in data["summary"]}
+    counts = {"A": 0, "B": 0, "C": 0, "D": 0} | own
     return {
-        "counts": counts, "total": data["total"],
+        "counts": counts, "grade_counts": own, "total": data["total"],
         "items": [{"code": g["code"], "display_code": g["display_code"],
                    "title": g["title"], "grade": g["final"],
                    "computed_grade": g["computed"], "overridden": g["overridden"],

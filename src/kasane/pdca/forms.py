@@ -67,6 +67,12 @@ class ReasonForm(Form):
 class OverrideForm(Form):
     grade = forms.ChoiceField(label="評価", required=False,
                               choices=[("", "算定どおり（変更しない）"), *Grade.choices])
+
+    def __init__(self, *args: Any, scale: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if scale:  # the plan's own grades (spec: grade scale per plan)
+            choice_field(self, "grade").choices = [("", "算定どおり（変更しない）"),
+                                                   *((g, g) for g, _, _ in scale)]
     reason = forms.CharField(label="変更の理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     check_text = forms.CharField(label="Check（評価の補足）", required=False,
                                  widget=forms.Textarea(attrs={"rows": 3}))

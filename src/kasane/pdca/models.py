@@ -308,8 +308,8 @@ class Evaluation(models.Model):
 
     node = models.ForeignKey(PlanNode, on_delete=models.CASCADE, related_name="evaluations")
     fiscal_year = models.PositiveSmallIntegerField("年度")
-    override_grade = models.CharField("変更後の評価", max_length=1, choices=Grade.choices,
-                                      blank=True)
+    # one of the plan's scale (A–D by default; checked by services.evaluation_override)
+    override_grade = models.CharField("変更後の評価", max_length=2, blank=True)
     override_reason = models.TextField("変更の理由", blank=True)
     overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                       null=True, blank=True, related_name="+")

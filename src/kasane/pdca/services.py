@@ -143,6 +143,8 @@ def evaluation_override(*, actor: Membership, node: PlanNode, fiscal_year: int, 
     pdca_policy.same_tenant(actor, node.plan.municipality_id)
     if node.depth != node.plan.graded_level or node.is_business:
         raise ValidationError("評価を付ける階層の施策ではありません。")
+    if grade and grade not in {g for g, _, _ in node.plan.scale()}:
+        raise ValidationError({"grade": "この計画の評価の段階から選んでください。"})
     ev, created = Evaluation.objects.select_for_update().get_or_create(
         node=node, fiscal_year=fiscal_year)
     before = {} if created else snapshot(ev)

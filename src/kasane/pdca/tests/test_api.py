@@ -39,3 +39,15 @@ def test_it_refuses_readers_without_pdca_rights_and_other_tenants(pdca, city, cl
     assert client.get("/api/v1/pdca/plans/999999/summary?fiscal_year=2024").json() == \
         {"detail": "見つかりません。"}
     assert client.get(f"/api/v1/pdca/plans/{pdca.plan.pk}/summary").status_code == 422
+
+
+@pytest.mark.django_db
+def test_a_plan_scale_is_counted_in_grade_counts(pdca, city, client) -> None:
+    """Issue 20: the plan's own grades; ``counts`` keeps its A–D contract."""
+    pdca.plan.grade_scale = [["◎", "順調", 50], ["△", "遅れ", 0]]
+    pdca.plan.save()
+    client.force_login(city.secretariat)
+    body = client.get(f"/api/v1/pdca/plans/{pdca.plan.pk}/summary?fiscal_year=2024").json()
+    assert body["grade_counts"] == {"◎": 1, "△": 1}
+    assert body["counts"] == {"A": 0, "B": 0, "C": 0, "D": 0}
+    assert [i["grade"] for i in body["items"]] == ["△", "◎"]

@@ -193,3 +193,26 @@ def test_it_refuses_another_tenant(pdca, city) -> None:
     with pytest.raises(PermissionDenied):
         services.cycle_transition(actor=other, cycle=pdca.cycle,
                                   to_state=CycleState.SECRETARIAT_REVIEW)
+
+
+@pytest.mark.django_db
+def test_an_override_takes_the_plans_own_grades(pdca) -> None:
+    """Issue 20: with a plan scale ◎/○/△ the override offers those, and refuses A."""
+    from django.core.exceptions import ValidationError
+
+    from kasane.pdca.models import CycleState
+    from kasane.pdca.report import build_plan
+    from kasane.pdca.services import evaluation_override
+
+    from .conftest import set_state
+
+    pdca.plan.grade_scale = [["◎", "順調", 70], ["○", "おおむね", 40], ["△", "遅れ", 0]]
+    pdca.plan.save()
+    set_state(pdca.cycle, CycleState.SECRETARIAT_REVIEW)
+    evaluation_override(actor=pdca.m_secretariat, node=pdca.g1, fiscal_year=2024, grade="◎",
+                        reason="審議")
+    graded = build_plan(pdca.plan, 2024, live=False)["graded"][0]
+    assert (graded["computed"], graded["final"]) == ("△", "◎")
+    with pytest.raises(ValidationError):
+        evaluation_override(actor=pdca.m_secretariat, node=pdca.g1, fiscal_year=2024,
+                            grade="A", reason="審議")

@@ -17,8 +17,8 @@ from kasane.accounts.models import Actor, Unit
 from kasane.core.forms import add_service_errors
 from kasane.core.numbers import input_number
 
-from .. import grading, selectors, services
 from .. import policy as pdca_policy
+from .. import selectors, services
 from ..forms import OpinionForm, OverrideForm, PairForm, ReasonForm, TargetResultForm
 from ..models import CommitteeOpinion, Evaluation, ProgressPair
 from ..report import build_plan
@@ -110,7 +110,7 @@ def grade_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
     ev = Evaluation.objects.filter(node=node, fiscal_year=cycle.fiscal_year).first()
     plan = build_plan(node.plan, cycle.fiscal_year, live=False)
     graded = next((g for g in plan["graded"] if g["node_id"] == node.pk), None)
-    form = OverrideForm(request.POST or None, initial={
+    form = OverrideForm(request.POST or None, scale=node.plan.scale(), initial={
         "grade": ev.override_grade if ev else "", "reason": ev.override_reason if ev else "",
         "check_text": ev.check_text if ev else ""})
     if request.method == "POST" and form.is_valid():
@@ -127,7 +127,7 @@ def grade_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
             return redirect("pdca:sheet", pk=cycle.pk, plan_id=node.plan_id)
     return render(request, "pdca/grade.html", {
         "cycle": cycle, "node": node, "graded": graded, "form": form,
-        "scale": grading.DEFAULT_SCALE}, status=400 if form.errors else 200)
+        "scale": node.plan.scale()}, status=400 if form.errors else 200)
 
 
 @login_required
