@@ -7,8 +7,9 @@ from django.http import HttpRequest
 
 from kasane.accounts import services as account_services
 from kasane.accounts.http import membership_of
+from kasane.accounts.tenants import is_platform_operator
 
-from .navigation import nav_for
+from .navigation import PLATFORM_ITEM, nav_for
 
 
 def kasane(request: HttpRequest) -> dict[str, Any]:
@@ -23,5 +24,6 @@ def kasane(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "membership": membership,
         "memberships": memberships,
-        "nav_items": nav_for(membership.role if membership else None),
+        "nav_items": nav_for(membership.role if membership else None) + (
+            [PLATFORM_ITEM] if user is not None and is_platform_operator(user) else []),
     }

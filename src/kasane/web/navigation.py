@@ -42,6 +42,10 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
+# Platform operators (superuser / staff without a municipality) see this whatever their role.
+PLATFORM_ITEM = NavItem("自治体の追加", "accounts:platform_municipality_new", frozenset())
+
+
 def nav_for(role: str | None) -> list[NavItem]:
     if role is None:
         return []

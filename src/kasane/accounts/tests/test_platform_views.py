@@ -43,3 +43,11 @@ def test_tenant_admins_and_staff_are_refused(city, client) -> None:
         assert client.post(reverse(URL), {"code": "011002", "name": "x",
                                           "admin": "k"}).status_code == 403
     assert not Municipality.objects.filter(code="011002").exists()
+
+
+@pytest.mark.django_db
+def test_the_menu_offers_the_screen_to_operators_only(city, client) -> None:
+    client.force_login(User.objects.create_superuser(username="op", password="op-password-123"))
+    assert reverse(URL) in client.get("/").content.decode()
+    client.force_login(city.admin)
+    assert reverse(URL) not in client.get("/").content.decode()
