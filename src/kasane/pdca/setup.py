@@ -19,7 +19,7 @@ from kasane.accounts.models import Membership, Unit
 from kasane.audit.services import snapshot
 
 from . import policy as pdca_policy
-from .models import PdcaCycle, Plan, PlanNode
+from .models import PdcaCycle, Plan, PlanLevel, PlanNode
 from .services import _audit
 
 M = TypeVar("M", bound=models.Model)
@@ -249,3 +249,27 @@ def _save_fields(actor: Membership, obj: M, changes: dict[str, object],
     obj.save()
     _audit(actor, action, obj, "update", before, reason)
     return obj
+
+
+@transaction.atomic
+def plan_create(*, actor: Membership, plan: Plan, levels: list[dict[str, object]]) -> Plan:
+    """A new plan with its level hierarchy (the import does the same for a whole workbook).
+    ``levels``: dicts of ``label``, ``numbering``, ``header_group``, ``printed_column`` from
+    the top; the graded level must be one of them."""
+    municipality_id = actor.organization.municipality_id
+    _secretariat(actor, municipality_id)
+    plan.municipality_id = municipality_id
+    if not levels:
+        raise ValidationError({"levels": "階層を1つ以上入力してください。"})
+    if not 1 <= plan.graded_level <= len(levels):
+        raise ValidationError({"graded_level": f"評価する階層は1〜{len(levels)}の番号にしてください。"})
+    if not plan.short_name:
+        plan.short_name = plan.name[:20]
+    plan.order = Plan.objects.filter(municipality_id=municipality_id).count() + 1
+    plan.full_clean()
+    plan.save()
+    for depth, level in enumerate(levels, start=1):
+        PlanLevel.objects.create(plan=plan, depth=depth, **level)  # type: ignore[arg-type]
+    _audit(actor, "plan.create", plan, "create", {},
+           detail=" ＞ ".join(str(lv["label"]) for lv in levels))
+    return plan

@@ -10,7 +10,7 @@ from kasane.accounts.models import Unit
 from kasane.core.forms import Form, ModelForm
 from kasane.core.wareki import fiscal_year_label
 
-from .models import AnnualTarget, PdcaCycle, Plan, PlanNode
+from .models import AnnualTarget, Numbering, PdcaCycle, Plan, PlanNode
 
 
 class CycleCreateForm(Form):
@@ -119,3 +119,40 @@ class TargetForm(ModelForm):
         fields = ["fiscal_year", "text", "kind", "target_value", "unit_label", "direction",
                   "withdrawn", "withdrawn_reason"]
         error_messages = {"target_value": {"invalid": "数字で入力してください。"}}
+
+
+class PlanCreateForm(ModelForm):
+    """A new plan; its levels typed one a line: 「名称|番号形式|見出しのまとまり|列として印刷」."""
+
+    levels_text = forms.CharField(
+        label="階層", widget=forms.Textarea(attrs={"rows": 5}),
+        initial="基本目標|1||○\n大|(1)|施策|○\n小|①|施策|○\n事業|a||×",
+        help_text="上の階層から1行に1つ。番号形式は 1 / (1) / ① / a / ア、列として印刷は ○ / ×。",
+        error_messages={"required": "階層を1つ以上入力してください。"})
+
+    class Meta:
+        model = Plan
+        fields = ["name", "short_name", "kind", "parent_plan", "first_year", "last_year",
+                  "graded_level", "sheet_scope", "target_window"]
+
+    def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent_plan"].queryset = Plan.objects.filter(  # type: ignore[attr-defined]
+            municipality_id=municipality_id)
+        self.fields["short_name"].required = False
+        self.fields["first_year"].help_text = "西暦（例: 2024）。"
+        self.fields["last_year"].help_text = "西暦（例: 2028）。"
+
+    def clean_levels_text(self) -> list[dict[str, object]]:
+        numbering = {label: value for value, label in Numbering.choices}
+        levels = []
+        for n, line in enumerate(self.cleaned_data["levels_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            cells = [c.strip() for c in line.replace("｜", "|").split("|")] + ["", "", ""]
+            if not cells[0] or cells[1] not in numbering:
+                raise forms.ValidationError(
+                    f"{n}行目: 「名称|番号形式」の形で、番号形式は 1 / (1) / ① / a / ア から選んでください。")
+            levels.append({"label": cells[0][:20], "numbering": numbering[cells[1]],
+                           "header_group": cells[2][:60], "printed_column": cells[3] != "×"})
+        return levels

@@ -109,3 +109,23 @@ def test_targets_screen_adds_and_changes_a_target(pdca, city, client) -> None:
     target.refresh_from_db()
     assert (target.text, target.target_value) == ("訪問120件", 120)
     assert client.get(reverse("pdca:targets", args=[pdca.plan.pk, pdca.repost.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_plan_new_screen_creates_a_plan_with_its_levels(pdca, city, client) -> None:
+    """From zero without Excel: a plan and its level hierarchy."""
+    from kasane.pdca.models import Plan
+
+    client.force_login(city.secretariat)
+    url = reverse("pdca:plan_new")
+    data = {"name": "第2次重層計画", "kind": "multilayer", "first_year": "2025",
+            "last_year": "2027", "graded_level": "1", "sheet_scope": "all",
+            "target_window": "cumulative", "levels_text": "大|1||○\n中|(1)||○\n小|①||○"}
+    response = client.post(url, dict(data, levels_text="大|X"))
+    assert response.status_code == 400 and "1行目" in response.content.decode()
+    response = client.post(url, dict(data, graded_level="5"))
+    assert response.status_code == 400 and "1〜3の番号" in response.content.decode()
+    response = client.post(url, data)
+    plan = Plan.objects.get(name="第2次重層計画")
+    assert response.status_code == 302 and plan.short_name == "第2次重層計画"
+    assert [lv.label for lv in plan.levels.order_by("depth")] == ["大", "中", "小"]

@@ -17,11 +17,12 @@ from kasane.core.forms import add_service_errors
 
 from .. import policy as pdca_policy
 from .. import selectors, services, setup
-from ..models import AnnualTarget, PlanNode
+from ..models import AnnualTarget, Plan, PlanNode
 from ..setup_forms import (
     CycleCreateForm,
     CycleTextsForm,
     NodeForm,
+    PlanCreateForm,
     PlanLayoutForm,
     TargetForm,
     UnitForm,
@@ -197,4 +198,25 @@ def targets(request: HttpRequest, plan_id: int, node_id: int) -> HttpResponse:
     return render(request, "pdca/targets.html", {
         "plan": plan, "node": node, "form": form, "target": target,
         "targets": node.targets.order_by("fiscal_year", "order", "pk")},
+        status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest) -> HttpResponse:
+    membership = pdca_policy.require_secretariat(membership_of(request))
+    muni_id = membership.organization.municipality_id
+    form = PlanCreateForm(request.POST or None, municipality_id=muni_id,
+                          instance=Plan(municipality_id=muni_id))
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = setup.plan_create(actor=membership, plan=form.instance,
+                                     levels=form.cleaned_data["levels_text"])
+        except ValidationError as exc:
+            add_service_errors(form, exc, labels={"levels": "階層"})
+        else:
+            messages.success(request, f"「{plan.name}」を登録しました。施策・事業を追加してください。")
+            return redirect("pdca:plan", plan_id=plan.pk)
+    return render(request, "pdca/setup_form.html", {
+        "form": form, "title": "計画を登録", "back": reverse("pdca:index")},
         status=400 if form.errors else 200)
