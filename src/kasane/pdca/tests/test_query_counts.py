@@ -140,3 +140,20 @@ def test_the_set_up_pages_run_the_same_queries_for_1_and_25_units_plans_and_node
                         check=lambda r, n: all(f"計画{i}" in r.content.decode() for i in range(n)))
     assert_flat_queries(add, lambda: client.get(f"/pdca/plans/{pdca.plan.pk}/nodes/{pdca.c.pk}/"),
                         label="GET /pdca/plans/{id}/nodes/{id}/", check=shown)
+    assert_flat_queries(add, lambda: client.get("/pdca/plans/new/"), label="GET /pdca/plans/new/",
+                        check=lambda r, n: all(f"計画{i}" in r.content.decode() for i in range(n)))
+
+
+def test_the_targets_page_runs_the_same_queries_for_1_and_25_targets(pdca, city, client):
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            made.append(AnnualTarget.objects.create(business=pdca.c, fiscal_year=2024,
+                                                    text=f"目標{len(made)}", order=10 + len(made)))
+
+    client.force_login(city.secretariat)
+    assert_flat_queries(add, lambda: client.get(
+        f"/pdca/plans/{pdca.plan.pk}/nodes/{pdca.c.pk}/targets/"),
+        label="GET /pdca/plans/{id}/nodes/{id}/targets/",
+        check=lambda r, n: all(f"目標{i}" in r.content.decode() for i in range(n)))
