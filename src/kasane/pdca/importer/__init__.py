@@ -13,18 +13,22 @@ from typing import Any
 from kasane.accounts.models import Membership, Municipality
 
 from .parse import (
+    KINDS,
     LEVEL_COLUMNS,
+    MARKERS,
     NODE_COLUMNS,
+    NUMBERING,
     PLAN_FIELDS,
     TARGET_COLUMNS,
+    YES,
     ImportResult,
     parse,
 )
 from .template import template_workbook
 from .write import run
 
-__all__ = ["ImportResult", "LEVEL_COLUMNS", "NODE_COLUMNS", "PLAN_FIELDS", "TARGET_COLUMNS",
-           "parse", "plan_import", "template_workbook"]
+__all__ = ["KINDS", "LEVEL_COLUMNS", "MARKERS", "NODE_COLUMNS", "NUMBERING", "PLAN_FIELDS",
+           "TARGET_COLUMNS", "YES", "ImportResult", "parse", "plan_import", "template_workbook"]
 
 
 def plan_import(*, actor: Membership, municipality: Municipality, file: Any,
