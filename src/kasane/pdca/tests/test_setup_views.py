@@ -129,3 +129,11 @@ def test_plan_new_screen_creates_a_plan_with_its_levels(pdca, city, client) -> N
     plan = Plan.objects.get(name="第2次重層計画")
     assert response.status_code == 302 and plan.short_name == "第2次重層計画"
     assert [lv.label for lv in plan.levels.order_by("depth")] == ["大", "中", "小"]
+
+
+@pytest.mark.django_db
+def test_a_new_child_is_offered_the_next_number_and_code(pdca, city, client) -> None:
+    client.force_login(city.secretariat)
+    page = client.get(reverse("pdca:node_new", args=[pdca.plan.pk]),
+                      {"parent": pdca.g1.pk}).content.decode()
+    assert 'value="1-1-1-3"' in page and 'name="number" value="3"' in page

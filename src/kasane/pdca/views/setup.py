@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -68,7 +69,10 @@ def node_edit(request: HttpRequest, plan_id: int, node_id: int | None = None) ->
     if node_id is None:
         parent_id = request.GET.get("parent") or request.POST.get("parent")
         parent = PlanNode.objects.filter(plan=plan, pk=parent_id).first() if parent_id else None
-        node = PlanNode(plan=plan, parent=parent, depth=(parent.depth + 1) if parent else 1)
+        number = (PlanNode.objects.filter(plan=plan, parent=parent)
+                  .aggregate(m=Max("number"))["m"] or 0) + 1
+        node = PlanNode(plan=plan, parent=parent, depth=(parent.depth + 1) if parent else 1,
+                        number=number, code=f"{parent.code}-{number}" if parent else str(number))
     else:
         found = PlanNode.objects.filter(plan=plan, pk=node_id).select_related("parent").first()
         if found is None:
