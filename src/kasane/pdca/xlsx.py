@@ -107,7 +107,8 @@ def summary_sheet(wb: Workbook, report: dict[str, Any], plan: dict[str, Any],
     _setup(ws)
     for letter, width in zip("ABCD", (70, 8, 14, 40), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.cell(row=1, column=1, value=f"{plan['name']}　進捗管理 {report['fy_label']}報告書　"
+    heading = f"{plan['section_heading']}　" if plan.get("section_heading") else ""
+    ws.cell(row=1, column=1, value=f"{heading}{plan['name']}　進捗管理 {report['fy_label']}報告書　"
             "評価総括表").font = Font(name=FONT, size=12, bold=True)
     ws.cell(row=2, column=1, value="該当する頁は「進捗管理シート」の頁です。").font = \
         Font(name=FONT, size=8)

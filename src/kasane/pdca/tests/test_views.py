@@ -150,3 +150,29 @@ def test_it_serves_the_public_page_only_for_published_cycles(pdca, city, client)
                               to_state=CycleState.PUBLISHED)
     page = client.get(url).content.decode()
     assert "評価総括表" in page and "1－(1)－①" in page and "第1版" in page
+
+
+@pytest.mark.django_db
+def test_the_public_page_shows_the_plans_scale_and_section_heading(pdca, city, client) -> None:
+    """Issue 20: a plan's own scale and heading reach the publication page (and the workbook)."""
+    from kasane.pdca import services
+
+    pdca.plan.grade_scale = [["◎", "順調", 50], ["△", "遅れ", 0]]
+    pdca.plan.section_heading = "1 地域福祉計画"
+    pdca.plan.save()
+    pdca.t_b.achieved = True
+    pdca.t_b.save()
+    set_state(pdca.cycle, CycleState.COUNCIL_2)
+    services.cycle_transition(actor=pdca.m_secretariat, cycle=pdca.cycle,
+                              to_state=CycleState.PUBLISHED)
+    page = client.get(reverse("pdca:public", args=[pdca.cycle.pk])).content.decode()
+    assert "順調" in page and "1 地域福祉計画" in page and "進捗している" not in page
+    import io
+
+    from openpyxl import load_workbook
+
+    from kasane.pdca.report import build_report
+    from kasane.pdca.xlsx import render_xlsx
+
+    wb = load_workbook(io.BytesIO(render_xlsx(build_report(pdca.cycle, live=False))))
+    assert wb["地福_総括表"]["A1"].value.startswith("1 地域福祉計画　テスト地域福祉計画")

@@ -19,7 +19,7 @@ from kasane.exports.services import job_start
 from .. import export_kinds, selectors
 from .. import policy as pdca_policy
 from ..models import CycleState, PdcaCycle
-from ..pdf import layout, render_pdf
+from ..pdf import layout, render_pdf, scales
 from ..xlsx import render_xlsx
 
 
@@ -88,4 +88,5 @@ def public(request: HttpRequest, pk: int) -> HttpResponse:
     report = edition.snapshot
     return render(request, "pdca/public.html", {
         "cycle": cycle, "edition": edition, "report": report, "plans": layout(report),
+        "scales": scales(report),
         "editions": cycle.editions.order_by("number")})  # type: ignore[union-attr]
