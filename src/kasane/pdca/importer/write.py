@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from kasane.accounts.models import Membership, Municipality, Unit
 from kasane.audit.models import Basis
@@ -73,6 +73,10 @@ def run(*, actor: Membership, municipality: Municipality, result: ImportResult,
         return
     except _Located as exc:
         result.errors.extend(exc.messages)
+        return
+    except IntegrityError:  # a duplicate the checks above did not foresee: still no 500
+        result.errors.append("取り込めませんでした: 登録済みのデータと重複する行があります"
+                             "（計画名・コード・担当課コードを確かめてください）。")
         return
     result.created_plans = plans
     result.created = plans[0] if plans else None
