@@ -163,6 +163,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("有効期限", null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -180,3 +181,46 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# Roles that open case content (or the audit trail's values): never granted by one person alone.
+APPROVAL_ROLES = frozenset(CASE_ROLES | {Role.AUDITOR})
+
+
+class RoleRequest(models.Model):
+    """A request to give a user a role in APPROVAL_ROLES. One admin asks; another admin or a
+    coordinator of the tenant (never the requester, never the user concerned) approves or
+    rejects it. Only an approval creates (or reactivates) the Membership."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "承認待ち"
+        APPROVED = "approved", "承認"
+        REJECTED = "rejected", "却下"
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="自治体")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_requests",
+                             verbose_name="対象の利用者")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="組織")
+    role = models.CharField("役割", max_length=20, choices=Role.choices)
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="申請者")
+    requested_at = models.DateTimeField("申請日時", auto_now_add=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="承認者")
+    decided_at = models.DateTimeField("決定日時", null=True, blank=True)
+    note = models.CharField("メモ", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "役割付与の申請"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"],
+                                    condition=models.Q(status="pending"),
+                                    name="role_request_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.organization} {self.role} ({self.status})"

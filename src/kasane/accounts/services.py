@@ -20,7 +20,18 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kasane.audit import services as audit
 from kasane.audit.models import Basis
 
-from .models import ApiToken, Membership, Municipality, Organization, Role, Unit, User
+from . import events
+from .models import (
+    APPROVAL_ROLES,
+    ApiToken,
+    Membership,
+    Municipality,
+    Organization,
+    Role,
+    RoleRequest,
+    Unit,
+    User,
+)
 
 LOGIN_FAILED_MESSAGE = "ユーザー名またはパスワードが正しくありません。"
 OTP_FAILED_MESSAGE = "確認コードが正しくありません。"
@@ -226,26 +237,124 @@ def user_save(*, actor: User, user: User, password: str | None = None) -> User:
     return user
 
 
-def membership_add(*, actor: User, user: User, organization: Organization, role: str) -> Membership:
+def membership_add(*, actor: User, user: User, organization: Organization,
+                   role: str) -> Membership | RoleRequest:
+    """Give ``user`` a role. A role that opens case content or the audit trail
+    (``APPROVAL_ROLES``) is never given by one person: it becomes a pending RoleRequest
+    (``role_request_create``) and is refused for the admin's own account. Other roles are
+    given at once."""
     municipality = require_admin(actor)
     _same_tenant(municipality, user, organization)
     if role not in Role.values:
         raise ValidationError({"role": "役割を選択してください。"})
-    membership, _ = Membership.objects.get_or_create(user=user, organization=organization,
-                                                     role=role)
-    if not membership.is_active:
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
-    audit.access_log(user=actor, action="admin_membership_add", basis=Basis.NOT_PERSONAL,
-                     object_type="membership", object_id=membership.pk)
+    if role in APPROVAL_ROLES:
+        return role_request_create(actor=actor, user=user, organization=organization, role=role)
+    return _membership_activate(actor=actor, user=user, organization=organization, role=role)
+
+
+def _membership_activate(*, actor: User, user: User, organization: Organization,
+                         role: str) -> Membership:
+    """Create or reactivate a membership, with an access log row and a change record."""
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(user=user, organization=organization,
+                                                               role=role)
+        if created:
+            audit.change_record(user=actor, instance=membership, operation="create",
+                                organization_id=organization.pk)
+        elif not membership.is_active:
+            audit.save_changes(membership, {"is_active": True}, user=actor,
+                               organization_id=organization.pk)
+        audit.access_log(user=actor, action="admin_membership_add", basis=Basis.NOT_PERSONAL,
+                         object_type="membership", object_id=membership.pk)
+    return membership
+
+
+def role_request_create(*, actor: User, user: User, organization: Organization,
+                        role: str) -> RoleRequest:
+    """A pending request for a role in APPROVAL_ROLES, announced to the tenant's coordinators
+    and admins (home inbox, ``events.ROLE_REQUESTED``). Refused for the admin's own account."""
+    municipality = require_admin(actor)
+    _same_tenant(municipality, user, organization)
+    if user.pk == actor.pk:
+        raise PermissionDenied("自分自身に相談支援・監査の役割は付与できません。"
+                               "別の管理者に依頼してください。")
+    if Membership.objects.filter(user=user, organization=organization, role=role,
+                                 is_active=True).exists():
+        raise ValidationError({"role": "この利用者はすでにこの役割を持っています。"})
+    with transaction.atomic():
+        pending = RoleRequest.objects.filter(user=user, organization=organization, role=role,
+                                             status=RoleRequest.Status.PENDING).first()
+        if pending is not None:
+            return pending
+        request = RoleRequest.objects.create(municipality=municipality, user=user,
+                                             organization=organization, role=role,
+                                             requested_by=actor)
+        audit.change_record(user=actor, instance=request, operation="create",
+                            organization_id=organization.pk, reason="役割付与の申請")
+        audit.access_log(user=actor, action="admin_role_request", basis=Basis.NOT_PERSONAL,
+                         object_type="role_request", object_id=request.pk)
+        events.ROLE_REQUESTED.emit(municipality_id=municipality.pk, role_request_id=request.pk,
+                                   user_id=user.pk, organization_id=organization.pk, role=role,
+                                   requested_by_id=actor.pk)
+    return request
+
+
+def role_request_deciders(municipality_id: int) -> list[int]:
+    """Users who may decide role requests of a tenant: its active admins and coordinators."""
+    return list(Membership.objects.filter(
+        organization__municipality_id=municipality_id, is_active=True,
+        organization__is_active=True, role__in=[Role.ADMIN, Role.COORDINATOR],
+    ).values_list("user_id", flat=True).distinct())
+
+
+def can_decide_role_requests(user: User) -> bool:
+    return bool(user.is_authenticated and user.municipality_id
+                and user.pk in role_request_deciders(user.municipality_id))
+
+
+def role_requests_pending(*, user: User) -> list[RoleRequest]:
+    """The tenant's pending requests this user may decide (not their own, not about them)."""
+    if not can_decide_role_requests(user):
+        return []
+    return list(RoleRequest.objects.filter(
+        municipality_id=user.municipality_id or 0, status=RoleRequest.Status.PENDING,
+    ).exclude(requested_by=user).exclude(user=user)
+        .select_related("user", "organization", "requested_by"))
+
+
+def role_request_decide(*, actor: User, role_request: RoleRequest, approve: bool,
+                        note: str = "") -> Membership | None:
+    """Approve (creates/reactivates the membership) or reject a pending request. The decider
+    is an admin or coordinator of the tenant other than the requester and the user concerned."""
+    if not can_decide_role_requests(actor) or actor.municipality_id != role_request.municipality_id:
+        raise PermissionDenied("役割付与の申請を決定できるのは、管理者または推進員です。")
+    if actor.pk in (role_request.requested_by_id, role_request.user_id):
+        raise PermissionDenied("自分が申請した、または自分についての申請は決定できません。")
+    with transaction.atomic():
+        locked = RoleRequest.objects.select_for_update().get(pk=role_request.pk)
+        if locked.status != RoleRequest.Status.PENDING:
+            raise ValidationError("この申請はすでに決定されています。")
+        status = RoleRequest.Status.APPROVED if approve else RoleRequest.Status.REJECTED
+        audit.save_changes(locked, {"status": status, "decided_by_id": actor.pk,
+                                    "decided_at": timezone.now(), "note": note.strip()[:300]},
+                           user=actor, organization_id=locked.organization_id,
+                           reason="役割付与の承認" if approve else "役割付与の却下")
+        membership = _membership_activate(actor=actor, user=locked.user, organization=locked.organization,
+                                          role=locked.role) if approve else None
+        audit.access_log(user=actor, action="admin_role_decide", basis=Basis.NOT_PERSONAL,
+                         object_type="role_request", object_id=locked.pk, detail=status)
+        events.ROLE_REQUEST_DECIDED.emit(
+            municipality_id=locked.municipality_id, role_request_id=locked.pk, status=status,
+            decided_by_id=actor.pk, membership_id=membership.pk if membership else None)
+    role_request.status = locked.status
     return membership
 
 
 def membership_end(*, actor: User, membership: Membership) -> None:
     municipality = require_admin(actor)
     _same_tenant(municipality, membership.organization)
-    membership.is_active = False
-    membership.save(update_fields=["is_active"])
+    audit.save_changes(membership, {"is_active": False}, user=actor,
+                       organization_id=membership.organization_id)
     audit.access_log(user=actor, action="admin_membership_end", basis=Basis.NOT_PERSONAL,
                      object_type="membership", object_id=membership.pk)
 

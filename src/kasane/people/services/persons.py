@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.access import services as access_services
-from kasane.accounts.models import CASE_ROLES, Membership
+from kasane.accounts.models import CASE_ROLES, Membership, Role
 from kasane.accounts.selectors import agencies
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
@@ -211,12 +211,45 @@ def household_member_add(*, actor: Membership, person: Person, with_person: Pers
     return member
 
 
+RESTRICTION_NAMED_ONLY = ("閲覧制限の変更は、指定された利用者だけができます。"
+                          "指定に加わる必要があるときは、指定された利用者に依頼してください。")
+
+
+def _check_restriction_editor(actor: Membership, person: Person, ids: list[int], kind: str,
+                              reason: str) -> None:
+    """Who may change a restriction in place (docs/access.md 「閲覧制限」): the users named on
+    it — nobody else, not even the recording organization, or they could name themselves and
+    unmask the person. Only when no named user can act any more (memberships ended) may a
+    coordinator of the recording organization name others, with a reason, never themselves
+    and without clearing the restriction. Setting a first restriction is ``restriction.set``."""
+    if not person.restriction:
+        return
+    named = set(person.restriction_users.values_list("pk", flat=True))
+    if actor.user_id in named:
+        return
+    named_can_act = Membership.objects.filter(
+        user_id__in=named, is_active=True, role__in=CASE_ROLES, organization__is_active=True,
+        organization__municipality_id=person.municipality_id).exists()
+    if (named_can_act or actor.role != Role.COORDINATOR
+            or actor.organization_id != person.created_by_org_id):
+        raise PermissionDenied(RESTRICTION_NAMED_ONLY)
+    if actor.user_id in ids:
+        raise PermissionDenied("自分自身を閲覧制限の指定に加えることはできません。")
+    if not kind:
+        raise ValidationError({"restriction": "指定された利用者がいない閲覧制限は解除できません。"
+                                              "新しく指定する利用者を選んでください。"})
+    if len(reason.strip()) < 10:
+        raise ValidationError({"reason": "指定された利用者がいないため、変更の理由を10文字以上で入力してください。"})
+
+
 def person_restriction_set(*, actor: Membership, person: Person, kind: str,
-                           user_ids: Iterable[int], note: str = "") -> Person:
-    """Set or clear 閲覧制限. A restriction names at least one user who still sees everything."""
+                           user_ids: Iterable[int], note: str = "", reason: str = "") -> Person:
+    """Set or clear 閲覧制限. A restriction names at least one user who still sees everything.
+    Once set, only its named users change it (``_check_restriction_editor``)."""
     if not policy.can(actor, "restriction.set", person):
         raise PermissionDenied("閲覧制限を設定できるのは記録した組織の職員です。")
     ids = sorted({int(i) for i in user_ids})
+    _check_restriction_editor(actor, person, ids, kind, reason)
     from ..models import RestrictionKind
 
     if kind and kind not in RestrictionKind.values:
@@ -240,7 +273,8 @@ def person_restriction_set(*, actor: Membership, person: Person, kind: str,
         person.restriction_users.set(ids)
         after = {**snapshot(person, ["restriction", "restriction_note"]), "restriction_users": ids}
         change_record(user=actor.user, instance=person, operation="update", before=before,
-                      after=after, organization_id=actor.organization_id, reason="閲覧制限の変更")
+                      after=after, organization_id=actor.organization_id,
+                      reason=f"閲覧制限の変更: {reason.strip()}" if reason.strip() else "閲覧制限の変更")
     return person
 
 
