@@ -44,3 +44,8 @@ CASE_REACH: Registry[CaseReachProvider] = Registry("sheet case reach")
 def case_reach(actor: Actor, at: dt.datetime | None = None) -> list[CaseReach]:
     """Every registered provider's reach for ``actor`` (no query is run here)."""
     return [reach for provider in CASE_REACH.values() for reach in provider(actor, at)]
+
+
+def reaches_case(actor: Actor, case_id: int) -> bool:
+    """Does ``actor`` reach the case on any basis (and may see it)? One query a reach kind."""
+    return any(r.case_ids.filter(pk=case_id).exists() for r in case_reach(actor))
