@@ -6,5 +6,6 @@ class CasesConfig(AppConfig):
     verbose_name = "支援ケース"
 
     def ready(self) -> None:
-        # core.inbox, core.panels and the labels of its audit codes (audit.labels)
-        from . import audit_labels, inbox, panels  # noqa: F401
+        # core.inbox, core.panels, the labels of its audit codes (audit.labels) and the
+        # cases an actor reaches, for case-linked sheet records (sheets.reach)
+        from . import audit_labels, inbox, panels, sheet_reach  # noqa: F401

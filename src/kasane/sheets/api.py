@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 
+from kasane.access import policy
 from kasane.accounts.http import membership_of
 
 from . import attachments, masking, selectors, services, validation
@@ -79,6 +80,7 @@ class RecordList(Schema):
 
 class RecordFilter(Schema):
     definition: str | None = None
+    person_id: int | None = None
     status: Literal["submitted", "draft"] | None = None
     limit: int = 100
     offset: int = 0
@@ -138,11 +140,17 @@ def record_create(request: HttpRequest, payload: RecordIn) -> Any:
     return 201, _out(record, masking.record_masks(actor, record))
 
 
-@router.get("/sheet-records", response={200: RecordList, 403: Detail},
-            summary="見ることのできる記録の一覧")
+@router.get("/sheet-records", response={200: RecordList, 403: Detail, 404: Detail},
+            summary="見ることのできる記録の一覧（person_id: その本人についての記録。"
+                    "本人を見る根拠がなければ 404）")
 def record_list(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
     actor = _actor(request)
     qs = sheet_policy.visible_records(actor).select_related("definition")
+    if filters.person_id is not None:
+        # the person first, exactly as GET /persons/{id}: invisible == nonexistent (logged)
+        policy.require_person(actor, filters.person_id, action="view",
+                              detail="帳票の一覧（API）")
+        qs = qs.filter(person_id=filters.person_id)
     if filters.definition:
         qs = qs.filter(definition__code=filters.definition)
     if filters.status:

@@ -117,6 +117,11 @@ class SheetRecord(models.Model):
     person_differences = models.JSONField("本人情報との相違", default=list, blank=True)
     route_status = models.CharField("受付状況", max_length=12, choices=RouteStatus.choices,
                                     blank=True)
+    # つなぐシート: the coordinator the routing rule named at submit (``routing``); empty = every
+    # coordinator of the municipality (the fallback). ``urgent``: 緊急性 即日 (inbox order).
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+", verbose_name="担当の推進員")
+    urgent = models.BooleanField("即日対応", default=False)
     source = models.CharField(max_length=10, default="form")  # form | api | import | demo
     import_job = models.ForeignKey("SheetImport", on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="records")
@@ -268,3 +273,44 @@ class SheetAttachment(models.Model):
 
     def as_answer(self) -> dict[str, Any]:
         return {"id": self.pk, "name": self.original_name}
+
+
+class SheetShare(models.Model):
+    """An organization a non-personal sheet (地域課題) names in its 情報提供先 (``shared_with``):
+    its case-role staff may read the record (``policy.visible_records``). Rewritten from the
+    answers on every submit and edit (``routing.shares_sync``); never used for sheets about a
+    person, which are shared only on the person's legal bases."""
+
+    record = models.ForeignKey(SheetRecord, on_delete=models.CASCADE, related_name="shares")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                     related_name="+")
+
+    class Meta:
+        verbose_name = "帳票の情報提供先"
+        constraints = [models.UniqueConstraint(fields=["record", "organization"],
+                                               name="sheetshare_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} → {self.organization_id}"
+
+
+class LiaisonRoute(models.Model):
+    """つなぐシートの振り分け: the coordinator who receives the sheets a sending organization
+    (施設) submits. Without a row every coordinator of the municipality receives them."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+")
+    sending_org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="送信元の機関")
+    coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="担当の推進員")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "つなぐシートの振り分け"
+        ordering = ["sending_org__name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "sending_org"],
+                                               name="liaisonroute_org_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.sending_org} → {self.coordinator}"

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import attachments, definitions, io, records
+from .views import attachments, definitions, io, records, start
 
 app_name = "sheets"
 
 urlpatterns = [
     path("", records.index, name="index"),
     path("new/", records.new_choose, name="new_choose"),
+    path("new/for/", start.write_for, name="write_for"),
     path("new/<slug:code>/", records.new, name="new"),
     path("new/<slug:code>/autosave/", records.new_autosave, name="new_autosave"),
     path("records/<int:pk>/", records.detail, name="detail"),
