@@ -6,5 +6,6 @@ class CasesConfig(AppConfig):
     verbose_name = "支援ケース"
 
     def ready(self) -> None:
-        # core.inbox, core.panels and the labels of its audit codes (audit.labels)
-        from . import audit_labels, inbox, panels  # noqa: F401
+        # core.inbox, core.panels, the labels of its audit codes (audit.labels) and the
+        # sheet link handlers (sheets.links)
+        from . import audit_labels, inbox, panels, sheet_links  # noqa: F401

@@ -29,7 +29,7 @@ from kasane.audit.services import access_log, change_record, snapshot
 from kasane.core import messages
 from kasane.core.wareki import WarekiError, parse_date
 
-from .. import attachments, bindings, selectors
+from .. import attachments, bindings, links, selectors
 from .. import policy as sheet_policy
 from .. import schema as sheet_schema
 from ..models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, SheetRecord
@@ -143,6 +143,7 @@ def _submit_effects(record: SheetRecord, actor: Actor, operation: str) -> None:
     person = record.answers.get("person")
     record.person_snapshot = person if isinstance(person, dict) else {}
     bindings.run(record=record, actor=actor, operation=operation)
+    links.derive(record=record, actor=actor, operation=operation)
 
 
 def _apply_answers(actor: Actor, record: SheetRecord, answers: Any, *, submit: bool,
