@@ -1,5 +1,7 @@
 """Small template helpers for sheet screens."""
 
+from typing import Any
+
 from django import template
 
 register = template.Library()
@@ -9,3 +11,18 @@ register = template.Library()
 def dom_id(path: str) -> str:
     """The id of a field's wrapper for an answer path (``person.family_name`` → ``f-person-family_name``)."""
     return "f-" + str(path).replace(".", "-")
+
+
+@register.inclusion_tag("sheets/_derivations.html", takes_context=True)
+def sheet_derivations(context: dict[str, Any], record: Any) -> dict[str, Any]:
+    """「この帳票から作成」: what the submitted record created, waits for or failed to create
+    (``sheets.links``), with retry / confirm buttons; shown to whoever may see the record."""
+    from kasane.sheets import links
+
+    rows = links.derived_of(record) if record.status == "submitted" else []
+    labels = {f["key"]: f["label"] for f in record.definition.fields}
+    for row in rows:
+        head, _, index = row.field.partition(".")
+        row.field_label = labels.get(head, "") + (f" {int(index) + 1}行目" if index.isdigit() else "")
+    return {"record": record, "rows": rows, "summary": links.derived_summary(rows),
+            "request": context.get("request"), "csrf_token": context.get("csrf_token")}
