@@ -113,7 +113,7 @@ def _run_case(link: Link, prev: SheetDerivation | None) -> Outcome:
                            f"帳票を追加：{record.definition.title} #{record.pk}",
                            link=_sheet_url(link))
             return _case_done(existing.pk)
-        return Outcome(status=PENDING, object_id=existing.pk, label="ケース",
+        return Outcome(status=PENDING, label="ケース",
                        action="進行中のケースに結び付ける",
                        message="この本人には進行中のケースがあります。推進員が確認すると、"
                                "この帳票をそのケースに結び付けます。")

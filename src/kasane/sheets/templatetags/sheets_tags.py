@@ -21,8 +21,10 @@ def sheet_derivations(context: dict[str, Any], record: Any) -> dict[str, Any]:
 
     rows = links.derived_of(record) if record.status == "submitted" else []
     labels = {f["key"]: f["label"] for f in record.definition.fields}
+    items = []
     for row in rows:
         head, _, index = row.field.partition(".")
-        row.field_label = labels.get(head, "") + (f" {int(index) + 1}行目" if index.isdigit() else "")
-    return {"record": record, "rows": rows, "summary": links.derived_summary(rows),
+        items.append({"row": row, "field_label": labels.get(head, "")
+                      + (f" {int(index) + 1}行目" if index.isdigit() else "")})
+    return {"record": record, "items": items, "summary": links.derived_summary(rows),
             "request": context.get("request"), "csrf_token": context.get("csrf_token")}
