@@ -314,3 +314,43 @@ class LiaisonRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sending_org} → {self.coordinator}"
+
+
+class DerivationStatus(models.TextChoices):
+    """Where one link of a submitted record stands (``sheets.links``)."""
+
+    DONE = "done", "作成済み"
+    PENDING = "pending", "確認待ち"
+    FAILED = "failed", "作成できませんでした"
+    WAITING = "waiting", "機能の追加待ち"
+
+
+class SheetDerivation(models.Model):
+    """One core record a submitted sheet created or asks for (``sheets.links``): a case, a
+    contact row, a referral draft, a plan version, a closure proposal … Generic: ``kind`` and
+    ``object_id`` name the record in the owning app (no FK upwards). ``key`` is stable per
+    record (``contact:0`` for the first contact row), so re-submitting or editing the sheet
+    updates the same row and never derives twice."""
+
+    record = models.ForeignKey(SheetRecord, on_delete=models.CASCADE, related_name="derivations")
+    key = models.CharField(max_length=60)
+    kind = models.CharField(max_length=20)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=DerivationStatus.choices)
+    field = models.CharField("項目", max_length=100, blank=True)
+    label = models.CharField(max_length=200, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    action = models.CharField("確認の操作", max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "帳票から作成した記録"
+        ordering = ["record", "pk"]
+        constraints = [models.UniqueConstraint(fields=["record", "key"],
+                                               name="sheetderivation_record_key_unique")]
+        indexes = [models.Index(fields=["kind", "object_id"], name="sheetderiv_kind_object")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}:{self.key}（{self.get_status_display()}）"

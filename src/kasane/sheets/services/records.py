@@ -29,7 +29,7 @@ from kasane.audit.services import access_log, change_record, snapshot
 from kasane.core import messages
 from kasane.core.wareki import WarekiError, parse_date
 
-from .. import attachments, bindings, person_prefill, routing, selectors
+from .. import attachments, bindings, links, person_prefill, routing, selectors
 from .. import policy as sheet_policy
 from .. import schema as sheet_schema
 from ..models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, SheetRecord
@@ -146,6 +146,7 @@ def _submit_effects(record: SheetRecord, actor: Actor, operation: str) -> None:
     routing.shares_sync(record)  # 情報提供先 of a 地域課題 sheet
     if operation == "submit":
         routing.route_assign(record)  # つなぐシート: named coordinator, 即日 first
+    links.derive(record=record, actor=actor, operation=operation)
 
 
 def _apply_answers(actor: Actor, record: SheetRecord, answers: Any, *, submit: bool,
