@@ -69,6 +69,7 @@ class Hub:
         self.clients: dict[int, set[asyncio.Queue[tuple[str, dict[str, Any]]]]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.listener: asyncio.Task[None] | None = None
+        self.ready = asyncio.Event()
         self.connections_opened = 0
 
     # -- clients ---------------------------------------------------------------------------
@@ -119,13 +120,19 @@ class Hub:
         loop.call_soon_threadsafe(self.dispatch, payload)
 
     # -- the one LISTEN connection of this process ----------------------------------------
-    def ensure_listener(self, conninfo: dict[str, Any]) -> None:
-        """Start the LISTEN task once per process (per event loop)."""
+    async def listening(self, conninfo: dict[str, Any], timeout: float = 5.0) -> bool:
+        """Start the LISTEN task once per process (per event loop) and wait until it listens
+        (a client told ``hello`` misses nothing committed afterwards)."""
         loop = asyncio.get_running_loop()
-        if self.listener is not None and not self.listener.done() and self.loop is loop:
-            return
-        self.loop = loop
-        self.listener = loop.create_task(self._listen(conninfo))
+        if self.listener is None or self.listener.done() or self.loop is not loop:
+            self.loop = loop
+            self.ready = asyncio.Event()
+            self.listener = loop.create_task(self._listen(conninfo))
+        try:
+            await asyncio.wait_for(self.ready.wait(), timeout)
+        except TimeoutError:
+            return False  # the database is away: the stream still serves, the badge polls
+        return True
 
     async def _listen(self, conninfo: dict[str, Any]) -> None:
         import psycopg
@@ -136,11 +143,13 @@ class Hub:
                 self.connections_opened += 1
                 async with conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
+                    self.ready.set()
                     async for notify in conn.notifies():
                         self.dispatch(notify.payload)
             except asyncio.CancelledError:
                 raise
             except Exception:  # the database restarted: reconnect, the badge poll catches up
+                self.ready.clear()
                 logger.warning("live events: LISTEN connection lost, reconnecting",
                                exc_info=True)
                 await asyncio.sleep(RECONNECT_SECONDS)
@@ -149,9 +158,17 @@ class Hub:
 HUB = Hub()
 
 
-def conninfo() -> dict[str, Any]:
-    """Connection parameters of the default database for the LISTEN connection."""
-    params = dict(connection.get_connection_params())
-    for key in ("cursor_factory", "context", "server_side_binding", "prepare_threshold"):
-        params.pop(key, None)
-    return params
+_CONNINFO: dict[str, Any] = {}
+
+
+def listen_conninfo() -> dict[str, Any] | None:
+    """Connection parameters of the default database for the LISTEN connection (None on
+    SQLite: no LISTEN there)."""
+    if not uses_listen():
+        return None
+    if not _CONNINFO:
+        params = dict(connection.get_connection_params())
+        for key in ("cursor_factory", "context", "server_side_binding", "prepare_threshold"):
+            params.pop(key, None)
+        _CONNINFO.update(params)
+    return dict(_CONNINFO)
