@@ -41,6 +41,7 @@ from kasane.core.linkage import (
     threshold_for,
 )
 
+from ..events import MATCH_QUEUED
 from ..models import (
     DECIDED,
     HouseholdMember,
@@ -211,6 +212,8 @@ def queue_pairs(municipality_id: int, pairs: Iterable[ScoredPair], *, found_by: 
     MatchCandidate.objects.bulk_create(new, ignore_conflicts=True)
     MatchCandidate.objects.bulk_update(changed, ["score", "band", "comparisons", "scored_at"])
     stats["created"], stats["rescored"] = len(new), len(changed)
+    if new:
+        MATCH_QUEUED.emit(municipality_id=municipality_id, created=len(new))
     stale = [c.pk for k, c in existing.items()  # open candidates of ``rescore`` not found again
              if k not in by_pair and c.status == MatchStatus.PENDING]
     if stale:

@@ -32,6 +32,7 @@ from kasane.core.wareki import WarekiError, parse_date
 from .. import attachments, bindings, links, person_prefill, routing, selectors
 from .. import policy as sheet_policy
 from .. import schema as sheet_schema
+from ..events import SHEET_ROUTED
 from ..models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, SheetRecord
 from ..validation import Refs, Result, date_message, validate
 
@@ -382,6 +383,8 @@ def record_submit(*, actor: Actor | None, record: SheetRecord,
         access_log(user=actor.user, action="sheet_record_submit",
                    basis=sheet_policy.basis_for(actor, fresh), organization_id=actor.organization_id,
                    object_type="sheet_record", object_id=fresh.pk, person_id=fresh.person_id)
+        if fresh.definition.is_routed:
+            SHEET_ROUTED.emit(municipality_id=fresh.municipality_id, record_id=fresh.pk, urgency=str(fresh.answers.get("urgency", "")))
     return fresh
 
 
