@@ -10,7 +10,7 @@ from kasane.accounts.models import Unit
 from kasane.core.forms import Form, ModelForm
 from kasane.core.wareki import fiscal_year_label
 
-from .models import PdcaCycle, Plan, PlanNode
+from .models import AnnualTarget, PdcaCycle, Plan, PlanNode
 
 
 class CycleCreateForm(Form):
@@ -106,3 +106,16 @@ class CycleTextsForm(ModelForm):
         widgets = {"intro_text": forms.Textarea(attrs={"rows": 8}),
                    "criteria_example": forms.Textarea(attrs={"rows": 4}),
                    "timeline_text": forms.Textarea(attrs={"rows": 8})}
+
+
+class TargetForm(ModelForm):
+    """One 年次目標 of a business, set by the 事務局 (service: ``services.target_save``)."""
+
+    reason = forms.CharField(label="変更の理由", required=False, max_length=500,
+                             help_text="委員会②での確定以降の変更には必要です（変更履歴に残ります）。")
+
+    class Meta:
+        model = AnnualTarget
+        fields = ["fiscal_year", "text", "kind", "target_value", "unit_label", "direction",
+                  "withdrawn", "withdrawn_reason"]
+        error_messages = {"target_value": {"invalid": "数字で入力してください。"}}

@@ -24,6 +24,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/nodes/<int:node_id>/", setup.node_edit, name="node_edit"),
     path("plans/<int:plan_id>/nodes/<int:node_id>/move/", setup.node_move, name="node_move"),
     path("plans/<int:plan_id>/layout/", setup.plan_layout, name="plan_layout"),
+    path("plans/<int:plan_id>/nodes/<int:node_id>/targets/", setup.targets, name="targets"),
     path("cycles/<int:pk>/texts/", setup.cycle_texts, name="cycle_texts"),
     path("units/", setup.units, name="units"),
     path("units/<int:unit_id>/", setup.units, name="unit_edit"),

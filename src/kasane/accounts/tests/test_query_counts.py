@@ -74,3 +74,24 @@ def test_the_user_page_the_token_page_and_me_run_the_same_queries_for_1_and_25_m
                         check=lambda r, n: r.json()["count"] == Organization.objects.filter(
                             municipality=city.municipality).count())
     assert Membership.objects.filter(user=city.partner).count() == len(orgs) + 1
+
+
+@pytest.mark.django_db
+def test_the_platform_municipality_page_runs_the_same_queries_for_1_and_25_tenants(client):
+    """Issue 20: the operator's 自治体の追加 page lists every tenant."""
+    from kasane.accounts.models import Municipality, User
+    from kasane.accounts.validators import local_government_check_digit
+
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            head = f"{11000 + len(made):05d}"
+            code = head + str(local_government_check_digit(head))
+            made.append(Municipality.objects.create(code=code, name=f"市{len(made)}",
+                                                    prefecture="北海道"))
+
+    client.force_login(User.objects.create_superuser(username="op", password="op-password-1"))
+    assert_flat_queries(add, lambda: client.get("/accounts/platform/municipalities/new/"),
+                        label="GET /accounts/platform/municipalities/new/",
+                        check=lambda r, n: all(m.code in r.content.decode() for m in made))

@@ -95,3 +95,14 @@ def test_the_opinion_sheet_keeps_markers_on_context_rows(pdca) -> None:
     texts = [c.value for c in wb["地福_意見"]["D"] if c.value]
     assert "【拡充】担い手育成" in texts
     assert any(str(t).startswith("【拡充】福祉カレッジ\n・もっと広報を。") for t in texts)
+
+
+@pytest.mark.django_db
+def test_the_pdf_opinions_keep_markers_on_context_rows(pdca) -> None:
+    """Issue 20 #5 (PDF side): 【拡充】 on the 第2章 context rows too."""
+    from kasane.pdca.models import CommitteeOpinion
+
+    CommitteeOpinion.objects.create(node=pdca.a, fiscal_year=2024, text="もっと広報を。")
+    html = render_html(build_report(pdca.cycle, live=False))
+    chapter2 = html.split('id="ch2"', 1)[1]
+    assert "【拡充】担い手育成" in chapter2 and "<strong>【拡充】福祉カレッジ</strong>" in chapter2

@@ -89,3 +89,23 @@ def test_texts_screen_saves_front_matter(pdca, city, client) -> None:
     assert response.status_code == 302
     pdca.cycle.refresh_from_db()
     assert (pdca.cycle.intro_text, pdca.cycle.timeline_text) == ("序章の本文", "準備|事務局|目標|3月")
+
+
+@pytest.mark.django_db
+def test_targets_screen_adds_and_changes_a_target(pdca, city, client) -> None:
+    from kasane.pdca.models import AnnualTarget
+
+    client.force_login(city.secretariat)
+    url = reverse("pdca:targets", args=[pdca.plan.pk, pdca.c.pk])
+    response = client.post(url, {"fiscal_year": "2024", "text": "訪問100件", "kind": "numeric",
+                                 "target_value": "abc", "direction": "ge"})
+    assert response.status_code == 400 and "数字で入力してください" in response.content.decode()
+    response = client.post(url, {"fiscal_year": "2024", "text": "訪問100件", "kind": "numeric",
+                                 "target_value": "100", "unit_label": "件", "direction": "ge"})
+    assert response.status_code == 302
+    target = AnnualTarget.objects.get(text="訪問100件")
+    client.post(url, {"target": target.pk, "fiscal_year": "2024", "text": "訪問120件",
+                      "kind": "numeric", "target_value": "120", "direction": "ge"})
+    target.refresh_from_db()
+    assert (target.text, target.target_value) == ("訪問120件", 120)
+    assert client.get(reverse("pdca:targets", args=[pdca.plan.pk, pdca.repost.pk])).status_code == 404

@@ -24,7 +24,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(membership, plan_id)
     tree = _Tree(plan)
     nodes = [{"node": n, "label": tree.label(n), "indent": range(n.depth - 1),
-              "units": sorted(n.source.units.all(), key=lambda u: u.order)}
+              "units": sorted((n.repost_of_id and list(n.units.all())) or n.source.units.all(),
+                              key=lambda u: u.order)}
              for n in tree.preorder()]
     return render(request, "pdca/plan.html", {
         "plan": plan, "levels": plan.levels.all(), "nodes": nodes,

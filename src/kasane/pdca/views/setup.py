@@ -16,9 +16,16 @@ from kasane.accounts.models import Unit
 from kasane.core.forms import add_service_errors
 
 from .. import policy as pdca_policy
-from .. import selectors, setup
-from ..models import PlanNode
-from ..setup_forms import CycleCreateForm, CycleTextsForm, NodeForm, PlanLayoutForm, UnitForm
+from .. import selectors, services, setup
+from ..models import AnnualTarget, PlanNode
+from ..setup_forms import (
+    CycleCreateForm,
+    CycleTextsForm,
+    NodeForm,
+    PlanLayoutForm,
+    TargetForm,
+    UnitForm,
+)
 
 
 def _this_fiscal_year() -> int:
@@ -159,3 +166,35 @@ def cycle_texts(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pdca/setup_form.html", {
         "form": form, "title": f"{cycle} 序章・評価基準の例・流れ・奥付",
         "back": reverse("pdca:cycle", args=[cycle.pk])}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request: HttpRequest, plan_id: int, node_id: int) -> HttpResponse:
+    """The 年次目標 of one business: the list, and a form to add one or change one
+    (``?target=<id>``); the year's cycle must exist (its stage decides, see policy)."""
+    membership = pdca_policy.require_secretariat(membership_of(request))
+    plan = selectors.plan_get(membership, plan_id)
+    node = PlanNode.objects.filter(plan=plan, pk=node_id, is_business=True,
+                                   repost_of__isnull=True).first()
+    if node is None:
+        raise Http404
+    target_id = request.GET.get("target") or request.POST.get("target")
+    target = AnnualTarget(business=node) if not target_id else \
+        AnnualTarget.objects.filter(business=node, pk=target_id).first()
+    if target is None:
+        raise Http404
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_save(actor=membership, target=form.instance,
+                                 reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "年次目標を保存しました。")
+            return redirect("pdca:targets", plan_id=plan.pk, node_id=node.pk)
+    return render(request, "pdca/targets.html", {
+        "plan": plan, "node": node, "form": form, "target": target,
+        "targets": node.targets.order_by("fiscal_year", "order", "pk")},
+        status=400 if form.errors else 200)
