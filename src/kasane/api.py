@@ -12,11 +12,13 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.views import openapi_view
 from ninja.security import APIKeyCookie, HttpBearer
 
 from kasane.accounts import services as account_services
@@ -99,8 +101,27 @@ class KasaneAPI(NinjaAPI):
         return codes
 
 
+def _docs_gate(view: Any) -> Any:
+    """The interactive documentation (/api/v1/docs) needs a signed-in (and, where required,
+    MFA-verified) user unless ``KASANE_API_DOCS_PUBLIC`` (off in production); the schema
+    /api/v1/openapi.json stays public (a contract)."""
+    if getattr(view, "func", None) is not openapi_view:
+        return view
+
+    def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated and (
+            not account_services.mfa_required() or user.is_verified())
+        if not settings.KASANE_API_DOCS_PUBLIC and not signed_in:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return gated
+
+
 api = KasaneAPI(
     title="Kasane API",
+    docs_decorator=_docs_gate,
     version="1",
     description="重層的支援体制整備事業のためのAPI。エラーは常に {\"detail\": \"…\"}。",
     auth=[BearerAuth(), SessionAuth()],
