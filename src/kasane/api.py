@@ -181,7 +181,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
-NUL_MESSAGE = "制御文字（NUL）は使えません。"
+NUL_MESSAGE = texts.NUL_CHARACTER
 
 
 def _nul_fields(value: Any, path: str = "") -> list[str]:

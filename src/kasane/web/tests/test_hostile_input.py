@@ -64,3 +64,15 @@ def test_a_nul_character_is_refused_with_422_and_nothing_is_saved(city, client) 
     assert r.status_code == 422 and "family_name" in r.json()["errors"]
     assert "NUL" in r.json()["detail"] and not Person.objects.exists()
     assert client.get("/api/v1/persons?q=%00").status_code == 422
+
+
+@pytest.mark.django_db
+def test_a_form_refuses_a_nul_character_at_the_field_in_japanese(city, client) -> None:
+    from kasane.people.models import Person
+
+    client.force_login(city.coordinator)
+    r = client.post("/people/new/", {"family_name": "山\x00田", "given_name": "太郎",
+                                     "family_name_kana": "ヤマダ", "given_name_kana": "タロウ",
+                                     "birth_date": "S50.4.1"})
+    assert r.status_code == 400 and "制御文字（NUL）は使えません。" in r.content.decode()
+    assert not Person.objects.exists()
