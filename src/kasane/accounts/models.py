@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from .validators import validate_local_government_code, validate_unit_code
 
@@ -179,8 +182,18 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @property
+    def expires(self) -> dt.datetime:
+        """When the token stops working: ``expires_at``, or for tokens issued before expiry
+        existed, ``KASANE_TOKEN_DAYS`` after their creation."""
+        return self.expires_at or self.created_at + dt.timedelta(days=settings.KASANE_TOKEN_DAYS)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
 
 
 # Roles that open case content (or the audit trail's values): never granted by one person alone.
@@ -224,3 +237,22 @@ class RoleRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.organization} {self.role} ({self.status})"
+
+
+class LoginFailure(models.Model):
+    """One failed login (password step) for a username from an address, kept for the rate
+    limit window only. ``key`` is a SHA-256 of (lower-cased username, address): the table
+    says nothing readable about who tried what; the audit log keeps the details."""
+
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="login_failure_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def key_for(username: str, ip: str | None) -> str:
+        return hashlib.sha256(f"{username.strip().lower()}\n{ip or ''}".encode()).hexdigest()

@@ -6,6 +6,7 @@ Every function here is the only writer of its records; views, the API and comman
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from typing import Any
 
@@ -13,10 +14,12 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kasane.audit import context as audit_context
 from kasane.audit import services as audit
 from kasane.audit.models import Basis
 
@@ -24,6 +27,7 @@ from . import events
 from .models import (
     APPROVAL_ROLES,
     ApiToken,
+    LoginFailure,
     Membership,
     Municipality,
     Organization,
@@ -41,6 +45,38 @@ class LoginError(Exception):
     """A refused login; ``str(exc)`` is the Japanese message to show (never hints existence)."""
 
 
+class LoginThrottled(LoginError):
+    """Too many failed logins for this username from this address (answer 429)."""
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(f"ログインの失敗が続いたため、受け付けを止めています。{minutes}分後にもう一度お試しください。")
+        self.retry_after = retry_after
+
+
+def _throttle_window() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.KASANE_LOGIN_THROTTLE_MINUTES)
+
+
+def login_wait_seconds(*, username: str, ip: str | None, now: dt.datetime | None = None) -> int:
+    """Seconds until this username may try again from this address (0: now). The limit
+    counts failures whether or not the account exists; successes clear it."""
+    now = now or timezone.now()
+    attempts = settings.KASANE_LOGIN_THROTTLE_ATTEMPTS
+    times = list(LoginFailure.objects.filter(
+        key=LoginFailure.key_for(username, ip), at__gt=now - _throttle_window(),
+    ).order_by("-at").values_list("at", flat=True)[:attempts])
+    if len(times) < attempts:
+        return 0
+    return max(1, math.ceil((times[-1] + _throttle_window() - now).total_seconds()))
+
+
+def _login_failed(username: str, ip: str | None) -> None:
+    now = timezone.now()
+    LoginFailure.objects.filter(at__lte=now - _throttle_window()).delete()  # the window only
+    LoginFailure.objects.create(key=LoginFailure.key_for(username, ip))
+
+
 def _log_login(user: User | None, username: str, action: str, ok: bool, detail: str = "") -> None:
     audit.access_log(
         user=user, action=action, basis=Basis.NOT_PERSONAL if ok else Basis.DENIED,
@@ -56,20 +92,30 @@ def user_is_locked(user: User, *, now: dt.datetime | None = None) -> bool:
 def user_authenticate(*, username: str, password: str, request: Any = None) -> User:
     """Check a username/password with lockout after repeated failures.
 
-    Raises LoginError with the same message whether the user exists or not; a locked account
-    says it is locked only after the right password, so the lock itself is no oracle.
+    Raises LoginError with the same message whether the user exists, is locked or not, and
+    takes the same time: the password hasher runs in every branch (an unknown user through
+    Django's ModelBackend, a locked one here), so neither the lock nor existence is an oracle.
+    Before anything, the rate limit (``login_wait_seconds``) may raise LoginThrottled.
     """
+    ip = audit_context.current().ip
+    wait = login_wait_seconds(username=username, ip=ip)
+    if wait:
+        _log_login(None, username, "login", ok=False, detail="throttled")
+        raise LoginThrottled(wait)
     user = User.objects.filter(username=username).first()
+    authenticated = authenticate(request, username=username, password=password)
     if user is not None and user_is_locked(user):
+        _login_failed(username, ip)
         _log_login(user, username, "login", ok=False, detail="locked")
         raise LoginError(LOGIN_FAILED_MESSAGE)
-    authenticated = authenticate(request, username=username, password=password)
     if authenticated is None:
         if user is not None:
             _register_failure(user)
+        _login_failed(username, ip)
         _log_login(user, username, "login", ok=False, detail="bad credentials")
         raise LoginError(LOGIN_FAILED_MESSAGE)
     assert isinstance(authenticated, User)
+    LoginFailure.objects.filter(key=LoginFailure.key_for(username, ip)).delete()
     if authenticated.failed_login_count or authenticated.locked_until:
         User.objects.filter(pk=authenticated.pk).update(failed_login_count=0, locked_until=None)
         authenticated.failed_login_count = 0
@@ -144,14 +190,33 @@ def membership_for(user: User, membership_id: int | None) -> Membership | None:
 
 # --- API tokens ---------------------------------------------------------------------------
 
+def api_tokens_active(user: User) -> QuerySet[ApiToken]:
+    """The user's tokens that still work (not revoked, not expired)."""
+    now = timezone.now()
+    days = dt.timedelta(days=settings.KASANE_TOKEN_DAYS)
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).filter(
+        Q(expires_at__gt=now) | Q(expires_at__isnull=True, created_at__gt=now - days))
+
+
 def api_token_issue(*, user: User, membership: Membership | None = None, name: str = "API") -> str:
-    """Create a token and return its secret (shown once; only a hash is stored)."""
+    """Create a token and return its secret (shown once; only a hash is stored). It expires
+    after ``KASANE_TOKEN_DAYS``; a user holds at most ``KASANE_TOKENS_PER_USER`` active ones."""
+    limit = settings.KASANE_TOKENS_PER_USER
+    if api_tokens_active(user).count() >= limit:
+        raise ValidationError({"name": f"有効なAPIトークンは{limit}個までです。"
+                                       "使っていないトークンを失効させてから発行してください。"})
     key = "ksn_" + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, membership=membership, name=name[:100],
-                            prefix=key[4:12], key_hash=ApiToken.hash_key(key))
+                            prefix=key[4:12], key_hash=ApiToken.hash_key(key),
+                            expires_at=timezone.now() + dt.timedelta(days=settings.KASANE_TOKEN_DAYS))
     audit.access_log(user=user, action="token_issue", basis=Basis.NOT_PERSONAL,
                      object_type="api_token", object_id=key[4:12])
     return key
+
+
+def api_tokens_of(user: User) -> list[ApiToken]:
+    """Every token of the user, newest first (the tokens page and GET /auth/tokens)."""
+    return list(ApiToken.objects.filter(user=user).select_related("membership__organization"))
 
 
 def api_token_user(key: str) -> tuple[User, ApiToken] | None:
@@ -160,7 +225,7 @@ def api_token_user(key: str) -> tuple[User, ApiToken] | None:
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.is_expired:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from kasane.core.ids import in_id_range
+
 from . import context
 from .models import AccessLog, Basis, ChangeRecord
 
@@ -39,6 +41,8 @@ def access_log(
         raise ValueError(f"unknown basis {basis!r}")
     user_id, username, org_id, muni_id = _actor_ids(user, organization_id)
     ctx = context.current()
+    if person_id is not None and not in_id_range(person_id):
+        person_id = None  # a probe with an impossible id: kept in object_id only
     return AccessLog.objects.create(
         user_id=user_id,
         username=username[:150],

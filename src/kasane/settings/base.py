@@ -128,6 +128,16 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 KASANE_LOCKOUT_THRESHOLD = env_int("KASANE_LOCKOUT_THRESHOLD", 5)
 KASANE_LOCKOUT_MINUTES = env_int("KASANE_LOCKOUT_MINUTES", 15)
 KASANE_IDLE_TIMEOUT_MINUTES = env_int("KASANE_IDLE_TIMEOUT_MINUTES", 30)
+# Rate limit (issue 22): after N failed logins for one username from one address within M
+# minutes, the login form and POST /api/v1/auth/token answer 429 with Retry-After.
+KASANE_LOGIN_THROTTLE_ATTEMPTS = env_int("KASANE_LOGIN_THROTTLE_ATTEMPTS", 5)
+KASANE_LOGIN_THROTTLE_MINUTES = env_int("KASANE_LOGIN_THROTTLE_MINUTES", 15)
+# API tokens expire after this many days; a user holds at most this many active tokens.
+KASANE_TOKEN_DAYS = env_int("KASANE_TOKEN_DAYS", 90)
+KASANE_TOKENS_PER_USER = env_int("KASANE_TOKENS_PER_USER", 10)
+# The interactive API documentation (/api/v1/docs) needs a signed-in user (production default);
+# /api/v1/openapi.json stays public.
+KASANE_API_DOCS_PUBLIC = env_bool("KASANE_API_DOCS_PUBLIC", not PRODUCTION)
 # Server-sent events (kasane.web.events): a comment every HEARTBEAT seconds keeps proxies from
 # closing an idle stream; after MAX seconds the stream ends and the browser reconnects.
 KASANE_SSE_HEARTBEAT_SECONDS = env_int("KASANE_SSE_HEARTBEAT_SECONDS", 20)

@@ -7,10 +7,11 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from kasane.access import policy
 from kasane.accounts.http import membership_of
+from kasane.core.ids import MAX_OFFSET
 
 from . import attachments, masking, selectors, services, validation
 from . import policy as sheet_policy
@@ -106,7 +107,7 @@ class RecordFilter(Schema):
     person_id: int | None = None
     status: Literal["submitted", "draft"] | None = None
     limit: int = 100
-    offset: int = 0
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _out(r: SheetRecord, masks: dict[str, str] | None = None) -> dict[str, Any]:

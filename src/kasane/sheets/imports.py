@@ -84,12 +84,30 @@ def detect_encoding(stream: IO[bytes]) -> str:
 
 
 def _csv_rows(stream: IO[bytes], encoding: str) -> Iterator[list[str]]:
+    """The rows of a CSV file; a row the csv module cannot read (a cell over its field limit,
+    128 KB; a NUL byte) ends the file with a Japanese message naming the row."""
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    reader = csv.reader(text)
     try:
-        yield from csv.reader(text)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ImportFileError(_csv_error_text(reader.line_num, exc)) from exc
+            yield row
     finally:
         text.detach()
+
+
+def _csv_error_text(line: int, exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"{line}行目: 1つの項目が長すぎます（{csv.field_size_limit() // 1024}KB まで）。"
+    if "NUL" in str(exc):
+        return f"{line}行目: 制御文字（NUL）が含まれています。"
+    return f"{line}行目: CSV の形式として読み取れません（引用符 \" の閉じ忘れなど）。"
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[str]]:
@@ -290,9 +308,10 @@ def run_check(job: SheetImport, *, on_progress: Callable[[int], None] | None = N
                     _progress(job, processed_rows=processed)
                     if on_progress:
                         on_progress(processed)
-    except (ImportFileError, UnicodeDecodeError, csv.Error) as exc:
+    except (ImportFileError, UnicodeDecodeError) as exc:
         staged.unlink(missing_ok=True)
-        _progress(job, status=ImportStatus.FAILED, message=f"ファイルを読み取れません: {exc}"[:500])
+        text = str(exc) if isinstance(exc, ImportFileError) else "文字コードを読み取れません。"
+        _progress(job, status=ImportStatus.FAILED, message=f"ファイルを読み取れません: {text}"[:500])
         job.refresh_from_db()
         return job
     message = "" if not error_count else f"{error_count}行にエラーがあります。"
