@@ -86,3 +86,16 @@ class OwnSheetForm(FieldForm):
         if not KEY_RE.match(code):
             raise forms.ValidationError("英小文字で始め、英小文字・数字・_ だけを使ってください。")
         return code
+
+
+class LiaisonRouteForm(Form):
+    """つなぐシートの振り分け: one sending organization → its coordinator."""
+
+    sending_org = forms.TypedChoiceField(label="送信元の機関（施設）", coerce=int, choices=[])
+    coordinator = forms.TypedChoiceField(label="担当の推進員", coerce=int, choices=[])
+
+    def __init__(self, *args: Any, orgs: list[tuple[int, str]], coordinators: list[tuple[int, str]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sending_org"].choices = [("", "選んでください"), *orgs]  # type: ignore[attr-defined]
+        self.fields["coordinator"].choices = [("", "選んでください"), *coordinators]  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, definitions, derivations, io, records, start
+from .views import attachments, definitions, derivations, io, records, routing, start
 
 app_name = "sheets"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("import/<int:pk>/", io.import_detail, name="import_detail"),
     path("import/<int:pk>/status/", io.import_status, name="import_status"),
     path("import/<int:pk>/commit/", io.import_commit, name="import_commit"),
+    path("routing/", routing.routes, name="routes"),
+    path("routing/<int:pk>/delete/", routing.route_delete, name="route_delete"),
     path("definitions/", definitions.definition_list, name="definitions"),
     path("definitions/new/", definitions.definition_new, name="definition_new"),
     path("definitions/<slug:code>/", definitions.definition_detail, name="definition_detail"),

@@ -154,3 +154,29 @@ def test_sheets_shared_by_consent_list_flat_also_for_one_person(city, client):
     assert_flat_queries(add, lambda: client.get(f"/api/v1/sheet-records?person_id={person.pk}"),
                         label="GET /api/v1/sheet-records?person_id=N",
                         check=lambda r, n: r.json()["count"] == len(made) // 2)
+
+
+def test_the_routing_page_runs_the_same_queries_for_1_and_25_rules(city, client):
+    from kasane.accounts.models import Membership, Organization, Role, User
+    from kasane.sheets import routing
+
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            i = len(made)
+            org = Organization.objects.create(municipality=city.municipality, name=f"施設{i}",
+                                              kind="agency")
+            user = User.objects.create_user(username=f"coord{i}", password=city.password,
+                                            municipality=city.municipality)
+            Membership.objects.create(user=user, organization=city.orgs["city"],
+                                      role=Role.COORDINATOR)
+            Membership.objects.create(user=User.objects.create_user(
+                username=f"liaison{i}", municipality=city.municipality),
+                organization=org, role=Role.LIAISON)
+            made.append(routing.route_set(actor=actor(city.admin), sending_org_id=org.pk,
+                                          coordinator_id=user.pk))
+
+    client.force_login(city.admin)
+    assert_flat_queries(add, lambda: client.get("/sheets/routing/"), label="GET /sheets/routing/",
+                        check=lambda r, n: r.content.decode().count("<tr>") >= n)

@@ -178,3 +178,15 @@ def test_an_area_issue_reaches_the_writer_coordinators_and_its_shared_with(city)
                                    answers={**answers, "shared_with": []}, reason="提供先の訂正",
                                    lock_version=shared.lock_version)
     assert seen_by(city, shared) == {"recorder", "coordinator"}
+
+
+def test_a_shared_sheet_read_is_listed_in_the_persons_disclosure_report(city, person) -> None:
+    from kasane.people.disclosures import disclosure_report
+
+    record = write(city, CONSULTATION, person)
+    make_consent(city.recorder, person, [city.orgs["houkatsu"]])
+    sheet_policy.require_record(actor=actor(city.partner), pk=record.pk)
+    report = disclosure_report(actor(city.auditor), person.pk)
+    rows = [r for r in report.rows if r["action"] == "sheet_record_view"]
+    assert [(r["organization"], r["basis"], r["action_label"]) for r in rows] == [
+        ("地域包括北部", Basis.CONSENT, "帳票の閲覧")]
