@@ -158,3 +158,12 @@ def test_imported_applications_record_consent_and_open_cases_like_a_submission(c
     case_row = SheetDerivation.objects.get(record=record, key="case")
     assert case_row.status == "done" and case_row.kind == "case"
     assert SheetRecord.objects.get(pk=record.pk).case_id == case_row.object_id
+
+
+def test_the_import_page_says_where_the_mapping_came_from(city, client) -> None:
+    me = actor(city.recorder)
+    job = imports.import_create(actor=me, code="comprehensive_consultation",
+                                upload=SimpleUploadedFile("logo.csv", logo_export(3)))
+    client.force_login(city.recorder)
+    body = client.get(f"/sheets/import/{job.pk}/").content.decode()
+    assert "LoGoフォームの書き出しとして列を対応づけました" in body
