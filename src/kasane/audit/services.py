@@ -144,6 +144,20 @@ def change_record(
     )
 
 
+def change_record_many(*, user: Any, instances: Iterable[models.Model],
+                       organization_id: int | None = None, reason: str = "") -> int:
+    """Bulk variant of ``change_record(operation="create")`` for an import: one ChangeRecord a
+    created instance (its whole snapshot), inserted in batches."""
+    user_id, _, org_id, muni_id = _actor_ids(user, organization_id)
+    request_id = context.current().request_id
+    rows = [ChangeRecord(user_id=user_id, organization_id=org_id, municipality_id=muni_id,
+                         model=i._meta.label, object_id=str(i.pk), operation="create",
+                         changes=diff({}, snapshot(i)), reason=reason[:500], request_id=request_id)
+            for i in instances]
+    ChangeRecord.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
 def save_changes(instance: models.Model, changes: Mapping[str, Any], *, user: Any,
                  organization_id: int | None = None, reason: str = "") -> bool:
     """Set ``changes`` on a row (locked by the caller), save just those fields and record the

@@ -150,6 +150,9 @@ def case_steps(link: Link) -> list[Step]:
             return []
         return [Step("case", "case", "disposition", _run_case)]
     if code == "comprehensive_consultation":
+        # 自機関で終了・継続: the agency handles it alone; otherwise the 推進員 decides
+        if link.answers.get("own_action") in ("resolved", "continuing") and link.record.case_id is None:
+            return []
         return [Step("case", "case", "problems", _run_case)]
     return []
 

@@ -39,7 +39,7 @@ from django.db import transaction
 from kasane.accounts.models import Actor
 from kasane.core.registry import Registry
 
-from .models import DerivationStatus, SheetDerivation, SheetRecord
+from .models import DerivationStatus, SheetDefinition, SheetDerivation, SheetRecord
 
 # Kinds wired by ``bindings`` (not derived here).
 BOUND_KINDS = frozenset({"person", "consent"})
@@ -112,10 +112,10 @@ def unregister(handler: LinkHandler) -> None:
     LINKS.discard(handler.kind, handler)
 
 
-def bound_kinds(record: SheetRecord) -> dict[str, tuple[dict[str, Any], ...]]:
-    """The record's derived kinds in definition order, each with its bound fields."""
+def bound_kinds(definition: SheetDefinition) -> dict[str, tuple[dict[str, Any], ...]]:
+    """The definition's derived kinds in order, each with its bound fields."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for f in record.definition.fields:
+    for f in definition.fields:
         kind = f.get("binding")
         if kind and kind not in BOUND_KINDS:
             found.setdefault(kind, []).append(f)
@@ -172,30 +172,36 @@ def derive(*, record: SheetRecord, actor: Actor, operation: str, only_key: str =
            confirm_key: str = "") -> list[SheetDerivation]:
     """Run every link handler of the record's bound kinds (see the module docstring); returns
     the rows written. ``only_key`` limits the run to one step (retry / confirm)."""
-    previous = {d.key: d for d in SheetDerivation.objects.filter(record=record)}
-    kinds = bound_kinds(record)
+    kinds = bound_kinds(record.definition)
     covered = {c for k in kinds for h in LINKS.get(k) for c in h.covers}
-    written: list[SheetDerivation] = []
+    previous: dict[str, SheetDerivation] = {}
+    planned: list[tuple[Link, Step | None, str, tuple[dict[str, Any], ...]]] = []
     for kind, fields in kinds.items():
         handlers = LINKS.get(kind)
         if not handlers:
             if kind in WAITING_FOR and kind not in covered and only_key in ("", kind):
-                written.append(_waiting(record, kind, fields, previous.get(kind)))
+                planned.append((Link(record=record, actor=actor, kind=kind, fields=fields,
+                                     operation=operation), None, kind, fields))
             continue
         link = Link(record=record, actor=actor, kind=kind, fields=fields, operation=operation,
                     previous=previous, confirm_key=confirm_key)
-        for handler in handlers:
-            for step in handler.steps(link):
-                if only_key and step.key != only_key:
-                    continue
-                row = _run_step(link, step, previous.get(step.key))
-                previous[step.key] = row
-                written.append(row)
+        planned.extend((link, step, step.key, fields) for handler in handlers
+                       for step in handler.steps(link) if not only_key or step.key == only_key)
+    if not planned:
+        return []
+    if operation != "import":  # a freshly imported record has none yet
+        previous.update((d.key, d) for d in SheetDerivation.objects.filter(record=record))
+    written: list[SheetDerivation] = []
+    for link, step, key, fields in planned:
+        row = (_waiting(record, link.kind, fields, previous.get(key)) if step is None
+               else _run_step(link, step, previous.get(key)))
+        previous[key] = row
+        written.append(row)
     return written
 
 
-def has_links(record: SheetRecord) -> bool:
-    return bool(bound_kinds(record))
+def has_links(definition: SheetDefinition) -> bool:
+    return bool(bound_kinds(definition))
 
 
 def _derivation(record: SheetRecord, pk: int) -> SheetDerivation:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +16,13 @@ from kasane.access import services as access_services
 from kasane.accounts.models import CASE_ROLES, Membership, Role
 from kasane.accounts.selectors import agencies
 from kasane.audit.models import Basis
-from kasane.audit.services import access_log, change_record, snapshot
+from kasane.audit.services import (
+    access_log,
+    access_log_many,
+    change_record,
+    change_record_many,
+    snapshot,
+)
 from kasane.core import messages as texts
 from kasane.core.text import (
     is_kana,
@@ -127,6 +133,35 @@ def person_create(*, actor: Membership, fields: Mapping[str, Any],
                                  relation=relation or Relation.RELATIVE)
         matching.on_person_saved(person)  # 名寄せ keys + incremental candidates
     return person
+
+
+def persons_create_many(*, actor: Membership, rows: Sequence[Mapping[str, Any]],
+                        detail: str = "") -> list[Person]:
+    """Register many persons at once (a sheet import): the checks and keys of
+    ``person_create`` for every row (a ValidationError names the first bad row's fields —
+    imports check rows before), one bulk insert, one ChangeRecord and one AccessLog a person
+    (in bulk), then 名寄せ (``matching.match_new_persons``: candidates queued)."""
+    if not policy.can(actor, "person.create"):
+        raise PermissionDenied("本人を登録できるのは相談支援に携わる職員です。")
+    tenant = policy.tenant_id(actor)
+    persons = []
+    for fields in rows:
+        person = Person(municipality_id=tenant, created_by_org=actor.organization)
+        _assign(person, fields)
+        _check_person(person)
+        _apply_keys(person)
+        persons.append(person)
+    if not persons:
+        return []
+    with transaction.atomic():
+        Person.objects.bulk_create(persons, batch_size=1000)
+        change_record_many(user=actor.user, instances=persons,
+                           organization_id=actor.organization_id, reason=detail)
+        access_log_many(user=actor.user, action="person.create", organization_id=actor.organization_id,
+                        entries=[("people.Person", p.pk, p.pk, Basis.OWN_RECORD) for p in persons],
+                        detail=detail)
+        matching.match_new_persons(persons, requested_by=actor.user)
+    return persons
 
 
 def person_update(*, actor: Membership, person: Person, fields: Mapping[str, Any],
