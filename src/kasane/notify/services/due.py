@@ -95,10 +95,10 @@ def meetings_pledge_missing(now: dt.datetime) -> int:
     rows = Attendee.objects.filter(pledge__isnull=True, meeting__starts_at__gte=now,
                                    meeting__starts_at__lte=until).select_related("meeting")
     for att in rows:
-        members = recipients.who_may(
-            Membership.objects.filter(user_id=att.user_id, organization_id=att.organization_id,
-                                      is_active=True).select_related("organization", "user"),
-            lambda m, meeting=att.meeting: meeting_policy.can_see_meeting(m, meeting))
+        meeting = att.meeting
+        members = [m for m in Membership.objects.filter(
+            user_id=att.user_id, organization_id=att.organization_id, is_active=True,
+        ).select_related("organization", "user") if meeting_policy.can_see_meeting(m, meeting)]
         day = format_wareki(timezone.localtime(att.meeting.starts_at).date())
         count += len(notify(memberships=members, kind="meeting_soon",
                             title=f"{day}の会議の守秘義務誓約がまだです",

@@ -5,7 +5,8 @@ the caller; SQLite: a file in DIR).
 ``python -m kasane.notify.tests.live_server DIR DATABASE_URL SUBSCRIBERS``: builds the schema
 (straight from the models), a municipality with 地域包括 A (a coordinator who raises alerts,
 with an API token) and agency B with SUBSCRIBERS signed-in caseworkers, prints one JSON line
-``{"port", "pid", "database", "token", "cookies", "org_b"}`` and serves
+``{"port", "pid", "database", "token", "cookies", "org_b", "raiser_cookie", "case_id",
+"consent_id"}`` (A's person has a consent naming B and an open case: A can refer it to B) and serves
 ``kasane.asgi:application`` until terminated.
 
 The client helpers below (``open_stream``, ``next_event``, ``raise_alert``, ``drop_database``)
@@ -77,15 +78,40 @@ def _prepare(var: Path, url: str, subscribers: int) -> dict[str, Any]:
     token = api_token_issue(user=raiser, membership=member, name="bench")
     cookies = []
     for i in range(subscribers):
-        user = User.objects.create_user(username=f"b{i:03d}", password="correct-horse-battery",
+        user = User.objects.create_user(username=f"b{i:03d}", password=None,  # no hashing
                                         municipality=muni)
         Membership.objects.create(user=user, organization=org_b, role=Role.CASEWORKER)
         client = Client()
         client.force_login(user)
         cookies.append(f"{settings.SESSION_COOKIE_NAME}="
                        f"{client.cookies[settings.SESSION_COOKIE_NAME].value}")
+    case_id, consent_id = _case_for_referral(member, org_b)
+    client = Client()
+    client.force_login(raiser)
+    raiser_cookie = (f"{settings.SESSION_COOKIE_NAME}="
+                     f"{client.cookies[settings.SESSION_COOKIE_NAME].value}")
     connection.close()
-    return {"database": name, "token": token, "cookies": cookies, "org_b": org_b.pk}
+    return {"database": name, "token": token, "cookies": cookies, "org_b": org_b.pk,
+            "raiser_cookie": raiser_cookie, "case_id": case_id, "consent_id": consent_id}
+
+
+def _case_for_referral(member: Any, org_b: Any) -> tuple[int, int]:
+    """A person recorded by A, a consent naming B for information sharing, an open case: A can
+    refer it to B from the screen (the e2e journey)."""
+    import datetime as dt
+
+    from kasane.cases.services import case_open
+    from kasane.people.services import consent_record, person_create
+
+    person = person_create(actor=member, fields={
+        "family_name": "狛江", "given_name": "一郎", "family_name_kana": "コマエ",
+        "given_name_kana": "イチロウ", "birth_date": dt.date(1950, 1, 2),
+        "address": "重ね市本町1-1", "phone": "03-0000-0000"})
+    consent = consent_record(actor=member, person=person, organization_ids=[org_b.pk],
+                             purposes=["information_sharing"], obtained_on=dt.date.today(),
+                             method="written")
+    case = case_open(actor=member, person_ids=[person.pk], summary="相談")
+    return case.pk, consent.pk
 
 
 async def _serve(sock: socket.socket) -> None:
