@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.utils import timezone
 
 from kasane.cases import services
@@ -23,12 +22,6 @@ from kasane.sheets.models import SheetDerivation, SheetRecord
 from kasane.sheets.tests.factories import full_answers
 
 pytestmark = pytest.mark.django_db
-
-# The 推進員 sees another organization's sheet only once sheets.policy shares sheets on the
-# person's legal bases (issue 15 part A). Strict: when part A lands this XPASSes and fails —
-# remove the marker then.
-WAITS_FOR_PART_A = pytest.mark.xfail(raises=Http404, strict=True,
-                                     reason="推進員 visibility of other orgs' sheets: issue 15 part A")
 
 
 def _answers(city: Any, code: str, **overrides: Any) -> dict[str, Any]:
@@ -186,7 +179,7 @@ def test_an_application_opens_a_case_and_keeps_referral_drafts(city) -> None:
     assert Referral.objects.count() == 1
 
 
-@pytest.mark.parametrize("writer", ["coordinator", pytest.param("recorder", marks=WAITS_FOR_PART_A)])
+@pytest.mark.parametrize("writer", ["coordinator", "recorder"])
 def test_an_application_for_a_person_with_an_open_case_waits_for_the_coordinator(city, writer) -> None:
     first = _intake(city, city.recorder)
     case = Case.objects.get(source_sheet_record_id=first.pk)
@@ -204,7 +197,7 @@ def test_an_application_for_a_person_with_an_open_case_waits_for_the_coordinator
     assert Case.objects.count() == 1
 
 
-@pytest.mark.parametrize("writer", ["coordinator", pytest.param("recorder", marks=WAITS_FOR_PART_A)])
+@pytest.mark.parametrize("writer", ["coordinator", "recorder"])
 def test_a_comprehensive_sheet_waits_for_the_coordinator_who_opens_the_case(city, writer) -> None:
     person = make_person(city.recorder)
     make_consent(city.recorder, person, [city.orgs["city"], city.orgs["shougai"]])
