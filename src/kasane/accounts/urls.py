@@ -24,4 +24,6 @@ urlpatterns = [
     path("admin/memberships/<int:pk>/end/", admin_views.membership_end, name="admin_membership_end"),
     path("platform/municipalities/new/", platform_views.municipality_new,
          name="platform_municipality_new"),
+    path("role-requests/", admin_views.role_requests, name="role_requests"),
+    path("role-requests/<int:pk>/decide/", admin_views.role_request_decide, name="role_request_decide"),
 ]

@@ -6,5 +6,7 @@ class CasesConfig(AppConfig):
     verbose_name = "支援ケース"
 
     def ready(self) -> None:
-        # core.inbox, core.panels and the labels of its audit codes (audit.labels)
-        from . import audit_labels, inbox, panels  # noqa: F401
+        # core.inbox, core.panels, the labels of its audit codes (audit.labels) and the
+        # cases an actor reaches, for case-linked sheet records (sheets.reach), and the sheet
+        # link handlers (sheets.links)
+        from . import audit_labels, inbox, panels, sheet_links, sheet_reach  # noqa: F401

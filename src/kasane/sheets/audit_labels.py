@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from kasane.audit.labels import register
 
-from .models import SheetAttachment, SheetDefinition, SheetImport, SheetRecord
+from .models import (
+    LiaisonRoute,
+    SheetAttachment,
+    SheetDefinition,
+    SheetImport,
+    SheetRecord,
+    SheetShare,
+)
 
 register(
     area="帳票",
@@ -13,6 +20,7 @@ register(
         "sheet_record_edit": "帳票の修正", "sheet_record_edit_view": "帳票の入力画面の表示",
         "sheet_record_autosave": "帳票の自動保存", "sheet_record_print": "帳票の印刷（PDF）",
         "sheet_record_route": "つなぐシートの受付状況の変更",
+        "sheet_record_derive": "帳票から作成する記録の再実行・確認",
         "sheet_record_discard": "下書きの削除", "sheet_record_view": "帳票の閲覧",
         "sheet_record_list": "帳票の一覧表示", "sheet_inbox": "ホームに帳票を表示",
         "sheet_record_api_list": "帳票の一覧（API）", "sheet_record_api_view": "帳票の閲覧（API）",
@@ -24,5 +32,5 @@ register(
     objects={"sheet_record": "帳票", "sheet_attachment": "添付ファイル",
              "sheet_definition": "帳票定義", "sheet_import": "帳票の取り込み",
              "sheets.SheetRecord": "帳票"},
-    models=[SheetDefinition, SheetRecord, SheetImport, SheetAttachment],
+    models=[SheetDefinition, SheetRecord, SheetImport, SheetAttachment, LiaisonRoute, SheetShare],
 )

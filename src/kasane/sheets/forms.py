@@ -23,6 +23,9 @@ class FieldForm(Form):
     label = forms.CharField(label="項目名", max_length=100)
     type = forms.ChoiceField(label="種類", choices=SIMPLE_TYPES)
     required = forms.BooleanField(label="提出時に必須", required=False)
+    own_org_only = forms.BooleanField(
+        label="機微情報（記録した機関だけが読める）", required=False,
+        help_text="文字の項目だけ。他の機関には「機微情報（記録機関のみ）」と表示されます。")
     choices = forms.CharField(label="選択肢（1行に「コード:表示名」）", required=False,
                               widget=forms.Textarea(attrs={"rows": 4}),
                               help_text="選択の種類のときだけ。例: yes:あり")
@@ -48,6 +51,8 @@ class FieldForm(Form):
             if not pairs and "choices" not in self.errors:
                 self.add_error("choices", "選択肢を1つ以上入力してください。")
             data["choice_list"] = pairs
+        if data.get("own_org_only") and data.get("type") not in {"text", "longtext"}:
+            self.add_error("own_org_only", "機微情報の指定は「短い文字」「長い文章」の項目だけにできます。")
         return data
 
     def field_spec(self) -> dict[str, Any]:
@@ -59,6 +64,8 @@ class FieldForm(Form):
             spec["choices"] = d["choice_list"]
         if d["type"] == "date":
             spec["past"] = False
+        if d.get("own_org_only"):
+            spec["own_org_only"] = True
         return spec
 
 
@@ -67,7 +74,8 @@ class OwnSheetForm(FieldForm):
     title = forms.CharField(label="帳票名", max_length=200)
     tags = forms.MultipleChoiceField(label="事業", choices=list(TAGS.items()), required=False,
                                      widget=forms.CheckboxSelectMultiple)
-    field_order = ["code", "title", "tags", "key", "label", "type", "required", "choices"]
+    field_order = ["code", "title", "tags", "key", "label", "type", "required", "own_org_only",
+                   "choices"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,3 +86,16 @@ class OwnSheetForm(FieldForm):
         if not KEY_RE.match(code):
             raise forms.ValidationError("英小文字で始め、英小文字・数字・_ だけを使ってください。")
         return code
+
+
+class LiaisonRouteForm(Form):
+    """つなぐシートの振り分け: one sending organization → its coordinator."""
+
+    sending_org = forms.TypedChoiceField(label="送信元の機関（施設）", coerce=int, choices=[])
+    coordinator = forms.TypedChoiceField(label="担当の推進員", coerce=int, choices=[])
+
+    def __init__(self, *args: Any, orgs: list[tuple[int, str]], coordinators: list[tuple[int, str]],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sending_org"].choices = [("", "選んでください"), *orgs]  # type: ignore[attr-defined]
+        self.fields["coordinator"].choices = [("", "選んでください"), *coordinators]  # type: ignore[attr-defined]

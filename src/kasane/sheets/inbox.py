@@ -22,7 +22,8 @@ def liaison_sheets_for_coordinators(user: Any, membership: Actor) -> Section | N
     sheet_policy.log_records_listed(actor=membership, records=rows, action="sheet_inbox")
     return Section(
         title="新しいつなぐシート",
-        items=[{"label": f"{r.person_name or '匿名の相談'}（{r.organization.name}）",
+        items=[{"label": ("【即日】" if r.urgent else "")
+                + f"{r.person_name or '匿名の相談'}（{r.organization.name}）",
                    "url": reverse("sheets:detail", args=[r.pk]),
                    "note": r.get_route_status_display()} for r in rows],
         empty_text="新しいつなぐシートはありません。",

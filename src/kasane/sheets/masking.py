@@ -1,6 +1,8 @@
 """What of a record is masked for one actor — the single place for the page, PDF, export and API.
 
-* 機微 (``sensitive_keys``): masked outside the recording organization.
+* 機微 (``sensitive_keys``, marked by the writer; and fields the definition marks
+  ``own_org_only`` — recording-organization-only free text): masked outside the recording
+  organization.
 * 閲覧制限: when the record's person is restricted and the actor is not named on the
   restriction (``access.policy.is_restricted_for`` — the recording organization included),
   the person block's postal code, address, phones and 世帯 rows read 「閲覧制限」 (the label of
@@ -52,6 +54,8 @@ def masks_for(actor: Actor, record: Any, *, restricted: bool) -> dict[str, str]:
     masks: dict[str, str] = {}
     if record.organization_id != getattr(actor, "organization_id", None):
         masks.update({key: SENSITIVE_MASK for key in record.sensitive_keys})
+        masks.update({f["key"]: SENSITIVE_MASK for f in record.definition.fields
+                      if f.get("own_org_only")})
     if restricted:
         for f in record.definition.fields:
             if f["type"] == "person":

@@ -25,7 +25,7 @@ def person_sheets(request: Any, person: Any) -> str:
                    .order_by("-submitted_at", "-pk")[:PERSON_SHEETS_SHOWN])
     if actor is not None and records:
         sheet_policy.log_records_listed(actor=actor, records=records)
-    return render_to_string("sheets/_person_sheets.html", {"records": records},
+    return render_to_string("sheets/_person_sheets.html", {"records": records, "person": person},
                             request=request)
 
 

@@ -9,17 +9,23 @@ lets the actor see that person. Reads are logged with their basis (``require_rec
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kasane.access import policy
+from kasane.access.models import SCOPE_ALL, Grant
 from kasane.accounts.models import CASE_ROLES, Actor, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, access_log_many
+from kasane.people.models import Purpose
 
 from .masking import restricted_record_ids
-from .models import RecordStatus, SheetAttachment, SheetRecord
+from .models import RecordStatus, SheetAttachment, SheetRecord, SheetShare
+from .reach import case_reach
 
 LIAISON_CODE = "liaison"
 # Roles that may write sheets; a 連絡員 writes only these.
@@ -41,24 +47,77 @@ def require_write(actor: Actor | None, code: str) -> Actor:
     return actor
 
 
-def visible_records(actor: Actor | None) -> QuerySet[SheetRecord]:
-    """Records ``actor`` may see :
+# The purpose a consent must cover for a sheet about a person to be shared on it
+# (docs/sheets.md "Visibility"). A municipality's own sheet (another code) is shared by
+# consent only when its schema names a purpose that maps here — today: never.
+CONSULTATION_SHEETS = frozenset({
+    "intake_application", "intake_application_no_consent", "comprehensive_consultation",
+    "intake_assessment", "nine_grid", "proposal", "support_plan", "closure_evaluation",
+    "outreach", LIAISON_CODE})
+PURPOSE_SHEETS: dict[str, frozenset[str]] = {
+    Purpose.INFORMATION_SHARING: CONSULTATION_SHEETS,
+    Purpose.PARTICIPATION: frozenset({"participation"}),
+}
+AREA_ISSUE_CODE = "area_issue"
+
+
+def sheet_purpose(code: str) -> str | None:
+    """The consent purpose a sheet about a person is shared for (None: never by consent)."""
+    return next((p for p, codes in PURPOSE_SHEETS.items() if code in codes), None)
+
+
+def _grant_persons(actor: Actor, basis: str, purpose: str | None,
+                   at: dt.datetime | None) -> QuerySet[Grant, int]:
+    return policy.active_grants(actor, purpose=purpose, at=at).filter(basis=basis) \
+        .values_list("person_id", flat=True)
+
+
+def _shared_rule(actor: Actor, at: dt.datetime | None) -> Q:
+    """Submitted records of *other* organizations shared with ``actor`` on a legal basis (the
+    person's consent for the sheet's purpose, emergency access, case reach), or — a 地域課題
+    sheet naming no person — by 情報提供先 and to the tenant's coordinators."""
+    person_ok = Q(person_id__in=policy.visible_persons(actor, at=at).values("pk"))
+    by_person = Q(person_id__in=_grant_persons(actor, Basis.EMERGENCY, None, at))
+    for purpose, codes in PURPOSE_SHEETS.items():
+        by_person |= Q(definition__code__in=codes,
+                       person_id__in=_grant_persons(actor, Basis.CONSENT, purpose, at))
+    by_case = Q(pk__in=[])
+    for r in case_reach(actor, at):
+        linked = Q(case_id__in=r.case_ids)
+        if r.purpose is not None:
+            linked &= Q(person_id__isnull=True) | Q(
+                person_id__in=_grant_persons(actor, Basis.CONSENT, r.purpose, at))
+        by_case |= linked
+    area = Q(definition__code=AREA_ISSUE_CODE, person_id__isnull=True)
+    if actor.role != Role.COORDINATOR:
+        area &= Q(pk__in=SheetShare.objects.filter(organization_id=actor.organization_id)
+                  .values("record_id"))
+    return Q(status=RecordStatus.SUBMITTED) & (
+        (Q(person_id__isnull=False) & person_ok & (by_person | by_case))
+        | (Q(person_id__isnull=True) & by_case) | area)
+
+
+def visible_records(actor: Actor | None, *, at: dt.datetime | None = None) -> QuerySet[SheetRecord]:
+    """Records ``actor`` may see (docs/sheets.md "Visibility"):
 
     - CASE_ROLES: submitted records of their own organization (basis own_record) and their
       own drafts;
-    - a coordinator also: submitted つなぐシート of the municipality (they are routed to the
-      coordinators' inbox; basis consent — written with the person's agreement);
+    - a submitted record of another organization about a person the actor may see
+      (``access.policy``), when the actor has a basis for the person *and* for the sheet:
+      a consent grant whose scope covers the sheet's purpose (``sheet_purpose``), an
+      emergency grant (read only), or the case the record is linked to (``case_id``) reached
+      through ``sheets.reach`` — an active Involvement, or a pledged 支援会議 attendee inside
+      the review window (a 重層的支援会議 also needs consent for ``multilayer_meeting``);
+    - anonymous sheets: a つなぐシート naming no person reaches the tenant's coordinators
+      (routed; a bound one only while they may see the person), a 地域課題 sheet the
+      coordinators and the organizations it names in 情報提供先 (``SheetShare``);
     - a 連絡員 (liaison): only records they wrote;
     - nobody else (admin, auditor, secretariat, committee) sees record content.
 
-    Person link: a record of *another* organization that names a person (``person_id``) is
-    shown only while ``access.policy`` lets the actor see that person (a withdrawn consent
-    hides the routed sheet again). Records of the actor's own organization stay visible
-    whatever happens to grants: the answers are the organization's own record — what it
-    typed itself, basis ``own_record`` (docs/access.md: personal data belongs to the
-    organization that recorded it). Showing them does not disclose anything another
-    organization holds; the link to the core Person opens only through ``require_person``,
-    and 閲覧制限 masking (``masking``) applies on every output.
+    Drafts are never shared. Records of the actor's own organization stay visible whatever
+    happens to grants: the answers are the organization's own record (own_record —
+    docs/access.md); the link to the core Person opens only through ``require_person``, and
+    閲覧制限 / 機微 masking (``masking``) applies on every output.
     """
     none = SheetRecord.objects.none()
     if actor is None or not actor.is_active:
@@ -73,23 +132,65 @@ def visible_records(actor: Actor | None) -> QuerySet[SheetRecord]:
         mine & Q(status=RecordStatus.DRAFT))
     if actor.role == Role.COORDINATOR:
         person_ok = Q(person_id__isnull=True) | Q(
-            person_id__in=policy.visible_persons(actor).values("pk"))
+            person_id__in=policy.visible_persons(actor, at=at).values("pk"))
         rule |= Q(definition__code=LIAISON_CODE, status=RecordStatus.SUBMITTED) & person_ok
+    if policy.handles_persons(actor):
+        rule |= _shared_rule(actor, at)
     return base.filter(rule)
 
 
-def basis_for(actor: Actor, record: SheetRecord, *,
-              person_bases: dict[int, str] | None = None) -> str:
-    """The basis a read of ``record`` is logged with (``person_bases``: from ``policy.bases_for``)."""
-    if not record.definition.has_personal_data:
-        return Basis.NOT_PERSONAL
-    if record.organization_id == actor.organization_id:
-        return Basis.OWN_RECORD
-    if record.person_id is None:
-        return Basis.CONSENT  # an unbound routed つなぐシート: written with the person's agreement
-    if person_bases is None:
-        person_bases = policy.bases_for(actor, [record.person_id])
-    return person_bases.get(record.person_id, Basis.DENIED)
+class RecordBases:
+    """The basis each read of a page of records is logged with, in a constant number of
+    queries (one for grants, one per case-reach kind): build once per list."""
+
+    def __init__(self, actor: Actor, records: Iterable[SheetRecord]) -> None:
+        self.actor = actor
+        others = [r for r in records if r.organization_id != actor.organization_id]
+        pids = {r.person_id for r in others if r.person_id is not None}
+        cids = {r.case_id for r in others if r.case_id is not None}
+        self.person = policy.bases_for(actor, pids) if pids else {}
+        self.grants: dict[int, list[tuple[str, str]]] = {}
+        if pids:
+            for pid, basis, scope in policy.active_grants(actor).filter(
+                    person_id__in=pids).values_list("person_id", "basis", "scope"):
+                self.grants.setdefault(pid, []).append((basis, scope))
+        self.cases: dict[int, list[tuple[str, str | None]]] = {}
+        if cids:
+            for r in case_reach(actor):
+                for cid in r.case_ids.filter(pk__in=cids):
+                    self.cases.setdefault(cid, []).append((r.basis, r.purpose))
+
+    def _covers(self, pid: int | None, basis: str, purpose: str | None) -> bool:
+        return pid is not None and any(
+            b == basis and (purpose is None or scope == SCOPE_ALL or purpose in scope.split(","))
+            for b, scope in self.grants.get(pid, []))
+
+    def basis(self, record: SheetRecord) -> str:
+        if not record.definition.has_personal_data:
+            return Basis.NOT_PERSONAL
+        if record.organization_id == self.actor.organization_id:
+            return Basis.OWN_RECORD
+        pid = record.person_id
+        if self.actor.role == Role.COORDINATOR and record.definition.code == LIAISON_CODE:
+            # routed to the coordinators: unbound, written with the person's agreement; bound,
+            # the coordinator's own basis for the person (restriction_named, consent …)
+            return Basis.CONSENT if pid is None else self.person.get(pid, Basis.DENIED)
+        found: set[str] = set()
+        if self._covers(pid, Basis.CONSENT, sheet_purpose(record.definition.code)) \
+                and sheet_purpose(record.definition.code) is not None:
+            found.add(Basis.CONSENT)
+        if self._covers(pid, Basis.EMERGENCY, None):
+            found.add(Basis.EMERGENCY)
+        for basis, purpose in self.cases.get(record.case_id or 0, []):
+            if purpose is None or pid is None or self._covers(pid, Basis.CONSENT, purpose):
+                found.add(basis)
+        best = next((b for b in policy.BASIS_PREFERENCE if b in found), None)
+        return Basis.DENIED if best is None else str(best)
+
+
+def basis_for(actor: Actor, record: SheetRecord) -> str:
+    """The basis a read of ``record`` is logged with (lists: ``RecordBases``)."""
+    return RecordBases(actor, [record]).basis(record)
 
 
 def require_record(*, actor: Actor | None, pk: int, action: str = "sheet_record_view") -> SheetRecord:
@@ -138,12 +239,10 @@ def require_attachment(*, actor: Actor | None, pk: int) -> SheetAttachment:
 
 
 def log_records_listed(*, actor: Actor, records: list[SheetRecord], action: str = "sheet_record_list") -> None:
-    others = {r.person_id for r in records
-              if r.person_id is not None and r.organization_id != actor.organization_id}
-    bases = policy.bases_for(actor, others) if others else {}
+    """One AccessLog row per listed record with its basis (bulk: ``RecordBases``)."""
+    bases = RecordBases(actor, records)
     access_log_many(user=actor.user, action=action, organization_id=actor.organization_id,
-                    entries=[("sheet_record", r.pk, r.person_id,
-                              basis_for(actor, r, person_bases=bases)) for r in records])
+                    entries=[("sheet_record", r.pk, r.person_id, bases.basis(r)) for r in records])
 
 
 def can_edit_definitions(actor: Actor | None) -> bool:

@@ -37,7 +37,10 @@ TAGS = {
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 _FIELD_ATTRS = ("key", "label", "type", "required", "choices", "state", "binding", "help",
                 "sensitive_allowed", "past", "kana", "multiple", "fields", "prefill",
-                "unknown_name_allowed", "no_personal_data", "household_extra", "person_fields")
+                "unknown_name_allowed", "no_personal_data", "household_extra", "person_fields",
+                "own_org_only")
+# 機微 free text that only the recording organization ever reads (``masking``): text fields only.
+OWN_ORG_ONLY_TYPES = frozenset({"text", "longtext"})
 
 
 class SchemaError(ValueError):
@@ -88,6 +91,10 @@ def normalize_field(raw: dict[str, Any]) -> list[dict[str, Any]]:
     if ftype not in FIELD_TYPES:
         raise SchemaError(f"{key}: 種類「{ftype}」はありません。")
     field: dict[str, Any] = {"key": key, "label": raw.get("label") or key, "type": ftype}
+    if raw.get("own_org_only"):
+        if ftype not in OWN_ORG_ONLY_TYPES:
+            raise SchemaError(f"{key}: 記録機関のみの指定は文字の項目だけにできます。")
+        field["own_org_only"] = True
     for attr in ("required", "state", "binding", "help", "sensitive_allowed", "past", "kana",
                  "multiple", "prefill", "no_personal_data"):
         if raw.get(attr) not in (None, False, ""):

@@ -92,12 +92,16 @@ def ref_labels(*, municipality_id: int) -> dict[str, dict[int, str]]:
 
 
 def liaison_inbox(*, actor: Actor, limit: int = 10) -> list[SheetRecord]:
-    """Submitted つなぐシート still waiting (sent/received) for a coordinator."""
+    """Submitted つなぐシート still waiting (sent/received) for this coordinator: those the
+    routing rule assigned to them and those assigned to nobody (every coordinator's), 即日
+    first, then newest first."""
     if actor.role != Role.COORDINATOR:
         return []
     return list(policy.visible_records(actor).filter(definition__code=policy.LIAISON_CODE,
                                                  route_status__in=["sent", "received"])
-                .select_related("definition", "organization").order_by("-submitted_at")[:limit])
+                .filter(Q(assigned_to__isnull=True) | Q(assigned_to_id=actor.user_id))
+                .select_related("definition", "organization")
+                .order_by("-urgent", "-submitted_at", "-pk")[:limit])
 
 
 def definition_versions(*, municipality_id: int, code: str) -> list[SheetDefinition]:

@@ -129,8 +129,28 @@ def _date(f: Mapping[str, Any], value: Any, today: dt.date) -> str:
     return d.isoformat()
 
 
+# ISO 8601 as APIs send it: 2026-11-20T10:00:00+09:00, …Z, seconds and fractions optional.
+_ISO_DATETIME_RE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """An aware date-time in the municipality's time (settings.TIME_ZONE); a naive one as is."""
+    if value.tzinfo is None:
+        return value
+    from django.utils import timezone
+
+    return timezone.localtime(value)
+
+
 def _datetime(f: Mapping[str, Any], value: Any, today: dt.date) -> str:
+    if isinstance(value, str) and _ISO_DATETIME_RE.match(value.strip()):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise FieldError(messages.INVALID_DATETIME) from exc
     if isinstance(value, dt.datetime):
+        value = _local(value)
         return _date(f, value.date(), today) + "T" + value.strftime("%H:%M")
     if not isinstance(value, str):
         raise FieldError(messages.INVALID_DATETIME)

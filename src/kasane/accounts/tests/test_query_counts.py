@@ -27,8 +27,9 @@ def test_the_admin_index_runs_the_same_queries_for_1_and_25_organizations_units_
                 name=f"機関{i}", kind=OrganizationKind.DEPARTMENT, unit=unit))
             user = services.user_save(actor=city.admin, user=User(username=f"staff{i}",
                                                                   display_name=f"職員{i}"))
-            services.membership_add(actor=city.admin, user=user, organization=org,
-                                    role=Role.CASEWORKER)
+            services.role_request_decide(actor=city.coordinator, approve=True, role_request=(
+                services.membership_add(actor=city.admin, user=user, organization=org,
+                                        role=Role.CASEWORKER)))
             made.append((unit, org, user))
 
     def check(response, n):
@@ -42,16 +43,18 @@ def test_the_admin_index_runs_the_same_queries_for_1_and_25_organizations_units_
                         check=check)
 
 
-def test_the_user_page_the_token_page_and_me_run_the_same_queries_for_1_and_25_memberships(city, client):
+def test_the_user_page_the_token_page_and_me_run_the_same_queries_for_1_and_25_memberships(city, client, settings):
     """A user with many memberships (one a row) and an API token for each."""
+    settings.KASANE_TOKENS_PER_USER = 100
     orgs = []
 
     def add(n):
         for _ in range(n):
             org = services.organization_save(actor=city.admin, organization=Organization(
                 name=f"兼務先{len(orgs)}", kind=OrganizationKind.CONTRACTOR))
-            membership = services.membership_add(actor=city.admin, user=city.partner,
-                                                 organization=org, role=Role.CASEWORKER)
+            membership = services.role_request_decide(
+                actor=city.coordinator, approve=True, role_request=services.membership_add(
+                    actor=city.admin, user=city.partner, organization=org, role=Role.CASEWORKER))
             services.api_token_issue(user=city.partner, membership=membership, name=f"連携{len(orgs)}")
             orgs.append(org)
 

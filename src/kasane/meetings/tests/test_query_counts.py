@@ -112,3 +112,26 @@ def test_the_item_page_runs_the_same_queries_for_1_and_25_persons(city, client):
     assert_flat_queries(add, lambda: client.get(f"/meetings/items/{items[-1].pk}/"),
                         label="GET /meetings/items/{id}/ (persons)",
                         check=lambda r, n: all(p.full_name in r.content.decode() for p in persons))
+
+
+def test_sheets_reached_through_agenda_cases_list_flat(city, client):
+    """Per row: an agenda case of a 支援会議 the partner pledged for, with a 9マス linked to it:
+    the sheet list's read bases come from one query per case-reach kind (``sheets.reach``)."""
+    from kasane.sheets import services as sheet_services
+
+    meeting = make_meeting(city, make_body(city), attendees=("partner",))
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            s = make_case(city)
+            services.agenda_add(actor=s.coord, meeting=meeting, case_id=s.case.pk, question="分担")
+            made.append(sheet_services.record_create(
+                actor=s.coord, code="nine_grid", submit=True, person_id=s.person.pk,
+                case_id=s.case.pk, answers={"center": "課題", "cell_1": "近所の店"}))
+
+    services.pledge_sign(actor=actor(city.partner), meeting=meeting)  # items added later join
+    client.force_login(city.partner)
+    assert_flat_queries(add, lambda: client.get("/api/v1/sheet-records"),
+                        label="GET /api/v1/sheet-records (agenda cases)",
+                        check=lambda r, n: r.json()["count"] == len(made))

@@ -29,9 +29,10 @@ from kasane.audit.services import access_log, change_record, snapshot
 from kasane.core import messages
 from kasane.core.wareki import WarekiError, parse_date
 
-from .. import attachments, bindings, selectors
+from .. import attachments, bindings, links, person_prefill, routing, selectors
 from .. import policy as sheet_policy
 from .. import schema as sheet_schema
+from ..events import SHEET_ROUTED
 from ..models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, SheetRecord
 from ..validation import Refs, Result, date_message, validate
 
@@ -143,6 +144,10 @@ def _submit_effects(record: SheetRecord, actor: Actor, operation: str) -> None:
     person = record.answers.get("person")
     record.person_snapshot = person if isinstance(person, dict) else {}
     bindings.run(record=record, actor=actor, operation=operation)
+    routing.shares_sync(record)  # 情報提供先 of a 地域課題 sheet
+    if operation == "submit":
+        routing.route_assign(record)  # つなぐシート: named coordinator, 即日 first
+    links.derive(record=record, actor=actor, operation=operation)
 
 
 def _apply_answers(actor: Actor, record: SheetRecord, answers: Any, *, submit: bool,
@@ -153,6 +158,8 @@ def _apply_answers(actor: Actor, record: SheetRecord, answers: Any, *, submit: b
     transaction saves it."""
     result = validate(record.definition.schema, answers, submit=submit, today=today(),
                       refs=_refs(actor, record.definition.code))
+    if record.person_id is not None:
+        result.errors = person_prefill.waive_block_required(record.definition, result.errors)
     header, header_errors = _header_checked(record.definition, tags=tags, written_on=written_on,
                                             sensitive_keys=sensitive_keys)
     _raise({**result.errors, **header_errors})  # every error at once
@@ -174,14 +181,19 @@ def record_create(*, actor: Actor | None, code: str, answers: dict[str, Any] | N
     actor = sheet_policy.require_write(actor, code)
     definition = selectors.definition_current(municipality_id=actor.organization.municipality_id,
                                               code=code)
+    given = dict(answers or {})
     if person_id is not None:
         # Writing about a person needs a basis to see them; otherwise a logged denial and the
-        # same 404 as a nonexistent person (invisible == nonexistent).
-        policy.require_person(actor, person_id, action="view", detail=f"帳票「{definition.title}」の記録")
-    given = dict(answers or {})
+        # same 404 as a nonexistent person (invisible == nonexistent). The person block is
+        # then filled from the record: nothing Kasane knows is typed again.
+        person, _basis = policy.require_person(actor, person_id, action="view",
+                                               detail=f"帳票「{definition.title}」の記録")
+        given = person_prefill.fill_person_block(actor, definition, given, person)
     if prefill:
         given = {**prefill_answers(definition, actor), **given}
     result = validate(definition.schema, given, submit=submit, today=today(), refs=_refs(actor, definition.code))
+    if person_id is not None:
+        result.errors = person_prefill.waive_block_required(definition, result.errors)
     header, header_errors = _header_checked(definition, tags=tags, written_on=written_on,
                                             sensitive_keys=sensitive_keys)
     _raise({**result.errors, **header_errors})  # every error at once
@@ -371,6 +383,8 @@ def record_submit(*, actor: Actor | None, record: SheetRecord,
         access_log(user=actor.user, action="sheet_record_submit",
                    basis=sheet_policy.basis_for(actor, fresh), organization_id=actor.organization_id,
                    object_type="sheet_record", object_id=fresh.pk, person_id=fresh.person_id)
+        if fresh.definition.is_routed:
+            SHEET_ROUTED.emit(municipality_id=fresh.municipality_id, record_id=fresh.pk, urgency=str(fresh.answers.get("urgency", "")))
     return fresh
 
 

@@ -23,9 +23,18 @@ def test_the_person_page_lists_only_the_viewers_visible_sheets(city, client) -> 
     assert AccessLog.objects.filter(user=city.recorder, action="sheet_record_list",
                                     object_id=str(record.pk)).exists()
 
-    # 地域包括 may see the person (consent) but not the 障害相談's own sheet record.
-    make_consent(city.recorder, person, [city.orgs["houkatsu"]])
+    # 地域包括 may see the person on a consent for 参加支援 only: the consultation sheet stays
+    # hidden (its purpose is 関係機関との情報共有).
+    make_consent(city.recorder, person, [city.orgs["houkatsu"]], ["participation"])
     client.force_login(city.partner)
     page = client.get(f"/people/{person.pk}/").content.decode()
     assert "森" in page and f"/sheets/records/{record.pk}/" not in page
     assert "閲覧できる帳票はありません。" in page
+
+    # A consent for 情報共有 shares the sheet too, and the listing is logged with that basis.
+    make_consent(city.recorder, person, [city.orgs["houkatsu"]])
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert f'href="/sheets/records/{record.pk}/"' in page
+    assert AccessLog.objects.filter(user=city.partner, action="sheet_record_list",
+                                    object_id=str(record.pk), basis="consent",
+                                    person_id=person.pk).exists()

@@ -125,3 +125,58 @@ def test_the_person_page_panel_runs_the_same_queries_for_1_and_25_sheets(city, c
                         label="GET /people/{id}/ (sheets panel)",
                         check=lambda r, n: all(f"/sheets/records/{x.pk}/" in r.content.decode()
                                                for x in made))
+
+
+def test_sheets_shared_by_consent_list_flat_also_for_one_person(city, client):
+    """Another organization's sheets shared on consent (the basis of each read from one bulk
+    grant query, ``policy.RecordBases``), on the index, the API list and ?person_id=N."""
+    me = actor(city.recorder)
+    person = make_person(city.recorder)
+    make_consent(city.recorder, person, [city.orgs["houkatsu"]])
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            other = make_person(city.recorder)
+            make_consent(city.recorder, other, [city.orgs["houkatsu"]])
+            for pid in (person.pk, other.pk):
+                made.append(services.record_create(
+                    actor=me, code="nine_grid", submit=True, person_id=pid,
+                    answers={"center": f"課題{len(made)}", "cell_1": "近所の店"}))
+
+    client.force_login(city.partner)
+    assert_flat_queries(add, lambda: client.get("/sheets/"), label="GET /sheets/ (consent)",
+                        check=lambda r, n: all(f"/sheets/records/{x.pk}/" in r.content.decode()
+                                               for x in made))
+    assert_flat_queries(add, lambda: client.get("/api/v1/sheet-records"),
+                        label="GET /api/v1/sheet-records (consent)",
+                        check=lambda r, n: r.json()["count"] == len(made))
+    assert_flat_queries(add, lambda: client.get(f"/api/v1/sheet-records?person_id={person.pk}"),
+                        label="GET /api/v1/sheet-records?person_id=N",
+                        check=lambda r, n: r.json()["count"] == len(made) // 2)
+
+
+def test_the_routing_page_runs_the_same_queries_for_1_and_25_rules(city, client):
+    from kasane.accounts.models import Membership, Organization, Role, User
+    from kasane.sheets import routing
+
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            i = len(made)
+            org = Organization.objects.create(municipality=city.municipality, name=f"施設{i}",
+                                              kind="agency")
+            user = User.objects.create_user(username=f"coord{i}", password=city.password,
+                                            municipality=city.municipality)
+            Membership.objects.create(user=user, organization=city.orgs["city"],
+                                      role=Role.COORDINATOR)
+            Membership.objects.create(user=User.objects.create_user(
+                username=f"liaison{i}", municipality=city.municipality),
+                organization=org, role=Role.LIAISON)
+            made.append(routing.route_set(actor=actor(city.admin), sending_org_id=org.pk,
+                                          coordinator_id=user.pk))
+
+    client.force_login(city.admin)
+    assert_flat_queries(add, lambda: client.get("/sheets/routing/"), label="GET /sheets/routing/",
+                        check=lambda r, n: r.content.decode().count("<tr>") >= n)

@@ -294,9 +294,11 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(actor: Actor, record: SheetRecord) -> dict[str, Any]:
     masks = masking.record_masks(actor, record)
     labels = selectors.ref_labels(municipality_id=record.municipality_id)
-    return {"record": record, "definition": record.definition,
-            "sections": display.sections(record.definition.schema, record.answers, labels, masks,
-                                         thumbs=selectors.record_thumbnails(record)),
+    sections = display.sections(record.definition.schema, record.answers, labels, masks,
+                                thumbs=selectors.record_thumbnails(record))
+    return {"record": record, "definition": record.definition, "sections": sections,
+            # 9マス: the 3×3 grid on the page and in the PDF (one layout, display.nine_grid)
+            "grid": display.nine_grid(sections) if record.definition.code == "nine_grid" else None,
             "tag_labels": [TAGS.get(t, t) for t in record.tags],
             "restriction_masked": any(t == masking.RESTRICTION_MASK for t in masks.values()),
             "person_differences": _difference_labels(record)}
@@ -332,8 +334,6 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     record = sheet_policy.require_record(actor=actor, pk=pk, action="sheet_record_print")
     ctx = {**_detail_context(actor, record), "pdf": True}
-    if record.definition.code == "nine_grid":
-        ctx["grid"] = display.nine_grid(ctx["sections"])
     html = render_to_string("sheets/record.pdf.html", ctx, request)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sheet-{record.pk}.pdf"'
