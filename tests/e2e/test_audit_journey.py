@@ -44,7 +44,7 @@ def test_an_auditor_reads_the_log_by_names(demo_city: Any, new_page: Any, device
     one = page.inner_text("[data-testid=changes-table]")
     assert set(re.findall(r"ケース #(\d+)", one)) == {case_id}
     # a case's changes are listed as field names; values only after a reason (issue 22)
-    assert "状態" in one and "受付" not in one and "内容を表示" in one
+    assert "状態" in one and "→" not in one and "内容を表示" in one
     screenshot(page, "audit-changes", device)
     page.locator("[data-testid=changes-table] a:has-text('内容を表示')").last.click()
     page.wait_for_selector("[data-testid=change-fields]")
