@@ -1,5 +1,6 @@
 """The 監査 reads the audit trail in Japanese (issue 14): actions, objects and legal bases by
-name, the 操作 and 記録の種類 filters as lists of names grouped by area."""
+name, the 操作 and 記録の種類 filters as lists of names grouped by area; a case's change values
+only after 「内容を表示」 with a reason (issue 22)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,15 @@ def test_an_auditor_reads_the_log_by_names(demo_city: Any, new_page: Any, device
     page.wait_for_selector("[data-testid=changes-table]")
     one = page.inner_text("[data-testid=changes-table]")
     assert set(re.findall(r"ケース #(\d+)", one)) == {case_id}
-    assert "状態" in one and "受付" in one  # fields and values by name
+    # a case's changes are listed as field names; values only after a reason (issue 22)
+    assert "状態" in one and "→" not in one and "内容を表示" in one
     screenshot(page, "audit-changes", device)
+    page.locator("[data-testid=changes-table] a:has-text('内容を表示')").last.click()
+    page.wait_for_selector("[data-testid=change-fields]")
+    page.fill("textarea[name=reason]", "開示請求第3号の調査のため")
+    page.click("main form button:has-text('内容を表示')")
+    page.wait_for_selector("[data-testid=change-values]")
+    assert "受付" in page.inner_text("[data-testid=change-values]")
+    assert "記録されました" in page.inner_text("[data-testid=opened-note]")
+    screenshot(page, "audit-change-opened", device)
     assert not blocked_requests

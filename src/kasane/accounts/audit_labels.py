@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from kasane.audit.labels import register
 
-from .models import ApiToken, Membership, Municipality, Organization, RoleRequest, Unit, User
+from .models import (
+    ApiToken,
+    LoginFailure,
+    Membership,
+    Municipality,
+    Organization,
+    RoleRequest,
+    Unit,
+    User,
+)
 
 register(
     area="ログイン・管理",
@@ -20,5 +29,6 @@ register(
     objects={"login": "ログイン", "api_token": "APIトークン", "organization": "組織",
              "unit": "担当課", "user": "利用者", "membership": "所属",
              "municipality": "自治体", "role_request": "役割付与の申請"},
-    models=[Municipality, Unit, Organization, User, Membership, ApiToken, RoleRequest],
+    models=[Municipality, Unit, Organization, User, Membership, ApiToken, RoleRequest,
+            LoginFailure],
 )

@@ -248,6 +248,7 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = "ログイン失敗"
         indexes = [models.Index(fields=["key", "at"], name="login_failure_key_at")]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
             options={
+                'verbose_name': 'ログイン失敗',
                 'indexes': [models.Index(fields=['key', 'at'], name='login_failure_key_at')],
             },
         ),

@@ -76,3 +76,44 @@ def test_a_form_refuses_a_nul_character_at_the_field_in_japanese(city, client) -
                                      "birth_date": "S50.4.1"})
     assert r.status_code == 400 and "制御文字（NUL）は使えません。" in r.content.decode()
     assert not Person.objects.exists()
+
+
+def _body(schema: dict, components: dict) -> dict:
+    """A JSON body for ``schema`` with every integer (and list of integers) set beyond 64 bits."""
+    if "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[1]]
+    body: dict = {}
+    for name, prop in schema.get("properties", {}).items():
+        kinds = [prop.get("type")] + [p.get("type") for p in prop.get("anyOf", [])]
+        if "integer" in kinds:
+            body[name] = int(BIG)
+        elif "array" in kinds:
+            body[name] = [int(BIG)]
+        elif "boolean" in kinds:
+            body[name] = False
+        elif "string" in kinds:
+            body[name] = "相談"
+    return body
+
+
+@pytest.mark.django_db
+def test_no_api_body_with_huge_integers_answers_500(city, client) -> None:
+    from kasane.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    components = schema["components"]["schemas"]
+    client.force_login(city.coordinator)
+    client.raise_request_exception = False
+    tried, failed = 0, []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" not in content:
+                continue
+            url = re.sub(r"\{\w+\}", "1", path)
+            body = _body(content["application/json"]["schema"], components)
+            response = getattr(client, method)(url, body, content_type="application/json")
+            tried += 1
+            if response.status_code >= 500:
+                failed.append((method, path, response.status_code))
+    assert tried > 15 and failed == []
