@@ -25,7 +25,7 @@ from django.utils import timezone
 from kasane.accounts.models import CASE_ROLES, Actor, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
-from kasane.core.ids import as_id
+from kasane.core.ids import NO_ID, as_id
 from kasane.people.models import Person
 
 from .models import SCOPE_ALL, EmergencyReview, Grant
@@ -101,7 +101,7 @@ def bases_for(actor: Actor | None, person_ids: Iterable[int], *, action: str = "
     allowed = PERSON_ACTIONS.get(action)
     if allowed is None:
         raise ValueError(f"unknown person action {action!r}")
-    ids = {int(i) for i in person_ids}
+    ids = {as_id(i) for i in person_ids} - {NO_ID}  # beyond 64 bits: no row, no overflow
     if not ids or actor is None or not handles_persons(actor):
         return {}
     found: dict[int, set[str]] = {}

@@ -20,6 +20,7 @@ from kasane.audit.services import access_log, change_record, save_changes, snaps
 from kasane.people.models import Person
 
 from . import policy
+from .events import EMERGENCY_REQUESTED
 from .models import (
     SCOPE_ALL,
     EmergencyReview,
@@ -199,6 +200,7 @@ def emergency_access_request(*, actor: Actor | None, person_id: Any, reason: str
         access_log(user=actor.user, action="person.emergency", basis=Basis.EMERGENCY,
                    organization_id=actor.organization_id, object_type="access.EmergencyReview",
                    object_id=review.pk, person_id=person.pk, detail=reason[:500])
+        EMERGENCY_REQUESTED.emit(municipality_id=review.municipality_id, review_id=review.pk)
     return review
 
 

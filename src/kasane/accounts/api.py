@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -21,6 +22,7 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
+    expires_at: dt.datetime | None = None
 
 
 class Detail(Schema):
@@ -57,17 +59,57 @@ def _org(o: Any) -> dict[str, Any]:
     return {"id": o.pk, "name": o.name, "kind": o.kind, "kind_label": o.get_kind_display()}
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: Detail, 422: Detail},
-             summary="APIトークンの発行")
+@router.post("/auth/token", auth=None,
+             response={200: TokenOut, 400: Detail, 401: Detail, 422: Detail, 429: Detail},
+             summary="APIトークンの発行（失効は90日後。失敗が続くと429 + Retry-After）")
 def token_create(request: HttpRequest, payload: TokenIn) -> Any:
     try:
         user = services.user_authenticate(username=payload.username, password=payload.password,
                                           request=request)
         if services.mfa_required():
             services.otp_verify(user=user, token=payload.otp or "")
+    except services.LoginThrottled as exc:
+        response = JsonResponse({"detail": str(exc)}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except services.LoginError as exc:
-        raise HttpError(401, str(exc))
-    return {"token": services.api_token_issue(user=user, name="API (auth/token)")}
+        raise HttpError(401, str(exc)) from None
+    return {"token": services.api_token_issue(user=user, name="API (auth/token)"),
+            "expires_at": services.api_tokens_active(user).order_by("-created_at")[0].expires}
+
+
+class TokenItem(Schema):
+    id: int
+    name: str
+    prefix: str
+    organization: str | None
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    active: bool
+
+
+class TokenList(Schema):
+    items: list[TokenItem]
+    count: int
+
+
+@router.get("/auth/tokens", response={200: TokenList, 401: Detail}, summary="自分のAPIトークン一覧")
+def token_list(request: HttpRequest) -> Any:
+    items = [{"id": t.pk, "name": t.name, "prefix": t.prefix,
+              "organization": t.membership.organization.name if t.membership else None,
+              "created_at": t.created_at, "expires_at": t.expires, "last_used_at": t.last_used_at,
+              "revoked_at": t.revoked_at, "active": t.is_active}
+             for t in services.api_tokens_of(request.user)]  # type: ignore[arg-type]
+    return {"items": items, "count": len(items)}
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None, 400: Detail, 401: Detail},
+               summary="自分のAPIトークンを失効")
+def token_revoke(request: HttpRequest, token_id: int) -> Any:
+    services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+    return 204, None
 
 
 @router.delete("/auth/token", response={204: None, 401: Detail}, summary="使用中のトークンを失効")

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # staff/organization figures in core.metrics, audit code labels in audit.labels
-        from . import audit_labels, metrics  # noqa: F401
+        from . import audit_labels, events, inbox, metrics  # noqa: F401

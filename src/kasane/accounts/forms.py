@@ -86,3 +86,16 @@ class TokenForm(Form):
 
 class PasswordForm(JapaneseFormMixin, PasswordChangeForm):
     """Django's password change in Kasane's voice."""
+
+
+class MunicipalityCreateForm(Form):
+    """The platform operator's 「自治体の追加」 form (service: accounts.tenants)."""
+
+    code = forms.CharField(label="地方公共団体コード", max_length=6,
+                           help_text="半角数字6桁（検査数字つき）。例: 131016")
+    name = forms.CharField(label="名称", max_length=100, help_text="例: 重ね市")
+    prefecture = forms.CharField(label="都道府県", max_length=10, required=False,
+                                 help_text="空欄ならコードの先頭2桁から決めます。")
+    admin = forms.CharField(label="最初の管理者のユーザー名", max_length=150)
+    secretariat = forms.CharField(label="最初の事務局のユーザー名", max_length=150, required=False)
+    coordinator = forms.CharField(label="最初の推進員のユーザー名", max_length=150, required=False)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from .validators import validate_local_government_code, validate_unit_code
 
@@ -163,6 +166,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("有効期限", null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -178,5 +182,77 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode()).hexdigest()
 
     @property
+    def expires(self) -> dt.datetime:
+        """When the token stops working: ``expires_at``, or for tokens issued before expiry
+        existed, ``KASANE_TOKEN_DAYS`` after their creation."""
+        return self.expires_at or self.created_at + dt.timedelta(days=settings.KASANE_TOKEN_DAYS)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
+
+
+# Roles that open case content (or the audit trail's values): never granted by one person alone.
+APPROVAL_ROLES = frozenset(CASE_ROLES | {Role.AUDITOR})
+
+
+class RoleRequest(models.Model):
+    """A request to give a user a role in APPROVAL_ROLES. One admin asks; another admin or a
+    coordinator of the tenant (never the requester, never the user concerned) approves or
+    rejects it. Only an approval creates (or reactivates) the Membership."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "承認待ち"
+        APPROVED = "approved", "承認"
+        REJECTED = "rejected", "却下"
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="自治体")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_requests",
+                             verbose_name="対象の利用者")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="組織")
+    role = models.CharField("役割", max_length=20, choices=Role.choices)
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="申請者")
+    requested_at = models.DateTimeField("申請日時", auto_now_add=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name="承認者")
+    decided_at = models.DateTimeField("決定日時", null=True, blank=True)
+    note = models.CharField("メモ", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "役割付与の申請"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"],
+                                    condition=models.Q(status="pending"),
+                                    name="role_request_one_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.organization} {self.role} ({self.status})"
+
+
+class LoginFailure(models.Model):
+    """One failed login (password step) for a username from an address, kept for the rate
+    limit window only. ``key`` is a SHA-256 of (lower-cased username, address): the table
+    says nothing readable about who tried what; the audit log keeps the details."""
+
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="login_failure_key_at")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def key_for(username: str, ip: str | None) -> str:
+        return hashlib.sha256(f"{username.strip().lower()}\n{ip or ''}".encode()).hexdigest()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import admin_views, views
+from . import admin_views, platform_views, views
 
 app_name = "accounts"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path("admin/users/<int:pk>/memberships/", admin_views.membership_add, name="admin_membership_add"),
     path("admin/users/<int:pk>/unlock/", admin_views.user_unlock, name="admin_user_unlock"),
     path("admin/memberships/<int:pk>/end/", admin_views.membership_end, name="admin_membership_end"),
+    path("platform/municipalities/new/", platform_views.municipality_new,
+         name="platform_municipality_new"),
+    path("role-requests/", admin_views.role_requests, name="role_requests"),
+    path("role-requests/<int:pk>/decide/", admin_views.role_request_decide, name="role_request_decide"),
 ]

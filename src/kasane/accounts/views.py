@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -15,11 +16,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
+from kasane.core.forms import add_service_errors
+
 from . import services
 from .forms import LoginForm, OtpForm, PasswordForm, TokenForm
 from .http import user_of
 from .middleware import SESSION_MEMBERSHIP_KEY
-from .models import ApiToken, User
+from .models import User
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -33,6 +36,7 @@ def _next_url(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
+    retry_after = 0
     if request.method == "POST" and form.is_valid():
         try:
             user = services.user_authenticate(
@@ -42,14 +46,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
         except services.LoginError as exc:
             form.add_error(None, str(exc))
+            retry_after = getattr(exc, "retry_after", 0)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if services.mfa_required():
                 request.session["kasane_next"] = _next_url(request)
                 return redirect("accounts:otp")
             return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)},
-                  status=400 if form.errors else 200)
+    response = render(request, "accounts/login.html", {"form": form, "next": _next_url(request)},
+                      status=429 if retry_after else 400 if form.errors else 200)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST
@@ -121,13 +129,18 @@ def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, user=user_of(request))
     new_key = None
     if request.method == "POST" and form.is_valid():
-        new_key = services.api_token_issue(user=user_of(request),
-                                           membership=form.cleaned_data["membership"],
-                                           name=form.cleaned_data["name"])
-        form = TokenForm(user=user_of(request))
-    items = ApiToken.objects.filter(user=cast(User, request.user)).select_related("membership__organization")
+        try:
+            new_key = services.api_token_issue(user=user_of(request),
+                                               membership=form.cleaned_data["membership"],
+                                               name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            form = TokenForm(user=user_of(request))
     return render(request, "accounts/tokens.html",
-                  {"form": form, "tokens": items, "new_key": new_key})
+                  {"form": form, "tokens": services.api_tokens_of(user_of(request)), "new_key": new_key,
+                   "token_days": settings.KASANE_TOKEN_DAYS, "token_limit": settings.KASANE_TOKENS_PER_USER},
+                  status=400 if form.errors else 200)
 
 
 @login_required

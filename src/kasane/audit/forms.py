@@ -67,3 +67,12 @@ class ChangeSearchForm(PeriodForm):
         if given and given not in known:
             choices.insert(1, (given, f"{given}（を含む記録）"))
         self.fields["model"].widget.choices = choices  # type: ignore[attr-defined]
+
+
+class ChangeOpenForm(Form):
+    """「内容を表示」: the auditor states why they open one change record's values."""
+
+    reason = forms.CharField(
+        label="表示する理由", max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="10文字以上で具体的に（例: 開示請求第12号の調査のため）。本人の開示記録に残ります。")

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from kasane.core.ids import in_id_range
+
 from . import context
 from .models import AccessLog, Basis, ChangeRecord
 
@@ -39,6 +41,8 @@ def access_log(
         raise ValueError(f"unknown basis {basis!r}")
     user_id, username, org_id, muni_id = _actor_ids(user, organization_id)
     ctx = context.current()
+    if person_id is not None and not in_id_range(person_id):
+        person_id = None  # a probe with an impossible id: kept in object_id only
     return AccessLog.objects.create(
         user_id=user_id,
         username=username[:150],
@@ -138,6 +142,20 @@ def change_record(
         reason=reason[:500],
         request_id=context.current().request_id,
     )
+
+
+def change_record_many(*, user: Any, instances: Iterable[models.Model],
+                       organization_id: int | None = None, reason: str = "") -> int:
+    """Bulk variant of ``change_record(operation="create")`` for an import: one ChangeRecord a
+    created instance (its whole snapshot), inserted in batches."""
+    user_id, _, org_id, muni_id = _actor_ids(user, organization_id)
+    request_id = context.current().request_id
+    rows = [ChangeRecord(user_id=user_id, organization_id=org_id, municipality_id=muni_id,
+                         model=i._meta.label, object_id=str(i.pk), operation="create",
+                         changes=diff({}, snapshot(i)), reason=reason[:500], request_id=request_id)
+            for i in instances]
+    ChangeRecord.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
 
 
 def save_changes(instance: models.Model, changes: Mapping[str, Any], *, user: Any,

@@ -152,7 +152,14 @@ class PlanIn(Schema):
     lock_version: int | None = None
 
 
-class PlanOut(Schema):  # read from a ``SupportPlan``
+class PlanUpdateIn(PlanIn):
+    """A PUT must say which version it edits: without ``lock_version`` → 422, a stale one →
+    409 (optimistic locking is not optional; issue 22 finding 5)."""
+
+    lock_version: int  # type: ignore[assignment]
+
+
+class SupportPlanOut(Schema):  # read from a ``SupportPlan``
     id: int
     case_id: int
     version: int
@@ -175,8 +182,8 @@ class PlanOut(Schema):  # read from a ``SupportPlan``
         return plan.lead_org_id
 
 
-class PlanList(Schema):
-    items: list[PlanOut]
+class SupportPlanList(Schema):
+    items: list[SupportPlanOut]
     count: int
 
 
@@ -329,7 +336,7 @@ def case_close(request: HttpRequest, case_id: int, payload: CloseIn) -> Case:
     return Case.objects.select_related("lead_org").get(pk=case.pk)
 
 
-@router.get("/cases/{case_id}/plans", response={200: PlanList, 403: Detail, 404: Detail})
+@router.get("/cases/{case_id}/plans", response={200: SupportPlanList, 403: Detail, 404: Detail})
 def plan_list(request: HttpRequest, case_id: int) -> dict[str, Any]:
     case = case_policy.require_case(_actor(request), case_id, action="view")
     plans = selectors.plans_of(case)
@@ -345,7 +352,7 @@ def _plan_args(payload: PlanIn) -> dict[str, Any]:
 
 
 @router.post("/cases/{case_id}/plans",
-             response={201: PlanOut, 400: Detail, 403: Detail, 404: Detail})
+             response={201: SupportPlanOut, 400: Detail, 403: Detail, 404: Detail})
 def plan_create(request: HttpRequest, case_id: int, payload: PlanIn) -> tuple[int, SupportPlan]:
     actor = _actor(request)
     case = case_policy.require_case(actor, case_id, action="plan")
@@ -360,8 +367,8 @@ def _plan_of(actor: Actor, plan_id: int) -> SupportPlan:
 
 
 @router.put("/plans/{plan_id}",
-            response={200: PlanOut, 400: Detail, 403: Detail, 404: Detail, 409: Detail})
-def plan_update(request: HttpRequest, plan_id: int, payload: PlanIn) -> SupportPlan:
+            response={200: SupportPlanOut, 400: Detail, 403: Detail, 404: Detail, 409: Detail, 422: Detail})
+def plan_update(request: HttpRequest, plan_id: int, payload: PlanUpdateIn) -> SupportPlan:
     actor = _actor(request)
     plan = _plan_of(actor, plan_id)
     try:
@@ -372,7 +379,7 @@ def plan_update(request: HttpRequest, plan_id: int, payload: PlanIn) -> SupportP
 
 
 @router.post("/plans/{plan_id}/approve",
-             response={200: PlanOut, 400: Detail, 403: Detail, 404: Detail, 409: Detail})
+             response={200: SupportPlanOut, 400: Detail, 403: Detail, 404: Detail, 409: Detail})
 def plan_approve(request: HttpRequest, plan_id: int) -> SupportPlan:
     actor = _actor(request)
     plan = _plan_of(actor, plan_id)

@@ -7,5 +7,6 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # core.inbox, core.panels, the labels of its audit codes (audit.labels) and the
-        # cases an actor reaches, for case-linked sheet records (sheets.reach)
-        from . import audit_labels, inbox, panels, sheet_reach  # noqa: F401
+        # cases an actor reaches, for case-linked sheet records (sheets.reach), and the sheet
+        # link handlers (sheets.links)
+        from . import audit_labels, inbox, panels, sheet_links, sheet_reach  # noqa: F401

@@ -59,6 +59,8 @@ class Case(models.Model):
     # the 相談受付・申込票 / つなぐシート / インテーク it was opened from (plain id, like
     # SheetRecord.case_id the other way; both set by services.case_open_from_record)
     source_sheet_record_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # the インテーク・アセスメント sheet record that is this case's assessment (sheets.links)
+    assessment_record_id = models.BigIntegerField("アセスメントの帳票", null=True, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+")
     opened_org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,

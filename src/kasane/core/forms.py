@@ -49,7 +49,8 @@ def japanese_messages(field: forms.Field) -> dict[str, str]:
                                                                 length="%(show_value)d"),
                             "min_length": texts.TOO_SHORT.format(limit="%(limit_value)d"),
                             "min_value": texts.MIN_VALUE.format(limit="%(limit_value)s"),
-                            "max_value": texts.MAX_VALUE.format(limit="%(limit_value)s")}
+                            "max_value": texts.MAX_VALUE.format(limit="%(limit_value)s"),
+                            "null_characters_not_allowed": texts.NUL_CHARACTER}
     if isinstance(field, _CHOICE_FIELDS):
         msgs["required"] = texts.CHOOSE
     elif isinstance(field, forms.BooleanField):

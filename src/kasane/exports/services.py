@@ -15,6 +15,7 @@ from django.utils import timezone
 from kasane.accounts.models import Actor, Membership
 from kasane.audit.context import request_context
 
+from .events import EXPORT_FINISHED
 from .kinds import KINDS, Params
 from .models import ExportJob, ExportStatus
 
@@ -88,6 +89,7 @@ def job_run(job_id: int) -> ExportJob:
                           "続く場合は管理者にご連絡ください。")
     _update(job, status=ExportStatus.DONE, file=job.file.name, size=size,
             finished_at=timezone.now(), done=max(job.done, job.total))
+    EXPORT_FINISHED.emit(municipality_id=job.municipality_id, job_id=job.pk, status=job.status)
     return job
 
 

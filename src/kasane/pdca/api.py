@@ -37,6 +37,7 @@ class GradeCounts(Schema):
 
 class SummaryItem(Schema):
     code: str
+    display_code: str
     title: str
     grade: str | None
     computed_grade: str | None
@@ -74,10 +75,11 @@ def plan_summary(request: HttpRequest, plan_id: int,
     if plan is None:
         raise Http404
     data = build_plan(plan, query.fiscal_year, live=False)
-    counts = {s["grade"]: s["count"] for s in data["summary"]}
+    counts = {"A": 0, "B": 0, "C": 0, "D": 0} | {s["grade"]: s["count"] for s in data["summary"]}
     return {
         "counts": counts, "total": data["total"],
-        "items": [{"code": g["code"], "title": g["title"], "grade": g["final"],
+        "items": [{"code": g["code"], "display_code": g["display_code"],
+                   "title": g["title"], "grade": g["final"],
                    "computed_grade": g["computed"], "overridden": g["overridden"],
                    "achieved": g["achieved"], "counted": g["counted"]} for g in data["graded"]],
     }

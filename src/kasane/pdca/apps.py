@@ -7,4 +7,4 @@ class PdcaConfig(AppConfig):
 
     def ready(self) -> None:
         # core.inbox, core.metrics and the labels of its audit codes (audit.labels)
-        from . import audit_labels, inbox, metrics  # noqa: F401
+        from . import audit_labels, export_kinds, inbox, metrics  # noqa: F401

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 # (grade, label, lower bound in percent) — lower bounds inclusive, upper bounds exclusive.
 DEFAULT_SCALE: tuple[tuple[str, str, int], ...] = (
@@ -17,6 +18,36 @@ DEFAULT_SCALE: tuple[tuple[str, str, int], ...] = (
     ("C", "あまり進捗していない", 20),
     ("D", "全く進捗していない", 0),
 )
+
+
+class ScaleError(ValueError):
+    """A grade scale that cannot be used; ``str()`` is the Japanese reason."""
+
+
+def scale_from(rows: list[Any]) -> tuple[tuple[str, str, int], ...]:
+    """A plan's scale from JSON ``[[grade, label, low], …]`` or ``[{"grade", "label", "low"}]``:
+    at least two grades, unique, lower bounds strictly decreasing from ≤100 down to 0."""
+    out: list[tuple[str, str, int]] = []
+    for row in rows:
+        if isinstance(row, dict):
+            row = [row.get("grade"), row.get("label"), row.get("low")]
+        try:
+            grade, label, low = str(row[0]).strip(), str(row[1]).strip(), int(row[2])
+        except (TypeError, ValueError, IndexError):
+            raise ScaleError("評価の段階は「記号|名称|下限%」の形で入力してください。") from None
+        if not grade or len(grade) > 2:
+            raise ScaleError("評価の記号は1〜2文字にしてください（例: A）。")
+        out.append((grade, label, low))
+    if len(out) < 2:
+        raise ScaleError("評価の段階は2つ以上にしてください。")
+    if len({g for g, _, _ in out}) != len(out):
+        raise ScaleError("評価の記号が重複しています。")
+    lows = [low for _, _, low in out]
+    if lows[-1] != 0 or lows[0] > 100 or any(a <= b for a, b in zip(lows, lows[1:], strict=False)):
+        raise ScaleError("下限%は上の段階から大きい順にし、最後の段階は0にしてください。")
+    return tuple(out)
+
+
 def criterion_text(grade: str, scale: tuple[tuple[str, str, int], ...] = DEFAULT_SCALE) -> str:
     """評価総括表 criterion: 「…年次目標の70%以上を達成できた・・・A」."""
     bounds = {g: low for g, _, low in scale}

@@ -78,6 +78,15 @@ class Plan(models.Model):
                                       choices=RepostDisplay.choices, default=RepostDisplay.REFERENCE)
     override_footnote = models.BooleanField("評価変更の注記を印刷", default=True)
     order = models.PositiveSmallIntegerField("表示順", default=0)
+    # layout of the printed report (issue 20)
+    section_heading = models.CharField("章の見出し", max_length=100, blank=True,
+                                       help_text="例: 1 地域福祉計画（空欄なら見出しなし）")
+    page_per_section = models.BooleanField("施策ごとに改頁する", default=False,
+                                           help_text="評価する施策ごとに新しい頁から始めます（空欄なら詰めて印刷）。")
+    print_meta_line = models.BooleanField("評価総括表に「計画期間・評価対象・掲載範囲」の行を印刷",
+                                          default=False)
+    grade_scale = models.JSONField("評価の段階", default=list, blank=True,
+                                   help_text="空なら A≧70%・B≧40%・C≧20%・D（spec/reporting.md A.2）。")
 
     class Meta:
         verbose_name = "計画"
@@ -88,7 +97,20 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def scale(self) -> tuple[tuple[str, str, int], ...]:
+        """This plan's grade scale (grade, label, inclusive lower bound in %), best first."""
+        from .grading import DEFAULT_SCALE, scale_from
+
+        return scale_from(self.grade_scale) if self.grade_scale else DEFAULT_SCALE
+
     def clean(self) -> None:
+        if self.grade_scale:
+            from .grading import ScaleError, scale_from
+
+            try:
+                scale_from(self.grade_scale)
+            except ScaleError as exc:
+                raise ValidationError({"grade_scale": str(exc)}) from exc
         if self.first_year and self.last_year and self.first_year > self.last_year:
             raise ValidationError({"last_year": "最終年度は初年度以降にしてください。"})
         if self.parent_plan_id and self.parent_plan_id == self.pk:
@@ -358,6 +380,13 @@ class PdcaCycle(models.Model):
     publisher = models.CharField("発行", max_length=100, blank=True)
     editor = models.CharField("編集", max_length=100, blank=True)
     publication_number = models.CharField("刊行物番号", max_length=40, blank=True)
+    intro_text = models.TextField("序章（進捗管理の目的・報告書の構成）", blank=True,
+                                  help_text="空欄なら標準の文章。段落は空行で区切ります。")
+    criteria_example = models.TextField("評価基準の例", blank=True,
+                                        help_text="評価の方法の下に印刷する計算例（例: 目標5件中3件達成 → 60% → B）。")
+    timeline_text = models.TextField(
+        "進捗管理の流れ", blank=True,
+        help_text="1行に「段階|担当|内容|時期」。空欄なら標準の流れ。")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -104,7 +104,12 @@ def paginate(plan: dict[str, Any], body_mm: float = PAGE_BODY_MM) -> list[list[d
         pages[-1].append(item)
         used += h
 
+    per_section = bool(plan.get("page_per_section"))
     for index, row in enumerate(rows):
+        if per_section and row["kind"] in ("context", "graded") and row.get("graded_id") is None \
+                and any(i["type"] in ("graded", "business") and not i.get("repeat")
+                        for i in pages[-1]):
+            new_page(row)  # 施策ごとに改頁: a new 施策 (or its 大/基本目標) starts a page
         if row["kind"] in ("context", "graded"):
             nxt = rows[index + 1] if index + 1 < len(rows) else None
             keep = 0.0

@@ -70,9 +70,24 @@ def layout(report: dict[str, Any]) -> list[dict[str, Any]]:
     return plans
 
 
+def scales(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The distinct grade scales of the report's plans (one table each, naming the plans
+    when they differ); a report frozen before per-plan scales uses its own ``scale``."""
+    out: list[dict[str, Any]] = []
+    for plan in report["plans"]:
+        rows = plan.get("scale") or report["scale"]
+        same = next((s for s in out if s["rows"] == rows), None)
+        if same is None:
+            out.append({"rows": rows, "plans": [plan["name"]]})
+        else:
+            same["plans"].append(plan["name"])
+    return out or [{"rows": report["scale"], "plans": []}]
+
+
 def render_html(report: dict[str, Any]) -> str:
-    return render_to_string("pdca/report.pdf.html",
-                            {"report": report, "plans": layout(report), "flow": FLOW})
+    return render_to_string("pdca/report.pdf.html", {
+        "report": report, "plans": layout(report), "scales": scales(report),
+        "flow": report.get("timeline") or FLOW})
 
 
 def render_pdf(report: dict[str, Any]) -> bytes:

@@ -140,6 +140,13 @@ def _node_refs(tree: _Tree, graded_nodes: list[PlanNode]) -> dict[int, str]:
     return refs
 
 
+def _cited_pair(pairs: list[ProgressPair], own_units: list[Unit]) -> ProgressPair | None:
+    """The Do/Act pair a cross-listed row points at: the first pair of one of the row's own
+    担当課, else the first pair (None when the source has no pair this 年度)."""
+    own = {u.pk for u in own_units}
+    return next((p for p in pairs if p.unit_id in own), None) or (pairs[0] if pairs else None)
+
+
 def live_metric(node: PlanNode, municipality: Any, fiscal_year: int) -> Figure | None:
     """The registry figure for a business' bound indicator (or why it cannot be computed);
     None when no metric is bound."""
@@ -167,6 +174,7 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
     for o in CommitteeOpinion.objects.filter(node__plan=plan, fiscal_year=fiscal_year):
         opinions[o.node_id].append(o)
 
+    scale = plan.scale()
     graded_all = [n for n in nodes if n.depth == plan.graded_level and not n.is_business] or \
         [n for n in nodes if n.depth == plan.graded_level]
     scope: dict[int, set[int]] = {}
@@ -192,12 +200,14 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
         achieved, counted, open_ = grading.count_targets(
             all_facts, report_year=fiscal_year, plan_first_year=plan.first_year,
             window=plan.target_window)
-        computed = grading.grade_for(achieved, counted)
+        computed = grading.grade_for(achieved, counted, scale)
         ev = evaluations.get(g.pk)
         override = ev.override_grade if ev and ev.override_grade else ""
         final = override or computed
         item = {
             "node_id": g.pk, "code": g.code, "ref": refs[g.pk], "label": tree.label(g),
+            "display_code": FULL_DASH.join([*(tree.label(a) for a in tree.ancestors(g)),
+                                            tree.label(g)]),
             "title": g.title, "marker": g.marker_label, "achieved": achieved,
             "counted": counted, "open": open_, "percent": grading.percent_label(achieved, counted),
             "computed": computed, "override": override,
@@ -238,11 +248,15 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
                        overridden=grade_of[n.pk]["overridden"], anchor=f"g{n.pk}")
         elif n.is_business:
             src = n.source
-            units = _sorted_units(src.units.all())
-            multi = len(units) > 1
-            unit_order = {u.pk: u.order for u in units}
+            src_units = _sorted_units(src.units.all())
+            # a cross-listed row keeps its own 担当課 and 頁 when typed (else the source's)
+            own_units = _sorted_units(n.units.all()) if n.repost_of_id else []
+            units = own_units or src_units
+            multi = len(src_units) > 1
+            unit_order = {u.pk: u.order for u in src_units}
             pp = sorted(pairs.get(src.pk, []),
                         key=lambda p: (unit_order.get(p.unit_id or 0, 999), p.order, p.pk))
+            cited = _cited_pair(pp, own_units) if n.repost_of_id else None
             year_targets = [t for t in targets.get(src.pk, []) if t.fiscal_year == fiscal_year]
             indicator = src.indicator_text or "—"
             figure = live_metric(n, plan.municipality, fiscal_year) if live else None
@@ -256,17 +270,20 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
             row.update(
                 kind="business", anchor=f"b{n.pk}", source_id=src.pk,
                 repost_of=src.pk if n.repost_of_id else None,
-                repost_anchor=f"b{src.pk}" if n.repost_of_id else "",
+                repost_anchor=(f"p{cited.pk}" if cited else f"b{src.pk}") if n.repost_of_id
+                else "",
                 repost_plan=src.plan.short_name if n.repost_of_id and src.plan_id != plan.pk else "",
                 repost_reference=bool(n.repost_of_id) and plan.repost_display == "reference",
-                units=[u.code for u in units], unit_ids=[u.pk for u in units],
+                units=[u.code for u in units], unit_ids=[u.pk for u in src_units],
                 unit_names=[u.name for u in units],
-                pages=parse_pages(src.plan_pages), indicator=indicator,
+                pages=parse_pages(n.plan_pages if n.repost_of_id and n.plan_pages
+                                  else src.plan_pages), indicator=indicator,
                 indicator_figure=indicator_figure, metric_key=src.indicator_metric,
                 metric_value=_metric_text(src.indicator_metric, metric_value),
                 metric_reason=figure.reason if figure is not None else "",
                 pairs=[{"id": p.pk, "unit": p.unit.name if (multi and p.unit) else "",
-                        "do": p.do_text, "act": p.act_text} for p in pp],
+                        "do": p.do_text, "act": p.act_text,
+                        "anchor": "" if n.repost_of_id else f"p{p.pk}"} for p in pp],
                 targets=[{
                     "id": t.pk, "fiscal_year": t.fiscal_year, "text": t.text, "kind": t.kind,
                     "target": _fmt_number(t.target_value), "unit": t.unit_label,
@@ -284,10 +301,10 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
 
     # 評価総括表
     summary = []
-    for grade, label, _ in grading.DEFAULT_SCALE:
+    for grade, label, _ in scale:
         items = [g for g in graded_out if g["final"] == grade]
         summary.append({"grade": grade, "label": label,
-                        "criterion": grading.criterion_text(grade), "count": len(items),
+                        "criterion": grading.criterion_text(grade, scale), "count": len(items),
                         "refs": [g["ref"] for g in items], "anchors": [g["anchor"] for g in items]})
     excluded = [g for g in graded_out if g["final"] is None]
     opinion_rows = _opinion_rows(tree, nodes, opinions)
@@ -301,6 +318,10 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
         "window": plan.target_window, "window_label": plan.get_target_window_display(),
         "scope_label": plan.get_sheet_scope_display(),
         "override_footnote": plan.override_footnote,
+        "section_heading": plan.section_heading, "page_per_section": plan.page_per_section,
+        "print_meta_line": plan.print_meta_line,
+        "scale": [{"grade": g, "label": label, "criterion": grading.criterion_text(g, scale),
+                   "low": low} for g, label, low in scale],
         "level_columns": level_cols,
         "plan_header": (f"{plan.name if plan.kind == PlanKind.MULTILAYER else plan.short_name}"
                         " Plan（主な事業内容）"),
@@ -356,6 +377,10 @@ def build_report(cycle: PdcaCycle, *, live: bool = True) -> dict[str, Any]:
         "units": [{"code": u.code, "name": u.name} for u in units],
         "scale": [{"grade": g, "label": label, "criterion": grading.criterion_text(g),
                    "low": low} for g, label, low in grading.DEFAULT_SCALE],
+        "intro_paragraphs": [p.strip() for p in cycle.intro_text.split("\n\n") if p.strip()],
+        "criteria_example": cycle.criteria_example.strip(),
+        "timeline": [[c.strip() for c in (line.split("|") + ["", "", "", ""])[:4]]
+                     for line in cycle.timeline_text.splitlines() if line.strip()],
         "colophon": {"published_month": cycle.published_month, "publisher": cycle.publisher,
                      "editor": cycle.editor, "number": cycle.publication_number},
         "plans": [build_plan(p, fy, live=live) for p in plans],

@@ -145,7 +145,9 @@ def summary_sheet(wb: Workbook, report: dict[str, Any], plan: dict[str, Any],
 
 
 def progress_sheet(wb: Workbook, report: dict[str, Any], plan: dict[str, Any],
-                   pages: list[list[dict[str, Any]]]) -> None:
+                   pages: list[list[dict[str, Any]]],
+                   pair_pages: dict[str, tuple[str, int]] | None = None) -> None:
+    pair_pages = pair_pages or {}
     ws = wb.create_sheet(_sheet_name(f"{plan['short_name']}_進捗管理シート"))
     levels = plan["level_columns"]
     L = len(levels)  # noqa: N806
@@ -209,8 +211,7 @@ def progress_sheet(wb: Workbook, report: dict[str, Any], plan: dict[str, Any],
                 r += 1
                 prefix = f"（{pair['unit']}）" if pair.get("unit") else ""
                 if row.get("repost_reference"):
-                    _box(ws, r, col_do, col_act, f"詳細は{row['repost_plan'] or '本計画'}の元の事業"
-                         "（再掲元）を参照")
+                    _box(ws, r, col_do, col_act, _reference_text(row, pair_pages))
                 else:
                     _cell(ws, r, col_do, prefix + pair["do"] if pair["do"] else "")
                     _cell(ws, r, col_check, "")
@@ -259,7 +260,8 @@ def opinion_sheet(wb: Workbook, report: dict[str, Any], plan: dict[str, Any]) ->
             _cell(ws, r, i, row["label"] if lv["depth"] == row["depth"] else "",
                   align=TOP_CENTER, fill=None if row["opinions"] else CONTEXT_FILL)
         bullets = [b for o in row["opinions"] for b in o["bullets"]]
-        text = row["title"] + ("\n" + "\n".join(f"・{b}" for b in bullets) if bullets else "")
+        text = row["marker"] + row["title"] + (
+            "\n" + "\n".join(f"・{b}" for b in bullets) if bullets else "")
         _cell(ws, r, text_col, text, bold=not bullets,
               fill=None if bullets else CONTEXT_FILL)
         ws.row_dimensions[r].height = (1 + len(bullets)) * 13 + 4
@@ -267,13 +269,44 @@ def opinion_sheet(wb: Workbook, report: dict[str, Any], plan: dict[str, Any]) ->
         ws.cell(row=3, column=1, value="意見はありませんでした。")
 
 
+def _reference_text(row: dict[str, Any], pair_pages: dict[str, tuple[str, int]]) -> str:
+    """「詳細はP.13参照」 (the sheet page of the cited Do/Act pair; another plan's sheet is
+    named), or the old wording when the page is unknown (e.g. a frozen old edition)."""
+    found = pair_pages.get(row.get("repost_anchor", ""))
+    if found is None:
+        return f"詳細は{row['repost_plan'] or '本計画'}の元の事業（再掲元）を参照"
+    sheet, page = found
+    where = f"「{sheet}」の" if row.get("repost_plan") else ""
+    return f"詳細は{where}P.{page}参照"
+
+
+def anchor_pages(plan: dict[str, Any], pages: list[list[dict[str, Any]]]
+                 ) -> dict[str, tuple[str, int]]:
+    """{pair or business anchor: (sheet name, 1-based sheet page)} of a plan's sheet."""
+    sheet = _sheet_name(f"{plan['short_name']}_進捗管理シート")
+    out: dict[str, tuple[str, int]] = {}
+    for number, page in enumerate(pages, start=1):
+        for item in page:
+            if item["type"] != "business" or item["row"].get("repost_of"):
+                continue
+            if not item.get("continued"):
+                out.setdefault(item["row"]["anchor"], (sheet, number))
+            for pair in item["pairs"]:
+                if pair.get("anchor"):
+                    out.setdefault(pair["anchor"], (sheet, number))
+    return out
+
+
 def render_xlsx(report: dict[str, Any]) -> bytes:
     wb = Workbook()
     legend_sheet(wb, report)
-    for plan in report["plans"]:
-        pages = pg.paginate(plan)
+    paginated = [(plan, pg.paginate(plan)) for plan in report["plans"]]
+    pair_pages: dict[str, tuple[str, int]] = {}
+    for plan, pages in paginated:
+        pair_pages.update(anchor_pages(plan, pages))
+    for plan, pages in paginated:
         summary_sheet(wb, report, plan, pg.pages_of_graded(pages))
-        progress_sheet(wb, report, plan, pages)
+        progress_sheet(wb, report, plan, pages, pair_pages)
         opinion_sheet(wb, report, plan)
     out = io.BytesIO()
     wb.save(out)

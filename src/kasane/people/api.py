@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from kasane.access import policy
 from kasane.access import services as access_services
@@ -17,6 +17,7 @@ from kasane.accounts.http import membership_of
 from kasane.accounts.models import Actor
 from kasane.core import messages as texts
 from kasane.core.forms import date_error_text
+from kasane.core.ids import MAX_OFFSET
 from kasane.core.wareki import WarekiError, parse_date
 
 from . import selectors, services
@@ -325,12 +326,12 @@ def _run(run: Any) -> dict[str, Any]:
             tags=["matching"], summary="名寄せ候補（推進員。両方の記録を閲覧できる候補だけ詳細を返す）")
 def match_candidates(request: HttpRequest, status: str = "open", band: str = "",
                      visibility: str = "", sort: str = "score", limit: int = 50,
-                     offset: int = 0) -> Any:
+                     offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> Any:
     member = selectors.require_reviewer(membership_of(request))
     qs = selectors.candidates_for(member, status=status, band=band,
                                            visibility=visibility, sort=sort)
     limit = max(1, min(limit, 200))
-    chunk = list(qs[max(0, offset):max(0, offset) + limit])
+    chunk = list(qs[offset:offset + limit])
     rows = selectors.candidate_views(member, chunk, log_detail="名寄せ候補一覧（API）")
     return {"items": [r.as_dict() for r in rows], "count": qs.count()}
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "kasane.sheets",
     "kasane.cases",
     "kasane.meetings",
+    "kasane.notify",
     "kasane.stats",
     "kasane.pdca",
     "kasane.web",
@@ -127,6 +128,16 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 KASANE_LOCKOUT_THRESHOLD = env_int("KASANE_LOCKOUT_THRESHOLD", 5)
 KASANE_LOCKOUT_MINUTES = env_int("KASANE_LOCKOUT_MINUTES", 15)
 KASANE_IDLE_TIMEOUT_MINUTES = env_int("KASANE_IDLE_TIMEOUT_MINUTES", 30)
+# Rate limit (issue 22): after N failed logins for one username from one address within M
+# minutes, the login form and POST /api/v1/auth/token answer 429 with Retry-After.
+KASANE_LOGIN_THROTTLE_ATTEMPTS = env_int("KASANE_LOGIN_THROTTLE_ATTEMPTS", 5)
+KASANE_LOGIN_THROTTLE_MINUTES = env_int("KASANE_LOGIN_THROTTLE_MINUTES", 15)
+# API tokens expire after this many days; a user holds at most this many active tokens.
+KASANE_TOKEN_DAYS = env_int("KASANE_TOKEN_DAYS", 90)
+KASANE_TOKENS_PER_USER = env_int("KASANE_TOKENS_PER_USER", 10)
+# The interactive API documentation (/api/v1/docs) needs a signed-in user (production default);
+# /api/v1/openapi.json stays public.
+KASANE_API_DOCS_PUBLIC = env_bool("KASANE_API_DOCS_PUBLIC", not PRODUCTION)
 # Server-sent events (kasane.web.events): a comment every HEARTBEAT seconds keeps proxies from
 # closing an idle stream; after MAX seconds the stream ends and the browser reconnects.
 KASANE_SSE_HEARTBEAT_SECONDS = env_int("KASANE_SSE_HEARTBEAT_SECONDS", 20)
@@ -190,6 +201,25 @@ MEDIA_ROOT = Path(env_str("KASANE_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served publicly: files are streamed through access-checked views
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Notifications and 緊急案件 (kasane.notify, docs/notifications.md). Links in e-mails and
+# webhooks start with KASANE_BASE_URL; e-mail is off while KASANE_EMAIL_HOST is empty.
+KASANE_BASE_URL = env_str("KASANE_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_HOST = env_str("KASANE_EMAIL_HOST", "")
+EMAIL_PORT = env_int("KASANE_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KASANE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("KASANE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KASANE_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("KASANE_EMAIL_TIMEOUT_SECONDS", 10)
+DEFAULT_FROM_EMAIL = env_str("KASANE_EMAIL_FROM", "kasane@localhost")
+KASANE_WEBHOOK_ALLOWED_HOSTS = env_list("KASANE_WEBHOOK_ALLOWED_HOSTS")
+KASANE_WEBHOOK_TIMEOUT_SECONDS = env_int("KASANE_WEBHOOK_TIMEOUT_SECONDS", 5)
+KASANE_WEBHOOK_ALLOW_LOOPBACK = False  # tests only: never from the environment
+KASANE_DELIVERY_MAX_ATTEMPTS = env_int("KASANE_DELIVERY_MAX_ATTEMPTS", 5)
+KASANE_DELIVERY_BACKOFF_SECONDS = env_int("KASANE_DELIVERY_BACKOFF_SECONDS", 60)
+KASANE_ALERT_ESCALATE_MINUTES = env_int("KASANE_ALERT_ESCALATE_MINUTES", 10)
+KASANE_NOTIFY_MEETING_DAYS = env_int("KASANE_NOTIFY_MEETING_DAYS", 3)
+KASANE_BADGE_POLL_SECONDS = env_int("KASANE_BADGE_POLL_SECONDS", 30)
 
 # Files made in the background (kasane.exports) are deleted after this many hours.
 KASANE_EXPORT_KEEP_HOURS = env_int("KASANE_EXPORT_KEEP_HOURS", 24)

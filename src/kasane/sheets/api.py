@@ -7,14 +7,15 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from kasane.access import policy
 from kasane.accounts.http import membership_of
+from kasane.core.ids import MAX_OFFSET
 
 from . import attachments, masking, selectors, services, validation
 from . import policy as sheet_policy
-from .models import RecordStatus, SheetRecord
+from .models import DerivationStatus, RecordStatus, SheetRecord
 
 router = Router(tags=["sheets"])
 
@@ -50,6 +51,27 @@ class RecordIn(Schema):
     written_on: dt.date | None = None
 
 
+class DerivedOut(Schema):
+    """A core record the sheet created (kinds case, referral, contact, support_plan, closure,
+    assessment; more as apps join)."""
+
+    kind: str
+    id: int
+
+
+class DerivationOut(Schema):
+    """Every link of the sheet and where it stands: done / pending (waits for a
+    confirmation) / failed (``message`` says why; retry on the record page) / waiting."""
+
+    key: str
+    kind: str
+    id: int | None
+    status: str
+    label: str
+    message: str
+    field: str
+
+
 class RecordOut(Schema):
     id: int
     definition: str
@@ -66,6 +88,8 @@ class RecordOut(Schema):
     route_status: str
     submitted_at: dt.datetime | None
     lock_version: int
+    derived: list[DerivedOut] = []
+    derivations: list[DerivationOut] = []
 
 
 class AttachmentOut(Schema):
@@ -83,7 +107,7 @@ class RecordFilter(Schema):
     person_id: int | None = None
     status: Literal["submitted", "draft"] | None = None
     limit: int = 100
-    offset: int = 0
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 def _out(r: SheetRecord, masks: dict[str, str] | None = None) -> dict[str, Any]:
@@ -96,6 +120,18 @@ def _out(r: SheetRecord, masks: dict[str, str] | None = None) -> dict[str, Any]:
         "person_id": r.person_id, "household_id": r.household_id, "case_id": r.case_id,
         "route_status": r.route_status, "submitted_at": r.submitted_at,
         "lock_version": r.lock_version,
+        **_derived(r),
+    }
+
+
+def _derived(r: SheetRecord) -> dict[str, Any]:
+    rows = sorted(r.derivations.all(), key=lambda d: d.pk)  # prefetched on lists
+    return {
+        "derived": [{"kind": d.kind, "id": d.object_id} for d in rows
+                    if d.status == DerivationStatus.DONE and d.object_id is not None],
+        "derivations": [{"key": d.key, "kind": d.kind, "id": d.object_id, "status": d.status,
+                         "label": d.label, "message": d.message, "field": d.field}
+                        for d in rows],
     }
 
 
@@ -145,7 +181,8 @@ def record_create(request: HttpRequest, payload: RecordIn) -> Any:
                     "本人を見る根拠がなければ 404）")
 def record_list(request: HttpRequest, filters: Query[RecordFilter]) -> Any:
     actor = _actor(request)
-    qs = sheet_policy.visible_records(actor).select_related("definition")
+    qs = sheet_policy.visible_records(actor).select_related("definition") \
+        .prefetch_related("derivations")
     if filters.person_id is not None:
         # the person first, exactly as GET /persons/{id}: invisible == nonexistent (logged)
         policy.require_person(actor, filters.person_id, action="view",

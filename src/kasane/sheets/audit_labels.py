@@ -20,6 +20,7 @@ register(
         "sheet_record_edit": "帳票の修正", "sheet_record_edit_view": "帳票の入力画面の表示",
         "sheet_record_autosave": "帳票の自動保存", "sheet_record_print": "帳票の印刷（PDF）",
         "sheet_record_route": "つなぐシートの受付状況の変更",
+        "sheet_record_derive": "帳票から作成する記録の再実行・確認",
         "sheet_record_discard": "下書きの削除", "sheet_record_view": "帳票の閲覧",
         "sheet_record_list": "帳票の一覧表示", "sheet_inbox": "ホームに帳票を表示",
         "sheet_record_api_list": "帳票の一覧（API）", "sheet_record_api_view": "帳票の閲覧（API）",

@@ -12,9 +12,11 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,8 +32,9 @@ from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 from kasane.core import messages
 from kasane.core.wareki import WarekiError, parse_date
+from kasane.people import services as people_services
 
-from . import bindings, codec, selectors
+from . import bindings, codec, links, person_binding, presets, selectors
 from . import policy as sheet_policy
 from . import schema as sheet_schema
 from .models import ImportStatus, RecordStatus, SheetImport, SheetRecord
@@ -84,12 +87,30 @@ def detect_encoding(stream: IO[bytes]) -> str:
 
 
 def _csv_rows(stream: IO[bytes], encoding: str) -> Iterator[list[str]]:
+    """The rows of a CSV file; a row the csv module cannot read (a cell over its field limit,
+    128 KB; a NUL byte) ends the file with a Japanese message naming the row."""
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    reader = csv.reader(text)
     try:
-        yield from csv.reader(text)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ImportFileError(_csv_error_text(reader.line_num, exc)) from exc
+            yield row
     finally:
         text.detach()
+
+
+def _csv_error_text(line: int, exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return f"{line}行目: 1つの項目が長すぎます（{csv.field_size_limit() // 1024}KB まで）。"
+    if "NUL" in str(exc):
+        return f"{line}行目: 制御文字（NUL）が含まれています。"
+    return f"{line}行目: CSV の形式として読み取れません（引用符 \" の閉じ忘れなど）。"
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[str]]:
@@ -152,12 +173,14 @@ def import_create(*, actor: Actor | None, code: str, upload: UploadedFile) -> Sh
     except ImportFileError as exc:
         raise ValidationError({"file": [str(exc)]}) from exc
     stream.seek(0)
+    mapping, preset = presets.initial_mapping(
+        municipality_id=actor.organization.municipality_id, code=code, headers=headers,
+        schema=definition.schema)
     with transaction.atomic():
         job = SheetImport(
             municipality_id=actor.organization.municipality_id, organization_id=actor.organization_id,
             created_by_id=actor.user_id, definition=definition, original_name=name[:255],
-            file_kind=kind, encoding=encoding, headers=headers,
-            mapping=codec.auto_map(headers, codec.columns(definition.schema)))
+            file_kind=kind, encoding=encoding, headers=headers, mapping=mapping, preset=preset)
         job.file.save(name, upload, save=False)
         job.save()
         access_log(user=actor.user, action="sheet_import_upload", basis=Basis.OWN_RECORD,
@@ -168,7 +191,9 @@ def import_create(*, actor: Actor | None, code: str, upload: UploadedFile) -> Sh
 
 def import_set_mapping(*, actor: Actor | None, job: SheetImport, mapping: dict[str, str],
                        skip_invalid: bool | None = None) -> SheetImport:
-    _require_owner(actor, job)
+    """Set the column mapping (checked); it is also saved for the municipality by header
+    names, so the next file with the same headers maps itself (``presets``)."""
+    actor = _require_owner(actor, job)
     cols = codec.columns(job.definition.schema)
     valid_paths = {c.path for c in cols if codec.importable(c)}
     file_paths = {c.path for c in cols if c.field is not None and not codec.importable(c)}
@@ -194,6 +219,8 @@ def import_set_mapping(*, actor: Actor | None, job: SheetImport, mapping: dict[s
         job.skip_invalid = skip_invalid
     job.status = ImportStatus.UPLOADED
     job.save(update_fields=["mapping", "skip_invalid", "status"])
+    assert actor is not None
+    presets.mapping_save(actor=actor, code=job.definition.code, headers=job.headers, mapping=clean)
     return job
 
 
@@ -206,8 +233,8 @@ def _require_owner(actor: Actor | None, job: SheetImport) -> Actor:
 def _system_values(system: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "_written_on" in system:
-        try:
-            out["written_on"] = parse_date(system["_written_on"])
+        try:  # a LoGoフォーム 回答日時 「2026/11/20 10:00:00」: its date
+            out["written_on"] = parse_date(system["_written_on"].split()[0])
         except WarekiError as exc:
             errors["_written_on"] = date_message(exc)
     if "_tags" in system:
@@ -236,11 +263,18 @@ def checked_rows(job: SheetImport, refs: Refs) -> Iterator[tuple[int, dict[str, 
     visible: dict[int, bool] = {}
     actor = job_actor(job)
     plan = codec.mapping_plan(job.mapping)
+    multi = presets.multi_paths(schema) if job.preset else set()
+    person_key = person_binding.person_key(job.definition)
     for number, cells in iter_rows(job):
         raw, system = codec.row_answers(cells, plan)
+        for key in multi & raw.keys():
+            if isinstance(raw[key], str):
+                raw[key] = presets.logo_cell(raw[key])
         result = validate(schema, raw, submit=True, today=today, refs=refs)
         errors = dict(result.errors)
         values = _system_values(system, errors)
+        if person_key and "person_id" not in values and not errors:
+            errors.update(person_binding.import_person_errors(result.answers, person_key))
         pid = values.get("person_id")
         if pid is not None:
             if pid not in visible:  # the same rule as the API: invisible == nonexistent
@@ -290,9 +324,10 @@ def run_check(job: SheetImport, *, on_progress: Callable[[int], None] | None = N
                     _progress(job, processed_rows=processed)
                     if on_progress:
                         on_progress(processed)
-    except (ImportFileError, UnicodeDecodeError, csv.Error) as exc:
+    except (ImportFileError, UnicodeDecodeError) as exc:
         staged.unlink(missing_ok=True)
-        _progress(job, status=ImportStatus.FAILED, message=f"ファイルを読み取れません: {exc}"[:500])
+        text = str(exc) if isinstance(exc, ImportFileError) else "文字コードを読み取れません。"
+        _progress(job, status=ImportStatus.FAILED, message=f"ファイルを読み取れません: {text}"[:500])
         job.refresh_from_db()
         return job
     message = "" if not error_count else f"{error_count}行にエラーがあります。"
@@ -364,9 +399,11 @@ class _Inserter:
     def _json(self, attname: str, text: str) -> Any:
         return text if self.raw_json else self._prep(attname, json.loads(text))
 
-    def row(self, answers_text: str, person_text: str, system: dict[str, Any]) -> list[Any]:
+    def row(self, answers_text: str, person_text: str, system: dict[str, Any],
+            fingerprint: str = "") -> list[Any]:
         values = list(self.constants)
         slot = self.slot
+        values[slot["import_fingerprint"]] = fingerprint
         values[slot["answers"]] = self._json("answers", answers_text)
         values[slot["person_snapshot"]] = self._json("person_snapshot", person_text)
         for key in ("written_on", "tags", "person_id"):
@@ -378,13 +415,97 @@ class _Inserter:
         if rows:
             with self.connection.cursor() as cursor:
                 cursor.executemany(self.sql, rows)
-        count = len(rows)
-        rows.clear()
-        return count
+        return len(rows)
+
+
+@dataclass
+class _Commit:
+    """State of one commit: who acts, what each row needs, the counts."""
+
+    job: SheetImport
+    actor: Actor | None
+    person_key: str | None
+    per_record: bool
+    seen: set[str] = field(default_factory=set)
+    created: int = 0
+    duplicates: int = 0
+    persons: int = 0
+
+
+def fingerprint(code: str, system_text: str, answers_text: str) -> str:
+    """A staged row's identity: the same row imported again is recognised (``duplicate_rows``)."""
+    return hashlib.blake2b(f"{code}\t{system_text}\t{answers_text}".encode(),
+                           digest_size=16).hexdigest()
+
+
+def _fresh_rows(c: _Commit, batch: list[tuple[str, str, str, str, dict[str, Any]]]
+                ) -> list[tuple[str, str, str, str, dict[str, Any]]]:
+    """The batch without rows this organization already imported (or this file repeats)."""
+    known = set(SheetRecord.objects.filter(
+        organization_id=c.job.organization_id,
+        import_fingerprint__in=[b[0] for b in batch]).values_list("import_fingerprint", flat=True))
+    fresh = []
+    for row in batch:
+        if row[0] in known or row[0] in c.seen:
+            c.duplicates += 1
+            continue
+        c.seen.add(row[0])
+        fresh.append(row)
+    return fresh
+
+
+def _bind_persons(c: _Commit, rows: list[tuple[str, str, str, str, dict[str, Any]]]) -> None:
+    """Rows naming no person_id whose block carries a name: Persons created in bulk
+    (``people.services.persons_create_many``: audit, 名寄せ candidates queued)."""
+    if c.person_key is None or c.actor is None or not policy.can(c.actor, "person.create"):
+        return
+    wanted: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for _, _, _, person_text, system in rows:
+        if "person_id" in system:
+            continue
+        fields = person_binding.import_person_fields({"p": json.loads(person_text)}, "p")
+        if fields is not None:
+            wanted.append((system, fields))
+    if not wanted:
+        return
+    persons = people_services.persons_create_many(
+        actor=c.actor, rows=[f for _, f in wanted], detail=f"帳票の取り込み #{c.job.pk}")
+    for (system, _), person in zip(wanted, persons, strict=True):
+        system["person_id"] = person.pk
+    c.persons += len(persons)
+
+
+def _record_effects(c: _Commit, fingerprints: list[str]) -> None:
+    """Consent answers and links of the batch's new records, as on submit (one query for the
+    batch; the definition object is shared, never re-read per row)."""
+    assert c.actor is not None
+    definition = c.job.definition
+    for record in SheetRecord.objects.filter(import_job=c.job, import_fingerprint__in=fingerprints) \
+            .order_by("pk"):
+        record.definition = definition
+        person_binding.import_consent(record, c.actor)
+        links.derive(record=record, actor=c.actor, operation="import")
+        if record.case_id is not None:
+            SheetRecord.objects.filter(pk=record.pk).update(case_id=record.case_id)
+
+
+def _commit_batch(c: _Commit, inserter: _Inserter,
+                  batch: list[tuple[str, str, str, str, dict[str, Any]]]) -> None:
+    fresh = _fresh_rows(c, batch)
+    batch.clear()
+    if not fresh:
+        return
+    _bind_persons(c, fresh)
+    c.created += inserter.insert([inserter.row(a, p, s, fp) for fp, _, a, p, s in fresh])
+    if c.per_record:
+        _record_effects(c, [row[0] for row in fresh])
 
 
 def run_commit(job: SheetImport, *, actor_membership: Actor | None = None) -> SheetImport:
-    """Insert every row in one transaction (or every valid row when ``skip_invalid``)."""
+    """Insert every row in one transaction (or every valid row when ``skip_invalid``), as
+    submissions: rows already imported by the organization are skipped (fingerprint); person
+    blocks bind or create Persons (名寄せ candidates queued); consent answers are recorded and
+    the sheet's links derived (``sheets.links``, operation ``import``)."""
     if job.status not in {ImportStatus.CHECKED, ImportStatus.COMMITTING}:
         raise ValidationError("先に内容の確認（ドライラン）を行ってください。")
     if job.row_errors and not job.skip_invalid:
@@ -393,54 +514,78 @@ def run_commit(job: SheetImport, *, actor_membership: Actor | None = None) -> Sh
         raise ValidationError("確認結果が見つかりません。もう一度、内容の確認を行ってください。")
     _progress(job, status=ImportStatus.COMMITTING, processed_rows=0)
     definition = job.definition
-    tags_default = list(definition.schema.get("tags", []))
-    today = timezone.localdate()
-    now = timezone.now()
-    created = 0
-    routed = definition.is_routed
-    run_bindings = bindings.has_handlers(operation="import")
     actor = actor_membership or job_actor(job)
-    if run_bindings and actor is None:
+    person_key = person_binding.person_key(definition)
+    per_record = links.has_links(definition) or any(
+        f.get("binding") == "consent" for f in definition.fields)
+    if actor is None and (person_key or per_record or bindings.has_handlers(operation="import")):
         raise ValidationError("取り込みを依頼した職員の所属が無効になっているため取り込めません。")
+    c = _Commit(job=job, actor=actor, person_key=person_key, per_record=per_record)
     try:
         with transaction.atomic():
-            if not run_bindings:
-                inserter = _Inserter(job, now, today)
-                rows: list[list[Any]] = []
-                for _, answers_text, person_text, system in _staged_rows(job):
-                    rows.append(inserter.row(answers_text, person_text, system))
-                    if len(rows) >= INSERT_BATCH:
-                        created += inserter.insert(rows)
-                created += inserter.insert(rows)
-            else:  # import bindings need model instances: bulk_create, then the handlers
-                assert actor is not None  # refused above
-                batch: list[SheetRecord] = []
-                for _, answers_text, _, system in _staged_rows(job):
-                    answers = json.loads(answers_text)
-                    batch.append(SheetRecord(
-                        definition=definition, municipality_id=job.municipality_id,
-                        organization_id=job.organization_id, author_id=job.created_by_id,
-                        status=RecordStatus.SUBMITTED, answers=answers,
-                        written_on=system.get("written_on", today),
-                        tags=system.get("tags", tags_default), person_id=system.get("person_id"),
-                        person_snapshot=answers.get("person", {}),
-                        route_status="sent" if routed else "", source="import", import_job=job,
-                        submitted_at=now))
-                    if len(batch) >= BATCH:
-                        created += _flush(batch, actor)
-                created += _flush(batch, actor)
+            if bindings.has_handlers(operation="import"):
+                _commit_with_handlers(c)
+            else:
+                inserter = _Inserter(job, timezone.now(), timezone.localdate())
+                batch: list[tuple[str, str, str, str, dict[str, Any]]] = []
+                for system_text, answers_text, person_text, system in _staged_rows(job):
+                    fp = fingerprint(definition.code, system_text, answers_text)
+                    batch.append((fp, system_text, answers_text, person_text, system))
+                    if len(batch) >= INSERT_BATCH:
+                        _commit_batch(c, inserter, batch)
+                        _progress(job, processed_rows=c.created + c.duplicates)
+                _commit_batch(c, inserter, batch)
             access_log(user=job.created_by, action="sheet_import_commit", basis=Basis.OWN_RECORD,
                        organization_id=job.organization_id, object_type="sheet_import",
-                       object_id=job.pk, detail=f"{definition.code} {created}件")
+                       object_id=job.pk, detail=f"{definition.code} {c.created}件")
     except ValidationError as exc:
         _progress(job, status=ImportStatus.FAILED, message=" ".join(exc.messages)[:500])
         job.refresh_from_db()
         return job
     staged_path(job).unlink(missing_ok=True)
-    _progress(job, status=ImportStatus.DONE, created_count=created, processed_rows=created,
-              finished_at=timezone.now(), message=f"{created}件を取り込みました。")
+    if actor is not None:  # the mapping that worked: the next file with these headers reuses it
+        presets.mapping_save(actor=actor, code=definition.code, headers=job.headers,
+                             mapping=job.mapping)
+    message = f"{c.created}件を取り込みました。"
+    if c.persons:
+        message += f"本人を{c.persons}人登録しました（名寄せの候補は推進員が確認します）。"
+    if c.duplicates:
+        message += f"取り込み済みの{c.duplicates}行は除きました。"
+    _progress(job, status=ImportStatus.DONE, created_count=c.created,
+              processed_rows=c.created + c.duplicates, duplicate_rows=c.duplicates,
+              persons_created=c.persons, finished_at=timezone.now(), message=message[:500])
     job.refresh_from_db()
     return job
+
+
+def _commit_with_handlers(c: _Commit) -> None:
+    """Import handlers registered in ``bindings.ON_IMPORT`` need model instances: bulk_create
+    a batch, then the handlers record by record."""
+    job, definition = c.job, c.job.definition
+    assert c.actor is not None  # refused before
+    today, now = timezone.localdate(), timezone.now()
+    tags_default = list(definition.schema.get("tags", []))
+    batch: list[SheetRecord] = []
+    for system_text, answers_text, _, system in _staged_rows(job):
+        fp = fingerprint(definition.code, system_text, answers_text)
+        if fp in c.seen or SheetRecord.objects.filter(
+                organization_id=job.organization_id, import_fingerprint=fp).exists():
+            c.duplicates += 1
+            continue
+        c.seen.add(fp)
+        answers = json.loads(answers_text)
+        batch.append(SheetRecord(
+            definition=definition, municipality_id=job.municipality_id,
+            organization_id=job.organization_id, author_id=job.created_by_id,
+            status=RecordStatus.SUBMITTED, answers=answers,
+            written_on=system.get("written_on", today),
+            tags=system.get("tags", tags_default), person_id=system.get("person_id"),
+            person_snapshot=answers.get("person", {}),
+            route_status="sent" if definition.is_routed else "", source="import", import_job=job,
+            submitted_at=now, import_fingerprint=fp))
+        if len(batch) >= BATCH:
+            c.created += _flush(batch, c.actor)
+    c.created += _flush(batch, c.actor)
 
 
 def _flush(batch: list[SheetRecord], actor: Actor) -> int:

@@ -125,6 +125,9 @@ class SheetRecord(models.Model):
     source = models.CharField(max_length=10, default="form")  # form | api | import | demo
     import_job = models.ForeignKey("SheetImport", on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="records")
+    # an imported row's fingerprint (sheet code + its canonical answers and system values):
+    # importing the same row again into the same organization creates nothing
+    import_fingerprint = models.CharField(max_length=32, blank=True, default="", editable=False)
     lock_version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField("提出日時", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -141,6 +144,9 @@ class SheetRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["author", "form_key"], condition=~Q(form_key=""),
                                     name="sheetrec_author_form_key_unique"),
+            models.UniqueConstraint(fields=["organization", "import_fingerprint"],
+                                    condition=~Q(import_fingerprint=""),
+                                    name="sheetrec_org_import_fingerprint_unique"),
         ]
 
     def __str__(self) -> str:
@@ -192,6 +198,9 @@ class SheetImport(models.Model):
     status = models.CharField(max_length=12, choices=ImportStatus.choices,
                               default=ImportStatus.UPLOADED)
     skip_invalid = models.BooleanField("エラー行を除いて取り込む", default=False)
+    preset = models.CharField("列の対応づけの元", max_length=20, blank=True)  # saved | logo | ""
+    duplicate_rows = models.PositiveIntegerField("取り込み済みの行", default=0)
+    persons_created = models.PositiveIntegerField("登録した本人", default=0)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)
@@ -314,3 +323,66 @@ class LiaisonRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sending_org} → {self.coordinator}"
+
+
+class DerivationStatus(models.TextChoices):
+    """Where one link of a submitted record stands (``sheets.links``)."""
+
+    DONE = "done", "作成済み"
+    PENDING = "pending", "確認待ち"
+    FAILED = "failed", "作成できませんでした"
+    WAITING = "waiting", "機能の追加待ち"
+
+
+class SheetDerivation(models.Model):
+    """One core record a submitted sheet created or asks for (``sheets.links``): a case, a
+    contact row, a referral draft, a plan version, a closure proposal … Generic: ``kind`` and
+    ``object_id`` name the record in the owning app (no FK upwards). ``key`` is stable per
+    record (``contact:0`` for the first contact row), so re-submitting or editing the sheet
+    updates the same row and never derives twice."""
+
+    record = models.ForeignKey(SheetRecord, on_delete=models.CASCADE, related_name="derivations")
+    key = models.CharField(max_length=60)
+    kind = models.CharField(max_length=20)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=DerivationStatus.choices)
+    field = models.CharField("項目", max_length=100, blank=True)
+    label = models.CharField(max_length=200, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=200, blank=True)
+    action = models.CharField("確認の操作", max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "帳票から作成した記録"
+        ordering = ["record", "pk"]
+        constraints = [models.UniqueConstraint(fields=["record", "key"],
+                                               name="sheetderivation_record_key_unique")]
+        indexes = [models.Index(fields=["kind", "object_id"], name="sheetderiv_kind_object")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}:{self.key}（{self.get_status_display()}）"
+
+
+class ImportMapping(models.Model):
+    """A municipality's saved column mapping of one sheet, by header names: an import whose
+    file has the same headers (a LoGoフォーム export of the same form) reuses it."""
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+")
+    code = models.CharField("帳票コード", max_length=60)
+    signature = models.CharField(max_length=64)  # sha256 of the header names
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)  # header name → field path
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "取り込みの列の対応づけ"
+        constraints = [models.UniqueConstraint(fields=["municipality", "code", "signature"],
+                                               name="importmapping_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({len(self.headers)}列)"

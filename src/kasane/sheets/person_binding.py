@@ -130,6 +130,40 @@ def ensure_person(record: Any, actor: Membership | None) -> Person | None:
     return person
 
 
+def person_key(definition: Any) -> str | None:
+    """The key of the definition's bound person block (None for anonymous sheets)."""
+    field = next((f for f in definition.fields if f.get("binding") == "person"), None)
+    return field["key"] if field is not None and definition.has_personal_data else None
+
+
+def import_person_fields(answers: dict[str, Any], key: str) -> dict[str, Any] | None:
+    """The Person fields an imported row's block creates (None: no name, nothing to bind)."""
+    block = answers.get(key)
+    if not isinstance(block, dict) or not block.get("family_name"):
+        return None
+    return _fields_from_block(block)
+
+
+def import_person_errors(answers: dict[str, Any], key: str) -> dict[str, str]:
+    """What ``people.services`` would refuse in the row's person block (the import's check
+    pass lists it at the row, so the commit never fails half-way)."""
+    fields = import_person_fields(answers, key)
+    if fields is None:
+        return {}
+    try:
+        people_services.person_check(fields=fields)
+    except ValidationError as exc:
+        return {f"{key}.{k}": " ".join(v) for k, v in exc.message_dict.items()}
+    return {}
+
+
+def import_consent(record: Any, actor: Membership) -> None:
+    """An imported row's consent answers, recorded as on submit (``bind_consent``)."""
+    if any(f.get("binding") == "consent" for f in record.definition.fields):
+        bind_consent(bindings.Binding(record=record, field={}, value=None, actor=actor,
+                                      operation="import"))
+
+
 def bind_person(b: bindings.Binding) -> None:
     if b.operation == "import":
         return
@@ -184,7 +218,7 @@ def _consent_kwargs(record: Any, actor: Membership) -> dict[str, Any] | None:
 
 def bind_consent(b: bindings.Binding) -> None:
     record, actor = b.record, b.actor
-    if b.operation != "submit" or actor is None or not _once(record, "consent"):
+    if b.operation not in ("submit", "import") or actor is None or not _once(record, "consent"):
         return
     kwargs = _consent_kwargs(record, actor)
     if kwargs is None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import attachments, definitions, io, records, routing, start
+from .views import attachments, definitions, derivations, io, records, routing, start
 
 app_name = "sheets"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("records/<int:pk>/pdf/", records.pdf, name="pdf"),
     path("records/<int:pk>/route/", records.route, name="route"),
     path("records/<int:pk>/discard/", records.discard, name="discard"),
+    path("records/<int:pk>/derived/<int:derivation_id>/retry/", derivations.retry,
+         name="derivation_retry"),
+    path("records/<int:pk>/derived/<int:derivation_id>/confirm/", derivations.confirm,
+         name="derivation_confirm"),
     path("attachments/<int:pk>/", attachments.attachment, name="attachment"),
     path("export/<slug:code>/", io.export, name="export"),
     path("import/", io.import_upload, name="import"),

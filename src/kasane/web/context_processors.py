@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from kasane.accounts import services as account_services
 from kasane.accounts.http import membership_of
+from kasane.notify import selectors as notify_selectors
 
 from .navigation import nav_for
 
@@ -24,4 +25,15 @@ def kasane(request: HttpRequest) -> dict[str, Any]:
         "membership": membership,
         "memberships": memberships,
         "nav_items": nav_for(membership.role if membership else None),
+        **_notify(user),
     }
+
+
+def _notify(user: Any) -> dict[str, Any]:
+    """The header's unread count and the alert banner: callables, so a page that does not
+    render them (error pages, anonymous) runs no query."""
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"notify_unread": lambda: notify_selectors.unread_count(user),
+            "notify_alerts": lambda: list(notify_selectors.unacknowledged_alerts(user)[:3]),
+            "notify_poll_seconds": settings.KASANE_BADGE_POLL_SECONDS}

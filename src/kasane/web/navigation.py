@@ -31,6 +31,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("ケース", "cases:index", CASES),
     NavItem("会議", "meetings:index", CASES),
     NavItem("本人・世帯", "people:search", CASES),
+    NavItem("緊急案件", "notify:alerts", CASES),
     NavItem("緊急アクセスの確認", "people:emergency_queue", frozenset({Role.COORDINATOR})),
     NavItem("名寄せ候補", "people:match_queue", frozenset({Role.COORDINATOR})),
     NavItem("開示記録", "people:disclosure_lookup", frozenset({Role.AUDITOR})),

@@ -61,8 +61,8 @@ def test_it_creates_a_user_with_a_membership_and_unlocks(city, client) -> None:
     user = User.objects.get(username="newbie")
     assert user.municipality == city.municipality and user.check_password("a-long-enough-pass-123")
     client.post(reverse("accounts:admin_membership_add", args=[user.pk]),
-                {"organization": city.orgs["shakyo"].pk, "role": Role.CASEWORKER})
-    assert Membership.objects.filter(user=user, role=Role.CASEWORKER).exists()
+                {"organization": city.orgs["shakyo"].pk, "role": Role.LIAISON})
+    assert Membership.objects.filter(user=user, role=Role.LIAISON).exists()
 
 
 @pytest.mark.django_db

@@ -27,8 +27,9 @@ def test_the_admin_index_runs_the_same_queries_for_1_and_25_organizations_units_
                 name=f"機関{i}", kind=OrganizationKind.DEPARTMENT, unit=unit))
             user = services.user_save(actor=city.admin, user=User(username=f"staff{i}",
                                                                   display_name=f"職員{i}"))
-            services.membership_add(actor=city.admin, user=user, organization=org,
-                                    role=Role.CASEWORKER)
+            services.role_request_decide(actor=city.coordinator, approve=True, role_request=(
+                services.membership_add(actor=city.admin, user=user, organization=org,
+                                        role=Role.CASEWORKER)))
             made.append((unit, org, user))
 
     def check(response, n):
@@ -42,16 +43,18 @@ def test_the_admin_index_runs_the_same_queries_for_1_and_25_organizations_units_
                         check=check)
 
 
-def test_the_user_page_the_token_page_and_me_run_the_same_queries_for_1_and_25_memberships(city, client):
+def test_the_user_page_the_token_page_and_me_run_the_same_queries_for_1_and_25_memberships(city, client, settings):
     """A user with many memberships (one a row) and an API token for each."""
+    settings.KASANE_TOKENS_PER_USER = 100
     orgs = []
 
     def add(n):
         for _ in range(n):
             org = services.organization_save(actor=city.admin, organization=Organization(
                 name=f"兼務先{len(orgs)}", kind=OrganizationKind.CONTRACTOR))
-            membership = services.membership_add(actor=city.admin, user=city.partner,
-                                                 organization=org, role=Role.CASEWORKER)
+            membership = services.role_request_decide(
+                actor=city.coordinator, approve=True, role_request=services.membership_add(
+                    actor=city.admin, user=city.partner, organization=org, role=Role.CASEWORKER))
             services.api_token_issue(user=city.partner, membership=membership, name=f"連携{len(orgs)}")
             orgs.append(org)
 
@@ -72,3 +75,24 @@ def test_the_user_page_the_token_page_and_me_run_the_same_queries_for_1_and_25_m
                         check=lambda r, n: r.json()["count"] == Organization.objects.filter(
                             municipality=city.municipality).count())
     assert Membership.objects.filter(user=city.partner).count() == len(orgs) + 1
+
+
+@pytest.mark.django_db
+def test_the_platform_municipality_page_runs_the_same_queries_for_1_and_25_tenants(client):
+    """Issue 20: the operator's 自治体の追加 page lists every tenant."""
+    from kasane.accounts.models import Municipality, User
+    from kasane.accounts.validators import local_government_check_digit
+
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            head = f"{11000 + len(made):05d}"
+            code = head + str(local_government_check_digit(head))
+            made.append(Municipality.objects.create(code=code, name=f"市{len(made)}",
+                                                    prefecture="北海道"))
+
+    client.force_login(User.objects.create_superuser(username="op", password="op-password-1"))
+    assert_flat_queries(add, lambda: client.get("/accounts/platform/municipalities/new/"),
+                        label="GET /accounts/platform/municipalities/new/",
+                        check=lambda r, n: all(m.code in r.content.decode() for m in made))

@@ -97,3 +97,11 @@ def _wareki(value: str) -> str:
         return format_wareki(parsed.date())
     local = timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
     return f"{format_wareki(local.date())} {local:%H:%M}"
+
+
+@register.filter
+def values_open(model_label: str) -> bool:
+    """Whether the change history shows this record kind's values without a reason."""
+    from kasane.audit.selectors import values_open as is_open
+
+    return is_open(model_label)

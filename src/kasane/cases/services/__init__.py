@@ -9,6 +9,7 @@ from kasane.core.locking import Conflict, check_version
 
 from .cases import (
     MANUAL_STATUSES,
+    case_assessment_set,
     case_open,
     case_status_change,
     case_update,
@@ -40,7 +41,7 @@ from .referrals import (
 from .sheets import case_open_from_record, is_source, prefill
 
 __all__ = [
-    "CONTACT_FIELDS",    "MANUAL_STATUSES", "REFERRAL_DUE_DAYS", "Conflict", "case_close", "case_grant_ensure",
+    "CONTACT_FIELDS",    "MANUAL_STATUSES", "REFERRAL_DUE_DAYS", "Conflict", "case_assessment_set", "case_close", "case_grant_ensure",
     "case_grants_end", "case_grants_move", "case_open", "case_open_from_record",
     "case_status_change", "case_update", "check_tags", "check_version", "contact_record",
     "contact_update", "event", "grant_case_involvement", "involvement_end", "involvement_ensure",

@@ -274,3 +274,30 @@ def case_status_change(*, actor: Actor, case: Case, to_status: str, note: str = 
               f"{'：' + note if note else ''}",
               from_status=from_status, to_status=to_status)
     return locked
+
+
+def case_assessment_set(*, actor: Actor, case: Case, record_id: int, triage: str, title: str,
+                        link: str = "") -> Case:
+    """The case's assessment is the インテーク・アセスメント sheet ``record_id`` (its 分類 becomes
+    the case's); involved staff only; a timeline entry links to the sheet. Setting the same
+    record again changes nothing but the 分類."""
+    case_policy.require_handler(actor)
+    case_policy.require_involved(actor, case, "このケースに関与している機関の職員だけが記録できます。")
+    if not case.is_open:
+        raise ValidationError({"triage": f"{case.get_status_display()}のケースにはアセスメントを記録できません。"})
+    if triage and triage not in Triage.values:
+        raise ValidationError({"triage": "分類は①〜④から選んでください。"})
+    with transaction.atomic():
+        locked = check_version(case, None)
+        before = snapshot(locked)
+        again = locked.assessment_record_id == record_id
+        locked.assessment_record_id = record_id
+        if triage:
+            locked.triage = triage
+        locked.lock_version += 1
+        locked.save(update_fields=["assessment_record_id", "triage", "lock_version", "updated_at"])
+        change_record(user=actor.user, instance=locked, operation="update", before=before,
+                      organization_id=actor.organization_id, reason="アセスメント")
+        if not again:
+            event(locked, actor, EventKind.SHEET, f"アセスメント：{title}", link=link)
+    return locked

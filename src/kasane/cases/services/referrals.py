@@ -23,6 +23,7 @@ from kasane.people.models import Consent, Purpose
 from kasane.people.selectors import consent_current_for
 
 from .. import policy as case_policy
+from ..events import REFERRAL_ANSWERED, REFERRAL_SENT
 from ..models import (
     OPEN_REFERRAL_STATUSES,
     Case,
@@ -88,6 +89,7 @@ def referral_create(*, actor: Actor, case: Case, to_org_id: Any, reason: str, co
               f"{actor.organization.name} → {to_org.name} につなぎを依頼（回答期限 {format_wareki(due)}）",
               referral=referral)
         Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+        REFERRAL_SENT.emit(municipality_id=case.municipality_id, referral_id=referral.pk, to_org_id=to_org.pk)
     return referral
 
 
@@ -112,6 +114,7 @@ def _respond(actor: Actor, referral: Referral, status: str, text: str, verb: str
               f"{locked.to_org.name} が{locked.get_status_display()}{'：' + text if text else ''}",
               referral=locked)
         Case.objects.filter(pk=locked.case_id).update(updated_at=timezone.now())
+        REFERRAL_ANSWERED.emit(municipality_id=locked.case.municipality_id, referral_id=locked.pk, from_org_id=locked.from_org_id, status=status)
     return locked
 
 

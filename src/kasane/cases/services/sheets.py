@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from kasane.accounts.models import Actor, Role
 from kasane.core.wareki import format_wareki
+from kasane.sheets import links as sheet_links
 from kasane.sheets import person_binding
 from kasane.sheets import services as sheet_services
 
@@ -33,6 +34,7 @@ SOURCE_CODES: dict[str, tuple[str, ...]] = {
     "intake_application_no_consent": ("request_detail",),
     "liaison": ("concern", "wishes"),
     "intake_assessment": ("household_issue", "direction"),
+    "comprehensive_consultation": ("summary",),
 }
 SUMMARY_MAX = 2000
 
@@ -74,8 +76,11 @@ def prefill(record: Any) -> dict[str, Any]:
 
 def case_open_from_record(*, actor: Actor, record: Any, summary: str, triage: str = "",
                           tags: Iterable[str] | None = None,
-                          person_ids: Iterable[Any] | None = None) -> Case:
-    """Open a case from ``record`` (the record's Person is the primary subject)."""
+                          person_ids: Iterable[Any] | None = None, rederive: bool = True) -> Case:
+    """Open a case from ``record`` (the record's Person is the primary subject). With
+    ``rederive`` the record's links that waited for a case run again (``sheets.links``:
+    the 「ケース」 row becomes done, つなぎ先 become drafts); the link handler that opens a
+    case itself passes False."""
     if not is_source(record):
         raise ValidationError({"record": "この帳票からはケースを開けません（相談受付・申込票、つなぐシート、インテークの提出済みの記録のみ）。"})
     if record.case_id is not None:
@@ -94,4 +99,6 @@ def case_open_from_record(*, actor: Actor, record: Any, summary: str, triage: st
         event(case, actor, EventKind.SHEET,
               f"帳票から開始：{record.definition.title} #{record.pk}（{format_wareki(record.written_on)}記入）",
               link=reverse("sheets:detail", args=[record.pk]))
+        if rederive:
+            sheet_links.derive(record=record, actor=actor, operation="retry")
     return case

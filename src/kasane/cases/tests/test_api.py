@@ -86,6 +86,21 @@ def test_it_answers_a_stale_plan_version_with_409(city, client):
     assert SupportPlan.objects.get(pk=plan.pk).goals == [{"text": "更新した目標"}]
 
 
+def test_it_requires_lock_version_on_a_plan_put(city, client):
+    """Optimistic locking is not optional (issue 22 finding 5): no version → 422, no write."""
+    s = setup_case(city)
+    plan = make_plan(s, city)
+    client.force_login(city.coordinator)
+    body = {"goals": ["上書き"], "tasks": [], "lead_organization_id": city.orgs["city"].pk,
+            "lead_user_id": city.coordinator.pk,
+            "review_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat()}
+    r = _post(client, f"/api/v1/plans/{plan.pk}", body, "put")
+    assert r.status_code == 422 and "lock_version" in r.json()["errors"]
+    assert SupportPlan.objects.get(pk=plan.pk).goals != [{"text": "上書き"}]
+    r = _post(client, f"/api/v1/plans/{plan.pk}", {**body, "lock_version": 99}, "put")
+    assert r.status_code == 409
+
+
 def test_it_refuses_roles_without_case_work(city, client):
     client.force_login(city.liaison)
     assert client.get("/api/v1/cases").status_code == 403

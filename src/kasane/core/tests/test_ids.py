@@ -11,3 +11,10 @@ from kasane.core.ids import NO_ID, as_id
 ])
 def test_it_reads_positive_integer_ids_only(value, expected) -> None:
     assert as_id(value) == expected
+
+
+def test_ids_beyond_64_bits_are_no_id() -> None:
+    from kasane.core.ids import MAX_ID, NO_ID, as_id
+
+    assert as_id(MAX_ID) == MAX_ID and as_id(str(MAX_ID)) == MAX_ID
+    assert as_id(MAX_ID + 1) == NO_ID and as_id("99999999999999999999") == NO_ID

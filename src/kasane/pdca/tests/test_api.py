@@ -20,7 +20,8 @@ def test_it_summarises_grades_per_graded_node(pdca, city, client) -> None:
     body = client.get(f"/api/v1/pdca/plans/{pdca.plan.pk}/summary?fiscal_year=2024").json()
     assert body["counts"] == {"A": 0, "B": 2, "C": 0, "D": 0}
     assert body["total"] == 2
-    assert body["items"][0] == {"code": "1-1-1", "title": "担い手育成", "grade": "B",
+    assert body["items"][0] == {"code": "1-1-1", "display_code": "1－(1)－①",
+                                "title": "担い手育成", "grade": "B",
                                 "computed_grade": "C", "overridden": True, "achieved": 1,
                                 "counted": 3}
     assert body["items"][1]["overridden"] is False

@@ -66,3 +66,43 @@ def test_it_renders_a_real_pdf(pdca, city, client) -> None:
     disposition = response["Content-Disposition"]
     assert f"filename*=UTF-8''{quote(f'進捗管理報告書_{label}_案.pdf')}" in disposition
     assert f'filename="pdca-report-FY{pdca.cycle.fiscal_year}-draft.pdf"' in disposition
+
+
+@pytest.mark.django_db
+def test_the_pdf_reference_targets_the_pair_anchor_that_exists(pdca) -> None:
+    """Issue 20 #3: the link goes to the Do/Act pair, and that id is in the document."""
+    html = render_html(build_report(pdca.cycle, live=False))
+    pair = ProgressPair.objects.get(business=pdca.a)
+    assert f'href="#p{pair.pk}"' in html and f'id="p{pair.pk}"' in html
+
+
+@pytest.mark.django_db
+def test_the_workbook_reference_gives_the_page_of_the_pair(pdca) -> None:
+    """Issue 20 #3: the Excel export names the page (was no page at all)."""
+    wb = load_workbook(io.BytesIO(render_xlsx(build_report(pdca.cycle, live=False))))
+    texts = [c.value for row in wb["地福_進捗管理シート"].iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("詳細は")]
+    assert texts == ["詳細はP.1参照"]
+
+
+@pytest.mark.django_db
+def test_the_opinion_sheet_keeps_markers_on_context_rows(pdca) -> None:
+    """Issue 20 #5: 【拡充】 stays on the 意見 sheet's context rows."""
+    from kasane.pdca.models import CommitteeOpinion
+
+    CommitteeOpinion.objects.create(node=pdca.a, fiscal_year=2024, text="もっと広報を。")
+    wb = load_workbook(io.BytesIO(render_xlsx(build_report(pdca.cycle, live=False))))
+    texts = [c.value for c in wb["地福_意見"]["D"] if c.value]
+    assert "【拡充】担い手育成" in texts
+    assert any(str(t).startswith("【拡充】福祉カレッジ\n・もっと広報を。") for t in texts)
+
+
+@pytest.mark.django_db
+def test_the_pdf_opinions_keep_markers_on_context_rows(pdca) -> None:
+    """Issue 20 #5 (PDF side): 【拡充】 on the 第2章 context rows too."""
+    from kasane.pdca.models import CommitteeOpinion
+
+    CommitteeOpinion.objects.create(node=pdca.a, fiscal_year=2024, text="もっと広報を。")
+    html = render_html(build_report(pdca.cycle, live=False))
+    chapter2 = html.split('id="ch2"', 1)[1]
+    assert "【拡充】担い手育成" in chapter2 and "<strong>【拡充】福祉カレッジ</strong>" in chapter2

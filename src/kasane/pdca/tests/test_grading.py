@@ -96,3 +96,16 @@ def test_it_prints_the_criteria_of_the_summary_table() -> None:
     assert criterion_text("A") == "当該施策に係る事業の当該年度までの年次目標の70%以上を達成できた・・・A"
     assert "40%以上70%未満" in criterion_text("B")
     assert "0%以上20%未満" in criterion_text("D")
+
+
+def test_a_plan_scale_is_read_and_checked() -> None:
+    """Issue 20: grade scale per plan (labels, thresholds)."""
+    from kasane.pdca.grading import ScaleError, grade_for, scale_from
+
+    scale = scale_from([["◎", "順調", "80"], ["○", "おおむね順調", 50], ["△", "遅れ", 0]])
+    assert grade_for(4, 5, scale) == "◎" and grade_for(1, 2, scale) == "○"
+    assert grade_for(0, 3, scale) == "△"
+    for bad in ([["A", "x", 0]], [["A", "x", 40], ["B", "y", 50], ["C", "z", 0]],
+                [["A", "x", 50], ["B", "y", 10]], [["A", "x", "abc"], ["B", "y", 0]]):
+        with pytest.raises(ScaleError):
+            scale_from(bad)

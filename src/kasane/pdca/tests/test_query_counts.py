@@ -109,3 +109,34 @@ def test_the_index_and_the_plans_api_run_the_same_queries_for_1_and_25_plans_and
     assert_flat_queries(add, lambda: client.get("/api/v1/pdca/plans"),
                         label="GET /api/v1/pdca/plans",
                         check=lambda r, n: r.json()["count"] == len(made) + 1)
+
+
+def test_the_set_up_pages_run_the_same_queries_for_1_and_25_units_plans_and_nodes(pdca, city, client):
+    """Issue 20 set-up screens: 担当課 list, 年度を作成 (plan choices), node form (choices)."""
+    from kasane.accounts.models import Unit
+
+    made = []
+
+    def add(n):
+        for _ in range(n):
+            i = len(made)
+            unit = Unit.objects.create(municipality=city.municipality, code=chr(0x4E00 + i),
+                                       name=f"課{i}", order=10 + i)
+            plan = Plan.objects.create(municipality=city.municipality, name=f"計画{i}",
+                                       short_name=f"計{i}", kind=PlanKind.COMMUNITY_WELFARE,
+                                       first_year=2023, last_year=2027, order=10 + i)
+            make_node(plan, None, "1", 1, f"事業{i}", business=True, units=[unit])
+            made.append(unit)
+
+    def shown(response, n):
+        body = response.content.decode()
+        assert all(f"課{i}" in body for i in range(n))
+
+    client.force_login(city.secretariat)
+    assert_flat_queries(add, lambda: client.get("/pdca/units/"), label="GET /pdca/units/",
+                        check=shown)
+    assert_flat_queries(add, lambda: client.get("/pdca/cycles/new/"),
+                        label="GET /pdca/cycles/new/",
+                        check=lambda r, n: all(f"計画{i}" in r.content.decode() for i in range(n)))
+    assert_flat_queries(add, lambda: client.get(f"/pdca/plans/{pdca.plan.pk}/nodes/{pdca.c.pk}/"),
+                        label="GET /pdca/plans/{id}/nodes/{id}/", check=shown)

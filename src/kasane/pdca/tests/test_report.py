@@ -93,3 +93,50 @@ def test_it_repeats_context_rows_as_saikei_on_a_continuation_page(pdca) -> None:
     printed = [p["do"] for page in pages for i in page if i["type"] == "business"
                for p in i["pairs"] if i["row"]["code"] == "1-1-1-a"]
     assert len(printed) == 13
+
+
+@pytest.mark.django_db
+def test_a_cross_listed_row_keeps_its_own_pages_and_units(pdca) -> None:
+    """Issue 20 #3: values typed on the citing row are printed, not the source's."""
+    pdca.repost.plan_pages = "40"
+    pdca.repost.save()
+    pdca.repost.units.set([pdca.kourei])
+    pdca.a.plan_pages = "24"
+    pdca.a.save()
+    data = build_plan(pdca.plan, 2024, live=False)
+    row = next(r for r in data["rows"] if r["code"] == "1-1-2-b")
+    assert (row["pages"], row["units"]) == (["40"], ["高"])
+    source = next(r for r in data["rows"] if r["code"] == "1-1-1-a")
+    assert (source["pages"], source["units"]) == (["24"], ["共"])
+
+
+@pytest.mark.django_db
+def test_the_reference_points_at_the_do_act_pair_of_the_rows_own_unit(pdca) -> None:
+    """Issue 20 #3: 「詳細はP.n参照」 targets the exact Do/Act pair, not the business."""
+    from kasane.pdca.models import ProgressPair
+
+    pdca.a.units.add(pdca.kourei)
+    second = ProgressPair.objects.create(business=pdca.a, fiscal_year=2024, order=1,
+                                         unit=pdca.kourei, do_text="高齢の記録", act_text="")
+    pdca.repost.units.set([pdca.kourei])
+    data = build_plan(pdca.plan, 2024, live=False)
+    row = next(r for r in data["rows"] if r["code"] == "1-1-2-b")
+    assert row["repost_anchor"] == f"p{second.pk}"
+
+
+@pytest.mark.django_db
+def test_graded_items_carry_the_printed_display_code(pdca) -> None:
+    """Issue 20 #8: 1－(1)－① beside the internal 1-1-1."""
+    data = build_plan(pdca.plan, 2024, live=False)
+    assert [g["display_code"] for g in data["graded"]] == ["1－(1)－①", "1－(1)－②"]
+
+
+@pytest.mark.django_db
+def test_a_plan_scale_changes_grades_and_the_summary_rows(pdca) -> None:
+    """Issue 20: the plan's own scale (default A–D when empty)."""
+    pdca.plan.grade_scale = [["A", "順調", 30], ["B", "遅れ", 0]]
+    pdca.plan.save()
+    data = build_plan(pdca.plan, 2024, live=False)
+    assert [g["computed"] for g in data["graded"]] == ["A", "A"]  # 1/3 and 2/3 ≥ 30%
+    assert [s["grade"] for s in data["summary"]] == ["A", "B"]
+    assert data["summary"][0]["criterion"].startswith("当該施策に係る事業の当該年度までの年次目標の30%以上")

@@ -6,15 +6,18 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from kasane.accounts.http import membership_of
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 from kasane.core.wareki import fiscal_year_label
+from kasane.exports.services import job_start
 
+from .. import export_kinds, selectors
 from .. import policy as pdca_policy
-from .. import selectors
 from ..models import CycleState, PdcaCycle
 from ..pdf import layout, render_pdf
 from ..xlsx import render_xlsx
@@ -55,6 +58,25 @@ def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                object_type="pdca.PdcaCycle", object_id=cycle.pk)
     return _download(render_xlsx(selectors.report_for(cycle)), *_filename(cycle, "xlsx"),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@login_required
+@require_POST
+def report_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """PDF / Excel / CSV as a background file (``kasane.exports``): the user watches the
+    progress and downloads it when ready, instead of waiting on this request."""
+    membership = pdca_policy.require_read(membership_of(request))
+    cycle = selectors.cycle_get(membership, pk)
+    fmt = request.POST.get("format", "")
+    if fmt not in export_kinds.KIND_OF:
+        raise Http404
+    name, _fallback = _filename(cycle, fmt)
+    job = job_start(actor=membership, kind=export_kinds.KIND_OF[fmt],
+                    params={"cycle_id": cycle.pk},
+                    title=f"{cycle} 報告書（{fmt.upper()}）", filename=name,
+                    content_type=export_kinds.CONTENT_TYPES[fmt], basis=Basis.NOT_PERSONAL,
+                    back_url=reverse("pdca:cycle", args=[cycle.pk]))
+    return redirect("exports:detail", pk=job.pk)
 
 
 def public(request: HttpRequest, pk: int) -> HttpResponse:

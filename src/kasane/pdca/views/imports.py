@@ -24,7 +24,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(membership, plan_id)
     tree = _Tree(plan)
     nodes = [{"node": n, "label": tree.label(n), "indent": range(n.depth - 1),
-              "units": sorted(n.source.units.all(), key=lambda u: u.order)}
+              "units": sorted((n.repost_of_id and list(n.units.all())) or n.source.units.all(),
+                              key=lambda u: u.order)}
              for n in tree.preorder()]
     return render(request, "pdca/plan.html", {
         "plan": plan, "levels": plan.levels.all(), "nodes": nodes,
@@ -51,8 +52,14 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         commit = "commit" in request.POST
         result = run_import(actor=membership, municipality=membership.organization.municipality,
                             file=form.cleaned_data["file"], dry_run=not commit)
-        if result.created is not None:
-            messages.success(request, f"「{result.created.name}」を取り込みました。")
+        if result.file_error:
+            form.add_error("file", result.file_error)
+            result = None
+        elif result.created is not None:
+            names = "」「".join(p.name for p in result.created_plans)
+            messages.success(request, f"「{names}」を取り込みました: {result.summary()}")
+            for warning in result.warnings:
+                messages.warning(request, warning)
             return redirect("pdca:plan", plan_id=result.created.pk)
     return render(request, "pdca/import.html", {"form": form, "result": result},
                   status=400 if (form.errors or (result and result.errors)) else 200)

@@ -153,6 +153,9 @@ class RestrictionForm(Form):
                                                   required=False,
                                                   widget=forms.CheckboxSelectMultiple)
     restriction_note = forms.CharField(label="備考", max_length=300, required=False)
+    reason = forms.CharField(
+        label="変更の理由", max_length=300, required=False,
+        help_text="指定された利用者が誰も在籍していないときに、推進員が指定し直す場合に必要です（10文字以上）。")
 
     def __init__(self, *args: Any, user_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -47,6 +47,7 @@ from ..presenters import PersonView, person_view, person_views
 OPEN = (MatchStatus.PENDING, MatchStatus.HOLD)
 MASKED_FIELDS = ("電話番号", "住所", "世帯")
 MASKED_LABEL = "閲覧制限のため表示しません"
+MASKED_BAND_LABEL = "判定は表示しません（閲覧制限）"
 # Decidable pairs first; pairs with a hidden side never sort by their (hidden) score or band.
 SORTS = {"score": ("-both", "-shown_score", "id"), "band": ("-both", "shown_band", "-shown_score", "id"),
          "new": ("-created_at", "-id"), "old": ("created_at", "id")}
@@ -154,10 +155,14 @@ class CandidateView:
 
     @property
     def band(self) -> str | None:
-        return self.candidate.band if self.decidable else None
+        """Hidden under 閲覧制限 like the score: the band depends on the masked address and
+        phone, so showing it would let anyone test guessed addresses (issue 22 finding 4)."""
+        return self.candidate.band if self.decidable and not self.masked else None
 
     @property
     def band_label(self) -> str:
+        if self.decidable and self.masked:
+            return MASKED_BAND_LABEL
         return self.candidate.get_band_display() if self.decidable else ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -293,34 +298,40 @@ def candidates_for(actor: Actor, *, status: str = "open", band: str = "", visibi
     if not may_review(actor):
         return MatchCandidate.objects.none()
     visible = policy.visible_persons(actor)
+    masked_for_actor = Person.objects.exclude(restriction="").exclude(
+        Exists(Person.restriction_users.through.objects.filter(
+            person_id=OuterRef("pk"), user_id=actor.user_id)))
     qs = MatchCandidate.objects.filter(municipality_id=policy.tenant_id(actor)).alias(
         a_vis=Exists(visible.filter(pk=OuterRef("person_a_id"))),
-        b_vis=Exists(visible.filter(pk=OuterRef("person_b_id"))))
+        b_vis=Exists(visible.filter(pk=OuterRef("person_b_id"))),
+        a_masked=Exists(masked_for_actor.filter(pk=OuterRef("person_a_id"))),
+        b_masked=Exists(masked_for_actor.filter(pk=OuterRef("person_b_id"))))
     both = Q(a_vis=True, b_vis=True)
-    # a pair with a hidden side is listed only while open, and never by its band
+    masked = Q(a_masked=True) | Q(b_masked=True)
+    # a pair with a hidden side is listed only while open, and never by its band; a pair
+    # under 閲覧制限 (for this actor) is never filtered or sorted by its band or score either
     one = (Q(a_vis=True) | Q(b_vis=True)) & ~both & Q(status__in=OPEN)
     plain = visibility == "both" or bool(band)  # every row decidable: sort on the columns
-    sorts = PLAIN_SORTS if plain else SORTS
-    order = sorts.get(sort, sorts["score"])
+    order = SORTS.get(sort, SORTS["score"])
     if plain:
         qs = qs.filter(both)
     elif visibility == "one":
         qs = qs.filter(one)
     else:
         qs = qs.filter(both | one)
-    if not plain:  # aliases are computed only where the order refers to them
-        qs = qs.alias(
-            both=Case(When(both, then=Value(1)), default=Value(0), output_field=IntegerField()),
-            shown_score=Case(When(both, then=F("score")), default=Value(0.0),
-                             output_field=FloatField()),
-            shown_band=Case(When(both, then=F("band")), default=Value(""),
-                            output_field=CharField()))
+    shown = both & ~masked
+    qs = qs.alias(
+        both=Case(When(both, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        shown_score=Case(When(shown, then=F("score")), default=Value(0.0),
+                         output_field=FloatField()),
+        shown_band=Case(When(shown, then=F("band")), default=Value(""),
+                        output_field=CharField()))
     if status == "open":
         qs = qs.filter(status__in=OPEN)
     elif status in MatchStatus.values:
         qs = qs.filter(status=status)
     if band:
-        qs = qs.filter(band=band)
+        qs = qs.filter(band=band).exclude(masked)
     return qs.order_by(*order)
 
 

@@ -30,6 +30,7 @@ from .persons import (
     person_refresh_keys,
     person_restriction_set,
     person_update,
+    persons_create_many,
 )
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "match_run_request",
     "person_check",
     "person_create",
+    "persons_create_many",
     "person_refresh_keys",
     "person_restriction_set",
     "person_update",

@@ -41,6 +41,7 @@ from kasane.core.linkage import (
     threshold_for,
 )
 
+from ..events import MATCH_QUEUED
 from ..models import (
     DECIDED,
     HouseholdMember,
@@ -211,6 +212,8 @@ def queue_pairs(municipality_id: int, pairs: Iterable[ScoredPair], *, found_by: 
     MatchCandidate.objects.bulk_create(new, ignore_conflicts=True)
     MatchCandidate.objects.bulk_update(changed, ["score", "band", "comparisons", "scored_at"])
     stats["created"], stats["rescored"] = len(new), len(changed)
+    if new:
+        MATCH_QUEUED.emit(municipality_id=municipality_id, created=len(new))
     stale = [c.pk for k, c in existing.items()  # open candidates of ``rescore`` not found again
              if k not in by_pair and c.status == MatchStatus.PENDING]
     if stale:
@@ -267,6 +270,43 @@ def on_person_saved(person: Person) -> None:
             match_person(person)
     except Exception:  # noqa: BLE001 - matching must never block registering a person
         log.exception("名寄せの照合に失敗しました (person %s)", person.pk)
+
+
+INCREMENTAL_MAX = 2000
+"""An import registering more persons than this queues one batch run instead of matching
+each new person on its own (the batch scores the whole register once)."""
+
+
+def keys_store_many(persons: Sequence[Person]) -> int:
+    """The keys of newly created persons (none stored yet), in one bulk insert."""
+    rows: list[PersonMatchKey] = []
+    for p in persons:
+        blocks, names = keys_of(_record(p))
+        rows.extend(PersonMatchKey(municipality_id=p.municipality_id, person_id=p.pk, key=k)
+                    for k in dict.fromkeys(blocks + names))
+    PersonMatchKey.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def match_new_persons(persons: Sequence[Person], *, requested_by: Any) -> MatchRun | None:
+    """名寄せ for persons an import just created: up to ``INCREMENTAL_MAX`` each is matched
+    at once (candidates queued now, as for a person registered on a screen); more store their
+    keys and queue one batch run of the municipality (``tasks.match_batch``, after commit),
+    returned — unless one is already queued or running."""
+    if len(persons) <= INCREMENTAL_MAX:
+        for person in persons:
+            on_person_saved(person)
+        return None
+    keys_store_many(persons)
+    muni = persons[0].municipality_id
+    if MatchRun.objects.filter(municipality_id=muni,
+                               status__in=[MatchRunStatus.QUEUED, MatchRunStatus.RUNNING]).exists():
+        return None
+    from .. import tasks
+
+    run = MatchRun.objects.create(municipality_id=muni, requested_by=requested_by, trigger="import")
+    transaction.on_commit(lambda: tasks.match_batch.enqueue(run.pk))
+    return run
 
 
 # ---------------------------------------------------------------------------

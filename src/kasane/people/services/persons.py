@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,10 +13,16 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.access import services as access_services
-from kasane.accounts.models import CASE_ROLES, Membership
+from kasane.accounts.models import CASE_ROLES, Membership, Role
 from kasane.accounts.selectors import agencies
 from kasane.audit.models import Basis
-from kasane.audit.services import access_log, change_record, snapshot
+from kasane.audit.services import (
+    access_log,
+    access_log_many,
+    change_record,
+    change_record_many,
+    snapshot,
+)
 from kasane.core import messages as texts
 from kasane.core.text import (
     is_kana,
@@ -129,6 +135,35 @@ def person_create(*, actor: Membership, fields: Mapping[str, Any],
     return person
 
 
+def persons_create_many(*, actor: Membership, rows: Sequence[Mapping[str, Any]],
+                        detail: str = "") -> list[Person]:
+    """Register many persons at once (a sheet import): the checks and keys of
+    ``person_create`` for every row (a ValidationError names the first bad row's fields —
+    imports check rows before), one bulk insert, one ChangeRecord and one AccessLog a person
+    (in bulk), then 名寄せ (``matching.match_new_persons``: candidates queued)."""
+    if not policy.can(actor, "person.create"):
+        raise PermissionDenied("本人を登録できるのは相談支援に携わる職員です。")
+    tenant = policy.tenant_id(actor)
+    persons = []
+    for fields in rows:
+        person = Person(municipality_id=tenant, created_by_org=actor.organization)
+        _assign(person, fields)
+        _check_person(person)
+        _apply_keys(person)
+        persons.append(person)
+    if not persons:
+        return []
+    with transaction.atomic():
+        Person.objects.bulk_create(persons, batch_size=1000)
+        change_record_many(user=actor.user, instances=persons,
+                           organization_id=actor.organization_id, reason=detail)
+        access_log_many(user=actor.user, action="person.create", organization_id=actor.organization_id,
+                        entries=[("people.Person", p.pk, p.pk, Basis.OWN_RECORD) for p in persons],
+                        detail=detail)
+        matching.match_new_persons(persons, requested_by=actor.user)
+    return persons
+
+
 def person_update(*, actor: Membership, person: Person, fields: Mapping[str, Any],
                   reason: str = "") -> Person:
     if not policy.can(actor, "edit", person):
@@ -211,12 +246,45 @@ def household_member_add(*, actor: Membership, person: Person, with_person: Pers
     return member
 
 
+RESTRICTION_NAMED_ONLY = ("閲覧制限の変更は、指定された利用者だけができます。"
+                          "指定に加わる必要があるときは、指定された利用者に依頼してください。")
+
+
+def _check_restriction_editor(actor: Membership, person: Person, ids: list[int], kind: str,
+                              reason: str) -> None:
+    """Who may change a restriction in place (docs/access.md 「閲覧制限」): the users named on
+    it — nobody else, not even the recording organization, or they could name themselves and
+    unmask the person. Only when no named user can act any more (memberships ended) may a
+    coordinator of the recording organization name others, with a reason, never themselves
+    and without clearing the restriction. Setting a first restriction is ``restriction.set``."""
+    if not person.restriction:
+        return
+    named = set(person.restriction_users.values_list("pk", flat=True))
+    if actor.user_id in named:
+        return
+    named_can_act = Membership.objects.filter(
+        user_id__in=named, is_active=True, role__in=CASE_ROLES, organization__is_active=True,
+        organization__municipality_id=person.municipality_id).exists()
+    if (named_can_act or actor.role != Role.COORDINATOR
+            or actor.organization_id != person.created_by_org_id):
+        raise PermissionDenied(RESTRICTION_NAMED_ONLY)
+    if actor.user_id in ids:
+        raise PermissionDenied("自分自身を閲覧制限の指定に加えることはできません。")
+    if not kind:
+        raise ValidationError({"restriction": "指定された利用者がいない閲覧制限は解除できません。"
+                                              "新しく指定する利用者を選んでください。"})
+    if len(reason.strip()) < 10:
+        raise ValidationError({"reason": "指定された利用者がいないため、変更の理由を10文字以上で入力してください。"})
+
+
 def person_restriction_set(*, actor: Membership, person: Person, kind: str,
-                           user_ids: Iterable[int], note: str = "") -> Person:
-    """Set or clear 閲覧制限. A restriction names at least one user who still sees everything."""
+                           user_ids: Iterable[int], note: str = "", reason: str = "") -> Person:
+    """Set or clear 閲覧制限. A restriction names at least one user who still sees everything.
+    Once set, only its named users change it (``_check_restriction_editor``)."""
     if not policy.can(actor, "restriction.set", person):
         raise PermissionDenied("閲覧制限を設定できるのは記録した組織の職員です。")
     ids = sorted({int(i) for i in user_ids})
+    _check_restriction_editor(actor, person, ids, kind, reason)
     from ..models import RestrictionKind
 
     if kind and kind not in RestrictionKind.values:
@@ -240,7 +308,8 @@ def person_restriction_set(*, actor: Membership, person: Person, kind: str,
         person.restriction_users.set(ids)
         after = {**snapshot(person, ["restriction", "restriction_note"]), "restriction_users": ids}
         change_record(user=actor.user, instance=person, operation="update", before=before,
-                      after=after, organization_id=actor.organization_id, reason="閲覧制限の変更")
+                      after=after, organization_id=actor.organization_id,
+                      reason=f"閲覧制限の変更: {reason.strip()}" if reason.strip() else "閲覧制限の変更")
     return person
 
 

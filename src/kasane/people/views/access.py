@@ -102,9 +102,11 @@ def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
             services.person_restriction_set(
                 actor=member, person=person, kind=form.cleaned_data["restriction"],
                 user_ids=[int(i) for i in form.cleaned_data["restriction_users"]],
-                note=form.cleaned_data["restriction_note"])
+                note=form.cleaned_data["restriction_note"], reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, "閲覧制限を更新しました。")
             return redirect("people:detail", person_id=person.pk)

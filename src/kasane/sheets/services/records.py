@@ -29,9 +29,10 @@ from kasane.audit.services import access_log, change_record, snapshot
 from kasane.core import messages
 from kasane.core.wareki import WarekiError, parse_date
 
-from .. import attachments, bindings, person_prefill, routing, selectors
+from .. import attachments, bindings, links, person_prefill, routing, selectors
 from .. import policy as sheet_policy
 from .. import schema as sheet_schema
+from ..events import SHEET_ROUTED
 from ..models import ROUTE_ORDER, RecordStatus, RouteStatus, SheetDefinition, SheetRecord
 from ..validation import Refs, Result, date_message, validate
 
@@ -146,6 +147,7 @@ def _submit_effects(record: SheetRecord, actor: Actor, operation: str) -> None:
     routing.shares_sync(record)  # 情報提供先 of a 地域課題 sheet
     if operation == "submit":
         routing.route_assign(record)  # つなぐシート: named coordinator, 即日 first
+    links.derive(record=record, actor=actor, operation=operation)
 
 
 def _apply_answers(actor: Actor, record: SheetRecord, answers: Any, *, submit: bool,
@@ -381,6 +383,8 @@ def record_submit(*, actor: Actor | None, record: SheetRecord,
         access_log(user=actor.user, action="sheet_record_submit",
                    basis=sheet_policy.basis_for(actor, fresh), organization_id=actor.organization_id,
                    object_type="sheet_record", object_id=fresh.pk, person_id=fresh.person_id)
+        if fresh.definition.is_routed:
+            SHEET_ROUTED.emit(municipality_id=fresh.municipality_id, record_id=fresh.pk, urgency=str(fresh.answers.get("urgency", "")))
     return fresh
 
 

@@ -41,8 +41,9 @@ def test_the_stats_page_and_api_run_the_same_queries_for_1_and_25_counted_rows(c
             org = account_services.organization_save(actor=city.admin, organization=Organization(
                 name=f"包括{coordinators[0]}", kind=OrganizationKind.CONTRACTOR))
             user = account_services.user_save(actor=city.admin, user=User(username=f"suishin{coordinators[0]}"))
-            account_services.membership_add(actor=city.admin, user=user, organization=org,
-                                             role=Role.COORDINATOR)
+            account_services.role_request_decide(
+                actor=city.coordinator, approve=True, role_request=account_services.membership_add(
+                    actor=city.admin, user=user, organization=org, role=Role.COORDINATOR))
             made.append(meeting)
 
     year = fiscal_year(timezone.localdate())

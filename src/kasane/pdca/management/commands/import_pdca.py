@@ -12,7 +12,7 @@ from kasane.pdca.importer import plan_import
 
 
 class Command(BaseCommand):
-    help = "Excelブックから計画と年次目標を取り込みます（docs/pdca.md）。"
+    help = "Excelブック1冊（報告書1冊分: 計画・年次目標・Do/Check/Act・委員会意見・担当課）を取り込みます（docs/pdca.md）。"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("file")
@@ -41,12 +41,16 @@ class Command(BaseCommand):
                                      dry_run=options["dry_run"])
         except OSError as exc:
             raise CommandError(f"ファイルを開けません: {exc}") from exc
+        if result.file_error:
+            raise CommandError(result.file_error)
         for error in result.errors:
             self.stderr.write(error)
+        for warning in result.warnings:
+            self.stderr.write(f"注意 {warning}")
         if result.errors:
             raise CommandError(f"{len(result.errors)}件の誤りがあります。何も取り込んでいません。")
-        summary = f"施策・事業 {len(result.nodes)}件、年次目標 {len(result.targets)}件"
         if result.created is None:
-            self.stdout.write(f"確認のみ（--dry-run）: {summary} を取り込めます。")
+            self.stdout.write(f"確認のみ（--dry-run）: {result.summary()} を取り込めます。")
         else:
-            self.stdout.write(f"「{result.created.name}」を取り込みました: {summary}")
+            names = "」「".join(p.name for p in result.created_plans)
+            self.stdout.write(f"「{names}」を取り込みました: {result.summary()}")

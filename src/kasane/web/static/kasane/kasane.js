@@ -101,4 +101,33 @@
   if (moved && window.history.replaceState) {
     window.history.replaceState(null, "", moved.getAttribute("data-replace-url"));
   }
+  // Live events (kasane.notify): one EventSource per page on /events/stream. Each event only
+  // tells htmx to refresh the header's badge, the alert banner or an open alert page; a new
+  // 緊急案件 also beeps (Web Audio, no file, no network). Without scripts or behind a
+  // buffering proxy the badge and the banner poll (hx-trigger="every …").
+  var eventsUrl = document.body.getAttribute("data-events-url");
+  function beep() {
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) return;
+    try {
+      var ctx = new Ctx(), osc = ctx.createOscillator(), gain = ctx.createGain();
+      osc.type = "sine"; osc.frequency.value = 880; gain.gain.value = 0.15;
+      osc.connect(gain); gain.connect(ctx.destination);
+      osc.start(); osc.stop(ctx.currentTime + 0.35);
+      osc.onended = function () { ctx.close(); };
+    } catch (e) { /* audio is a courtesy; the banner is the alert */ }
+  }
+  function fire(name) {
+    if (window.htmx) { window.htmx.trigger(document.body, name); }
+  }
+  if (eventsUrl && window.EventSource) {
+    var source = new window.EventSource(eventsUrl);
+    source.addEventListener("hello", function () { document.body.setAttribute("data-live", "on"); });
+    source.addEventListener("notification", function () { fire("kasane:notification"); });
+    source.addEventListener("alert", function () { fire("kasane:alert"); beep(); });
+    source.addEventListener("alert_update", function () {
+      fire("kasane:alert"); fire("kasane:alert-update"); fire("kasane:notification");
+    });
+    source.addEventListener("bye", function () { document.body.setAttribute("data-live", "off"); });
+  }
 })();

@@ -1,0 +1,29 @@
+"""Notify's write API: notifications, settings, channels, alerts, due reminders."""
+
+from .alerts import (
+    alert_acknowledge,
+    alert_emergency_access,
+    alert_escalate_due,
+    alert_raise,
+    alert_resolve,
+    alert_take,
+)
+from .channels import (
+    deliveries_retry_due,
+    email_send,
+    webhook_create,
+    webhook_send,
+)
+from .notifications import (
+    notification_mark_all_read,
+    notification_mark_read,
+    notify,
+    settings_save,
+)
+
+__all__ = [
+    "alert_acknowledge", "alert_emergency_access", "alert_escalate_due", "alert_raise",
+    "alert_resolve", "alert_take", "deliveries_retry_due", "email_send",
+    "notification_mark_all_read", "notification_mark_read", "notify", "settings_save",
+    "webhook_create", "webhook_send",
+]

@@ -1,0 +1,92 @@
+"""Subscriptions to the domain events of the apps below (core.events): each handler computes
+the recipients through the owning app's policy and creates in-app notifications inside the
+emitting transaction. Titles carry no personal data."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from kasane.access import policy as access_policy
+from kasane.access.events import EMERGENCY_REQUESTED
+from kasane.access.models import EmergencyReview
+from kasane.cases import policy as case_policy
+from kasane.cases.events import REFERRAL_ANSWERED, REFERRAL_SENT
+from kasane.cases.models import Referral
+from kasane.core.events import Occurrence
+from kasane.exports.events import EXPORT_FINISHED
+from kasane.exports.models import ExportJob, ExportStatus
+from kasane.people.events import MATCH_QUEUED
+from kasane.sheets import policy as sheet_policy
+from kasane.sheets.events import SHEET_ROUTED
+
+from . import recipients
+from .services.notifications import notify
+
+SHEET_URGENCY = {"immediate": ("即時", 0), "today": ("即日", 5), "soon": ("数日内", 20)}
+
+
+@REFERRAL_SENT.subscribe
+def referral_sent(event: Occurrence) -> None:
+    ref = Referral.objects.get(pk=event.data["referral_id"])
+    notify(memberships=recipients.memberships(event.municipality_id, org_ids=[ref.to_org_id]),
+           kind="referral_received", title=f"つなぎの依頼が届きました（つなぎ #{ref.pk}）",
+           url=reverse("cases:referral", args=[ref.pk]), object_type="referral",
+           object_id=ref.pk, priority=20)
+
+
+@REFERRAL_ANSWERED.subscribe
+def referral_answered(event: Occurrence) -> None:
+    ref = Referral.objects.select_related("case").get(pk=event.data["referral_id"])
+    candidates = recipients.memberships(event.municipality_id, org_ids=[ref.from_org_id])
+    notify(memberships=recipients.who_may(
+               candidates, lambda m: case_policy.visible_cases(m).filter(pk=ref.case_id).exists()),
+           kind="referral_answered",
+           title=f"つなぎ #{ref.pk} に回答がありました（{ref.get_status_display()}）",
+           url=reverse("cases:referral", args=[ref.pk]), object_type="referral",
+           object_id=ref.pk)
+
+
+@SHEET_ROUTED.subscribe
+def sheet_routed(event: Occurrence) -> None:
+    record_id = int(event.data["record_id"])
+    word, priority = SHEET_URGENCY.get(str(event.data.get("urgency", "")), ("", 30))
+    candidates = recipients.coordinators(event.municipality_id)
+    notify(memberships=recipients.who_may(
+               candidates,
+               lambda m: sheet_policy.visible_records(m).filter(pk=record_id).exists()),
+           kind="sheet_received",
+           title=f"つなぐシートが届きました{f'（{word}）' if word else ''}",
+           url=reverse("sheets:detail", args=[record_id]), object_type="sheet_record",
+           object_id=record_id, priority=priority, urgency=str(event.data.get("urgency", "")))
+
+
+@EMERGENCY_REQUESTED.subscribe
+def emergency_requested(event: Occurrence) -> None:
+    review = EmergencyReview.objects.get(pk=event.data["review_id"])
+    candidates = recipients.coordinators(event.municipality_id)
+    notify(memberships=recipients.who_may(
+               candidates, lambda m: access_policy.can(m, "emergency.review", review)),
+           kind="emergency_review", title="緊急アクセスが使われました。事後確認をお願いします",
+           url=reverse("people:emergency_queue"), object_type="emergency_review",
+           object_id=review.pk, priority=10)
+
+
+@EXPORT_FINISHED.subscribe
+def export_finished(event: Occurrence) -> None:
+    job = ExportJob.objects.select_related("membership__organization").get(
+        pk=event.data["job_id"])
+    done = job.status == ExportStatus.DONE
+    notify(memberships=[job.membership], kind="export_finished",
+           title="出力ファイルができました" if done else "出力ファイルを作成できませんでした",
+           url=reverse("exports:detail", args=[job.pk]), object_type="export_job",
+           object_id=job.pk, webhook=False)
+
+
+@MATCH_QUEUED.subscribe
+def match_queued(event: Occurrence) -> None:
+    from django.utils import timezone
+
+    notify(memberships=recipients.coordinators(event.municipality_id), kind="match_queued",
+           title="名寄せの確認待ちの候補が追加されました", url=reverse("people:match_queue"),
+           object_type="match_queue", dedupe_key=f"match_queued:{timezone.localdate()}",
+           webhook=False)

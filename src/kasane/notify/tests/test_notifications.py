@@ -1,0 +1,96 @@
+"""Notifications created from domain events: recipients through the policies, no personal data
+in titles, read state, settings, dedupe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from kasane.cases import services as case_services
+from kasane.cases.tests.factories import refer, setup_case
+from kasane.notify import services
+from kasane.notify.models import Channel, Notification, NotificationSetting
+from kasane.notify.services.notifications import notify
+from kasane.people.tests.factories import actor
+
+
+def _titles(user: Any) -> list[str]:
+    return list(Notification.objects.filter(user=user).values_list("title", flat=True))
+
+
+def test_it_tells_the_receiving_org_of_a_referral_and_nobody_else(city) -> None:
+    s = setup_case(city)
+    ref = refer(s, city.orgs["houkatsu"])
+    note = Notification.objects.get(user=city.partner)
+    assert note.kind == "referral_received"
+    assert note.url == f"/cases/referrals/{ref.pk}/"
+    assert "山" not in note.title and s.person.full_name not in note.title
+    assert not Notification.objects.filter(user=city.outsider).exists()
+    assert not Notification.objects.filter(user=city.coordinator).exists()  # the sender
+    assert not Notification.objects.filter(user=city.admin).exists()
+
+
+def test_it_tells_the_requesting_org_of_the_answer(city) -> None:
+    s = setup_case(city)
+    ref = refer(s, city.orgs["houkatsu"])
+    case_services.referral_accept(actor=s.partner, referral=ref)
+    assert _titles(city.coordinator) == [f"つなぎ #{ref.pk} に回答がありました（受理）"]
+
+
+def test_a_rolled_back_referral_leaves_no_notification(city) -> None:
+    from django.db import transaction
+
+    s = setup_case(city)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        refer(s, city.orgs["houkatsu"])
+        raise RuntimeError
+    assert not Notification.objects.exists()
+
+
+def test_emergency_access_asks_coordinators_to_review(city) -> None:
+    from kasane.access.services import emergency_access_request
+    from kasane.people.tests.factories import make_person
+
+    person = make_person(city.recorder)
+    emergency_access_request(actor=actor(city.partner), person_id=person.pk,
+                             reason="本人と連絡が取れず安否確認が必要なため")
+    note = Notification.objects.get(user=city.coordinator)
+    assert note.kind == "emergency_review"
+    assert person.full_name not in note.title
+    assert not Notification.objects.filter(user=city.partner).exists()
+
+
+def test_it_marks_read_only_the_users_own(city) -> None:
+    s = setup_case(city)
+    refer(s, city.orgs["houkatsu"])
+    note = Notification.objects.get(user=city.partner)
+    with pytest.raises(Http404):
+        services.notification_mark_read(user=city.outsider, notification_id=note.pk)
+    services.notification_mark_read(user=city.partner, notification_id=note.pk)
+    note.refresh_from_db()
+    assert note.read_at is not None
+
+
+def test_a_dedupe_key_makes_it_once_per_user(city) -> None:
+    members = [actor(city.partner)]
+    first = notify(memberships=members, kind="referral_overdue", title="期限", dedupe_key="k1")
+    again = notify(memberships=members, kind="referral_overdue", title="期限", dedupe_key="k1")
+    assert len(first) == 1 and again == []
+
+
+def test_settings_turn_a_kind_off_but_never_the_alert(city) -> None:
+    services.settings_save(user=city.partner, choices={
+        "referral_received": {"in_app": False, "email": False},
+        "alert": {"in_app": False, "email": False}})
+    assert not NotificationSetting.objects.get(user=city.partner, kind="referral_received",
+                                               channel=Channel.IN_APP).enabled
+    assert NotificationSetting.objects.get(user=city.partner, kind="alert",
+                                           channel=Channel.IN_APP).enabled
+    s = setup_case(city)
+    refer(s, city.orgs["houkatsu"])
+    assert not Notification.objects.filter(user=city.partner).exists()
+    with pytest.raises(ValidationError):
+        services.settings_save(user=city.partner, choices={"nope": {}})

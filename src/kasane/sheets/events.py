@@ -1,0 +1,5 @@
+"""Domain events of sheets (core.events): emitted by the services, ids only."""
+
+from kasane.core.events import Event
+
+SHEET_ROUTED = Event("sheets.routed", "つなぐシートが提出された (record_id, urgency)")
