@@ -69,6 +69,12 @@ def _rows(actor: Membership, definition: SheetDefinition, qs: Any) -> Iterator[l
     # loop's thread pool while the request holds no thread (core.streaming, any_thread).
     last = 0
     while batch := list(qs.filter(pk__gt=last)[:BATCH]):
+        # another organization's records (shared on a legal basis): one row each, with its
+        # basis, so the export shows in the person's disclosure report (own records: the
+        # aggregate row of export_records)
+        others = [r for r in batch if r.organization_id != actor.organization_id]
+        if others:
+            sheet_policy.log_records_listed(actor=actor, records=others, action="sheet_export")
         yield from _masked_rows(actor, batch, cols, labels)
         last = batch[-1].pk
 

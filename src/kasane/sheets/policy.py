@@ -2,9 +2,12 @@
 
 ``visible_records(actor)`` is the one rule for which records a membership may see: own
 organization's submitted records and own drafts (case roles), a 連絡員's own submissions,
-and — for another organization's record that names a person — only while ``access.policy``
-lets the actor see that person. Reads are logged with their basis (``require_record``,
-``log_records_listed``), denials too.
+and another organization's submitted record about a person the actor may see
+(``access.policy``) when the actor also has a basis for the *sheet* — consent covering the
+sheet's purpose, emergency, or the linked case reached through ``sheets.reach`` (filled by
+cases: Involvement, pledged meeting attendees). Anonymous つなぐシート go to coordinators,
+地域課題 to coordinators and its 情報提供先. Reads are logged with their basis
+(``require_record``, ``log_records_listed`` — bulk, ``RecordBases``), denials too.
 """
 
 from __future__ import annotations

@@ -190,3 +190,15 @@ def test_a_shared_sheet_read_is_listed_in_the_persons_disclosure_report(city, pe
     rows = [r for r in report.rows if r["action"] == "sheet_record_view"]
     assert [(r["organization"], r["basis"], r["action_label"]) for r in rows] == [
         ("地域包括北部", Basis.CONSENT, "帳票の閲覧")]
+
+
+def test_an_export_logs_each_shared_record_with_its_basis(city, person, client) -> None:
+    record = write(city, CONSULTATION, person)
+    make_consent(city.recorder, person, [city.orgs["houkatsu"]])
+    client.force_login(city.partner)
+    r = client.get(f"/sheets/export/{CONSULTATION}/?format=csv")
+    body = b"".join(r.streaming_content) if r.streaming else r.content
+    assert r.status_code == 200 and str(record.pk).encode() in body
+    assert AccessLog.objects.filter(user=city.partner, action="sheet_export",
+                                    object_id=str(record.pk), basis=Basis.CONSENT,
+                                    person_id=person.pk).exists()
