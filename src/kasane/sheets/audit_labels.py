@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from kasane.audit.labels import register
 
-from .models import SheetAttachment, SheetDefinition, SheetImport, SheetRecord
+from .models import (
+    ImportMapping,
+    SheetAttachment,
+    SheetDefinition,
+    SheetDerivation,
+    SheetImport,
+    SheetRecord,
+)
 
 register(
     area="帳票",
@@ -25,5 +32,6 @@ register(
     objects={"sheet_record": "帳票", "sheet_attachment": "添付ファイル",
              "sheet_definition": "帳票定義", "sheet_import": "帳票の取り込み",
              "sheets.SheetRecord": "帳票"},
-    models=[SheetDefinition, SheetRecord, SheetImport, SheetAttachment],
+    models=[SheetDefinition, SheetRecord, SheetImport, SheetAttachment, SheetDerivation,
+            ImportMapping],
 )
