@@ -125,3 +125,27 @@ def test_the_person_page_panel_runs_the_same_queries_for_1_and_25_sheets(city, c
                         label="GET /people/{id}/ (sheets panel)",
                         check=lambda r, n: all(f"/sheets/records/{x.pk}/" in r.content.decode()
                                                for x in made))
+
+
+def test_a_record_page_lists_what_it_created_in_one_query(city, client) -> None:
+    """「この帳票から作成」: 25 derived rows cost what one does (one query for the list)."""
+    from kasane.sheets.models import SheetDerivation
+
+    me = actor(city.recorder)
+    record = services.record_create(actor=me, code="nine_grid", submit=True,
+                                    answers={"center": "課題", "cell_1": "近所の店"})
+    made: list[int] = []
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            made.append(SheetDerivation.objects.create(
+                record=record, key=f"contact:{len(made)}", kind="contact", object_id=len(made) + 1,
+                status="done", field=f"center.{len(made)}", label="支援記録",
+                url=f"/cases/1/#contact-{len(made) + 1}").pk)
+
+    def shown(response, n: int) -> None:
+        assert f"この帳票から作成: 支援記録 {n}件" in response.content.decode()
+
+    client.force_login(city.recorder)
+    assert_flat_queries(add, lambda: client.get(f"/sheets/records/{record.pk}/"),
+                        label="GET /sheets/records/<id>/ (derived)", check=shown)
