@@ -12,4 +12,5 @@ from .services import matching
 def match_batch(run_id: int) -> int:
     """Score the whole register of the run's municipality; returns new candidates."""
     run = MatchRun.objects.get(pk=run_id)
-    return matching.run_batch(run).created
+    # a large import stored no 名寄せ keys for its persons: the run rebuilds them first
+    return matching.run_batch(run, rebuild_keys=run.trigger == "import").created

@@ -5,9 +5,11 @@ from __future__ import annotations
 from kasane.audit.labels import register
 
 from .models import (
+    ImportMapping,
     LiaisonRoute,
     SheetAttachment,
     SheetDefinition,
+    SheetDerivation,
     SheetImport,
     SheetRecord,
     SheetShare,
@@ -32,5 +34,6 @@ register(
     objects={"sheet_record": "帳票", "sheet_attachment": "添付ファイル",
              "sheet_definition": "帳票定義", "sheet_import": "帳票の取り込み",
              "sheets.SheetRecord": "帳票"},
-    models=[SheetDefinition, SheetRecord, SheetImport, SheetAttachment, LiaisonRoute, SheetShare],
+    models=[SheetDefinition, SheetRecord, SheetImport, SheetAttachment, LiaisonRoute, SheetShare,
+            SheetDerivation, ImportMapping],
 )

@@ -10,10 +10,11 @@ a failing handler rolls the whole submit back. Handlers write through their own 
 themselves — the caller saves it after ``run()``.
 
 The person block and the consent answers are wired by ``kasane.sheets.person_binding``
-(sheets sits above people, so that registration lives here, never in people); apps above
-sheets (cases …) register theirs from their own ``links`` module. Imports run with ``operation="import"`` and only call handlers
-registered with ``on_import=True`` (none yet: bulk 名寄せ is issue 8), so a 100,000-row
-import neither creates persons nor saves rows one by one.
+(sheets sits above people, so that registration lives here, never in people). The other
+kinds (case, contact, referral, plan, closure …) are *derived* by ``kasane.sheets.links``,
+whose registry the owning apps fill (cases: ``cases/sheet_links.py``) — a failure there keeps
+the sheet. Imports run with ``operation="import"`` and only call handlers registered here with
+``on_import=True`` (none); the import binds persons in bulk itself (``imports``).
 """
 
 from __future__ import annotations

@@ -41,6 +41,9 @@ from .models import ImportStatus, RecordStatus, SheetImport, SheetRecord
 from .validation import Refs, date_message, named, validate
 
 BATCH = 1000
+# Up to this many rows, each new person is matched at once (名寄せ candidates right away); a
+# larger import stores the keys and queues one batch run of the municipality.
+INCREMENTAL_MATCH_MAX = 2000
 INSERT_BATCH = 2000
 MAX_LISTED_ERRORS = 500
 PREVIEW_ROWS = 10
@@ -427,6 +430,7 @@ class _Commit:
     person_key: str | None
     per_record: bool
     seen: set[str] = field(default_factory=set)
+    incremental_match: bool = True
     created: int = 0
     duplicates: int = 0
     persons: int = 0
@@ -469,7 +473,8 @@ def _bind_persons(c: _Commit, rows: list[tuple[str, str, str, str, dict[str, Any
     if not wanted:
         return
     persons = people_services.persons_create_many(
-        actor=c.actor, rows=[f for _, f in wanted], detail=f"帳票の取り込み #{c.job.pk}")
+        actor=c.actor, rows=[f for _, f in wanted], detail=f"帳票の取り込み #{c.job.pk}",
+        incremental_match=c.incremental_match)
     for (system, _), person in zip(wanted, persons, strict=True):
         system["person_id"] = person.pk
     c.persons += len(persons)
@@ -520,7 +525,8 @@ def run_commit(job: SheetImport, *, actor_membership: Actor | None = None) -> Sh
         f.get("binding") == "consent" for f in definition.fields)
     if actor is None and (person_key or per_record or bindings.has_handlers(operation="import")):
         raise ValidationError("取り込みを依頼した職員の所属が無効になっているため取り込めません。")
-    c = _Commit(job=job, actor=actor, person_key=person_key, per_record=per_record)
+    c = _Commit(job=job, actor=actor, person_key=person_key, per_record=per_record,
+                incremental_match=job.valid_rows <= INCREMENTAL_MATCH_MAX)
     try:
         with transaction.atomic():
             if bindings.has_handlers(operation="import"):
@@ -535,6 +541,9 @@ def run_commit(job: SheetImport, *, actor_membership: Actor | None = None) -> Sh
                         _commit_batch(c, inserter, batch)
                         _progress(job, processed_rows=c.created + c.duplicates)
                 _commit_batch(c, inserter, batch)
+            if c.persons and not c.incremental_match:
+                assert actor is not None
+                people_services.persons_match_queue(actor=actor)
             access_log(user=job.created_by, action="sheet_import_commit", basis=Basis.OWN_RECORD,
                        organization_id=job.organization_id, object_type="sheet_import",
                        object_id=job.pk, detail=f"{definition.code} {c.created}件")

@@ -241,10 +241,18 @@ def derived_of(record: SheetRecord) -> list[SheetDerivation]:
     return list(SheetDerivation.objects.filter(record=record).order_by("pk"))
 
 
+# Kinds whose records are counted in the summary even when there is one (「支援記録 1件」).
+COUNTED_KINDS = frozenset({"contact"})
+
+
 def derived_summary(rows: list[SheetDerivation]) -> str:
     """「支援記録 2件、プラン第2版（案）」: the done rows grouped by label, in order."""
     counts: dict[str, int] = {}
+    counted: set[str] = set()
     for row in rows:
         if row.status == DerivationStatus.DONE and row.label:
             counts[row.label] = counts.get(row.label, 0) + 1
-    return "、".join(label if n == 1 else f"{label} {n}件" for label, n in counts.items())
+            if row.kind in COUNTED_KINDS:
+                counted.add(row.label)
+    return "、".join(f"{label} {n}件" if n > 1 or label in counted else label
+                    for label, n in counts.items())

@@ -31,6 +31,7 @@ from .persons import (
     person_restriction_set,
     person_update,
     persons_create_many,
+    persons_match_queue,
 )
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "person_check",
     "person_create",
     "persons_create_many",
+    "persons_match_queue",
     "person_refresh_keys",
     "person_restriction_set",
     "person_update",

@@ -273,38 +273,31 @@ def on_person_saved(person: Person) -> None:
 
 
 INCREMENTAL_MAX = 2000
-"""An import registering more persons than this queues one batch run instead of matching
-each new person on its own (the batch scores the whole register once)."""
+"""An import of more rows than this queues one batch run instead of matching each new person
+on its own (the batch scores the whole register once)."""
 
 
-def keys_store_many(persons: Sequence[Person]) -> int:
-    """The keys of newly created persons (none stored yet), in one bulk insert."""
-    rows: list[PersonMatchKey] = []
-    for p in persons:
-        blocks, names = keys_of(_record(p))
-        rows.extend(PersonMatchKey(municipality_id=p.municipality_id, person_id=p.pk, key=k)
-                    for k in dict.fromkeys(blocks + names))
-    PersonMatchKey.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
-
-
-def match_new_persons(persons: Sequence[Person], *, requested_by: Any) -> MatchRun | None:
-    """名寄せ for persons an import just created: up to ``INCREMENTAL_MAX`` each is matched
-    at once (candidates queued now, as for a person registered on a screen); more store their
-    keys and queue one batch run of the municipality (``tasks.match_batch``, after commit),
-    returned — unless one is already queued or running."""
-    if len(persons) <= INCREMENTAL_MAX:
+def match_new_persons(persons: Sequence[Person], *, incremental: bool = True) -> None:
+    """名寄せ for persons an import just created: each matched at once (candidates queued
+    now, as for a person registered on a screen) — or, for a large import (``incremental``
+    False), nothing here: the import queues one batch run (``match_batch_queue``, trigger
+    ``import``) that rebuilds the register's keys and scores it in the background."""
+    if incremental:
         for person in persons:
             on_person_saved(person)
-        return None
-    keys_store_many(persons)
-    muni = persons[0].municipality_id
-    if MatchRun.objects.filter(municipality_id=muni,
+
+
+def match_batch_queue(municipality_id: int, *, requested_by: Any, trigger: str = "import"
+                      ) -> MatchRun | None:
+    """Queue one batch run of the municipality (``tasks.match_batch``, after commit) unless
+    one is already queued or running."""
+    if MatchRun.objects.filter(municipality_id=municipality_id,
                                status__in=[MatchRunStatus.QUEUED, MatchRunStatus.RUNNING]).exists():
         return None
     from .. import tasks
 
-    run = MatchRun.objects.create(municipality_id=muni, requested_by=requested_by, trigger="import")
+    run = MatchRun.objects.create(municipality_id=municipality_id, requested_by=requested_by,
+                                  trigger=trigger)
     transaction.on_commit(lambda: tasks.match_batch.enqueue(run.pk))
     return run
 

@@ -136,11 +136,13 @@ def person_create(*, actor: Membership, fields: Mapping[str, Any],
 
 
 def persons_create_many(*, actor: Membership, rows: Sequence[Mapping[str, Any]],
-                        detail: str = "") -> list[Person]:
+                        detail: str = "", incremental_match: bool = True) -> list[Person]:
     """Register many persons at once (a sheet import): the checks and keys of
     ``person_create`` for every row (a ValidationError names the first bad row's fields —
     imports check rows before), one bulk insert, one ChangeRecord and one AccessLog a person
-    (in bulk), then 名寄せ (``matching.match_new_persons``: candidates queued)."""
+    (in bulk), then 名寄せ: each new person matched at once, or with ``incremental_match``
+    False nothing yet — the caller queues one batch run (``persons_match_queue``), which
+    stores the keys again for the whole register and scores it."""
     if not policy.can(actor, "person.create"):
         raise PermissionDenied("本人を登録できるのは相談支援に携わる職員です。")
     tenant = policy.tenant_id(actor)
@@ -155,13 +157,19 @@ def persons_create_many(*, actor: Membership, rows: Sequence[Mapping[str, Any]],
         return []
     with transaction.atomic():
         Person.objects.bulk_create(persons, batch_size=1000)
-        change_record_many(user=actor.user, instances=persons,
+        change_record_many(user=actor.user, instances=persons, fields=rows,
                            organization_id=actor.organization_id, reason=detail)
         access_log_many(user=actor.user, action="person.create", organization_id=actor.organization_id,
                         entries=[("people.Person", p.pk, p.pk, Basis.OWN_RECORD) for p in persons],
                         detail=detail)
-        matching.match_new_persons(persons, requested_by=actor.user)
+        matching.match_new_persons(persons, incremental=incremental_match)
     return persons
+
+
+def persons_match_queue(*, actor: Membership) -> Any:
+    """Queue one 名寄せ batch run of the actor's municipality after a large import (the
+    candidates then wait for the 推進員); None when one is already queued or running."""
+    return matching.match_batch_queue(policy.tenant_id(actor), requested_by=actor.user)
 
 
 def person_update(*, actor: Membership, person: Person, fields: Mapping[str, Any],

@@ -180,3 +180,27 @@ def test_the_routing_page_runs_the_same_queries_for_1_and_25_rules(city, client)
     client.force_login(city.admin)
     assert_flat_queries(add, lambda: client.get("/sheets/routing/"), label="GET /sheets/routing/",
                         check=lambda r, n: r.content.decode().count("<tr>") >= n)
+
+
+def test_a_record_page_lists_what_it_created_in_one_query(city, client) -> None:
+    """「この帳票から作成」: 25 derived rows cost what one does (one query for the list)."""
+    from kasane.sheets.models import SheetDerivation
+
+    me = actor(city.recorder)
+    record = services.record_create(actor=me, code="nine_grid", submit=True,
+                                    answers={"center": "課題", "cell_1": "近所の店"})
+    made: list[int] = []
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            made.append(SheetDerivation.objects.create(
+                record=record, key=f"contact:{len(made)}", kind="contact", object_id=len(made) + 1,
+                status="done", field=f"center.{len(made)}", label="支援記録",
+                url=f"/cases/1/#contact-{len(made) + 1}").pk)
+
+    def shown(response, n: int) -> None:
+        assert f"この帳票から作成: 支援記録 {n}件" in response.content.decode()
+
+    client.force_login(city.recorder)
+    assert_flat_queries(add, lambda: client.get(f"/sheets/records/{record.pk}/"),
+                        label="GET /sheets/records/<id>/ (derived)", check=shown)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kasane.accounts.models import Membership
@@ -44,7 +44,8 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as fh:
                 job = imports.import_create(actor=actor, code=options["sheet"],
-                                            upload=File(fh, name=path.name))
+                                            upload=UploadedFile(fh, name=path.name,
+                                                                size=path.stat().st_size))
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
         self.stdout.write(f"取り込み #{job.pk}: 列の対応づけ {len(job.mapping)}列"
