@@ -18,6 +18,7 @@ from kasane.exports.models import ExportJob, ExportStatus
 from kasane.people.events import MATCH_QUEUED
 from kasane.sheets import policy as sheet_policy
 from kasane.sheets.events import SHEET_ROUTED
+from kasane.sheets.models import SheetRecord
 
 from . import recipients
 from .services.notifications import notify
@@ -49,6 +50,7 @@ def referral_answered(event: Occurrence) -> None:
 @SHEET_ROUTED.subscribe
 def sheet_routed(event: Occurrence) -> None:
     record_id = int(event.data["record_id"])
+    person_id = SheetRecord.objects.filter(pk=record_id).values_list("person_id", flat=True).first()
     word, priority = SHEET_URGENCY.get(str(event.data.get("urgency", "")), ("", 30))
     candidates = recipients.coordinators(event.municipality_id)
     notify(memberships=recipients.who_may(
@@ -57,7 +59,8 @@ def sheet_routed(event: Occurrence) -> None:
            kind="sheet_received",
            title=f"つなぐシートが届きました{f'（{word}）' if word else ''}",
            url=reverse("sheets:detail", args=[record_id]), object_type="sheet_record",
-           object_id=record_id, priority=priority, urgency=str(event.data.get("urgency", "")))
+           object_id=record_id, priority=priority, urgency=str(event.data.get("urgency", "")),
+           person_id=person_id)
 
 
 @EMERGENCY_REQUESTED.subscribe

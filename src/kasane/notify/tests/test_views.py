@@ -87,3 +87,31 @@ def test_webhooks_page_validates_the_url(city, client, settings) -> None:
     r = client.post("/notifications/webhooks/", {"name": "bot", "url": "https://evil.example.com/x"})
     assert r.status_code == 400 and "許可したホスト" in r.content.decode()
     assert not Webhook.objects.exists()
+
+
+def test_a_name_is_shown_only_while_the_reader_may_see_the_person(city, client) -> None:
+    from kasane.notify import services
+    from kasane.people.tests.factories import actor, make_consent, make_person
+
+    person = make_person(city.recorder)
+    services.alert_raise(actor=actor(city.recorder), urgency="soon", summary="s", needed="n",
+                         person_id=person.pk, target_organization_ids=[city.orgs["houkatsu"].pk])
+    assert Notification.objects.get(user=city.partner).person_id == person.pk
+    client.force_login(city.partner)
+    assert person.full_name not in client.get("/notifications/").content.decode()
+    make_consent(city.recorder, person, [city.orgs["houkatsu"]])
+    assert f"（{person.full_name} さん）" in client.get("/notifications/").content.decode()
+
+
+def test_the_person_page_offers_to_raise_an_alert(city, client) -> None:
+    from kasane.people.tests.factories import make_person
+
+    person = make_person(city.recorder)
+    client.force_login(city.recorder)
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert f"/alerts/new/?person={person.pk}" in page
+    r = client.post(f"/alerts/new/?person={person.pk}", {
+        "urgency": "today", "summary": "連絡が取れない", "needed": "訪問",
+        "to_rota": "on"})
+    assert r.status_code == 302
+    assert Alert.objects.get().person_id == person.pk
