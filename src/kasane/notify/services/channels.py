@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kasane.accounts.models import Actor, Role
+from kasane.accounts.models import Actor, Role, User
 from kasane.core.wareki import format_wareki_datetime
 
 from ..kinds import label
@@ -78,15 +78,17 @@ def _enqueue_on_commit(channel: str, pks: list[int]) -> None:
 
 def queue_email(notifications: Iterable[Notification]) -> list[EmailDelivery]:
     """One e-mail per notification whose user chose e-mail and has an address."""
-    if not email_enabled():
+    notes = list(notifications)
+    if not email_enabled() or not notes:
         return []
+    addressed = set(User.objects.filter(pk__in=[n.user_id for n in notes]).exclude(email="")
+                    .values_list("pk", flat=True))
     rows = []
-    for note in notifications:
-        user = note.user
-        if not user.email:
+    for note in notes:
+        if note.user_id not in addressed:
             continue
         rows.append(EmailDelivery(
-            user=user, notification=note, subject=f"[Kasane] {note.title}",
+            user_id=note.user_id, notification=note, subject=f"[Kasane] {note.title}",
             body=(f"{note.title}\n\n種類: {label(note.kind)}\n"
                   f"日時: {format_wareki_datetime(timezone.localtime(note.created_at))}\n"
                   f"Kasaneで確認してください: {absolute(note.url or '/notifications/')}\n\n"

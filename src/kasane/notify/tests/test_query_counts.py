@@ -69,3 +69,23 @@ def test_the_alert_page_with_many_recipients_and_steps(city, client) -> None:
     assert_flat_queries(add, lambda: client.get(f"/alerts/{alert.pk}/"),
                         label="GET /alerts/<id>/",
                         check=lambda r, n: r.content.decode().count("経過") >= n)
+
+
+def test_raising_an_alert_to_1_or_25_recipients_runs_the_same_queries(city, settings) -> None:
+    """The recipients, their notifications and e-mails are written in bulk."""
+    from kasane.accounts.models import Membership, Role, User
+
+    settings.EMAIL_HOST = "127.0.0.1"  # e-mail rows are queued too (sent after commit)
+
+    def add(n):
+        for _ in range(n):
+            i = User.objects.count()
+            user = User.objects.create_user(username=f"m{i}", password=None, email=f"m{i}@x.jp",
+                                            municipality=city.municipality)
+            Membership.objects.create(user=user, organization=city.orgs["shakyo"],
+                                      role=Role.CASEWORKER)
+
+    recorder = actor(city.recorder)
+    assert_flat_queries(add, lambda: services.alert_raise(
+        actor=recorder, urgency="today", summary="s", needed="n",
+        target_organization_ids=[city.orgs["shakyo"].pk]), label="alert_raise", status=None)
