@@ -21,7 +21,7 @@ from kasane.core.forms import form_page, perform
 from . import policy, selectors, services
 from .forms import AlertForm, ReasonForm, ResolveForm, WebhookForm, settings_form_fields
 from .models import Channel, NotificationSetting
-from .services.channels import require_webhook_admin
+from .services.channels import can_manage_webhooks, require_webhook_admin
 from .services.notifications import channel_on
 
 PAGE = 50
@@ -35,7 +35,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
     names = selectors.names_for(membership_of(request), notes)
     return render(request, "notify/notifications.html", {
         "notes": [(n, names.get(n.person_id or 0, "")) for n in notes], "unread": unread,
-        "unread_count": selectors.unread_count(request.user)})  # type: ignore[arg-type]
+        "unread_count": selectors.unread_count(request.user),  # type: ignore[arg-type]
+        "can_webhooks": can_manage_webhooks(membership_of(request))})
 
 
 @login_required

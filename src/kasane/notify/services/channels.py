@@ -211,8 +211,12 @@ def deliveries_retry_due(*, now: dt.datetime | None = None) -> int:
     return count
 
 
+def can_manage_webhooks(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in (Role.ADMIN, Role.COORDINATOR)
+
+
 def require_webhook_admin(actor: Actor | None) -> Actor:
-    if actor is None or actor.role not in (Role.ADMIN, Role.COORDINATOR):
+    if actor is None or not can_manage_webhooks(actor):
         raise PermissionDenied("Webhookを設定できるのは機関の管理者と相談支援包括化推進員です。")
     return actor
 
