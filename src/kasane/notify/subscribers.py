@@ -17,8 +17,9 @@ from kasane.exports.events import EXPORT_FINISHED
 from kasane.exports.models import ExportJob, ExportStatus
 from kasane.people.events import MATCH_QUEUED
 from kasane.sheets import policy as sheet_policy
-from kasane.sheets.events import SHEET_ROUTED
-from kasane.sheets.models import SheetRecord
+from kasane.sheets.events import IMPORT_FINISHED, SHEET_ROUTED
+from kasane.sheets.imports import job_actor
+from kasane.sheets.models import ImportStatus, SheetImport, SheetRecord
 
 from . import recipients
 from .services.notifications import notify
@@ -82,6 +83,19 @@ def export_finished(event: Occurrence) -> None:
     notify(memberships=[job.membership], kind="export_finished",
            title="出力ファイルができました" if done else "出力ファイルを作成できませんでした",
            url=reverse("exports:detail", args=[job.pk]), object_type="export_job",
+           object_id=job.pk, webhook=False)
+
+
+@IMPORT_FINISHED.subscribe
+def import_finished(event: Occurrence) -> None:
+    job = SheetImport.objects.get(pk=event.data["import_id"])
+    member = job_actor(job)
+    if member is None:
+        return
+    title = ("取込ファイルの確認が終わりました。内容を確かめて取り込んでください"
+             if job.status == ImportStatus.CHECKED else "帳票の取込が終わりました")
+    notify(memberships=[member], kind="import_finished", title=title,
+           url=reverse("sheets:import_detail", args=[job.pk]), object_type="sheet_import",
            object_id=job.pk, webhook=False)
 
 

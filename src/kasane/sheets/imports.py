@@ -34,6 +34,7 @@ from kasane.core.wareki import WarekiError, parse_date
 from . import bindings, codec, selectors
 from . import policy as sheet_policy
 from . import schema as sheet_schema
+from .events import IMPORT_FINISHED
 from .models import ImportStatus, RecordStatus, SheetImport, SheetRecord
 from .validation import Refs, date_message, named, validate
 
@@ -302,6 +303,7 @@ def run_check(job: SheetImport, *, on_progress: Callable[[int], None] | None = N
               valid_rows=processed - error_count, row_errors=errors, preview=preview,
               message=message)
     job.refresh_from_db()
+    IMPORT_FINISHED.emit(municipality_id=job.municipality_id, import_id=job.pk, status=job.status)
     return job
 
 
@@ -440,6 +442,7 @@ def run_commit(job: SheetImport, *, actor_membership: Actor | None = None) -> Sh
     _progress(job, status=ImportStatus.DONE, created_count=created, processed_rows=created,
               finished_at=timezone.now(), message=f"{created}件を取り込みました。")
     job.refresh_from_db()
+    IMPORT_FINISHED.emit(municipality_id=job.municipality_id, import_id=job.pk, status=job.status)
     return job
 
 
