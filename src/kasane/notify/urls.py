@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/read-all/", views.mark_all_read, name="read_all"),
     path("notifications/settings/", views.settings_page, name="settings"),
     path("notifications/webhooks/", views.webhooks, name="webhooks"),
+    path("notifications/webhooks/<int:pk>/toggle/", views.webhook_toggle, name="webhook_toggle"),
     path("alerts/", views.alerts, name="alerts"),
     path("alerts/new/", views.alert_new, name="alert_new"),
     path("alerts/banner/", views.banner, name="banner"),

@@ -256,3 +256,13 @@ def rota_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = acting(request, NO_ROLE)
     perform(request, lambda: services.rota_remove(actor=member, shift_id=pk), "当番から外しました。")
     return redirect("notify:rota")
+
+
+@login_required
+@require_POST
+def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    member = membership_of(request)
+    hook = services.webhook_set_active(actor=member, webhook_id=pk,
+                                       active=request.POST.get("active") == "1")
+    messages.success(request, f"{hook.name}を{'有効' if hook.active else '停止'}にしました。")
+    return redirect("notify:webhooks")

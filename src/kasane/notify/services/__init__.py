@@ -13,6 +13,7 @@ from .channels import (
     email_send,
     webhook_create,
     webhook_send,
+    webhook_set_active,
 )
 from .notifications import (
     notification_mark_all_read,
@@ -27,5 +28,5 @@ __all__ = [
     "alert_resolve", "alert_take", "deliveries_retry_due", "email_send",
     "notification_mark_all_read", "notification_mark_read", "notify", "rota_remove", "rota_set",
     "settings_save",
-    "webhook_create", "webhook_send",
+    "webhook_create", "webhook_send", "webhook_set_active",
 ]

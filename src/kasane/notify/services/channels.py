@@ -23,9 +23,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from kasane.accounts.models import Actor, Role, User
+from kasane.core.ids import as_id
 from kasane.core.wareki import format_wareki_datetime
 
 from ..kinds import label
@@ -240,4 +242,15 @@ def webhook_create(*, actor: Actor, name: str, url: str) -> Webhook:
                    secret=secrets.token_urlsafe(32), created_by=actor.user)
     hook.full_clean()
     hook.save()  # no ChangeRecord: the secret must not land in the audit trail
+    return hook
+
+
+def webhook_set_active(*, actor: Actor | None, webhook_id: object, active: bool) -> Webhook:
+    """Stop or restart one of the actor's organization's webhooks (404 for any other)."""
+    actor = require_webhook_admin(actor)
+    hook = Webhook.objects.filter(pk=as_id(webhook_id), organization=actor.organization).first()
+    if hook is None:
+        raise Http404("見つかりません。")
+    hook.active = bool(active)
+    hook.save(update_fields=["active"])
     return hook

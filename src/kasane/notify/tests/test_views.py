@@ -115,3 +115,25 @@ def test_the_person_page_offers_to_raise_an_alert(city, client) -> None:
         "to_rota": "on"})
     assert r.status_code == 302
     assert Alert.objects.get().person_id == person.pk
+
+
+def test_an_admin_registers_stops_and_sees_the_delivery_log(city, client, settings) -> None:
+    from kasane.notify.models import WebhookDelivery
+
+    settings.KASANE_WEBHOOK_ALLOWED_HOSTS = ["10.20.30.40"]
+    client.force_login(city.admin)
+    r = client.post("/notifications/webhooks/", {"name": "庁内チャット",
+                                                 "url": "https://10.20.30.40/hook"})
+    assert r.status_code == 302
+    hook = Webhook.objects.get()
+    assert hook.organization == city.orgs["city"] and len(hook.secret) > 30
+    WebhookDelivery.objects.create(webhook=hook, kind="alert", status="failed", attempts=5,
+                                   last_status_code=500, last_error="HTTP 500")
+    page = client.get("/notifications/webhooks/").content.decode()
+    assert "HTTP 500" in page and "失敗" in page
+    client.post(f"/notifications/webhooks/{hook.pk}/toggle/", {"active": "0"})
+    hook.refresh_from_db()
+    assert not hook.active
+    client.force_login(city.other_admin)
+    assert client.post(f"/notifications/webhooks/{hook.pk}/toggle/",
+                       {"active": "1"}).status_code == 404
