@@ -6,5 +6,5 @@ class NotifyConfig(AppConfig):
     verbose_name = "通知・緊急案件"
 
     def ready(self) -> None:
-        # subscriptions to core.events, labels of its audit codes, the home inbox section
-        from . import audit_labels, inbox, subscribers  # noqa: F401
+        # core.events subscriptions, audit labels, the home inbox section, the person panel
+        from . import audit_labels, inbox, panels, subscribers  # noqa: F401

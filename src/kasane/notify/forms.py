@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from kasane.accounts.selectors import organizations_with_roles
+from kasane.accounts.selectors import organizations_with_roles, staff_choices
 from kasane.core.forms import Form
 
 from .kinds import KINDS
@@ -49,3 +49,19 @@ class WebhookForm(Form):
 
 def settings_form_fields() -> list[tuple[str, str]]:
     return [(k.code, k.label) for k in KINDS.values()]
+
+
+class RotaForm(Form):
+    week_start = forms.ChoiceField(label="週")
+    user = forms.ChoiceField(label="職員")
+    order = forms.TypedChoiceField(label="順番", coerce=int,
+                                   choices=[(0, "当番"), (1, "控え（受領がないときの次の担当）")])
+
+    def __init__(self, *args: Any, weeks: list[tuple[str, str]], municipality_id: int,
+                 **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        week = self.fields["week_start"]
+        user = self.fields["user"]
+        assert isinstance(week, forms.ChoiceField) and isinstance(user, forms.ChoiceField)
+        week.choices = weeks
+        user.choices = [("", "選んでください"), *staff_choices(municipality_id=municipality_id)]

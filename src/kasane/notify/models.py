@@ -99,7 +99,7 @@ class Webhook(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "Webhook"
+        verbose_name = "Webhook（チャット通知）"
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
@@ -128,7 +128,7 @@ class WebhookDelivery(Delivery):
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "Webhook送信"
+        verbose_name = "Webhookの送信"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due")]
 
@@ -234,6 +234,7 @@ class AlertRecipient(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "緊急案件の発信先"
         constraints = [models.UniqueConstraint(fields=["alert", "user"],
                                                name="alert_recipient_once")]
         ordering = ["level", "id"]
@@ -265,6 +266,7 @@ class AlertEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "緊急案件の経過"
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

@@ -17,7 +17,9 @@ from kasane.exports.events import EXPORT_FINISHED
 from kasane.exports.models import ExportJob, ExportStatus
 from kasane.people.events import MATCH_QUEUED
 from kasane.sheets import policy as sheet_policy
-from kasane.sheets.events import SHEET_ROUTED
+from kasane.sheets.events import IMPORT_FINISHED, SHEET_ROUTED
+from kasane.sheets.imports import job_actor
+from kasane.sheets.models import ImportStatus, SheetImport, SheetRecord
 
 from . import recipients
 from .services.notifications import notify
@@ -49,6 +51,7 @@ def referral_answered(event: Occurrence) -> None:
 @SHEET_ROUTED.subscribe
 def sheet_routed(event: Occurrence) -> None:
     record_id = int(event.data["record_id"])
+    person_id = SheetRecord.objects.filter(pk=record_id).values_list("person_id", flat=True).first()
     word, priority = SHEET_URGENCY.get(str(event.data.get("urgency", "")), ("", 30))
     candidates = recipients.coordinators(event.municipality_id)
     notify(memberships=recipients.who_may(
@@ -57,7 +60,8 @@ def sheet_routed(event: Occurrence) -> None:
            kind="sheet_received",
            title=f"つなぐシートが届きました{f'（{word}）' if word else ''}",
            url=reverse("sheets:detail", args=[record_id]), object_type="sheet_record",
-           object_id=record_id, priority=priority, urgency=str(event.data.get("urgency", "")))
+           object_id=record_id, priority=priority, urgency=str(event.data.get("urgency", "")),
+           person_id=person_id)
 
 
 @EMERGENCY_REQUESTED.subscribe
@@ -79,6 +83,19 @@ def export_finished(event: Occurrence) -> None:
     notify(memberships=[job.membership], kind="export_finished",
            title="出力ファイルができました" if done else "出力ファイルを作成できませんでした",
            url=reverse("exports:detail", args=[job.pk]), object_type="export_job",
+           object_id=job.pk, webhook=False)
+
+
+@IMPORT_FINISHED.subscribe
+def import_finished(event: Occurrence) -> None:
+    job = SheetImport.objects.get(pk=event.data["import_id"])
+    member = job_actor(job)
+    if member is None:
+        return
+    title = ("取込ファイルの確認が終わりました。内容を確かめて取り込んでください"
+             if job.status == ImportStatus.CHECKED else "帳票の取込が終わりました")
+    notify(memberships=[member], kind="import_finished", title=title,
+           url=reverse("sheets:import_detail", args=[job.pk]), object_type="sheet_import",
            object_id=job.pk, webhook=False)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -11,17 +12,26 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.access.http import acting
 from kasane.accounts.http import membership_of
-from kasane.accounts.models import User
+from kasane.accounts.models import Role, User
 from kasane.core.forms import form_page, perform
+from kasane.core.wareki import format_wareki
 
 from . import policy, selectors, services
-from .forms import AlertForm, ReasonForm, ResolveForm, WebhookForm, settings_form_fields
-from .models import Channel, NotificationSetting
-from .services.channels import require_webhook_admin
+from .forms import (
+    AlertForm,
+    ReasonForm,
+    ResolveForm,
+    RotaForm,
+    WebhookForm,
+    settings_form_fields,
+)
+from .models import Channel, NotificationSetting, RotaShift
+from .services.channels import can_manage_webhooks, require_webhook_admin
 from .services.notifications import channel_on
 
 PAGE = 50
@@ -35,7 +45,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
     names = selectors.names_for(membership_of(request), notes)
     return render(request, "notify/notifications.html", {
         "notes": [(n, names.get(n.person_id or 0, "")) for n in notes], "unread": unread,
-        "unread_count": selectors.unread_count(request.user)})  # type: ignore[arg-type]
+        "unread_count": selectors.unread_count(request.user),  # type: ignore[arg-type]
+        "can_webhooks": can_manage_webhooks(membership_of(request))})
 
 
 @login_required
@@ -209,3 +220,49 @@ def alert_emergency(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("people:detail", person_id)
     return redirect("cases:detail", found.case_id) if found.case_id else redirect(
         "notify:alert", pk)
+
+
+ROTA_WEEKS = 4
+
+
+@login_required
+def rota(request: HttpRequest) -> HttpResponse:
+    """This week's and the next weeks' 当番; a coordinator adds and removes people."""
+    member = acting(request, NO_ROLE)
+    mondays = [RotaShift.monday(timezone.localdate()) + dt.timedelta(weeks=i)
+               for i in range(ROTA_WEEKS)]
+    weeks = [(d.isoformat(), f"{format_wareki(d)}〜") for d in mondays]
+    form = RotaForm(request.POST or None, weeks=weeks,
+                    municipality_id=member.organization.municipality_id)
+
+    def act(data: dict[str, Any]) -> str:
+        services.rota_set(actor=member, week_start=dt.date.fromisoformat(data["week_start"]),
+                          user_id=data["user"], order=data["order"])
+        messages.success(request, "当番を登録しました。")
+        return reverse("notify:rota")
+
+    shifts = list(RotaShift.objects.filter(
+        municipality_id=member.organization.municipality_id, week_start__in=mondays,
+    ).select_related("membership__user", "membership__organization"))
+    table = [(d, [s for s in shifts if s.week_start == d]) for d in mondays]
+    return form_page(request, form, act, template="notify/rota.html", success="",
+                     names={"user_id": "user"},
+                     context={"table": table, "can_edit": member.role == Role.COORDINATOR})
+
+
+@login_required
+@require_POST
+def rota_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = acting(request, NO_ROLE)
+    perform(request, lambda: services.rota_remove(actor=member, shift_id=pk), "当番から外しました。")
+    return redirect("notify:rota")
+
+
+@login_required
+@require_POST
+def webhook_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    member = membership_of(request)
+    hook = services.webhook_set_active(actor=member, webhook_id=pk,
+                                       active=request.POST.get("active") == "1")
+    messages.success(request, f"{hook.name}を{'有効' if hook.active else '停止'}にしました。")
+    return redirect("notify:webhooks")

@@ -37,6 +37,7 @@ from kasane.people import services as people_services
 from . import bindings, codec, links, person_binding, presets, selectors
 from . import policy as sheet_policy
 from . import schema as sheet_schema
+from .events import IMPORT_FINISHED
 from .models import ImportStatus, RecordStatus, SheetImport, SheetRecord
 from .validation import Refs, date_message, named, validate
 
@@ -340,6 +341,7 @@ def run_check(job: SheetImport, *, on_progress: Callable[[int], None] | None = N
               valid_rows=processed - error_count, row_errors=errors, preview=preview,
               message=message)
     job.refresh_from_db()
+    IMPORT_FINISHED.emit(municipality_id=job.municipality_id, import_id=job.pk, status=job.status)
     return job
 
 
@@ -564,6 +566,7 @@ def run_commit(job: SheetImport, *, actor_membership: Actor | None = None) -> Sh
               processed_rows=c.created + c.duplicates, duplicate_rows=c.duplicates,
               persons_created=c.persons, finished_at=timezone.now(), message=message[:500])
     job.refresh_from_db()
+    IMPORT_FINISHED.emit(municipality_id=job.municipality_id, import_id=job.pk, status=job.status)
     return job
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest
 
 from kasane.accounts import services as account_services
@@ -28,6 +29,9 @@ def kasane(request: HttpRequest) -> dict[str, Any]:
         "nav_items": nav_for(membership.role if membership else None) + (
             [PLATFORM_ITEM] if user is not None and is_platform_operator(user) else []),
         **_notify(user),
+        # the event stream streams only under ASGI (WSGI would hold it whole): elsewhere the
+        # page keeps to the badge's polling
+        "live_events": isinstance(request, ASGIRequest),
     }
 
 

@@ -96,7 +96,7 @@ def _send(alert: Alert, members: list[Membership], level: int) -> list[Membershi
         for u, m in fresh.items()])
     url = reverse("notify:alert", args=[alert.pk])
     notify(memberships=fresh.values(), kind="alert", title=f"{_title(alert)}が届きました",
-           url=url, object_type="alert", object_id=alert.pk,
+           url=url, object_type="alert", object_id=alert.pk, person_id=alert.person_id,
            priority=URGENCY_PRIORITY[alert.urgency], urgency=alert.urgency)
     live.publish(list(fresh), "alert", {"id": alert.pk, "urgency": alert.urgency,
                                         "label": URGENCY_SHORT[alert.urgency],

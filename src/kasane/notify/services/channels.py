@@ -23,9 +23,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
-from kasane.accounts.models import Actor, Role
+from kasane.accounts.models import Actor, Role, User
+from kasane.core.ids import as_id
 from kasane.core.wareki import format_wareki_datetime
 
 from ..kinds import label
@@ -78,15 +80,17 @@ def _enqueue_on_commit(channel: str, pks: list[int]) -> None:
 
 def queue_email(notifications: Iterable[Notification]) -> list[EmailDelivery]:
     """One e-mail per notification whose user chose e-mail and has an address."""
-    if not email_enabled():
+    notes = list(notifications)
+    if not email_enabled() or not notes:
         return []
+    addressed = set(User.objects.filter(pk__in=[n.user_id for n in notes]).exclude(email="")
+                    .values_list("pk", flat=True))
     rows = []
-    for note in notifications:
-        user = note.user
-        if not user.email:
+    for note in notes:
+        if note.user_id not in addressed:
             continue
         rows.append(EmailDelivery(
-            user=user, notification=note, subject=f"[Kasane] {note.title}",
+            user_id=note.user_id, notification=note, subject=f"[Kasane] {note.title}",
             body=(f"{note.title}\n\n種類: {label(note.kind)}\n"
                   f"日時: {format_wareki_datetime(timezone.localtime(note.created_at))}\n"
                   f"Kasaneで確認してください: {absolute(note.url or '/notifications/')}\n\n"
@@ -209,8 +213,12 @@ def deliveries_retry_due(*, now: dt.datetime | None = None) -> int:
     return count
 
 
+def can_manage_webhooks(actor: Actor | None) -> bool:
+    return actor is not None and actor.role in (Role.ADMIN, Role.COORDINATOR)
+
+
 def require_webhook_admin(actor: Actor | None) -> Actor:
-    if actor is None or actor.role not in (Role.ADMIN, Role.COORDINATOR):
+    if actor is None or not can_manage_webhooks(actor):
         raise PermissionDenied("Webhookを設定できるのは機関の管理者と相談支援包括化推進員です。")
     return actor
 
@@ -234,4 +242,15 @@ def webhook_create(*, actor: Actor, name: str, url: str) -> Webhook:
                    secret=secrets.token_urlsafe(32), created_by=actor.user)
     hook.full_clean()
     hook.save()  # no ChangeRecord: the secret must not land in the audit trail
+    return hook
+
+
+def webhook_set_active(*, actor: Actor | None, webhook_id: object, active: bool) -> Webhook:
+    """Stop or restart one of the actor's organization's webhooks (404 for any other)."""
+    actor = require_webhook_admin(actor)
+    hook = Webhook.objects.filter(pk=as_id(webhook_id), organization=actor.organization).first()
+    if hook is None:
+        raise Http404("見つかりません。")
+    hook.active = bool(active)
+    hook.save(update_fields=["active"])
     return hook

@@ -72,9 +72,9 @@ def notify(*, memberships: Iterable[Membership], kind: str, title: str, url: str
                 Notification.objects.bulk_create(rows)
         except IntegrityError:  # a concurrent run of the same reminder: keep the first
             return []
-        created = list(Notification.objects.filter(user_id__in=[r.user_id for r in rows],
-                                                   kind=kind, created_at=now)
-                       .order_by("id")) if rows else []
+        created = rows if all(r.pk for r in rows) else list(  # no RETURNING: read them back
+            Notification.objects.filter(user_id__in=[r.user_id for r in rows], kind=kind,
+                                        created_at=now).order_by("id"))
         live.publish([r.user_id for r in created], "notification",
                      {"kind": kind, "title": title[:200], "url": url, "urgency": urgency})
         from .channels import queue_email, queue_webhooks

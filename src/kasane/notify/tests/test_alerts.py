@@ -156,3 +156,16 @@ def test_an_acknowledged_alert_does_not_escalate(city) -> None:
     alert = _raise(city)
     services.alert_acknowledge(actor=actor(city.partner), alert=alert)
     assert services.alert_escalate_due(now=timezone.now() + dt.timedelta(hours=1)) == 0
+
+
+def test_raising_schedules_the_escalation_task_when_the_queue_can_defer(
+        city, settings, django_capture_on_commit_callbacks) -> None:
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = _raise(city)
+    queued = [r for r in default_task_backend.results
+              if r.task.func.__name__ == "escalate_alert"]
+    assert len(queued) == 1 and queued[0].args == [alert.pk]
+    assert queued[0].task.run_after == alert.escalate_at

@@ -94,3 +94,21 @@ def test_settings_turn_a_kind_off_but_never_the_alert(city) -> None:
     assert not Notification.objects.filter(user=city.partner).exists()
     with pytest.raises(ValidationError):
         services.settings_save(user=city.partner, choices={"nope": {}})
+
+
+def test_a_checked_and_a_finished_import_tell_their_requester(city, settings, tmp_path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kasane.sheets import imports
+
+    settings.MEDIA_ROOT = tmp_path
+    me = actor(city.recorder)
+    job = imports.import_create(actor=me, code="nine_grid", upload=SimpleUploadedFile(
+        "in.csv", "中心の課題,本人の力,家族の力\n課題A,料理が得意,長女\n".encode()))
+    job = imports.run_check(job)
+    note = Notification.objects.get(user=city.recorder, kind="import_finished")
+    assert note.url == f"/sheets/import/{job.pk}/" and "確認が終わりました" in note.title
+    imports.run_commit(job)
+    assert Notification.objects.filter(user=city.recorder, kind="import_finished").count() == 2
+    assert not Notification.objects.filter(kind="import_finished").exclude(
+        user=city.recorder).exists()

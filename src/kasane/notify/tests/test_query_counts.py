@@ -69,3 +69,54 @@ def test_the_alert_page_with_many_recipients_and_steps(city, client) -> None:
     assert_flat_queries(add, lambda: client.get(f"/alerts/{alert.pk}/"),
                         label="GET /alerts/<id>/",
                         check=lambda r, n: r.content.decode().count("経過") >= n)
+
+
+def test_raising_an_alert_to_1_or_25_recipients_runs_the_same_queries(city, settings) -> None:
+    """The recipients, their notifications and e-mails are written in bulk."""
+    from kasane.accounts.models import Membership, Role, User
+
+    settings.EMAIL_HOST = "127.0.0.1"  # e-mail rows are queued too (sent after commit)
+
+    def add(n):
+        for _ in range(n):
+            i = User.objects.count()
+            user = User.objects.create_user(username=f"m{i}", password=None, email=f"m{i}@x.jp",
+                                            municipality=city.municipality)
+            Membership.objects.create(user=user, organization=city.orgs["shakyo"],
+                                      role=Role.CASEWORKER)
+
+    recorder = actor(city.recorder)
+    assert_flat_queries(add, lambda: services.alert_raise(
+        actor=recorder, urgency="today", summary="s", needed="n",
+        target_organization_ids=[city.orgs["shakyo"].pk]), label="alert_raise", status=None)
+
+
+def test_rota_and_webhook_pages(city, client) -> None:
+    from django.utils import timezone
+
+    from kasane.accounts.models import Membership, Role, User
+    from kasane.notify.models import RotaShift, Webhook, WebhookDelivery
+
+    monday = RotaShift.monday(timezone.localdate())
+    hook = Webhook.objects.create(municipality=city.municipality, organization=city.orgs["city"],
+                                  name="bot", url="https://10.0.0.1/", secret="s",
+                                  created_by=city.admin)
+
+    def add(n):
+        for _ in range(n):
+            i = User.objects.count()
+            user = User.objects.create_user(username=f"w{i}", password=None,
+                                            municipality=city.municipality)
+            m = Membership.objects.create(user=user, organization=city.orgs["shakyo"],
+                                          role=Role.CASEWORKER)
+            RotaShift.objects.create(municipality=city.municipality, week_start=monday,
+                                     membership=m, order=1)
+            WebhookDelivery.objects.create(webhook=hook, kind="alert")
+
+    client.force_login(city.coordinator)
+    assert_flat_queries(add, lambda: client.get("/alerts/rota/"), label="GET /alerts/rota/",
+                        check=lambda r, n: r.content.decode().count("外す") == n)
+    client.force_login(city.admin)
+    assert_flat_queries(add, lambda: client.get("/notifications/webhooks/"),
+                        label="GET /notifications/webhooks/",
+                        check=lambda r, n: r.content.decode().count("送信待ち") == min(n, 50))

@@ -87,3 +87,53 @@ def test_webhooks_page_validates_the_url(city, client, settings) -> None:
     r = client.post("/notifications/webhooks/", {"name": "bot", "url": "https://evil.example.com/x"})
     assert r.status_code == 400 and "許可したホスト" in r.content.decode()
     assert not Webhook.objects.exists()
+
+
+def test_a_name_is_shown_only_while_the_reader_may_see_the_person(city, client) -> None:
+    from kasane.notify import services
+    from kasane.people.tests.factories import actor, make_consent, make_person
+
+    person = make_person(city.recorder)
+    services.alert_raise(actor=actor(city.recorder), urgency="soon", summary="s", needed="n",
+                         person_id=person.pk, target_organization_ids=[city.orgs["houkatsu"].pk])
+    assert Notification.objects.get(user=city.partner).person_id == person.pk
+    client.force_login(city.partner)
+    assert person.full_name not in client.get("/notifications/").content.decode()
+    make_consent(city.recorder, person, [city.orgs["houkatsu"]])
+    assert f"（{person.full_name} さん）" in client.get("/notifications/").content.decode()
+
+
+def test_the_person_page_offers_to_raise_an_alert(city, client) -> None:
+    from kasane.people.tests.factories import make_person
+
+    person = make_person(city.recorder)
+    client.force_login(city.recorder)
+    page = client.get(f"/people/{person.pk}/").content.decode()
+    assert f"/alerts/new/?person={person.pk}" in page
+    r = client.post(f"/alerts/new/?person={person.pk}", {
+        "urgency": "today", "summary": "連絡が取れない", "needed": "訪問",
+        "to_rota": "on"})
+    assert r.status_code == 302
+    assert Alert.objects.get().person_id == person.pk
+
+
+def test_an_admin_registers_stops_and_sees_the_delivery_log(city, client, settings) -> None:
+    from kasane.notify.models import WebhookDelivery
+
+    settings.KASANE_WEBHOOK_ALLOWED_HOSTS = ["10.20.30.40"]
+    client.force_login(city.admin)
+    r = client.post("/notifications/webhooks/", {"name": "庁内チャット",
+                                                 "url": "https://10.20.30.40/hook"})
+    assert r.status_code == 302
+    hook = Webhook.objects.get()
+    assert hook.organization == city.orgs["city"] and len(hook.secret) > 30
+    WebhookDelivery.objects.create(webhook=hook, kind="alert", status="failed", attempts=5,
+                                   last_status_code=500, last_error="HTTP 500")
+    page = client.get("/notifications/webhooks/").content.decode()
+    assert "HTTP 500" in page and "失敗" in page
+    client.post(f"/notifications/webhooks/{hook.pk}/toggle/", {"active": "0"})
+    hook.refresh_from_db()
+    assert not hook.active
+    client.force_login(city.other_admin)
+    assert client.post(f"/notifications/webhooks/{hook.pk}/toggle/",
+                       {"active": "1"}).status_code == 404

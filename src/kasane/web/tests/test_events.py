@@ -115,3 +115,14 @@ def test_static_files_reach_asgi_in_batches(db) -> None:
     assert response.status_code == 200  # type: ignore[attr-defined]
     assert response["Content-Type"].startswith("text/css")  # type: ignore[index]
     assert len(body) > 1000 and int(response["Content-Length"]) == len(body)  # type: ignore[index]
+
+
+def test_only_asgi_pages_open_the_event_stream(city, client) -> None:
+    """Under WSGI (the test client, Django's live server) a stream would be held whole: the
+    page keeps to the badge's polling and opens no EventSource."""
+    client.force_login(city.recorder)
+    assert "data-events-url" not in client.get("/").content.decode()
+    async_client = AsyncClient()
+    async_client.force_login(city.recorder)
+    _, body = _get(async_client, "/")
+    assert 'data-events-url="/events/stream"' in body.decode()

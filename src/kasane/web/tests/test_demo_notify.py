@@ -1,4 +1,4 @@
-"""Demo data: a rota, two past alerts with timelines (resolved: no banner), settings;
+"""The demo loader's notify part: a rota, two past alerts with timelines (resolved: no banner),
 idempotent."""
 
 from __future__ import annotations
