@@ -9,9 +9,8 @@ names the city: its page says the 推進員 decides, and the 推進員 opens a c
 step's viewers are checked (200 for the writer and the case's organizations, 404 for an
 organization without a basis, 403 for the 連絡員 on cases).
 
-The last step needs the 推進員 to see another organization's sheet on the consent's basis —
-``sheets.policy`` of issue 15 part A. Until that lands the journey stops there as an expected
-failure (xfail), after every step this part owns has been checked.
+The last step relies on the 推進員 seeing another organization's sheet on the consent's basis
+(``sheets.policy``, issue 15 part A).
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from .conftest import login, screenshot
@@ -164,8 +162,7 @@ def test_sheets_create_contacts_a_closure_and_a_case(new_page: Any, device: str,
     page.goto(consult_url)
     assert "推進員が多機関協働の要否を判断し" in page.inner_text("[data-testid=sheet-derived]")
     _as(page, "suishin")
-    if _status(page, consult_url) == 404:
-        pytest.xfail("the 推進員 sees 障害相談's sheet on the consent's basis: issue 15 part A")
+    assert _status(page, consult_url) == 200  # the consent names the city (part A)
     page.click("[data-testid=open-case-from-sheet]")
     page.wait_for_selector("h1:has-text('帳票からケースを開く')")
     page.click("button:has-text('受付する')")
