@@ -54,6 +54,7 @@ def publish(user_ids: Iterable[int], event: str, data: dict[str, Any]) -> None:
             for payload in payloads:
                 cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
         return
+
     def hand_over() -> None:
         for payload in payloads:
             HUB.dispatch_threadsafe(payload)
@@ -124,7 +125,7 @@ class Hub:
         """Start the LISTEN task once per process (per event loop) and wait until it listens
         (a client told ``hello`` misses nothing committed afterwards)."""
         loop = asyncio.get_running_loop()
-        if self.listener is None or self.listener.done() or self.loop is not loop:
+        if self.listener is None or self.listener.done() or self.listener.get_loop() is not loop:
             self.loop = loop
             self.ready = asyncio.Event()
             self.listener = loop.create_task(self._listen(conninfo))

@@ -30,7 +30,7 @@ from .forms import (
     WebhookForm,
     settings_form_fields,
 )
-from .models import Channel, NotificationSetting, RotaShift
+from .models import Channel, EmailDelivery, NotificationSetting, RotaShift
 from .services.channels import can_manage_webhooks, require_webhook_admin
 from .services.notifications import channel_on
 
@@ -106,8 +106,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                      "in_app": channel_on(lookup, int(user.pk), code, Channel.IN_APP),
                      "email": channel_on(lookup, int(user.pk), code, Channel.EMAIL),
                      "digest": bool(email and email.digest), "locked": code == "alert"})
-    return render(request, "notify/settings.html", {"rows": rows,
-                                                    "email_on": bool(settings.EMAIL_HOST)})
+    return render(request, "notify/settings.html", {
+        "rows": rows, "email_on": bool(settings.EMAIL_HOST),
+        "emails": list(EmailDelivery.objects.filter(user=user)[:10])})
 
 
 @login_required

@@ -118,3 +118,29 @@ def test_a_real_server_on_postgresql_delivers_alerts_to_every_client(tmp_path: P
         except subprocess.TimeoutExpired:
             server.kill()
         live_server.drop_database(url, str(info.get("database", "")))
+
+
+def test_one_listener_per_event_loop_however_many_streams(monkeypatch) -> None:
+    hub = live.Hub()
+    started: list[object] = []
+
+    async def fake_listen(conninfo: dict[str, object]) -> None:
+        started.append(asyncio.get_running_loop())
+        hub.ready.set()
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(hub, "_listen", fake_listen)
+
+    async def streams(n: int) -> list[bool]:
+        results = []
+        for user_id in range(n):
+            hub.subscribe(user_id)
+            results.append(await hub.listening({}))
+        assert hub.listener is not None
+        hub.listener.cancel()
+        return results
+
+    assert asyncio.run(streams(5)) == [True] * 5
+    assert len(started) == 1  # five streams, one LISTEN
+    asyncio.run(streams(2))  # a new loop (a restarted worker) gets its own
+    assert len(started) == 2

@@ -137,3 +137,15 @@ def test_an_admin_registers_stops_and_sees_the_delivery_log(city, client, settin
     client.force_login(city.other_admin)
     assert client.post(f"/notifications/webhooks/{hook.pk}/toggle/",
                        {"active": "1"}).status_code == 404
+
+
+def test_the_settings_page_shows_my_failed_mails(city, client) -> None:
+    from kasane.notify.models import EmailDelivery
+
+    EmailDelivery.objects.create(user=city.partner, subject="[Kasane] つなぎの依頼が届きました",
+                                 body="x", status="failed", attempts=5,
+                                 last_error="ConnectionRefusedError")
+    EmailDelivery.objects.create(user=city.outsider, subject="[Kasane] 他人あて", body="x")
+    client.force_login(city.partner)
+    page = client.get("/notifications/settings/").content.decode()
+    assert "ConnectionRefusedError" in page and "失敗" in page and "他人あて" not in page
