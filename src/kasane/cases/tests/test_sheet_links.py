@@ -231,3 +231,24 @@ def test_a_participation_sheet_keeps_its_link_waiting_for_the_app(city) -> None:
         answers=_answers(city, "participation"))
     row = _rows(record)["match"]
     assert (row.status, row.kind) == ("waiting", "participation") and "参加支援" in row.message
+
+
+def test_a_sheet_names_only_a_case_its_writer_reaches(city, client) -> None:
+    """A case-linked sheet is read by the case's staff, so naming a case one is not involved in
+    is refused like a nonexistent case (404), in the service and the API; nothing is saved."""
+    from django.http import Http404
+
+    s = setup_case(city)
+    before = SheetRecord.objects.count()
+    with pytest.raises(Http404):
+        sheet_services.record_create(actor=s.recorder, code="outreach", submit=True,
+                                     person_id=s.person.pk, case_id=s.case.pk,
+                                     answers=_answers(city, "outreach", contacts=[_contact_row(2)]))
+    client.force_login(city.recorder)
+    response = client.post("/api/v1/sheet-records", {
+        "definition": "outreach", "person_id": s.person.pk, "case_id": s.case.pk,
+        "answers": _answers(city, "outreach", contacts=[_contact_row(2)])},
+        content_type="application/json")
+    assert response.status_code == 404
+    assert SheetRecord.objects.count() == before
+    assert _outreach(city, s, [_contact_row(2)]).case_id == s.case.pk  # the involved 推進員 may

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from kasane.access import policy
@@ -29,7 +30,7 @@ from kasane.audit.services import access_log, change_record, snapshot
 from kasane.core import messages
 from kasane.core.wareki import WarekiError, parse_date
 
-from .. import attachments, bindings, links, person_prefill, routing, selectors
+from .. import attachments, bindings, links, person_prefill, reach, routing, selectors
 from .. import policy as sheet_policy
 from .. import schema as sheet_schema
 from ..events import SHEET_ROUTED
@@ -189,6 +190,10 @@ def record_create(*, actor: Actor | None, code: str, answers: dict[str, Any] | N
         person, _basis = policy.require_person(actor, person_id, action="view",
                                                detail=f"帳票「{definition.title}」の記録")
         given = person_prefill.fill_person_block(actor, definition, given, person)
+    if case_id is not None and not reach.reaches_case(actor, case_id):
+        # A sheet linked to a case is read by the case's staff: only a case the writer reaches
+        # (involvement or a meeting grant) may be named; any other is nonexistent to them.
+        raise Http404("ケースが見つかりません。")
     if prefill:
         given = {**prefill_answers(definition, actor), **given}
     result = validate(definition.schema, given, submit=submit, today=today(), refs=_refs(actor, definition.code))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from kasane.core.ids import as_id
 
 from .. import policy as sheet_policy
-from .. import reach, services
+from .. import services
 from ._common import actor_of
 
 
@@ -28,8 +28,6 @@ def write_for(request: HttpRequest) -> HttpResponse:
     case_id = as_id(request.POST.get("case_id")) or None
     if not person_id:
         raise Http404("本人が見つかりません。")
-    if case_id is not None and not reach.reaches_case(actor, case_id):
-        raise Http404("ケースが見つかりません。")
     record = services.record_create(actor=actor, code=code, person_id=person_id,
                                     case_id=case_id, submit=False)
     messages.success(request, "本人の情報を記録から入れた下書きを作りました。")
