@@ -118,7 +118,7 @@ def municipality_create(*, actor: User | None, code: str, name: str, prefecture:
     for key, username in logins.items():
         if not username:
             continue
-        result.logins.append(_login(muni, org, key, username, passwords.get(key) or ""))
+        result.logins.append(_login(muni, org, key, username, passwords.get(key) or "", actor))
     audit.access_log(user=actor, action="platform_municipality_create",
                      basis=Basis.NOT_PERSONAL, object_type="municipality", object_id=muni.pk,
                      detail=f"{code} {name} " + " ".join(x.username for x in result.logins))
@@ -126,7 +126,7 @@ def municipality_create(*, actor: User | None, code: str, name: str, prefecture:
 
 
 def _login(muni: Municipality, org: Organization, key: str, username: str,
-           password: str) -> InitialLogin:
+           password: str, actor: User | None = None) -> InitialLogin:
     role = ROLE_OF[key]
     user = User(username=username, municipality=muni, display_name=username)
     chosen = password or generate_password()
@@ -137,6 +137,10 @@ def _login(muni: Municipality, org: Organization, key: str, username: str,
     user.set_password(chosen)
     user.full_clean(exclude=["password"])
     user.save()
-    Membership.objects.create(user=user, organization=org, role=role)
+    membership = Membership.objects.create(user=user, organization=org, role=role)
+    # the first coordinator is the one case role nobody approves: in the tenant's 変更履歴
+    audit.change_record(user=actor, instance=membership, operation="create",
+                        organization_id=org.pk, municipality_id=muni.pk,
+                        reason="自治体の作成（最初の利用者）")
     return InitialLogin(username=username, role=role, role_label=Role(role).label,
                         password=chosen)

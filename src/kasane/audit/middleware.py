@@ -13,10 +13,14 @@ from . import context
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind the one trusted reverse proxy, the *last* entry of
+    X-Forwarded-For — the address the proxy itself saw and appended; earlier entries come from
+    the client and could be forged to dodge the login rate limit or mislead the audit log
+    (issue 22)."""
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip() or None
+            return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -122,15 +122,18 @@ def change_record(
     after: Mapping[str, Any] | None = None,
     organization_id: int | None = None,
     reason: str = "",
+    municipality_id: int | None = None,
 ) -> ChangeRecord | None:
     """Record a create/update/delete of a personal-data record. An update with no change
-    records nothing and returns None."""
+    records nothing and returns None. ``municipality_id`` names the tenant when the actor has
+    none (the platform operator creating a municipality)."""
     if operation not in {"create", "update", "delete"}:
         raise ValueError(operation)
     changes = diff(before or {}, after if after is not None else snapshot(instance))
     if operation == "update" and not changes:
         return None
     user_id, _, org_id, muni_id = _actor_ids(user, organization_id)
+    muni_id = municipality_id or muni_id
     return ChangeRecord.objects.create(
         user_id=user_id,
         organization_id=org_id,

@@ -26,6 +26,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in [
     Kind("meeting_soon", "会議が近い（守秘の誓約がまだ）"),
     Kind("match_queued", "名寄せ候補が届いた"),
     Kind("emergency_review", "緊急アクセスの事後確認待ち", email_default=True),
+    Kind("role_request", "役割付与の承認待ち", email_default=True),
     Kind("export_finished", "出力ファイルの作成が終わった"),
     Kind("import_finished", "取込の確認・取込が終わった"),
     Kind("alert", "緊急案件", email_default=True),

@@ -9,6 +9,8 @@ from django.urls import reverse
 from kasane.access import policy as access_policy
 from kasane.access.events import EMERGENCY_REQUESTED
 from kasane.access.models import EmergencyReview
+from kasane.accounts.events import ROLE_REQUESTED
+from kasane.accounts.models import Role
 from kasane.cases import policy as case_policy
 from kasane.cases.events import REFERRAL_ANSWERED, REFERRAL_SENT
 from kasane.cases.models import Referral
@@ -107,3 +109,15 @@ def match_queued(event: Occurrence) -> None:
            title="名寄せの確認待ちの候補が追加されました", url=reverse("people:match_queue"),
            object_type="match_queue", dedupe_key=f"match_queued:{timezone.localdate()}",
            webhook=False)
+
+
+@ROLE_REQUESTED.subscribe
+def role_requested(event: Occurrence) -> None:
+    """Issue 22: a case role or 監査 asked for by an admin — the tenant's coordinators and the
+    other admins are told (never the requester nor the user concerned)."""
+    skip = {event.data["requested_by_id"], event.data["user_id"]}
+    candidates = recipients.memberships(event.municipality_id,
+                                        roles=[Role.COORDINATOR, Role.ADMIN])
+    notify(memberships=[m for m in candidates if m.user_id not in skip], kind="role_request",
+           title="役割付与の承認をお願いします", url=reverse("accounts:role_requests"),
+           object_type="role_request", object_id=event.data["role_request_id"], priority=15)

@@ -87,3 +87,15 @@ def test_the_password_hasher_runs_whatever_the_account_state(city, client, monke
                         lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
     assert _login(client, username, "wrong-password").status_code == 400
     assert calls, f"no password hashing for a {case} account"
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_address_does_not_dodge_the_limit(city, client, settings) -> None:
+    """Behind the proxy the address is the one the proxy appended, not what the client sent."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    for i in range(6):
+        response = client.post(reverse("accounts:login"),
+                               {"username": "nobody-at-all", "password": "wrong-password"},
+                               HTTP_X_FORWARDED_FOR=f"10.0.0.{i}, 203.0.113.9")
+    assert response.status_code == 429
+    assert AccessLog.objects.filter(action="login", ip="203.0.113.9").exists()

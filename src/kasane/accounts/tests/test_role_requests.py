@@ -82,3 +82,16 @@ def test_other_roles_are_given_at_once(city, client) -> None:
     client.force_login(city.admin)
     _add(client, city.partner, city.orgs["library"], Role.LIAISON)
     assert Membership.objects.filter(user=city.partner, role=Role.LIAISON, is_active=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_new_municipalitys_first_coordinator_is_in_its_change_history() -> None:
+    from kasane.accounts.tenants import municipality_create
+
+    created = municipality_create(actor=None, code="131016", name="千代田区", admin="kanri",
+                                  coordinator="suishin2")
+    rows = ChangeRecord.objects.filter(model="accounts.Membership",
+                                       municipality=created.municipality)
+    roles = {r.changes["role"][1] for r in rows}
+    assert roles == {Role.ADMIN, Role.COORDINATOR}
+    assert all(r.reason == "自治体の作成（最初の利用者）" for r in rows)

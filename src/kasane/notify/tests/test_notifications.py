@@ -112,3 +112,14 @@ def test_a_checked_and_a_finished_import_tell_their_requester(city, settings, tm
     assert Notification.objects.filter(user=city.recorder, kind="import_finished").count() == 2
     assert not Notification.objects.filter(kind="import_finished").exclude(
         user=city.recorder).exists()
+
+
+def test_a_role_request_asks_coordinators_and_other_admins(city) -> None:
+    from kasane.accounts import services as account_services
+    from kasane.accounts.models import Role
+
+    account_services.membership_add(actor=city.admin, user=city.partner,
+                                    organization=city.orgs["shakyo"], role=Role.COORDINATOR)
+    note = Notification.objects.get(user=city.coordinator)
+    assert note.kind == "role_request" and "partner" not in note.title
+    assert not Notification.objects.filter(user__in=[city.admin, city.partner]).exists()
