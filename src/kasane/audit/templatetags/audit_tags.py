@@ -39,9 +39,10 @@ COMMON_FIELDS = {"id": "ID", "created_at": "作成日時", "updated_at": "更新
 
 
 def _field(model_label: str, name: str) -> Field[Any, Any] | ForeignObjectRel | None:
-    try:
-        model = apps.get_model(model_label)
-    except (LookupError, ValueError):
+    app_label, _, model_name = model_label.partition(".")
+    try:  # a label for display only (never a decision): the registered model, if any
+        model = apps.get_registered_model(app_label, model_name)
+    except LookupError:
         return None
     for candidate in (name, name.removesuffix("_id")):
         try:

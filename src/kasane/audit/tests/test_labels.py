@@ -100,7 +100,7 @@ def test_every_code_written_has_a_japanese_label() -> None:
 
 
 def test_every_model_has_a_japanese_label() -> None:
-    for model in apps.get_models():
+    for model in (m for config in apps.get_app_configs() for m in config.get_models()):
         if not model.__module__.startswith("kasane."):
             continue
         label = labels.object_label(model._meta.label)

@@ -62,7 +62,7 @@ def _prepare(var: Path, url: str, subscribers: int) -> dict[str, Any]:
     from django.test import Client
 
     with connection.schema_editor() as editor:
-        for model in apps.get_models():
+        for model in (m for config in apps.get_app_configs() for m in config.get_models()):
             if model._meta.managed and not model._meta.proxy:
                 editor.create_model(model)
 
