@@ -154,17 +154,28 @@ def alert_new(request: HttpRequest) -> HttpResponse:
                      context={"case_id": case_id, "person_id": person_id})
 
 
-@login_required
-def alert(request: HttpRequest, pk: int) -> HttpResponse:
+def _alert_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     member = acting(request, NO_ROLE)
     found = policy.require_alert(member, pk)
-    detail = selectors.alert_detail(found, member)
+    return {"alert": found, **selectors.alert_detail(found, member),
+            "can_take": policy.can_take(member, found),
+            "can_resolve": policy.can_resolve(member, found),
+            "is_owner": found.owner_id == member.user_id and found.is_open,
+            "has_person": bool(found.person_id or found.case_id)}
+
+
+@login_required
+def alert(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notify/alert.html", {
-        "alert": found, **detail, "reason_form": ReasonForm(), "resolve_form": ResolveForm(),
-        "can_take": policy.can_take(member, found),
-        "can_resolve": policy.can_resolve(member, found),
-        "is_owner": found.owner_id == member.user_id and found.is_open,
-        "has_person": bool(found.person_id or found.case_id)})
+        **_alert_context(request, pk), "reason_form": ReasonForm(), "resolve_form": ResolveForm()})
+
+
+@login_required
+@require_GET
+def alert_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The parts of the alert page a live update refreshes (status with the ack/take buttons,
+    recipients, timeline) as htmx out-of-band swaps; never the forms the user types in."""
+    return render(request, "notify/_alert_live.html", {**_alert_context(request, pk), "oob": True})
 
 
 def _act(request: HttpRequest, pk: int, operation: str, success: str) -> HttpResponse:
