@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,11 +41,17 @@ NO_ROLE = "緊急案件を扱えるのは相談支援に携わる職員です。
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    """My notifications, newest first, PAGE a page (「前へ」「次へ」 keep the unread filter)."""
     unread = request.GET.get("unread") == "1"
-    notes = list(selectors.notifications_for(request.user, unread=unread)[:PAGE])  # type: ignore[arg-type]
+    page = Paginator(selectors.notifications_for(request.user, unread=unread),  # type: ignore[arg-type]
+                     PAGE).get_page(request.GET.get("page"))
+    notes = list(page.object_list)
     names = selectors.names_for(membership_of(request), notes)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "notify/notifications.html", {
         "notes": [(n, names.get(n.person_id or 0, "")) for n in notes], "unread": unread,
+        "page": page, "query": query.urlencode(),
         "unread_count": selectors.unread_count(request.user),  # type: ignore[arg-type]
         "can_webhooks": can_manage_webhooks(membership_of(request))})
 
