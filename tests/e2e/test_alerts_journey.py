@@ -1,6 +1,7 @@
 """Two browsers, live: coordinator A (desktop) raises a 緊急案件 to agency B; B's open page
 (smartphone) shows the banner within a second, with no polling (only the event stream can bring
-it); B acknowledges and A's open alert page shows 受領; a referral A sends to B shows up live in
+it); B acknowledges and A's open alert page shows 受領 (what A was typing in the
+resolve form stays); a referral A sends to B shows up live in
 B's notification count.
 
 The server is a real uvicorn (``kasane.notify.tests.live_server``) — Django's live server is
@@ -109,6 +110,8 @@ def test_an_alert_and_a_referral_reach_the_other_agency_live(browser: Any, live:
         assert "倒れて" not in b.inner_text("[data-testid=alert-banner]")  # a link, not the text
         screenshot(b, "alerts-banner", "smartphone")
 
+        # A starts typing in the resolve form; the live update below must not wipe it
+        a.fill("[name=note]", "途中まで入力したメモ")
         # B opens it and acknowledges; A's open page shows 受領 without reloading
         b.click("[data-testid=alert-banner] a")
         b.wait_for_selector("[data-testid=ack]")
@@ -119,6 +122,7 @@ def test_an_alert_and_a_referral_reach_the_other_agency_live(browser: Any, live:
             "document.querySelector('[data-testid=alert-status]').textContent.includes('受領')",
             timeout=5000)
         assert "受領" in a.inner_text("[data-testid=timeline]")
+        assert a.input_value("[name=note]") == "途中まで入力したメモ"  # forms are never refreshed
         screenshot(a, "alerts-page", "desktop")
 
         # A refers the case to B; B's notification count rises live

@@ -18,6 +18,7 @@ urlpatterns = [
     path("alerts/rota/", views.rota, name="rota"),
     path("alerts/rota/<int:pk>/remove/", views.rota_remove, name="rota_remove"),
     path("alerts/<int:pk>/", views.alert, name="alert"),
+    path("alerts/<int:pk>/live/", views.alert_live, name="alert_live"),
     path("alerts/<int:pk>/ack/", views.alert_ack, name="alert_ack"),
     path("alerts/<int:pk>/take/", views.alert_take, name="alert_take"),
     path("alerts/<int:pk>/resolve/", views.alert_resolve, name="alert_resolve"),

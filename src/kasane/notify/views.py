@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,11 +41,17 @@ NO_ROLE = "緊急案件を扱えるのは相談支援に携わる職員です。
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
+    """My notifications, newest first, PAGE a page (「前へ」「次へ」 keep the unread filter)."""
     unread = request.GET.get("unread") == "1"
-    notes = list(selectors.notifications_for(request.user, unread=unread)[:PAGE])  # type: ignore[arg-type]
+    page = Paginator(selectors.notifications_for(request.user, unread=unread),  # type: ignore[arg-type]
+                     PAGE).get_page(request.GET.get("page"))
+    notes = list(page.object_list)
     names = selectors.names_for(membership_of(request), notes)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "notify/notifications.html", {
         "notes": [(n, names.get(n.person_id or 0, "")) for n in notes], "unread": unread,
+        "page": page, "query": query.urlencode(),
         "unread_count": selectors.unread_count(request.user),  # type: ignore[arg-type]
         "can_webhooks": can_manage_webhooks(membership_of(request))})
 
@@ -154,17 +161,28 @@ def alert_new(request: HttpRequest) -> HttpResponse:
                      context={"case_id": case_id, "person_id": person_id})
 
 
-@login_required
-def alert(request: HttpRequest, pk: int) -> HttpResponse:
+def _alert_context(request: HttpRequest, pk: int) -> dict[str, Any]:
     member = acting(request, NO_ROLE)
     found = policy.require_alert(member, pk)
-    detail = selectors.alert_detail(found, member)
+    return {"alert": found, **selectors.alert_detail(found, member),
+            "can_take": policy.can_take(member, found),
+            "can_resolve": policy.can_resolve(member, found),
+            "is_owner": found.owner_id == member.user_id and found.is_open,
+            "has_person": bool(found.person_id or found.case_id)}
+
+
+@login_required
+def alert(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notify/alert.html", {
-        "alert": found, **detail, "reason_form": ReasonForm(), "resolve_form": ResolveForm(),
-        "can_take": policy.can_take(member, found),
-        "can_resolve": policy.can_resolve(member, found),
-        "is_owner": found.owner_id == member.user_id and found.is_open,
-        "has_person": bool(found.person_id or found.case_id)})
+        **_alert_context(request, pk), "reason_form": ReasonForm(), "resolve_form": ResolveForm()})
+
+
+@login_required
+@require_GET
+def alert_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The parts of the alert page a live update refreshes (status with the ack/take buttons,
+    recipients, timeline) as htmx out-of-band swaps; never the forms the user types in."""
+    return render(request, "notify/_alert_live.html", {**_alert_context(request, pk), "oob": True})
 
 
 def _act(request: HttpRequest, pk: int, operation: str, success: str) -> HttpResponse:

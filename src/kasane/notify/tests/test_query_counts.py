@@ -69,6 +69,9 @@ def test_the_alert_page_with_many_recipients_and_steps(city, client) -> None:
     assert_flat_queries(add, lambda: client.get(f"/alerts/{alert.pk}/"),
                         label="GET /alerts/<id>/",
                         check=lambda r, n: r.content.decode().count("経過") >= n)
+    assert_flat_queries(add, lambda: client.get(f"/alerts/{alert.pk}/live/"),
+                        label="GET /alerts/<id>/live/",
+                        check=lambda r, n: r.content.decode().count("経過") >= n)
 
 
 def test_raising_an_alert_to_1_or_25_recipients_runs_the_same_queries(city, settings) -> None:
