@@ -170,3 +170,16 @@ def test_a_deleted_seal_is_caught(seal_path) -> None:
     problem = sealing.verify()
     assert problem is not None
     assert (problem.kind, problem.sequence) == ("file_mismatch", 2)
+
+
+@pytest.mark.django_db
+def test_the_background_task_seals(settings, seal_path) -> None:
+    from kasane.audit.tasks import seal_audit
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.KASANE_AUDIT_SEAL_SETTLE_SECONDS = 0
+    _logs(2)
+    result = seal_audit.enqueue()
+    assert result.return_value == 1
+    assert AuditSeal.objects.get().row_count == 2
+    assert sealing.verify() is None
