@@ -115,3 +115,39 @@ class ChangeRecord(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.model}#{self.object_id} {self.operation}"
+
+
+class SealTable(models.TextChoices):
+    """Audit tables that are sealed (docs/security.md, tamper-evident audit)."""
+
+    ACCESS_LOG = "access_log", "アクセスログ"
+    CHANGE_RECORD = "change_record", "変更履歴"
+
+
+class AuditSeal(models.Model):
+    """One hash-sealed batch of audit rows, chained to the seal before it (``audit.sealing``).
+
+    ``row_ids`` holds the sealed ids as ranges ``[[first, last], ...]`` and ``row_digests`` one
+    32-hex digest per row in id order, so a verifier can name the first broken row. The chain
+    head is also appended to a file outside the database (``KASANE_AUDIT_SEAL_FILE``).
+    """
+
+    sequence = models.PositiveIntegerField(unique=True)
+    table = models.CharField(max_length=20, choices=SealTable.choices)
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    row_count = models.PositiveIntegerField()
+    row_ids = models.JSONField(default=list)
+    row_digests = models.TextField(blank=True)
+    batch_hash = models.CharField(max_length=64)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    chain_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "監査ログの封印"
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["table", "last_id"], name="auditseal_table_last")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.table} {self.first_id}-{self.last_id}"

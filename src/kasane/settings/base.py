@@ -242,3 +242,10 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Tamper-evident audit (kasane.audit.sealing): each seal's chain head is appended to this file,
+# which the auditor keeps (or write-once storage). Rows are sealed once older than SETTLE
+# seconds; a gap in ids younger than GAP minutes stops a run (an insert may still commit).
+KASANE_AUDIT_SEAL_FILE = Path(env_str("KASANE_AUDIT_SEAL_FILE", str(VAR_DIR / "audit_seals.jsonl")))
+KASANE_AUDIT_SEAL_SETTLE_SECONDS = env_int("KASANE_AUDIT_SEAL_SETTLE_SECONDS", 5)
+KASANE_AUDIT_SEAL_GAP_MINUTES = env_int("KASANE_AUDIT_SEAL_GAP_MINUTES", 10)
