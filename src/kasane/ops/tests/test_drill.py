@@ -12,7 +12,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from kasane.cases.tests.factories import setup_case
+from kasane.ops import services as ops
 from kasane.ops.services import current_checksums, read_manifest, target_checksums
+from kasane.people.tests.factories import make_person
 from kasane.sheets import attachments, services
 from kasane.sheets.tests.factories import actor, upload
 
@@ -27,7 +30,11 @@ def _media(settings: Any, tmp_path: Path) -> None:
 
 
 def _data(city: Any) -> list[Path]:
-    """A submitted sheet record with two attachments (plus the city's users and orgs)."""
+    """Persons, a case with consent, and a submitted sheet record with two attachments (plus the
+    city's users and organizations); returns the attachment files."""
+    setup_case(city)
+    for _ in range(3):
+        make_person(city.coordinator)
     me = actor(city.recorder)
     files = [attachments.attachment_upload(actor=me, code="nine_grid", field_key="map",
                                            upload=upload(name)) for name in ("地図.pdf", "図.png")]
@@ -65,6 +72,8 @@ def _drill(city: Any, tmp_path: Path, url: str) -> None:
     manifest = read_manifest(archive)
     assert manifest["tables"] == current_checksums()
     assert manifest["tables"]["sheets_sheetattachment"]["rows"] == 2
+    assert manifest["tables"]["people_person"]["rows"] == 4
+    assert manifest["tables"]["cases_case"]["rows"] == 1
 
     restored_media = tmp_path / "restored"
     call_command("restore", str(archive), database_url=url, media_root=str(restored_media),
@@ -101,3 +110,32 @@ def test_restore_reports_a_missing_or_broken_archive_in_japanese(tmp_path: Path)
     broken.write_bytes(b"not a tar")
     with pytest.raises(CommandError, match="読めません"):
         call_command("restore", str(broken), database_url=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+
+
+def test_restore_refuses_a_backup_of_the_other_database_kind(city: Any, tmp_path: Path) -> None:
+    call_command("backup", output=str(tmp_path))
+    archive = next(tmp_path.glob("kasane-backup-*.tar"))
+    other = ("sqlite:///" + str(tmp_path / "x.sqlite3") if connection.vendor == "postgresql"
+             else "postgresql://postgres@127.0.0.1:5432/none")
+    with pytest.raises(CommandError, match="同じ種類のデータベース"):
+        call_command("restore", str(archive), database_url=other)
+
+
+def test_backup_names_the_missing_client_tool_in_japanese(monkeypatch: Any, tmp_path: Path) -> None:
+    monkeypatch.setattr(ops.shutil, "which", lambda name: None)
+    with pytest.raises(ops.OpsError, match="pg_dump が見つかりません"):
+        ops._tool("pg_dump")
+
+
+def test_the_cli_exits_1_with_a_japanese_message_and_no_traceback(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
+           "KASANE_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    done = subprocess.run([sys.executable, "-m", "kasane.cli", "restore", str(tmp_path / "none.tar")],  # noqa: S603
+                          env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 1
+    assert "バックアップファイルがありません" in done.stderr
+    assert "Traceback" not in done.stderr
