@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kasane.stats",
     "kasane.pdca",
     "kasane.web",
+    "kasane.ops",
 ]
 
 MIDDLEWARE = [
