@@ -16,7 +16,8 @@ RSS. Goals (issue 15, PostgreSQL, 100,000 rows): < 90 s total, < 200 MB RSS.
 
 Hot paths (profiled with cProfile): the commit inserts the staged rows with one
 ``executemany`` per 2,000 rows instead of ``bulk_create`` (no model instances; 100k rows:
-13.2 s → about 3 s); the check caches parsed ``required`` conditions.
+13.2 s → about 3 s); persons, their ChangeRecords and AccessLogs go in with one COPY per
+batch on PostgreSQL (``kasane.core.bulk``); the check caches parsed ``required`` conditions.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from kasane.core import bulk
 from kasane.core.ids import in_id_range
 
 from . import context
@@ -66,16 +67,12 @@ def access_log_many(
     """Bulk variant for lists/search results: entries are (object_type, id, person_id, basis)."""
     user_id, username, org_id, muni_id = _actor_ids(user, organization_id)
     ctx = context.current()
-    rows = [
-        AccessLog(
-            user_id=user_id, username=username[:150], organization_id=org_id,
-            municipality_id=muni_id, action=action[:40], object_type=otype[:60],
-            object_id=str(oid)[:64], person_id=pid, basis=basis, detail=detail[:500],
-            request_id=ctx.request_id, ip=ctx.ip,
-        )
-        for otype, oid, pid, basis in entries
-    ]
-    AccessLog.objects.bulk_create(rows, batch_size=500)
+    common = {"user_id": user_id, "username": username[:150], "organization_id": org_id,
+              "municipality_id": muni_id, "action": action[:40], "detail": detail[:500],
+              "request_id": ctx.request_id, "ip": ctx.ip}
+    rows = [{**common, "object_type": otype[:60], "object_id": str(oid)[:64], "person_id": pid,
+             "basis": basis} for otype, oid, pid, basis in entries]
+    bulk.insert_rows(AccessLog, rows)  # one COPY (PostgreSQL) / executemany per batch
     return len(rows)
 
 
@@ -158,15 +155,15 @@ def change_record_many(*, user: Any, instances: Iterable[models.Model],
     request_id = context.current().request_id
     items = list(instances)
     given = list(fields) if fields is not None else [None] * len(items)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for instance, values in zip(items, given, strict=True):
         changes = diff({}, snapshot(instance)) if values is None else {
             k: [None, _jsonable(v)] for k, v in values.items() if v not in (None, "")}
-        rows.append(ChangeRecord(user_id=user_id, organization_id=org_id, municipality_id=muni_id,
-                                 model=instance._meta.label, object_id=str(instance.pk),
-                                 operation="create", changes=changes, reason=reason[:500],
-                                 request_id=request_id))
-    ChangeRecord.objects.bulk_create(rows, batch_size=1000)
+        rows.append({"user_id": user_id, "organization_id": org_id, "municipality_id": muni_id,
+                     "model": instance._meta.label, "object_id": str(instance.pk),
+                     "operation": "create", "changes": changes, "reason": reason[:500],
+                     "request_id": request_id})
+    bulk.insert_rows(ChangeRecord, rows)  # one COPY (PostgreSQL) / executemany per batch
     return len(rows)
 
 

@@ -370,6 +370,7 @@ class _Inserter:
         from django.db import connection
 
         self.connection = connection
+        self.now, self.today = now, today
         self.raw_json = connection.vendor == "sqlite"
         fields = [f for f in SheetRecord._meta.concrete_fields if not f.primary_key]
         definition = job.definition
@@ -482,14 +483,37 @@ def _bind_persons(c: _Commit, rows: list[tuple[str, str, str, str, dict[str, Any
     c.persons += len(persons)
 
 
-def _record_effects(c: _Commit, fingerprints: list[str]) -> None:
+def _records(c: _Commit, inserter: _Inserter,
+             rows: list[tuple[str, str, str, str, dict[str, Any]]]) -> Iterator[SheetRecord]:
+    """The batch's new records as model instances built from the staged rows — the values
+    ``_Inserter`` wrote, the keys read in one query — instead of re-reading every record."""
+    job, definition = c.job, c.job.definition
+    pks = dict(SheetRecord.objects.filter(
+        import_job=job, import_fingerprint__in=[r[0] for r in rows]).values_list(
+        "import_fingerprint", "pk"))
+    tags_default = list(definition.schema.get("tags", []))
+    for fp, _, answers_text, person_text, system in rows:
+        record = SheetRecord(
+            pk=pks[fp], definition=definition, municipality_id=job.municipality_id,
+            organization_id=job.organization_id, author_id=job.created_by_id,
+            status=RecordStatus.SUBMITTED, route_status="sent" if definition.is_routed else "",
+            source="import", import_job_id=job.pk, submitted_at=inserter.now,
+            created_at=inserter.now, updated_at=inserter.now,
+            written_on=system.get("written_on", inserter.today),
+            tags=system.get("tags", tags_default), person_id=system.get("person_id"),
+            answers=json.loads(answers_text), person_snapshot=json.loads(person_text),
+            import_fingerprint=fp)
+        record._state.adding = False
+        record._state.db = inserter.connection.alias
+        yield record
+
+
+def _record_effects(c: _Commit, inserter: _Inserter,
+                    rows: list[tuple[str, str, str, str, dict[str, Any]]]) -> None:
     """Consent answers and links of the batch's new records, as on submit (one query for the
     batch; the definition object is shared, never re-read per row)."""
     assert c.actor is not None
-    definition = c.job.definition
-    for record in SheetRecord.objects.filter(import_job=c.job, import_fingerprint__in=fingerprints) \
-            .order_by("pk"):
-        record.definition = definition
+    for record in _records(c, inserter, rows):
         person_binding.import_consent(record, c.actor)
         links.derive(record=record, actor=c.actor, operation="import")
         if record.case_id is not None:
@@ -505,7 +529,7 @@ def _commit_batch(c: _Commit, inserter: _Inserter,
     _bind_persons(c, fresh)
     c.created += inserter.insert([inserter.row(a, p, s, fp) for fp, _, a, p, s in fresh])
     if c.per_record:
-        _record_effects(c, [row[0] for row in fresh])
+        _record_effects(c, inserter, fresh)
 
 
 def run_commit(job: SheetImport, *, actor_membership: Actor | None = None) -> SheetImport:

@@ -23,6 +23,7 @@ from kasane.audit.services import (
     change_record_many,
     snapshot,
 )
+from kasane.core import bulk
 from kasane.core import messages as texts
 from kasane.core.text import (
     is_kana,
@@ -156,7 +157,7 @@ def persons_create_many(*, actor: Membership, rows: Sequence[Mapping[str, Any]],
     if not persons:
         return []
     with transaction.atomic():
-        Person.objects.bulk_create(persons, batch_size=1000)
+        bulk.insert_instances(persons)  # one COPY a batch on PostgreSQL
         change_record_many(user=actor.user, instances=persons, fields=rows,
                            organization_id=actor.organization_id, reason=detail)
         access_log_many(user=actor.user, action="person.create", organization_id=actor.organization_id,
