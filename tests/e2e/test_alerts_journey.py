@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import VIEWPORTS, screenshot
 
@@ -118,9 +119,9 @@ def test_an_alert_and_a_referral_reach_the_other_agency_live(browser: Any, live:
         assert "倒れているとの通報" in b.inner_text("main")
         b.click("[data-testid=ack]")
         b.wait_for_selector("[data-testid=take]")
-        a.wait_for_function(
-            "document.querySelector('[data-testid=alert-status]').textContent.includes('受領')",
-            timeout=5000)
+        # locator waits, not wait_for_function: a string predicate is polled through eval(),
+        # which the pages' CSP (no 'unsafe-eval') refuses
+        a.locator("[data-testid=alert-status]", has_text="受領").wait_for(timeout=5000)
         assert "受領" in a.inner_text("[data-testid=timeline]")
         assert a.input_value("[name=note]") == "途中まで入力したメモ"  # forms are never refreshed
         screenshot(a, "alerts-page", "desktop")
@@ -134,9 +135,8 @@ def test_an_alert_and_a_referral_reach_the_other_agency_live(browser: Any, live:
         a.fill("textarea[name=reason]", "障害福祉サービスの検討をお願いします")
         a.select_option("select[name=consent]", str(live["consent_id"]))
         a.click("main button[type=submit]")
-        b.wait_for_function(
-            f"Number(document.querySelector('[data-testid=notify-count]').textContent) > {before}",
-            timeout=5000)
+        expect(b.locator("[data-testid=notify-count]")).not_to_have_text(str(before), timeout=5000)
+        assert int(b.inner_text("[data-testid=notify-count]")) > before
         b.click("[data-testid=notify-badge]")
         b.wait_for_selector("text=つなぎの依頼が届きました")
         screenshot(b, "notifications", "smartphone")

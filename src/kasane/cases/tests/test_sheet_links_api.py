@@ -8,7 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from kasane.cases.models import Contact
+from kasane.audit.models import Basis
+from kasane.cases.models import CaseGrantPurpose, Contact
+from kasane.cases.services.grants import case_grant_ensure
 from kasane.cases.tests.factories import setup_case
 from kasane.sheets import selectors as sheet_selectors
 from kasane.sheets.tests.factories import full_answers
@@ -47,7 +49,13 @@ def test_a_failed_link_is_listed_with_its_message_not_as_derived(city, client) -
     definition = sheet_selectors.definition_current(municipality_id=city.municipality.pk,
                                                     code="outreach")
     answers = full_answers(definition.schema, [city.orgs["city"].pk], [city.coordinator.pk])
-    client.force_login(city.recorder)  # 障害相談 sees the person (consent), is not involved
+    # 障害相談 sees the person (consent) and reaches the case as a pledged 支援会議 attendee (a
+    # view grant, as meetings writes it) but is not involved: the sheet saves, the contact fails
+    case_grant_ensure(actor=s.coord, case=s.case, organization=city.orgs["shougai"],
+                      user=city.recorder, purpose=CaseGrantPurpose.VIEW,
+                      basis=Basis.SUPPORT_MEETING, source_type="meetings.attendee", source_id=1,
+                      valid_until=timezone.now() + dt.timedelta(days=30))
+    client.force_login(city.recorder)
     r = client.post("/api/v1/sheet-records", {"definition": "outreach", "answers": answers,
                                               "person_id": s.person.pk, "case_id": s.case.pk},
                     content_type="application/json")
