@@ -11,7 +11,6 @@ import removes exactly one leading '.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import unicodedata
@@ -104,21 +103,6 @@ def record_row(record: Any, cols: list[Column], *, labels: dict[str, dict[int, s
     return out
 
 
-def cell_text(value: Any) -> str:
-    """An Excel/CSV cell as text (Excel dates, numbers and booleans included)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "はい" if value else "いいえ"
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _norm(text: str) -> str:
