@@ -18,13 +18,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import sys
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+from kasane.core import live_server as server
 
 
 def _database(var: Path, url: str) -> tuple[str, str]:
@@ -44,27 +45,7 @@ def _database(var: Path, url: str) -> tuple[str, str]:
 
 def _prepare(var: Path, url: str, subscribers: int) -> dict[str, Any]:
     own_url, name = _database(var, url)
-    os.environ["KASANE_VAR_DIR"] = str(var)
-    os.environ["KASANE_DATABASE_URL"] = own_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasane.settings")
-    for key in ("KASANE_ENV", "KASANE_DEBUG"):
-        os.environ.pop(key, None)
-    os.environ["KASANE_REQUIRE_MFA"] = "0"
-    os.environ.setdefault("KASANE_SSE_HEARTBEAT_SECONDS", "5")
-    os.environ.setdefault("KASANE_SSE_MAX_SECONDS", "600")
-
-    import django
-
-    django.setup()
-    from django.apps import apps
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-
-    with connection.schema_editor() as editor:
-        for model in (m for config in apps.get_app_configs() for m in config.get_models()):
-            if model._meta.managed and not model._meta.proxy:
-                editor.create_model(model)
+    server.setup_django(var, own_url, heartbeat=5, max_seconds=600)
 
     from kasane.accounts.models import Membership, Municipality, Organization, Role, User
     from kasane.accounts.services import api_token_issue
@@ -81,16 +62,9 @@ def _prepare(var: Path, url: str, subscribers: int) -> dict[str, Any]:
         user = User.objects.create_user(username=f"b{i:03d}", password=None,  # no hashing
                                         municipality=muni)
         Membership.objects.create(user=user, organization=org_b, role=Role.CASEWORKER)
-        client = Client()
-        client.force_login(user)
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}="
-                       f"{client.cookies[settings.SESSION_COOKIE_NAME].value}")
+        cookies.append(server.session_cookie(user))
     case_id, consent_id = _case_for_referral(member, org_b)
-    client = Client()
-    client.force_login(raiser)
-    raiser_cookie = (f"{settings.SESSION_COOKIE_NAME}="
-                     f"{client.cookies[settings.SESSION_COOKIE_NAME].value}")
-    connection.close()
+    raiser_cookie = server.session_cookie(raiser)
     return {"database": name, "token": token, "cookies": cookies, "org_b": org_b.pk,
             "raiser_cookie": raiser_cookie, "case_id": case_id, "consent_id": consent_id}
 
@@ -114,23 +88,9 @@ def _case_for_referral(member: Any, org_b: Any) -> tuple[int, int]:
     return case.pk, consent.pk
 
 
-async def _serve(sock: socket.socket) -> None:
-    import uvicorn
-
-    config = uvicorn.Config("kasane.asgi:application", log_level="warning", lifespan="off",
-                            timeout_graceful_shutdown=1)
-    await uvicorn.Server(config).serve(sockets=[sock])
-
-
 def main() -> None:
     var, url, subscribers = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-    info = _prepare(var, url, subscribers)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(1024)
-    print(json.dumps({"port": sock.getsockname()[1], "pid": os.getpid(), **info}), flush=True)
-    asyncio.run(_serve(sock))
+    server.serve(_prepare(var, url, subscribers), backlog=1024)
 
 
 # -- client helpers -----------------------------------------------------------------------

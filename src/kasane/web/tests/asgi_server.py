@@ -10,38 +10,19 @@ cut to ``ASGI_POOL`` threads (2): nothing a request needs may wait on it.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import socket
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+from kasane.core import live_server as server
 
 RECORDS = 60
 
 
 def _prepare(var: Path) -> dict[str, object]:
-    os.environ["KASANE_VAR_DIR"] = str(var)
-    os.environ["KASANE_DATABASE_URL"] = f"sqlite:///{var / 'db.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasane.settings")
-    for name in ("KASANE_ENV", "KASANE_DEBUG"):
-        os.environ.pop(name, None)
-    os.environ["KASANE_REQUIRE_MFA"] = "0"
-    os.environ.setdefault("KASANE_SSE_HEARTBEAT_SECONDS", "1")
-    os.environ.setdefault("KASANE_SSE_MAX_SECONDS", "120")
-
-    import django
-
-    django.setup()
-    from django.apps import apps
+    server.setup_django(var, f"sqlite:///{var / 'db.sqlite3'}", heartbeat=1, max_seconds=120)
     from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-
-    with connection.schema_editor() as editor:
-        for model in (m for config in apps.get_app_configs() for m in config.get_models()):
-            if model._meta.managed and not model._meta.proxy:
-                editor.create_model(model)
 
     from kasane.accounts.models import Membership, Municipality, Organization, Role, User
 
@@ -57,16 +38,11 @@ def _prepare(var: Path) -> dict[str, object]:
     for i in range(RECORDS):
         services.record_create(actor=member, code="nine_grid", submit=True, prefill=False,
                                answers={"center": f"課題{i}", "cell_1": "=1+2"})
-    client = Client()
-    client.force_login(user)
-    connection.close()
-    return {"records": RECORDS, "cookie": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
+    return {"records": RECORDS, "cookie": server.session_cookie(user),
             "static": f"{settings.STATIC_URL}kasane/kasane.css"}
 
 
-async def _serve(sock: socket.socket) -> None:
-    import uvicorn
-
+async def _cut_pool() -> None:
     from kasane.core import streaming
     from kasane.sheets import exports
 
@@ -74,19 +50,10 @@ async def _serve(sock: socket.socket) -> None:
     exports.BATCH = 7
     pool = int(os.environ.get("ASGI_POOL", "2"))
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=pool))
-    config = uvicorn.Config("kasane.asgi:application", log_level="warning", lifespan="off",
-                            timeout_graceful_shutdown=1)
-    await uvicorn.Server(config).serve(sockets=[sock])
 
 
 def main() -> None:
-    info = _prepare(Path(sys.argv[1]))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(256)
-    print(json.dumps({"port": sock.getsockname()[1], "pid": os.getpid(), **info}), flush=True)
-    asyncio.run(_serve(sock))
+    server.serve(_prepare(Path(sys.argv[1])), backlog=256, before=_cut_pool)
 
 
 if __name__ == "__main__":
