@@ -4,22 +4,26 @@ from .places import (
     EDITABLE_FIELDS,
     ScheduleIn,
     check_place_values,
+    derive_area,
     place_close,
     place_publish,
     place_save,
     place_verify,
     provider_save,
     rederive_areas,
+    replace_schedules,
 )
 
 __all__ = [
     "EDITABLE_FIELDS",
     "ScheduleIn",
     "check_place_values",
+    "derive_area",
     "place_close",
     "place_publish",
     "place_save",
     "place_verify",
     "provider_save",
     "rederive_areas",
+    "replace_schedules",
 ]

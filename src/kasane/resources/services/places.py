@@ -9,6 +9,7 @@ refused with a Japanese message at the field; nothing is half-saved.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -34,6 +35,7 @@ EDITABLE_FIELDS = (
     "cost", "pickup", "pickup_note", "offers_participation", "offers_role", "offers_work_trial",
     "offers_work", "contact_name", "phone", "email", "url",
 )
+ROLE_FIELD_NAMES = ("offers_participation", "offers_role", "offers_work_trial", "offers_work")
 _TEXT_LIMITS = {f.name: f.max_length for f in Place._meta.concrete_fields
                 if isinstance(f, models.CharField | models.TextField) and f.max_length}
 
@@ -44,6 +46,13 @@ class ScheduleIn:
     opens_at: dt.time | None = None
     closes_at: dt.time | None = None
     note: str = ""
+    hsds_id: uuid.UUID | None = None
+
+
+def snap(instance: models.Model) -> dict[str, Any]:
+    """The audit snapshot of a directory row (its HSDS UUIDs left out: ids, not content)."""
+    return snapshot(instance, [f.attname for f in instance._meta.concrete_fields
+                               if not isinstance(f, models.UUIDField)])
 
 
 def _audit(actor: Actor | None, action: str, instance: models.Model, operation: str,
@@ -54,7 +63,7 @@ def _audit(actor: Actor | None, action: str, instance: models.Model, operation: 
                organization_id=org_id, object_type=instance._meta.label,
                object_id=instance.pk, detail=detail[:500])
     change_record(user=user, instance=instance, operation=operation, before=before,
-                  after=snapshot(instance), organization_id=org_id)
+                  after=snap(instance), organization_id=org_id)
 
 
 # ---------------------------------------------------------------------------
@@ -117,7 +126,7 @@ def _check_contact(values: dict[str, Any], errors: dict[str, str]) -> None:
             errors["url"] = "http:// または https:// で始まるアドレスを入力してください。"
 
 
-def _derive_area(place: Place, table: AddressTable | None = None) -> None:
+def derive_area(place: Place, table: AddressTable | None = None) -> None:
     place.address_key = normalize_address(place.address or "")
     table = table or AddressTable(place.municipality_id)
     place.area = table.lookup_key(place.address_key, AreaKind.DAILY_LIFE_AREA)
@@ -142,7 +151,7 @@ def provider_save(*, actor: Actor, name: str, description: str = "", email: str 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        before = snapshot(provider) if provider else None
+        before = snap(provider) if provider else None
         target = provider or Provider(municipality_id=muni_id)
         if target.municipality_id != muni_id:
             raise ValidationError("この団体は見つかりません。")
@@ -173,15 +182,15 @@ def place_save(*, actor: Actor, provider: Provider, values: dict[str, Any],
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        before = snapshot(place) if place else None
+        before = snap(place) if place else None
         target = place or Place(municipality_id=muni_id)
         target.provider = provider
         for name, value in values.items():
             setattr(target, name, value)
-        _derive_area(target)
+        derive_area(target)
         target.save()
         if schedules is not None:
-            _replace_schedules(target, schedules)
+            replace_schedules(target, schedules)
         _audit(actor, "place.save", target, "update" if place else "create", before)
     return target
 
@@ -195,11 +204,12 @@ def _check_schedules(schedules: list[ScheduleIn]) -> dict[str, str]:
     return {}
 
 
-def _replace_schedules(place: Place, schedules: list[ScheduleIn]) -> None:
+def replace_schedules(place: Place, schedules: list[ScheduleIn]) -> None:
     place.schedules.all().delete()
     PlaceSchedule.objects.bulk_create(
         PlaceSchedule(place=place, weekday=s.weekday, opens_at=s.opens_at,
-                      closes_at=s.closes_at, note=s.note) for s in schedules)
+                      closes_at=s.closes_at, note=s.note, hsds_id=s.hsds_id or uuid.uuid4())
+        for s in schedules)
 
 
 def _status_change(actor: Actor, place: Place, action: str, **fields: Any) -> Place:
@@ -207,7 +217,7 @@ def _status_change(actor: Actor, place: Place, action: str, **fields: Any) -> Pl
     if place.municipality_id != policy.tenant_id(actor):
         raise ValidationError("この社会資源は見つかりません。")
     with transaction.atomic():
-        before = snapshot(place)
+        before = snap(place)
         for name, value in fields.items():
             setattr(place, name, value)
         place.save(update_fields=[*fields, "updated_at"])
@@ -244,7 +254,7 @@ def rederive_areas(municipality_id: int) -> int:
     for p in Place.objects.filter(municipality_id=municipality_id).only(
             "id", "municipality_id", "address", "address_key", "area_id"):
         old = p.area_id
-        _derive_area(p, table)
+        derive_area(p, table)
         if p.area_id != old:
             changed.append(p)
     Place.objects.bulk_update(changed, ["area", "address_key"])
