@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kasane.cases",
     "kasane.meetings",
     "kasane.notify",
+    "kasane.participation",
     "kasane.stats",
     "kasane.pdca",
     "kasane.web",
