@@ -7,4 +7,4 @@ class ParticipationConfig(AppConfig):
 
     def ready(self) -> None:
         # audit labels, home inbox, case panel, metrics, the 参加支援 sheet's ``match`` link
-        from . import audit_labels  # noqa: F401
+        from . import audit_labels, inbox, metrics, panels, sheet_links  # noqa: F401

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 
+from kasane.core.ids import as_id
 from kasane.resources.models import Place, PlaceStatus
 
 from .ranking import PlaceFacts, refusal
@@ -90,8 +91,9 @@ def all_facts(places: Iterable[Place]) -> list[PlaceFacts]:
 
 
 def place_of(municipality_id: int, place_id: object) -> Place:
-    found = Place.objects.filter(municipality_id=municipality_id, pk=place_id).select_related(
-        "provider", "area").first() if str(place_id or "").isdigit() else None
+    pid = as_id(place_id)
+    found = Place.objects.filter(municipality_id=municipality_id, pk=pid).select_related(
+        "provider", "area").first() if pid else None
     if found is None:
         raise ValidationError({"place": "参加先の社会資源を選んでください。"})
     return found

@@ -21,6 +21,7 @@ from kasane.access import policy as access_policy
 from kasane.accounts.models import Actor
 from kasane.areas.models import Area
 from kasane.audit.services import change_record, snapshot
+from kasane.core.ids import as_id
 from kasane.core.locking import check_version
 from kasane.resources.models import Place
 
@@ -47,8 +48,9 @@ def _user(actor: Actor) -> Actor:
 
 
 def _place(actor: Actor, place_id: object, field: str = "place") -> Place:
+    pid = as_id(place_id)
     found = Place.objects.filter(municipality_id=access_policy.tenant_id(actor),
-                                 pk=place_id).first() if str(place_id or "").isdigit() else None
+                                 pk=pid).first() if pid else None
     if found is None:
         raise ValidationError({field: "場を選んでください。"})
     return found
@@ -142,8 +144,8 @@ def assignment_create(*, actor: Actor, volunteer: Volunteer, place_id: object,
     place = _place(actor, place_id)
     req = None
     if help_request_id not in (None, ""):
-        req = HelpRequest.objects.filter(pk=help_request_id, place=place).first() \
-            if str(help_request_id).isdigit() else None
+        rid = as_id(help_request_id)
+        req = HelpRequest.objects.filter(pk=rid, place=place).first() if rid else None
         if req is None:
             raise ValidationError({"help_request": "この場の募集を選んでください。"})
     if Assignment.objects.filter(volunteer=volunteer, place=place).exclude(
@@ -188,6 +190,7 @@ def note_add(*, actor: Actor, volunteer: Volunteer, text: str, on: object = None
     if not text.strip():
         raise ValidationError({"text": "内容を入力してください。"})
     day = as_date(on or timezone.localdate(), "on", "日付")
+    assert day is not None
     with transaction.atomic():
         row = CompanionNote(volunteer=volunteer, on=day, text=text.strip()[:4000],
                             user=actor.user, organization=actor.organization)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kasane.accounts.models import Actor
 from kasane.cases import services as case_services
 from kasane.cases.models import Case, EventKind
+from kasane.core.ids import as_id
 from kasane.core.wareki import format_wareki
 
 from .. import policy
@@ -25,7 +26,7 @@ def require_manager(actor: Actor, case: Case) -> None:
 def subject_of(case: Case, person_id: object) -> int:
     """The person's id when they are a subject of the case, else a field error."""
     ids = set(case.subjects.values_list("person_id", flat=True))
-    pid = int(person_id) if str(person_id or "").isdigit() else None
+    pid = as_id(person_id) or None
     if pid is None and len(ids) == 1:
         return next(iter(ids))
     if pid not in ids:

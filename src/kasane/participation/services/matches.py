@@ -41,7 +41,7 @@ from ..models import (
 )
 from .common import as_date, require_manager, subject_of, timeline, wareki
 
-ANSWER_STAGE = {Answer.ACCEPTED: Stage.ACCEPTED, Answer.DECLINED: Stage.DECLINED,
+ANSWER_STAGE: dict[str, str] = {Answer.ACCEPTED: Stage.ACCEPTED, Answer.DECLINED: Stage.DECLINED,
                 Answer.ON_HOLD: Stage.ON_HOLD}
 
 
