@@ -29,6 +29,7 @@ register(
         "participation.volunteer.view": "人材バンク登録者の閲覧",
         "participation.volunteer.list": "人材バンクの一覧",
         "participation.volunteer.write": "人材バンクの記録",
+        "case.participation": "参加支援でのケースの閲覧",
     },
     models=[Wish, Match, FollowUp, FollowUpPlan, Volunteer, HelpRequest, Assignment,
             CompanionNote, HoursLog],
