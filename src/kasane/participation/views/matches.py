@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +17,8 @@ from kasane.access.http import acting as _acting
 from kasane.accounts.models import Actor
 from kasane.cases import policy as case_policy
 from kasane.cases.models import Case
-from kasane.core.forms import form_page, perform
+from kasane.core.forms import add_service_errors, form_page, perform
+from kasane.core.locking import Conflict
 from kasane.people.models import Person
 
 from .. import policy, selectors, services
@@ -29,6 +32,16 @@ LABELS = {"place": "参加先", "on": "日付", "started_on": "開始日", "ende
 
 FORM_KEYS = {"": "answer_form", "trial": "trial_form", "start": "start_form", "end": "end_form",
              "fu": "follow_form"}
+
+
+# The services' field names → the forms' (the date of each step form is ``on``).
+FIELD_NAMES = {"started_on": "on", "ended_on": "on", "trial_on": "on"}
+
+
+def _renamed(exc: ValidationError) -> ValidationError:
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({FIELD_NAMES.get(k, k): v for k, v in exc.message_dict.items()})
 
 
 def acting(request: HttpRequest) -> Actor:
@@ -125,9 +138,16 @@ def _step(request: HttpRequest, pk: int, form_class: Any, prefix: str,
     member = acting(request)
     m = policy.require_match(member, pk, action="write")
     form = form_class(request.POST, prefix=prefix or None)
-    if form.is_valid() and perform(request, lambda: run(member, m, form.cleaned_data), success,
-                                   labels=LABELS):
-        return redirect("participation:match", m.pk)
+    if form.is_valid():
+        try:
+            run(member, m, form.cleaned_data)
+        except Conflict as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:  # at the field: 開始日・実施日 … (names of the service)
+            add_service_errors(form, _renamed(exc), labels=LABELS)
+        else:
+            messages.success(request, success)
+            return redirect("participation:match", m.pk)
     context = _match_context(member, m)
     context[FORM_KEYS[prefix]] = form
     return render(request, "participation/match.html", context, status=400)
