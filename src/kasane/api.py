@@ -228,6 +228,7 @@ def _register_routers() -> None:
     from kasane.cases.api import router as cases_router
     from kasane.meetings.api import router as meetings_router
     from kasane.notify.api import router as notify_router
+    from kasane.participation.api import router as participation_router
     from kasane.pdca.api import router as pdca_router
     from kasane.people.api import router as people_router
     from kasane.resources.api import router as resources_router
@@ -242,6 +243,7 @@ def _register_routers() -> None:
     api.add_router("", notify_router)
     api.add_router("", areas_router)
     api.add_router("", resources_router)
+    api.add_router("", participation_router)
     api.add_router("/stats", stats_router)
     api.add_router("/pdca", pdca_router)
 

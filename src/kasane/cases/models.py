@@ -418,6 +418,7 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", "終結"
     MEETING = "meeting", "会議"
     SHEET = "sheet", "帳票"
+    PARTICIPATION = "match", "参加支援"
 
 
 class CaseEvent(models.Model):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kasane.cases",
     "kasane.meetings",
     "kasane.notify",
+    "kasane.participation",
     "kasane.stats",
     "kasane.pdca",
     "kasane.web",

@@ -32,6 +32,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("会議", "meetings:index", CASES),
     NavItem("本人・世帯", "people:search", CASES),
     NavItem("緊急案件", "notify:alerts", CASES),
+    NavItem("参加支援", "participation:index", CASES),
+    NavItem("人材バンク", "participation:volunteers", CASES),
     NavItem("緊急アクセスの確認", "people:emergency_queue", frozenset({Role.COORDINATOR})),
     NavItem("名寄せ候補", "people:match_queue", frozenset({Role.COORDINATOR})),
     NavItem("開示記録", "people:disclosure_lookup", frozenset({Role.AUDITOR})),
