@@ -40,6 +40,7 @@ from kasane.people.models import Purpose
 from kasane.people.selectors import consent_current_for
 
 from ..models import (
+    NOT_FOR_CASES,
     PLEDGE_TEXT,
     AgendaItem,
     Attendee,
@@ -83,7 +84,7 @@ def body_create(*, actor: Actor, name: str, type: str, organizer_id: Any = None,
     if not name:
         errors["name"] = "会議体の名称を入力してください。"
     if type not in MeetingType.values:
-        errors["type"] = "支援会議か重層的支援会議のどちらとして位置付けるかを選んでください。"
+        errors["type"] = "会議体の位置付けを一覧から選んでください。"
     if not isinstance(review_days, int) or not 0 <= review_days <= 365:
         errors["review_days"] = "閲覧期間は0〜365日で入力してください。"
     organizer: Organization | None = actor.organization
@@ -349,6 +350,9 @@ def agenda_add(*, actor: Actor, meeting: Meeting, case_id: Any, question: str,
                title: str = "") -> AgendaItem:
     """Put a case the actor may see on the agenda (the actor's org presents it)."""
     require_handler(actor)
+    if meeting.body.is_network:  # no personal data there, ever (also AgendaItem.clean, trigger)
+        refuse(actor, "agenda.add", NOT_FOR_CASES, object_id=meeting.pk)
+        raise ValidationError({"case_id": NOT_FOR_CASES})
     manager = can_manage(actor, meeting.body)
     if not manager and not meeting.attendees.filter(user_id=actor.user_id,
                                                     organization_id=actor.organization_id).exists():
