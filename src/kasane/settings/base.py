@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "kasane.accounts",
     "kasane.audit",
     "kasane.exports",
+    "kasane.areas",
+    "kasane.resources",
     "kasane.access",
     "kasane.people",
     "kasane.sheets",

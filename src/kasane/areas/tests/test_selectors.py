@@ -1,0 +1,65 @@
+"""area_for_address: the longest covering prefix, never a guess; AddressTable agrees."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from kasane.areas.keys import covers, prefix_key
+from kasane.areas.models import AddressArea, Area, AreaKind
+from kasane.areas.selectors import AddressTable, area_for_address, areas
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(muni: object, prefix: str, area: Area) -> AddressArea:
+    return AddressArea.objects.create(municipality=muni, prefix=prefix, prefix_key=prefix_key(prefix),
+                                      kind=area.kind, area=area)
+
+
+@pytest.fixture
+def table(city: SimpleNamespace) -> SimpleNamespace:
+    muni = city.municipality
+    north = Area.objects.create(municipality=muni, kind=AreaKind.DAILY_LIFE_AREA, code="01",
+                                name="北部圏域")
+    south = Area.objects.create(municipality=muni, kind=AreaKind.DAILY_LIFE_AREA, code="02",
+                                name="南部圏域")
+    small = Area.objects.create(municipality=muni, kind=AreaKind.SMALL_AREA, code="01-1",
+                                name="本町地区", parent=north)
+    _row(muni, "重ね市本町", north)
+    _row(muni, "重ね市本町二丁目", south)  # a longer prefix wins
+    _row(muni, "重ね市本町", small)
+    return SimpleNamespace(muni=muni, north=north, south=south, small=small)
+
+
+def test_prefix_key_folds_trailing_chome() -> None:
+    assert prefix_key("重ね市本町一丁目") == "重ね市本町1"
+    assert covers("重ね市本町1", "重ね市本町1-4-5")
+    assert not covers("重ね市本町1", "重ね市本町12-3")
+    assert covers("重ね市本町", "重ね市本町12-3")
+
+
+def test_longest_prefix_wins_and_kinds_are_separate(table: SimpleNamespace) -> None:
+    assert area_for_address(table.muni, "重ね市本町一丁目4番5号") == table.north
+    assert area_for_address(table.muni, "重ね市本町２－１０") == table.south
+    assert area_for_address(table.muni, "重ね市本町22-1") == table.north
+    assert area_for_address(table.muni, "重ね市本町1-1", AreaKind.SMALL_AREA) == table.small
+    assert area_for_address(table.muni, "重ね市本町1-1", AreaKind.MINSEI_DISTRICT) is None
+
+
+def test_uncovered_address_has_no_area(table: SimpleNamespace, city: SimpleNamespace) -> None:
+    assert area_for_address(table.muni, "重ね市東町3-1") is None
+    assert area_for_address(table.muni, "") is None
+    assert area_for_address(city.other, "重ね市本町1-1") is None  # another tenant's table
+
+
+def test_address_table_agrees_with_selector(table: SimpleNamespace) -> None:
+    memory = AddressTable(table.muni)
+    for address in ["重ね市本町一丁目4番5号", "重ね市本町２－１０", "重ね市東町3-1", ""]:
+        assert memory.lookup(address) == area_for_address(table.muni, address)
+    assert memory.uncovered(["重ね市東町3-1", "重ね市本町1-1", ""]) == ["重ね市東町3-1"]
+
+
+def test_areas_listed_by_kind_then_code(table: SimpleNamespace) -> None:
+    assert [a.code for a in areas(table.muni)] == ["01", "02", "01-1"]
