@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 
 from kasane.accounts.selectors import staff_choices
+from kasane.areas.models import AreaKind
+from kasane.areas.selectors import areas
 from kasane.cases.forms import org_choices
 from kasane.cases.models import ClosureReason
 from kasane.core.forms import Form, WarekiDateField, WarekiDateTimeField, choice_field
@@ -18,6 +20,7 @@ class BodyForm(Form):
     name = forms.CharField(label="会議体の名称", max_length=100,
                            error_messages={"required": "会議体の名称を入力してください。"})
     type = forms.ChoiceField(label="位置付け", choices=MeetingType.choices)
+    area = forms.ChoiceField(label="圏域（福祉のまちづくり委員会）", required=False)
     designated_from = forms.CharField(
         label="既存の会議体を位置付ける場合の名称", max_length=100, required=False,
         help_text="例: 地域ケア会議、自立支援協議会 部会、要保護児童対策地域協議会、支援調整会議")
@@ -33,6 +36,8 @@ class BodyForm(Form):
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "standing_org_ids").choices = org_choices(municipality_id)[1:]
+        choice_field(self, "area").choices = [("", "—"), *[
+            (a.pk, a.name) for a in areas(municipality_id, AreaKind.DAILY_LIFE_AREA)]]
         choice_field(self, "standing_user_ids").choices = staff(municipality_id)
 
 

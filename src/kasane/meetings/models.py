@@ -54,6 +54,9 @@ class MeetingBody(models.Model):
     legal_basis = models.TextField("法的根拠", max_length=1000, blank=True)
     organizer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
                                   related_name="+", verbose_name="事務局")
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name="圏域",
+                             help_text="福祉のまちづくり委員会は日常生活圏域ごとに1つ")
     review_days = models.PositiveSmallIntegerField(
         "会議後の閲覧期間（日）", default=DEFAULT_REVIEW_DAYS,
         help_text="会議の日から、誓約した構成員がケースを閲覧できる日数")
@@ -67,6 +70,9 @@ class MeetingBody(models.Model):
     class Meta:
         verbose_name = "会議体"
         ordering = ["type", "name", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["area"], condition=models.Q(type="area_committee", is_active=True),
+            name="one_area_committee_per_area")]
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kasane.areas.models import Area
 from kasane.audit.models import AccessLog, Basis
 from kasane.core import metrics
 from kasane.core.wareki import fiscal_year
@@ -20,9 +21,26 @@ from .factories import make_body, make_case, make_meeting
 pytestmark = pytest.mark.django_db
 
 
-def _committee(city):
-    return make_body(city, MeetingType.AREA_COMMITTEE, name="北部 福祉のまちづくり委員会",
-                     legal_basis="", review_days=0)
+def _area(city, code="N"):
+    return Area.objects.get_or_create(municipality=city.municipality, kind="daily_life_area",
+                                      code=code, defaults={"name": f"{code}圏域"})[0]
+
+
+def _committee(city, code="N"):
+    return make_body(city, MeetingType.AREA_COMMITTEE, name=f"{code} 福祉のまちづくり委員会",
+                     legal_basis="", review_days=0, area_id=_area(city, code).pk)
+
+
+def test_an_area_committee_names_its_area_once(city):
+    with pytest.raises(ValidationError) as exc:
+        make_body(city, MeetingType.AREA_COMMITTEE, name="委員会", review_days=0)
+    assert "圏域を選んでください" in " ".join(exc.value.messages)
+    body = _committee(city)
+    assert body.area.code == "N" and body.is_network
+    with pytest.raises(ValidationError) as exc:
+        _committee(city)
+    assert "すでに設置されています" in " ".join(exc.value.messages)
+    assert _committee(city, "S").area.code == "S"
 
 
 def test_it_refuses_a_case_on_a_network_meeting_in_the_service_and_logs_it(city):
@@ -114,7 +132,7 @@ def test_network_meetings_held_are_counted_per_type_and_in_total(city):
     make_meeting(city, _committee(city), days=-2, attendees=())
     make_meeting(city, make_body(city, MeetingType.INTRA_OFFICE, name="庁内連携会議",
                                  legal_basis="", review_days=0), days=-2, attendees=())
-    make_meeting(city, _committee(city), days=5, attendees=())  # not held yet
+    make_meeting(city, _committee(city, "S"), days=5, attendees=())  # not held yet
     make_meeting(city, make_body(city), days=-2, attendees=())  # a 支援会議 is not a network one
     fy = fiscal_year(timezone.localdate() - dt.timedelta(days=2))
     got = {k: metrics.compute(f"meetings.{k}", municipality=city.municipality, fiscal_year=fy)

@@ -78,7 +78,8 @@ def body_new(request: HttpRequest) -> HttpResponse:
             body = services.body_create(
                 actor=member, name=d["name"], type=d["type"], legal_basis=d["legal_basis"],
                 designated_from=d["designated_from"], review_days=d["review_days"],
-                standing_org_ids=d["standing_org_ids"], standing_user_ids=d["standing_user_ids"])
+                standing_org_ids=d["standing_org_ids"], standing_user_ids=d["standing_user_ids"],
+                area_id=d["area"] or None)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
