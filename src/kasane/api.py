@@ -225,6 +225,7 @@ api.add_decorator(_refuse_nul, mode="view")
 def _register_routers() -> None:
     from kasane.accounts.api import router as accounts_router
     from kasane.cases.api import router as cases_router
+    from kasane.community.api import router as community_router
     from kasane.meetings.api import router as meetings_router
     from kasane.notify.api import router as notify_router
     from kasane.pdca.api import router as pdca_router
@@ -238,6 +239,7 @@ def _register_routers() -> None:
     api.add_router("", cases_router)
     api.add_router("", meetings_router)
     api.add_router("", notify_router)
+    api.add_router("", community_router)
     api.add_router("/stats", stats_router)
     api.add_router("/pdca", pdca_router)
 

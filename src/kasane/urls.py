@@ -16,6 +16,7 @@ urlpatterns = [
     path("sheets/", include("kasane.sheets.urls")),
     path("cases/", include("kasane.cases.urls")),
     path("meetings/", include("kasane.meetings.urls")),
+    path("community/", include("kasane.community.urls")),
     path("stats/", include("kasane.stats.urls")),
     path("pdca/", include("kasane.pdca.urls")),
     path("", include("kasane.notify.urls")),
