@@ -226,6 +226,7 @@ def _register_routers() -> None:
     from kasane.accounts.api import router as accounts_router
     from kasane.areas.api import router as areas_router
     from kasane.cases.api import router as cases_router
+    from kasane.community.api import router as community_router
     from kasane.meetings.api import router as meetings_router
     from kasane.notify.api import router as notify_router
     from kasane.participation.api import router as participation_router
@@ -244,6 +245,7 @@ def _register_routers() -> None:
     api.add_router("", areas_router)
     api.add_router("", resources_router)
     api.add_router("", participation_router)
+    api.add_router("", community_router)
     api.add_router("/stats", stats_router)
     api.add_router("/pdca", pdca_router)
 

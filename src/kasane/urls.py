@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/", include("kasane.cases.urls")),
     path("meetings/", include("kasane.meetings.urls")),
     path("participation/", include("kasane.participation.urls")),
+    path("community/", include("kasane.community.urls")),
     path("stats/", include("kasane.stats.urls")),
     path("pdca/", include("kasane.pdca.urls")),
     path("", include("kasane.notify.urls")),

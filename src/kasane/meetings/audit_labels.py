@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from kasane.audit.labels import register
 
-from .models import AgendaItem, Attendee, Decision, Meeting, MeetingBody, Pledge, PrintRecord
+from .models import (
+    AgendaItem,
+    Attendee,
+    BodyMember,
+    Decision,
+    Meeting,
+    MeetingBody,
+    Pledge,
+    PrintRecord,
+)
 
 register(
     area="会議",
@@ -17,8 +26,9 @@ register(
         "meeting.minutes": "議事録の記入", "meeting.minutes.approve": "議事録の確定",
         "meeting.decision": "決定事項の記録", "meeting.print.pack": "会議資料の印刷",
         "meeting.print.minutes": "議事録の印刷",
+        "meeting.member.add": "会議体の委員の登録", "meeting.network.record": "ネットワーク会議の記録",
         "case.meeting.view": "会議でのケースの閲覧", "case.meeting.agenda": "議題にするケースの確認",
         "case.meeting.print": "会議資料でのケースの印刷",
     },
-    models=[MeetingBody, Meeting, Pledge, Attendee, AgendaItem, Decision, PrintRecord],
+    models=[MeetingBody, BodyMember, Meeting, Pledge, Attendee, AgendaItem, Decision, PrintRecord],
 )

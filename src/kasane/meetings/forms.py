@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 
 from kasane.accounts.selectors import staff_choices
+from kasane.areas.models import AreaKind
+from kasane.areas.selectors import areas
 from kasane.cases.forms import org_choices
 from kasane.cases.models import ClosureReason
 from kasane.core.forms import Form, WarekiDateField, WarekiDateTimeField, choice_field
@@ -18,6 +20,7 @@ class BodyForm(Form):
     name = forms.CharField(label="会議体の名称", max_length=100,
                            error_messages={"required": "会議体の名称を入力してください。"})
     type = forms.ChoiceField(label="位置付け", choices=MeetingType.choices)
+    area = forms.ChoiceField(label="圏域（福祉のまちづくり委員会）", required=False)
     designated_from = forms.CharField(
         label="既存の会議体を位置付ける場合の名称", max_length=100, required=False,
         help_text="例: 地域ケア会議、自立支援協議会 部会、要保護児童対策地域協議会、支援調整会議")
@@ -33,6 +36,8 @@ class BodyForm(Form):
     def __init__(self, *args: Any, municipality_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "standing_org_ids").choices = org_choices(municipality_id)[1:]
+        choice_field(self, "area").choices = [("", "—"), *[
+            (a.pk, a.name) for a in areas(municipality_id, AreaKind.DAILY_LIFE_AREA)]]
         choice_field(self, "standing_user_ids").choices = staff(municipality_id)
 
 
@@ -104,3 +109,30 @@ class DecisionForm(Form):
         if data.get("kind") == DecisionKind.CLOSURE_APPROVED and not data.get("confirm_close"):
             self.add_error("confirm_close", "終結を承認するときは、確認にチェックを入れてください。")
         return data
+
+
+class MemberForm(Form):
+    name = forms.CharField(label="氏名", max_length=100,
+                           error_messages={"required": "氏名を入力してください。"})
+    affiliation = forms.CharField(label="所属・役職", max_length=100, required=False,
+                                  help_text="例: 北部地区自治会連合会 会長、民生委員・児童委員協議会")
+
+
+class NetworkRecordForm(Form):
+    """The record of a network meeting: theme, minutes, decisions, attendance."""
+
+    theme = forms.CharField(label="テーマ", max_length=200, required=False)
+    minutes = forms.CharField(label="議事録", max_length=8000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="個人が特定できる情報は書かないでください。")
+    decisions = forms.CharField(label="決定事項", max_length=4000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    attendance_count = forms.IntegerField(label="出席者数", min_value=0, max_value=999,
+                                          required=False)
+    present_member_ids = forms.MultipleChoiceField(label="出席した委員", required=False,
+                                                   widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "present_member_ids").choices = [
+            (m.pk, f"{m.name}（{m.affiliation}）" if m.affiliation else m.name) for m in members]

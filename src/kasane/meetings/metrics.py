@@ -1,5 +1,6 @@
-"""Meeting figures in the stats registry (spec/reporting.md P2-3, P2-4). Imported by
-``MeetingsConfig.ready``; a designated field meeting counts as the type it is designated as."""
+"""Meeting figures in the stats registry (spec/reporting.md P2-3, P2-4; network meetings of
+issue 18). Imported by ``MeetingsConfig.ready``; a designated field meeting counts as the type
+it is designated as."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from kasane.core.metrics import Metric, register
 from kasane.core.wareki import fiscal_year_range
 
 from . import selectors
-from .models import MeetingType
+from .models import NETWORK_TYPES, MeetingType
 
 
 def _counter(key: str) -> Any:
@@ -31,3 +32,21 @@ for code, label, national in ((MeetingType.SUPPORT, "支援会議", "P2-3"),
         key=f"meetings.{code}.cases", label=f"{label} 検討件数", unit="件", national_id=national,
         description=f"年度内に開催された{label}の議題にのったケースの数（同じケースは1件）。",
         fn=_counter(f"{code}.cases")))
+
+
+for code, label in ((MeetingType.PROMOTION, "相談支援包括化推進会議"),
+                    (MeetingType.AREA_COMMITTEE, "福祉のまちづくり委員会"),
+                    (MeetingType.INTRA_OFFICE, "庁内連携会議")):
+    register(Metric(
+        key=f"meetings.{code}.held", label=f"{label} 開催回数", unit="回",
+        description=f"年度内に開催された{label}の回数。開始日時が年度内で、現在より前のもの。",
+        fn=_counter(f"{code}.held")))
+
+
+@register(key="meetings.network.held", label="ネットワーク会議 開催回数", unit="回",
+          description="年度内に開催されたネットワーク会議（相談支援包括化推進会議・福祉のまちづくり"
+                      "委員会・庁内連携会議）の回数の合計。")
+def network_held(municipality: Any, fiscal_year: int) -> int:
+    first, last = fiscal_year_range(fiscal_year)
+    found = selectors.counts(municipality.pk, first, last + dt.timedelta(days=1))
+    return sum(found[f"{code}.held"] for code in NETWORK_TYPES)

@@ -1,8 +1,12 @@
-"""支援会議 (法106条の6), 重層的支援会議 and designated field meetings (issue 7).
+"""支援会議 (法106条の6), 重層的支援会議 and designated field meetings (issue 7); network
+meetings (推進会議 / 福祉のまちづくり委員会 per 圏域 / 庁内連携会議, issue 18).
 
 MeetingBody → Meeting → Attendee (+ Pledge 守秘義務誓約) → AgendaItem (a case, the presenting
 organization and its question; minutes per item) → Decision (flows into the case through
-``cases`` services). Written only by ``meetings.services``; models keep read-only properties.
+``cases`` services). A network meeting holds no personal data: its body lists members
+(``BodyMember``), the meeting keeps a theme, minutes, decisions and attendance, and it can never
+hold a case item (``AgendaItem.clean``, the service, and a database trigger of migration 0004).
+Written only by ``meetings.services``; models keep read-only properties.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -21,6 +26,16 @@ class MeetingType(models.TextChoices):
 
     SUPPORT = "support_meeting", "支援会議（法106条の6）"
     MULTILAYER = "multilayer_meeting", "重層的支援会議"
+    PROMOTION = "promotion_council", "相談支援包括化推進会議"
+    AREA_COMMITTEE = "area_committee", "福祉のまちづくり委員会"
+    INTRA_OFFICE = "intra_office", "庁内連携会議"
+
+
+# Network meetings: no personal data, never a case on the agenda, counted for the reports.
+NETWORK_TYPES: tuple[str, ...] = (MeetingType.PROMOTION, MeetingType.AREA_COMMITTEE,
+                                  MeetingType.INTRA_OFFICE)
+CASE_TYPES: tuple[str, ...] = (MeetingType.SUPPORT, MeetingType.MULTILAYER)
+NOT_FOR_CASES = "ネットワーク会議（推進会議・まちづくり委員会・庁内連携会議）には個別のケースを議題にできません。"
 
 
 DEFAULT_REVIEW_DAYS = 30
@@ -39,6 +54,9 @@ class MeetingBody(models.Model):
     legal_basis = models.TextField("法的根拠", max_length=1000, blank=True)
     organizer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
                                   related_name="+", verbose_name="事務局")
+    area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name="圏域",
+                             help_text="福祉のまちづくり委員会は日常生活圏域ごとに1つ")
     review_days = models.PositiveSmallIntegerField(
         "会議後の閲覧期間（日）", default=DEFAULT_REVIEW_DAYS,
         help_text="会議の日から、誓約した構成員がケースを閲覧できる日数")
@@ -52,6 +70,9 @@ class MeetingBody(models.Model):
     class Meta:
         verbose_name = "会議体"
         ordering = ["type", "name", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["area"], condition=models.Q(type="area_committee", is_active=True),
+            name="one_area_committee_per_area")]
 
     def __str__(self) -> str:
         return self.name
@@ -59,6 +80,27 @@ class MeetingBody(models.Model):
     @property
     def is_designated(self) -> bool:
         return bool(self.designated_from)
+
+    @property
+    def is_network(self) -> bool:
+        return self.type in NETWORK_TYPES
+
+
+class BodyMember(models.Model):
+    """A member of a network body (委員: 自治会, 民生委員協議会, 事業所 … by name and affiliation)."""
+
+    body = models.ForeignKey(MeetingBody, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField("氏名", max_length=100)
+    affiliation = models.CharField("所属・役職", max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField("順番", default=1)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "会議体の委員"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return f"委員#{self.pk}"
 
 
 class Meeting(models.Model):
@@ -75,6 +117,13 @@ class Meeting(models.Model):
     minutes_approved_at = models.DateTimeField("議事録の確定日時", null=True, blank=True)
     minutes_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                             null=True, blank=True, related_name="+")
+    # network meetings (no personal data): theme, minutes, decisions and who attended
+    theme = models.CharField("テーマ", max_length=200, blank=True)
+    minutes = models.TextField("議事録", max_length=8000, blank=True)
+    decisions = models.TextField("決定事項", max_length=4000, blank=True)
+    attendance_count = models.PositiveSmallIntegerField("出席者数", null=True, blank=True)
+    present_members = models.ManyToManyField(BodyMember, blank=True, related_name="+",
+                                             verbose_name="出席した委員")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -91,6 +140,10 @@ class Meeting(models.Model):
     @property
     def type(self) -> str:
         return self.body.type
+
+    @property
+    def is_network(self) -> bool:
+        return self.body.type in NETWORK_TYPES
 
     @property
     def is_support(self) -> bool:
@@ -179,6 +232,12 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"議題#{self.pk}"
+
+    def clean(self) -> None:
+        """A network meeting never holds a case (also a database trigger, migration 0004)."""
+        if self.meeting_id and MeetingBody.objects.filter(
+                meetings__pk=self.meeting_id, type__in=NETWORK_TYPES).exists():
+            raise ValidationError({"case": NOT_FOR_CASES})
 
 
 class DecisionKind(models.TextChoices):

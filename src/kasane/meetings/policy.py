@@ -3,7 +3,9 @@
 Meeting metadata (body, date, place, agenda titles) is not personal data: members of the
 organizing organization, attendees, standing members and the tenant's 推進員 see it. An
 agenda item's case is shown only to attendees who pledged 守秘義務 (for this meeting, or
-once per 年度 as standing members) while the review window is open — through the
+once per 年度 as standing members) while the review window is open. Network meetings
+(推進会議・まちづくり委員会・庁内連携会議) hold no personal data: every case-role member of the tenant
+sees them — through the
 ``CaseGrant`` rows meetings makes on pledge (``cases.policy`` reads them) and
 ``cases.policy.require_case`` (logged per subject person). Refusals are logged.
 """
@@ -22,7 +24,7 @@ from kasane.cases import policy as case_policy
 from kasane.cases.models import Case
 from kasane.core.ids import as_id
 
-from .models import AgendaItem, Attendee, Meeting, MeetingBody
+from .models import NETWORK_TYPES, AgendaItem, Attendee, Meeting, MeetingBody
 
 NOT_HANDLER = "会議は相談支援に携わる職員のみが扱えます。"
 
@@ -56,11 +58,12 @@ def can_create_body(actor: Actor | None) -> bool:
 
 
 def meeting_reach(actor: Actor) -> Q:
-    """The meetings of its tenant an actor may see (推進員: all; others: bodies their org
-    organizes or belongs to, and meetings they attend)."""
+    """The meetings of its tenant an actor may see (推進員: all; others: network meetings —
+    no personal data —, bodies their org organizes or belongs to, and meetings they attend)."""
     if actor.role == Role.COORDINATOR:
         return Q()
-    return (Q(body__organizer_id=actor.organization_id) | Q(attendees__user_id=actor.user_id)
+    return (Q(body__type__in=NETWORK_TYPES) | Q(body__organizer_id=actor.organization_id)
+            | Q(attendees__user_id=actor.user_id)
             | Q(body__standing_users=actor.user_id) | Q(body__standing_orgs=actor.organization_id))
 
 

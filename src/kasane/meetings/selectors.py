@@ -17,7 +17,15 @@ from kasane.cases.models import Case, CaseSubject, PlanStatus, SupportPlan
 from kasane.people.presenters import PersonView, person_views
 
 from . import policy as meeting_policy
-from .models import AgendaItem, Attendee, Decision, Meeting, MeetingBody, MeetingType
+from .models import (
+    CASE_TYPES,
+    AgendaItem,
+    Attendee,
+    Decision,
+    Meeting,
+    MeetingBody,
+    MeetingType,
+)
 
 
 def bodies_for(actor: Actor) -> QuerySet[MeetingBody]:
@@ -118,8 +126,9 @@ def counts(municipality_id: int, start: dt.date, end: dt.date) -> dict[str, int]
     for code in MeetingType.values:
         of_type = held.filter(body__type=code)
         out[f"{code}.held"] = of_type.count()
-        out[f"{code}.cases"] = AgendaItem.objects.filter(meeting__in=of_type).values(
-            "case_id").distinct().count()
+        if code in CASE_TYPES:  # a network meeting never holds a case
+            out[f"{code}.cases"] = AgendaItem.objects.filter(meeting__in=of_type).values(
+                "case_id").distinct().count()
     return out
 
 

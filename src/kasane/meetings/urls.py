@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import meetings, pdf
+from .views import meetings, network, pdf
 
 app_name = "meetings"
 
@@ -9,8 +9,10 @@ urlpatterns = [
     path("bodies/new/", meetings.body_new, name="body_new"),
     path("bodies/<int:body_id>/", meetings.body_detail, name="body"),
     path("bodies/<int:body_id>/new/", meetings.meeting_new, name="meeting_new"),
+    path("bodies/<int:body_id>/members/", network.member_add, name="member_add"),
     path("<int:meeting_id>/", meetings.detail, name="detail"),
     path("<int:meeting_id>/pledge/", meetings.pledge, name="pledge"),
+    path("<int:meeting_id>/record/", network.network_record, name="network_record"),
     path("<int:meeting_id>/attendees/", meetings.attendee_add, name="attendee_add"),
     path("<int:meeting_id>/agenda/", meetings.agenda_add, name="agenda_add"),
     path("<int:meeting_id>/minutes/approve/", meetings.minutes_approve, name="minutes_approve"),

@@ -31,6 +31,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in [
     Kind("import_finished", "取込の確認・取込が終わった"),
     Kind("alert", "緊急案件", email_default=True),
     Kind("alert_update", "緊急案件の経過"),
+    Kind("watch_report", "見守りの気づきが届いた", email_default=True),
 ]}
 
 LABELS = {code: kind.label for code, kind in KINDS.items()}

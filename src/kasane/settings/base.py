@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kasane.meetings",
     "kasane.notify",
     "kasane.participation",
+    "kasane.community",
     "kasane.stats",
     "kasane.pdca",
     "kasane.web",
@@ -163,8 +164,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# 地域づくり map (docs/community.md): an in-house tile server, e.g.
+# https://tiles.lgwan.example/{z}/{x}/{y}.png; empty = a blank background, no request at all.
+KASANE_MAP_TILE_URL = env_str("KASANE_MAP_TILE_URL", "")
+_TILE_ORIGIN = "/".join(KASANE_MAP_TILE_URL.split("/")[:3]) if "://" in KASANE_MAP_TILE_URL else ""
 KASANE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    f"img-src 'self' data:{' ' + _TILE_ORIGIN if _TILE_ORIGIN else ''}; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )

@@ -29,6 +29,7 @@ from kasane.access import services as access_services
 from kasane.access.models import GrantBasis
 from kasane.accounts.models import CASE_ROLES, Actor, Membership, Organization
 from kasane.accounts.selectors import agencies
+from kasane.areas.models import Area, AreaKind
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
 from kasane.cases import policy as case_policy
@@ -40,6 +41,7 @@ from kasane.people.models import Purpose
 from kasane.people.selectors import consent_current_for
 
 from ..models import (
+    NOT_FOR_CASES,
     PLEDGE_TEXT,
     AgendaItem,
     Attendee,
@@ -73,7 +75,9 @@ def fiscal_year_end(at: dt.datetime) -> dt.datetime:
 def body_create(*, actor: Actor, name: str, type: str, organizer_id: Any = None,
                 legal_basis: str = "", designated_from: str = "",
                 review_days: int = 30, standing_org_ids: Iterable[Any] = (),
-                standing_user_ids: Iterable[Any] = ()) -> MeetingBody:
+                standing_user_ids: Iterable[Any] = (), area_id: Any = None) -> MeetingBody:
+    """Set up a body (推進員 only). A 福祉のまちづくり委員会 names its 日常生活圏域 (one active
+    committee per area); other bodies may name one."""
     require_handler(actor)
     if not can_create_body(actor):
         raise refuse(actor, "body.create", "会議体を設置できるのは相談支援包括化推進員です。")
@@ -83,7 +87,7 @@ def body_create(*, actor: Actor, name: str, type: str, organizer_id: Any = None,
     if not name:
         errors["name"] = "会議体の名称を入力してください。"
     if type not in MeetingType.values:
-        errors["type"] = "支援会議か重層的支援会議のどちらとして位置付けるかを選んでください。"
+        errors["type"] = "会議体の位置付けを一覧から選んでください。"
     if not isinstance(review_days, int) or not 0 <= review_days <= 365:
         errors["review_days"] = "閲覧期間は0〜365日で入力してください。"
     organizer: Organization | None = actor.organization
@@ -91,6 +95,7 @@ def body_create(*, actor: Actor, name: str, type: str, organizer_id: Any = None,
         organizer = Organization.objects.filter(pk=organizer_id, municipality_id=tenant).first()
         if organizer is None:
             errors["organizer"] = "この自治体の組織を選んでください。"
+    area = _area(tenant, type, area_id, errors)
     org_ids = {as_id(i) for i in standing_org_ids}
     orgs = list(agencies(municipality_id=tenant).filter(pk__in=org_ids))
     if len(orgs) != len(org_ids):  # the picker's rule, refused and not only hidden
@@ -103,7 +108,7 @@ def body_create(*, actor: Actor, name: str, type: str, organizer_id: Any = None,
         errors["standing_user_ids"] = "構成員は相談支援に携わる職員から選んでください。"
     if errors:
         raise ValidationError(errors)
-    body = MeetingBody(municipality_id=tenant, name=name, type=type, organizer=organizer,
+    body = MeetingBody(municipality_id=tenant, name=name, type=type, organizer=organizer, area=area,
                        legal_basis=(legal_basis or "").strip(),
                        designated_from=(designated_from or "").strip(), review_days=review_days)
     with transaction.atomic():
@@ -114,6 +119,21 @@ def body_create(*, actor: Actor, name: str, type: str, organizer_id: Any = None,
         change_record(user=actor.user, instance=body, operation="create",
                       organization_id=actor.organization_id)
     return body
+
+
+def _area(tenant: int, type: str, area_id: Any, errors: dict[str, str]) -> Area | None:
+    area = None
+    if area_id:
+        area = Area.objects.filter(pk=as_id(area_id), municipality_id=tenant,
+                                   kind=AreaKind.DAILY_LIFE_AREA).first()
+        if area is None:
+            errors["area"] = "この自治体の日常生活圏域を選んでください。"
+    elif type == MeetingType.AREA_COMMITTEE:
+        errors["area"] = "福祉のまちづくり委員会の圏域を選んでください。"
+    if area is not None and type == MeetingType.AREA_COMMITTEE and MeetingBody.objects.filter(
+            area=area, type=type, is_active=True).exists():
+        errors["area"] = f"{area.name}の福祉のまちづくり委員会はすでに設置されています。"
+    return area
 
 
 def _membership_of(user_id: Any, tenant: int, org_id: Any = None) -> Membership | None:
@@ -349,6 +369,9 @@ def agenda_add(*, actor: Actor, meeting: Meeting, case_id: Any, question: str,
                title: str = "") -> AgendaItem:
     """Put a case the actor may see on the agenda (the actor's org presents it)."""
     require_handler(actor)
+    if meeting.body.is_network:  # no personal data there, ever (also AgendaItem.clean, trigger)
+        refuse(actor, "agenda.add", NOT_FOR_CASES, object_id=meeting.pk)
+        raise ValidationError({"case_id": NOT_FOR_CASES})
     manager = can_manage(actor, meeting.body)
     if not manager and not meeting.attendees.filter(user_id=actor.user_id,
                                                     organization_id=actor.organization_id).exists():

@@ -13,7 +13,7 @@ from kasane.cases import policy as case_policy
 from kasane.people.tests.factories import actor
 
 from .. import services
-from ..models import MeetingType
+from ..models import CASE_TYPES, MeetingType
 from .factories import make_body, make_case, make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("inside", [True, False], ids=["inside", "after"])
 @pytest.mark.parametrize("pledged", [True, False], ids=["pledged", "unpledged"])
-@pytest.mark.parametrize("mtype", list(MeetingType.values))
+@pytest.mark.parametrize("mtype", list(CASE_TYPES))
 @pytest.mark.parametrize("consent", [True, False], ids=["consent", "no_consent"])
 def test_matrix(city, consent, mtype, pledged, inside):
     body = make_body(city, mtype)

@@ -28,11 +28,13 @@ from ..forms import (
     BodyForm,
     DecisionForm,
     MeetingForm,
+    MemberForm,
     MinutesForm,
     org_choices,
     staff,
 )
 from ..models import PLEDGE_TEXT, AgendaItem, MeetingBody, MeetingType
+from .network import network_detail
 
 
 def acting(request: HttpRequest) -> Actor:
@@ -76,7 +78,8 @@ def body_new(request: HttpRequest) -> HttpResponse:
             body = services.body_create(
                 actor=member, name=d["name"], type=d["type"], legal_basis=d["legal_basis"],
                 designated_from=d["designated_from"], review_days=d["review_days"],
-                standing_org_ids=d["standing_org_ids"], standing_user_ids=d["standing_user_ids"])
+                standing_org_ids=d["standing_org_ids"], standing_user_ids=d["standing_user_ids"],
+                area_id=d["area"] or None)
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
@@ -103,7 +106,9 @@ def body_detail(request: HttpRequest, body_id: int) -> HttpResponse:
         "body": body, "weeks": selectors.month_grid(meetings, year, month), "meetings": meetings,
         "year": year, "month": month, "prev": prev_m, "next": end.strftime("%Y-%m"),
         "month_label": f"{format_wareki_year(dt.date(year, month, 1))}{month}月",
-        "can_manage": meeting_policy.can_manage(member, body)})
+        "can_manage": meeting_policy.can_manage(member, body),
+        "members": body.members.filter(is_active=True) if body.is_network else [],
+        "member_form": MemberForm() if body.is_network else None})
 
 
 @login_required
@@ -138,6 +143,8 @@ def _meeting(request: HttpRequest, meeting_id: int, action: str = "view") -> tup
 def detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     member, meeting = _meeting(request, meeting_id)
     manage = meeting_policy.can_manage(member, meeting.body)
+    if meeting.body.is_network:
+        return network_detail(request, meeting, manage)
     rows = selectors.items_for(member, meeting)
     tenant = policy.tenant_id(member)
     bodies = [b for b in selectors.bodies_for(member) if b.pk != meeting.body_id]
