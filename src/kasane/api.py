@@ -230,6 +230,7 @@ def _register_routers() -> None:
     from kasane.pdca.api import router as pdca_router
     from kasane.people.api import router as people_router
     from kasane.sheets.api import router as sheets_router
+    from kasane.stats.api import reports_router as stats_reports_router
     from kasane.stats.api import router as stats_router
 
     api.add_router("", accounts_router)
@@ -239,6 +240,7 @@ def _register_routers() -> None:
     api.add_router("", meetings_router)
     api.add_router("", notify_router)
     api.add_router("/stats", stats_router)
+    api.add_router("", stats_reports_router)
     api.add_router("/pdca", pdca_router)
 
 
