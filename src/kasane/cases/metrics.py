@@ -55,7 +55,8 @@ def tag_q(tag: str, field: str = "tags") -> Q:
     return Q(**{f"{field}__icontains": f'"{tag}"'})
 
 
-def _tz_range(period: Period) -> tuple[dt.datetime, dt.datetime]:
+def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of a period as local-time datetimes (for ``DateTimeField`` event dates)."""
     from django.utils import timezone
 
     tz = timezone.get_current_timezone()
@@ -86,13 +87,13 @@ def _cases(municipality: Any, period: Period, *, tag: str = "", organization: An
 
 
 def cases_opened(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
-    start, end = _tz_range(period)
+    start, end = period_bounds(period)
     return _cases(municipality, period, **f).filter(opened_at__gte=start, opened_at__lt=end)
 
 
 def cases_handled(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
     """Cases opened by the period's end and not closed before its start."""
-    _, end = _tz_range(period)
+    _, end = period_bounds(period)
     closed_before = Closure.objects.filter(case_id=OuterRef("pk"), closed_on__lt=period.start)
     closed_since = Closure.objects.filter(case_id=OuterRef("pk"), closed_on__gte=period.start)
     return (_cases(municipality, period, **f).filter(opened_at__lt=end)
@@ -100,13 +101,13 @@ def cases_handled(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]
 
 
 def cases_continuing(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
-    start, _ = _tz_range(period)
+    start, _ = period_bounds(period)
     return cases_handled(municipality, period, **f).filter(opened_at__lt=start)
 
 
 def _contacts(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
               age_band: str = "", reached: str = "") -> QuerySet[Contact]:
-    start, end = _tz_range(period)
+    start, end = period_bounds(period)
     qs = Contact.objects.filter(case__municipality=municipality, at__gte=start, at__lt=end)
     if tag:
         qs = qs.filter(tag_q(tag))
@@ -123,7 +124,7 @@ def _contacts(municipality: Any, period: Period, *, tag: str = "", organization:
 
 def _referrals(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
                age_band: str = "") -> QuerySet[Referral]:
-    start, end = _tz_range(period)
+    start, end = period_bounds(period)
     qs = Referral.objects.filter(case__municipality=municipality, responded_at__gte=start,
                                  responded_at__lt=end)
     if tag:
@@ -245,7 +246,7 @@ def m_contacts_persons(municipality: Any, period: Period, **f: Any) -> int:
 def outreach_connected(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
     """Cases with a reached contact in the period and, by its end, an approved plan or an
     accepted referral."""
-    _, end = _tz_range(period)
+    _, end = period_bounds(period)
     reached = _contacts(municipality, period, reached="yes", **f).values("case_id")
     plan = SupportPlan.objects.filter(case_id=OuterRef("pk"), status=PlanStatus.APPROVED,
                                       approved_on__lte=period.end)
@@ -329,7 +330,7 @@ def m_closures(municipality: Any, period: Period, **f: Any) -> int:
 
 
 def _organizations_involved(municipality: Any, period: Period, **_: Any) -> set[int]:
-    start, end = _tz_range(period)
+    start, end = period_bounds(period)
     involved = Involvement.objects.filter(
         case__municipality=municipality, started_on__lte=period.end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)).values_list(

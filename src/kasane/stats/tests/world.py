@@ -160,6 +160,9 @@ def build(city: Any) -> SimpleNamespace:
                                started_on=dt.date(2024, 5, 10))
     Involvement.objects.create(case=c4, organization=orgs["city"], role="lead", basis="own_record",
                                started_on=dt.date(2023, 10, 1))
+    for c in (c2, c3):  # the city's own cases (so its coordinator may open them)
+        Involvement.objects.create(case=c, organization=orgs["city"], role="lead",
+                                   basis="own_record", started_on=c.opened_at.date())
     Involvement.objects.create(case=c5, organization=orgs["shakyo"], role="member",
                                basis="consent", started_on=dt.date(2023, 6, 1),
                                ended_on=dt.date(2024, 1, 31))
