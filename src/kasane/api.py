@@ -234,6 +234,7 @@ def _register_routers() -> None:
     from kasane.people.api import router as people_router
     from kasane.resources.api import router as resources_router
     from kasane.sheets.api import router as sheets_router
+    from kasane.stats.api import reports_router as stats_reports_router
     from kasane.stats.api import router as stats_router
 
     api.add_router("", accounts_router)
@@ -247,6 +248,7 @@ def _register_routers() -> None:
     api.add_router("", participation_router)
     api.add_router("", community_router)
     api.add_router("/stats", stats_router)
+    api.add_router("", stats_reports_router)
     api.add_router("/pdca", pdca_router)
 
 

@@ -151,6 +151,23 @@ class Membership(models.Model):
         return self.get_role_display()
 
 
+class MembershipPeriod(models.Model):
+    """When a membership was in force (history for "as of 31 March" figures, P0-1). Opened
+    and closed by ``services`` with the membership; a membership with no period rows (made
+    before this history existed) counts from its ``created_at`` while active."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="periods")
+    started_on = models.DateField("開始日")
+    ended_on = models.DateField("終了日", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "所属の期間"
+        ordering = ["membership", "started_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.started_on}〜{self.ended_on or ''}"
+
+
 # The acting membership: every service, policy and selector takes one (``request.membership``
 # on screens and in the API). Organization, tenant and user all come from it.
 Actor = Membership

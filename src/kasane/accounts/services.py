@@ -29,6 +29,7 @@ from .models import (
     ApiToken,
     LoginFailure,
     Membership,
+    MembershipPeriod,
     Municipality,
     Organization,
     Role,
@@ -329,6 +330,9 @@ def _membership_activate(*, actor: User, user: User, organization: Organization,
         elif not membership.is_active:
             audit.save_changes(membership, {"is_active": True}, user=actor,
                                organization_id=organization.pk)
+        if created or not membership.periods.filter(ended_on__isnull=True).exists():
+            MembershipPeriod.objects.create(membership=membership,
+                                            started_on=timezone.localdate())
         audit.access_log(user=actor, action="admin_membership_add", basis=Basis.NOT_PERSONAL,
                          object_type="membership", object_id=membership.pk)
     return membership
@@ -418,10 +422,24 @@ def role_request_decide(*, actor: User, role_request: RoleRequest, approve: bool
 def membership_end(*, actor: User, membership: Membership) -> None:
     municipality = require_admin(actor)
     _same_tenant(municipality, membership.organization)
-    audit.save_changes(membership, {"is_active": False}, user=actor,
-                       organization_id=membership.organization_id)
+    with transaction.atomic():
+        audit.save_changes(membership, {"is_active": False}, user=actor,
+                           organization_id=membership.organization_id)
+        membership_periods_close(membership)
     audit.access_log(user=actor, action="admin_membership_end", basis=Basis.NOT_PERSONAL,
                      object_type="membership", object_id=membership.pk)
+
+
+def membership_periods_close(membership: Membership, on: dt.date | None = None) -> None:
+    """End the open history period of a membership that stops (yesterday was its last day);
+    a membership without history gets one from its creation date."""
+    day = on or timezone.localdate()
+    if not membership.periods.exists():
+        MembershipPeriod.objects.create(membership=membership,
+                                        started_on=timezone.localdate(membership.created_at),
+                                        ended_on=day - dt.timedelta(days=1))
+        return
+    membership.periods.filter(ended_on__isnull=True).update(ended_on=day - dt.timedelta(days=1))
 
 
 def user_unlock(*, actor: User, user: User) -> None:

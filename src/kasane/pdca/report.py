@@ -17,7 +17,7 @@ from kasane.core.metrics import Figure
 from kasane.core.numbers import format_measure, format_number
 from kasane.core.wareki import fiscal_year_label
 
-from . import grading
+from . import binding, grading
 from .models import (
     AnnualTarget,
     CommitteeOpinion,
@@ -164,6 +164,10 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
     targets: dict[int, list[AnnualTarget]] = defaultdict(list)
     for t in AnnualTarget.objects.filter(business_id__in=sources, fiscal_year__lte=fiscal_year):
         targets[t.business_id].append(t)
+    if live:  # bound targets follow their metric until the 年度 is published (binding.py)
+        binding.apply_live([t for ts in targets.values() for t in ts],
+                           {n.source.pk: n.source for n in nodes if n.is_business},
+                           plan.municipality, fiscal_year)
     pairs: dict[int, list[ProgressPair]] = defaultdict(list)
     for p in ProgressPair.objects.filter(business_id__in=sources, fiscal_year=fiscal_year) \
             .select_related("unit"):
@@ -288,6 +292,9 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
                     "id": t.pk, "fiscal_year": t.fiscal_year, "text": t.text, "kind": t.kind,
                     "target": _fmt_number(t.target_value), "unit": t.unit_label,
                     "actual": _fmt_number(t.actual_value), "achieved": t.achieved,
+                    "source": t.result_source, "source_label": (
+                        f"統計から（{src.indicator_metric}）"
+                        if t.result_source == "metric" and src.indicator_metric else "手入力"),
                     "withdrawn": t.withdrawn, "withdrawn_reason": t.withdrawn_reason,
                     "in_window": grading.in_window(t.fiscal_year, report_year=fiscal_year,
                                                    plan_first_year=plan.first_year,

@@ -18,6 +18,7 @@ from kasane.accounts.models import Membership, Unit
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
 
+from . import binding
 from . import policy as pdca_policy
 from .models import (
     STATE_ORDER,
@@ -30,6 +31,8 @@ from .models import (
     PdcaCycle,
     PlanNode,
     ProgressPair,
+    ResultSource,
+    TargetKind,
 )
 
 
@@ -69,6 +72,12 @@ def target_record_result(*, actor: Membership, target: AnnualTarget, achieved: b
     pdca_policy.check_edit_business(actor, target.business, cycle, reason=reason)
     target = AnnualTarget.objects.select_for_update().get(pk=target.pk)
     before = snapshot(target)
+    if binding.is_bound(target):  # typing over a metric result is an override with a reason
+        if not (reason.strip() or note.strip()):
+            raise ValidationError({"note": "この目標の実績は統計から自動で入ります。手入力で"
+                                           "上書きする場合は理由を入力してください。"})
+        target.result_source = ResultSource.MANUAL
+        note = note.strip() or reason.strip()
     target.achieved = achieved
     target.actual_value = actual_value
     target.result_note = note
@@ -88,6 +97,8 @@ def target_save(*, actor: Membership, target: AnnualTarget, reason: str = "") ->
     pdca_policy.same_tenant(actor, target.business.plan.municipality_id)
     creating = target.pk is None
     before = {} if creating else snapshot(AnnualTarget.objects.get(pk=target.pk))
+    if creating and target.kind == TargetKind.NUMERIC and target.business.source.indicator_metric:
+        target.result_source = ResultSource.METRIC  # bound: the result comes from the metric
     target.derive_achieved()
     target.full_clean()
     target.save()
@@ -232,6 +243,7 @@ def cycle_transition(*, actor: Membership, cycle: PdcaCycle, to_state: str,
         if errors:
             raise ValidationError(errors)
     if to_state == CycleState.COMMITTEE_1 and target > current:
+        _persist_bound(actor, cycle)
         gaps = open_targets(cycle)
         if gaps:
             listed = "、".join(f"{g['plan']} {g['code']}「{g['text']}」" for g in gaps[:5])
@@ -240,6 +252,7 @@ def cycle_transition(*, actor: Membership, cycle: PdcaCycle, to_state: str,
                 {"to_state": f"実績が未入力の目標が{len(gaps)}件あります: {listed}{more}"})
     if not cycle.plans.exists():
         raise ValidationError({"to_state": "評価する計画が登録されていません。"})
+    _persist_bound(actor, cycle)
     before = snapshot(cycle)
     transition = CycleTransition.objects.create(cycle=cycle, from_state=cycle.state,
                                                 to_state=to_state, reason=reason.strip(),
@@ -254,6 +267,12 @@ def cycle_transition(*, actor: Membership, cycle: PdcaCycle, to_state: str,
     return cycle
 
 
+def _persist_bound(actor: Membership, cycle: PdcaCycle) -> None:
+    """Write the bound targets' metric results (binding.persist), each change audited."""
+    for target in binding.persist(cycle):
+        _audit(actor, "target.metric", target, "update", None, "統計から実績を更新")
+
+
 @transaction.atomic
 def edition_create(*, actor: Membership, cycle: PdcaCycle, correction_note: str = "") -> Edition:
     from .report import build_report
@@ -262,6 +281,7 @@ def edition_create(*, actor: Membership, cycle: PdcaCycle, correction_note: str 
     number = (cycle.editions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if number > 1 and not correction_note.strip():
         raise ValidationError({"reason": "第2版以降には正誤（訂正の内容）を記載してください。"})
+    _persist_bound(actor, cycle)
     snap = build_report(cycle)
     snap["edition"] = number
     snap["edition_note"] = correction_note.strip()

@@ -1,24 +1,163 @@
-"""The metric list with this tenant's figures for one 年度 (事務局・委員)."""
+"""Statistics screens: the metric list for a period, one metric (definition, value, the
+records behind it), the national report (screen, CSV, Excel) and its 点検 list. Figures shown
+to 委員 are suppressed (B.5); lists of records go through ``cases.policy`` (stats/records.py).
+"""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from kasane.accounts.http import membership_of
+from kasane.core import metrics
 from kasane.core.wareki import fiscal_year
 
+from . import dashboards, national, national_export, records, svg
 from . import policy as stats_policy
-from .selectors import values_for
+from .selectors import COUNT_UNITS, period_from, values_for
+from .suppression import footnote, is_small
+from .suppression import render as render_cell
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _year(request: HttpRequest) -> int:
+    text = request.GET.get("fiscal_year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 \
+        else fiscal_year(timezone.localdate())
+
+
+def _period(request: HttpRequest) -> tuple[metrics.Period, str]:
+    """The period asked for (from/to, else fiscal_year, else this 年度) and an error text."""
+    try:
+        return period_from(_date(request.GET.get("from")), _date(request.GET.get("to")),
+                           _year(request) if request.GET.get("fiscal_year") else None), ""
+    except ValueError as exc:
+        return metrics.Period.fiscal(_year(request)), str(exc)
+
+
+def _suppress_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        if row["unit"] in COUNT_UNITS and is_small(row["value"]):
+            row["value"], row["suppressed"] = None, True
+    return rows
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    membership = stats_policy.require_read(membership_of(request))
-    fy_text = request.GET.get("fiscal_year", "")
-    fy = int(fy_text) if fy_text.isdigit() and 2000 <= int(fy_text) <= 2100 \
-        else fiscal_year(timezone.localdate())
+    member = stats_policy.require_read(membership_of(request))
+    fy = _year(request)
+    rows = values_for(member.organization.municipality, fy)
+    suppressed = stats_policy.must_suppress(member)
     return render(request, "stats/index.html", {
-        "fiscal_year": fy, "metrics": values_for(membership.organization.municipality, fy)})
+        "fiscal_year": fy, "metrics": _suppress_rows(rows) if suppressed else rows,
+        "suppressed": suppressed, "footnote": footnote(),
+        "national": stats_policy.can_read_national(member)})
+
+
+@login_required
+def metric_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """One metric: definition, periods and filters, its value for the period asked for and,
+    for readers who may see records, the cases behind it (others see the count only)."""
+    member = stats_policy.require_read(membership_of(request))
+    if key not in metrics.METRICS:
+        raise Http404("見つかりません。")
+    metric = metrics.get(key)
+    period, error = _period(request)
+    filters = {name: request.GET[name] for name in metric.filters if request.GET.get(name)}
+    figure = metrics.evaluate_period(key, municipality=member.organization.municipality,
+                                     period=period, **filters)
+    suppressed = stats_policy.must_suppress(member) and metric.unit in COUNT_UNITS \
+        and is_small(figure.value)
+    listing = None
+    if figure.ok and not stats_policy.must_suppress(member):
+        listing = records.drill(member, key, period, **filters)
+    return render(request, "stats/metric.html", {
+        "metric": metric, "period": period, "error": error, "figure": figure,
+        "filter_fields": [(name, metrics.FILTERS.get(name, name), filters.get(name, ""))
+                          for name in metric.filters], "suppressed": suppressed,
+        "footnote": footnote(), "listing": listing,
+        "from": period.start.isoformat(), "to": period.end.isoformat()})
+
+
+@login_required
+def national_report(request: HttpRequest) -> HttpResponse:
+    member = stats_policy.require_national(membership_of(request))
+    fy = _year(request)
+    municipality = member.organization.municipality
+    try:
+        figures = national.national_report(municipality, fy)
+    except national.FutureYear as exc:
+        return render(request, "stats/national.html", {"fiscal_year": fy, "error": str(exc),
+                                                       "sections": []}, status=422)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        body = national_export.to_csv(municipality, fy, figures) if fmt == "csv" \
+            else national_export.to_xlsx(municipality, fy, figures)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv"
+                                else "application/vnd.openxmlformats-officedocument."
+                                     "spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="national_{fy}.{fmt}"'
+        return response
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for f in figures:
+        sections.setdefault(f["section"], []).append(f)
+    return render(request, "stats/national.html", {
+        "fiscal_year": fy, "sections": list(sections.items()), "note": national.OVERLAP_NOTE,
+        "title": national_export.title(municipality, fy), "error": ""})
+
+
+@login_required
+def national_check(request: HttpRequest) -> HttpResponse:
+    """点検: records of the 年度 the national report cannot place, each linked to its record
+    when the reader may open it; the others counted per organization."""
+    member = stats_policy.require_national(membership_of(request))
+    fy = _year(request)
+    return render(request, "stats/check.html", {
+        "fiscal_year": fy, "groups": records.report_checks(member, fy),
+        "missing": national.missing_metrics()})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Charts for a 年度 (server-side SVG), each with its table and a CSV (``?chart=&format=csv``)."""
+    member = stats_policy.require_read(membership_of(request))
+    fy = _year(request)
+    only = request.GET.get("chart", "")
+    if only and only not in dashboards.CHARTS:
+        raise Http404("見つかりません。")
+    suppress = stats_policy.must_suppress(member)
+    charts = dashboards.build(member.organization.municipality, metrics.Period.fiscal(fy),
+                              suppress=suppress, only=only)
+    if only and request.GET.get("format") == "csv":
+        return _chart_csv(charts[0], fy)
+    drawn = [{"chart": c, "svg": svg.bar_chart(c.labels, c.series, title=c.title, unit=c.unit)
+              if c.series and not c.reason else ""} for c in charts]
+    return render(request, "stats/dashboard.html", {
+        "fiscal_year": fy, "charts": drawn, "suppressed": suppress, "footnote": footnote()})
+
+
+def _chart_csv(chart: dashboards.Chart, fy: int) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([chart.title, f"{fy}年度"])
+    writer.writerow(["", *(name for name, _ in chart.series)])
+    for label, values in chart.rows():
+        writer.writerow([label, *(render_cell(v) for v in values)])
+    writer.writerow(["合計", *(render_cell(v) for v in chart.totals)])
+    response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{chart.key}_{fy}.csv"'
+    return response

@@ -40,6 +40,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("帳票", "sheets:index", CASES | {Role.LIAISON}),
     NavItem("PDCA", "pdca:index", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.COORDINATOR,
                                              Role.PROMOTER, Role.CASEWORKER, Role.SUPPORTER})),
+    NavItem("統計", "stats:index", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.COORDINATOR})),
     NavItem("監査ログ", "audit:search", frozenset({Role.AUDITOR})),
     NavItem("管理", "accounts:admin", frozenset({Role.ADMIN})),
 ]

@@ -1,0 +1,65 @@
+"""Server-side SVG bar charts (no JavaScript, no CDN): a chart is a ``viewBox`` that scales
+to the screen width, so it stays readable on a smartphone. Labels are escaped; a suppressed
+value (``None``) is drawn as no bar with 「＊」 above the axis."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+PALETTE = ("#2f6f8f", "#d08a2e", "#6a9a4f", "#9a4f7d")
+W, H, LEFT, BOTTOM, TOP = 640, 260, 44, 48, 16
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step * 5:
+            return step * 5 if value > step * 4 else step * (int(value // step) + 1)
+    return value * 1.1
+
+
+def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | float | None]]],
+              *, title: str, unit: str = "") -> SafeString:
+    """Grouped bars: one group per label, one bar per series; a legend when several series."""
+    values = [v for _, vs in series for v in vs if v is not None]
+    top = _nice_max(max(values, default=0))
+    plot_w, plot_h = W - LEFT - 8, H - BOTTOM - TOP
+    group_w = plot_w / max(len(labels), 1)
+    bar_w = max(group_w * 0.8 / max(len(series), 1), 2)
+    parts = [f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" '
+             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{escape(title)}</title>"]
+    for i in range(5):
+        y = TOP + plot_h - plot_h * i / 4
+        tick = top * i / 4
+        parts.append(f'<line x1="{LEFT}" x2="{W - 8}" y1="{y:.1f}" y2="{y:.1f}" '
+                     f'stroke="#ddd"/><text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="11" '
+                     f'text-anchor="end" fill="#555">{tick:g}</text>')
+    for g, label in enumerate(labels):
+        x0 = LEFT + g * group_w + group_w * 0.1
+        for s, (_, vs) in enumerate(series):
+            v = vs[g]
+            x = x0 + s * bar_w
+            if v is None:
+                parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{TOP + plot_h - 3:.1f}" '
+                             f'font-size="12" text-anchor="middle">＊</text>')
+                continue
+            h = plot_h * v / top
+            parts.append(f'<rect x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{bar_w - 1:.1f}" '
+                         f'height="{h:.1f}" fill="{PALETTE[s % len(PALETTE)]}">'
+                         f"<title>{escape(label)} {escape(series[s][0])}: {v:g}{escape(unit)}"
+                         "</title></rect>")
+        parts.append(f'<text x="{x0 + group_w * 0.4:.1f}" y="{H - BOTTOM + 16}" font-size="11" '
+                     f'text-anchor="middle" fill="#333">{escape(label)}</text>')
+    if len(series) > 1:
+        for s, (name, _) in enumerate(series):
+            x = LEFT + s * 150
+            parts.append(f'<rect x="{x}" y="{H - 18}" width="12" height="12" '
+                         f'fill="{PALETTE[s % len(PALETTE)]}"/><text x="{x + 16}" y="{H - 8}" '
+                         f'font-size="12">{escape(name)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
