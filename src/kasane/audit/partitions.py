@@ -29,7 +29,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -159,7 +158,7 @@ class Archived:
 
 
 def _pg_dump(table: str, path: Path) -> None:
-    db = settings.DATABASES["default"]
+    db = connection.settings_dict
     cmd = ["pg_dump", "--format=custom", "--no-owner", f"--table=public.{table}",
            f"--file={path}", "--dbname", str(db["NAME"])]
     for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
