@@ -46,9 +46,9 @@ def test_every_partition_carries_the_append_only_trigger() -> None:
     assert {p.name for p in parts} <= guarded
     row_id = _rows(timezone.now(), 1)[0]
     for sql in (f"UPDATE {_where(row_id)} SET detail = 'x'", f"DELETE FROM {_where(row_id)}"):
-        with pytest.raises(DatabaseError, match="追記のみ"), transaction.atomic():
-            with connection.cursor() as cur:
-                cur.execute(sql)
+        with pytest.raises(DatabaseError, match="追記のみ"), transaction.atomic(), \
+                connection.cursor() as cur:
+            cur.execute(sql)
 
 
 @pytest.mark.django_db
