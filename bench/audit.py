@@ -175,7 +175,6 @@ def _setup(persons: int) -> tuple[Any, list[int], list[tuple[int, int, str]]]:
 def load(rows: int, months: int, seed: int) -> None:
     """Generate and COPY ``rows`` access-log rows (module docstring)."""
     import datetime as dt
-
     import random
 
     from django.db import connection
