@@ -81,6 +81,10 @@ class AccessLog(AppendOnlyModel):
         indexes = [
             models.Index(fields=["person_id", "at"], name="accesslog_person_at"),
             models.Index(fields=["municipality", "at"], name="accesslog_muni_at"),
+            # the auditor's searches: one request's rows, one organization's reads
+            models.Index(fields=["request_id"], name="accesslog_request",
+                         condition=~models.Q(request_id="")),
+            models.Index(fields=["organization", "at"], name="accesslog_org_at"),
         ]
 
     def __str__(self) -> str:
@@ -151,3 +155,27 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.table} {self.first_id}-{self.last_id}"
+
+
+class AuditArchive(AppendOnlyModel):
+    """One month of the access log that left the database as a whole partition
+    (``audit.partitions.detach_before``): where its ``pg_dump`` file went, the file's sha256
+    and the ids it held (ranges ``[[first, last], ...]``), so ``verify_audit`` knows those
+    sealed rows were archived, not deleted."""
+
+    table = models.CharField(max_length=20, choices=SealTable.choices)
+    partition = models.CharField(max_length=63, unique=True)
+    month = models.DateField()
+    row_count = models.BigIntegerField()
+    row_ids = models.JSONField(default=list)
+    file = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.BigIntegerField()
+    archived_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "監査ログの保管（切り離したパーティション）"
+        ordering = ["month"]
+
+    def __str__(self) -> str:
+        return f"{self.partition} ({self.row_count}行) → {self.file}"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import sealing
+from . import partitions, sealing
 
 
 @task()
 def seal_audit() -> int:
-    """Seal every safely sealable audit row; return the number of new seals."""
+    """Create the coming months' access-log partitions when missing, then seal every safely
+    sealable audit row; return the number of new seals."""
+    partitions.ensure_ahead()
     return len(sealing.seal_pending())
