@@ -18,6 +18,7 @@ urlpatterns = [
     path("meetings/", include("kasane.meetings.urls")),
     path("stats/", include("kasane.stats.urls")),
     path("pdca/", include("kasane.pdca.urls")),
+    path("retention/", include("kasane.retention.urls")),
     path("", include("kasane.notify.urls")),
     path("", include("kasane.web.urls")),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kasane.notify",
     "kasane.stats",
     "kasane.pdca",
+    "kasane.retention",
     "kasane.web",
     "kasane.ops",
 ]
@@ -288,3 +289,11 @@ if KASANE_OIDC_ENABLED:
     if KASANE_OIDC_MATCH_CLAIM not in {"email", "preferred_username"}:
         raise ImproperlyConfigured("KASANE_OIDC_MATCH_CLAIM must be email or preferred_username")
     AUTHENTICATION_BACKENDS.append("kasane.accounts.oidc.KasaneOIDCBackend")
+
+# Retention (kasane.retention, docs/security.md "Retention"): default years per record type,
+# overridden per municipality on the 保存期間と廃棄 screen. ./kasane purge --dry-run reports.
+KASANE_RETENTION_YEARS = {
+    "case": env_int("KASANE_RETENTION_CASE_YEARS", 5),  # after the latest 終結日
+    "sheet": env_int("KASANE_RETENTION_SHEET_YEARS", 5),  # after 記入日 (not linked to a case)
+    "person": env_int("KASANE_RETENTION_PERSON_YEARS", 5),  # after the last change, nothing left
+}

@@ -40,6 +40,7 @@ NAV_ITEMS: list[NavItem] = [
                                              Role.PROMOTER, Role.CASEWORKER, Role.SUPPORTER})),
     NavItem("監査ログ", "audit:search", frozenset({Role.AUDITOR})),
     NavItem("管理", "accounts:admin", frozenset({Role.ADMIN})),
+    NavItem("保存期間と廃棄", "retention:index", frozenset({Role.ADMIN, Role.SECRETARIAT})),
 ]
 
 
