@@ -99,7 +99,7 @@ def legal_hold_release(*, actor: Actor, hold_id: int, reason: str) -> LegalHold:
         hold.save(update_fields=["released_at", "released_by", "release_reason"])
         audit.change_record(user=actor.user, instance=hold, operation="update",
                             before={"released_at": None},
-                            after={"released_at": hold.released_at, "release_reason": reason},
+                            after={"released_at": hold.released_at.isoformat(), "release_reason": reason},
                             organization_id=actor.organization_id)
     return hold
 
