@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from kasane.audit.models import AccessLog, ChangeRecord
-from kasane.audit.models import AuditSeal
+from kasane.audit.models import AccessLog, AuditSeal, ChangeRecord
 from kasane.audit.sealing import seal_pending, verify
 from kasane.cases.models import Case, Contact, SupportPlan
 from kasane.people.models import Person, PersonMatchKey
