@@ -20,6 +20,7 @@ urlpatterns = [
     path("community/", include("kasane.community.urls")),
     path("stats/", include("kasane.stats.urls")),
     path("pdca/", include("kasane.pdca.urls")),
+    path("retention/", include("kasane.retention.urls")),
     path("", include("kasane.notify.urls")),
     path("", include("kasane.web.urls")),
 ]

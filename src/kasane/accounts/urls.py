@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import admin_views, platform_views, views
+from . import admin_views, oidc, platform_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("oidc/authenticate/", oidc.authenticate_view, name="oidc_authenticate"),
+    path("oidc/callback/", oidc.callback_view, name="oidc_callback"),
     path("otp/", views.otp_view, name="otp"),
     path("password/", views.password_change, name="password_change"),
     path("switch/", views.switch_membership, name="switch"),

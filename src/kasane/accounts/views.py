@@ -23,6 +23,7 @@ from .forms import LoginForm, OtpForm, PasswordForm, TokenForm
 from .http import user_of
 from .middleware import SESSION_MEMBERSHIP_KEY
 from .models import User
+from .oidc import oidc_enabled
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -53,7 +54,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 request.session["kasane_next"] = _next_url(request)
                 return redirect("accounts:otp")
             return redirect(_next_url(request))
-    response = render(request, "accounts/login.html", {"form": form, "next": _next_url(request)},
+    response = render(request, "accounts/login.html",
+                      {"form": form, "next": _next_url(request), "oidc_enabled": oidc_enabled(),
+                       "oidc_label": settings.KASANE_OIDC_BUTTON_LABEL},
                       status=429 if retry_after else 400 if form.errors else 200)
     if retry_after:
         response["Retry-After"] = str(retry_after)

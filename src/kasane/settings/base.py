@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_secret, env_str
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "kasane.community",
     "kasane.stats",
     "kasane.pdca",
+    "kasane.retention",
     "kasane.web",
     "kasane.ops",
 ]
@@ -259,3 +261,48 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 KASANE_AUDIT_SEAL_FILE = Path(env_str("KASANE_AUDIT_SEAL_FILE", str(VAR_DIR / "audit_seals.jsonl")))
 KASANE_AUDIT_SEAL_SETTLE_SECONDS = env_int("KASANE_AUDIT_SEAL_SETTLE_SECONDS", 5)
 KASANE_AUDIT_SEAL_GAP_MINUTES = env_int("KASANE_AUDIT_SEAL_GAP_MINUTES", 10)
+
+# OpenID Connect single sign-on (kasane.accounts.oidc, docs/operations.md "SSO"): off unless
+# KASANE_OIDC_ENABLED. Users are matched to existing accounts by one claim; MFA is taken from
+# the provider's amr/acr, else Kasane's own TOTP step.
+KASANE_OIDC_ENABLED = env_bool("KASANE_OIDC_ENABLED", False)
+KASANE_OIDC_ISSUER = env_str("KASANE_OIDC_ISSUER", "")
+KASANE_OIDC_MATCH_CLAIM = env_str("KASANE_OIDC_MATCH_CLAIM", "email")
+KASANE_OIDC_CREATE_USERS_IN = env_str("KASANE_OIDC_CREATE_USERS_IN", "")
+KASANE_OIDC_MFA_AMR = env_list("KASANE_OIDC_MFA_AMR", ["mfa", "otp", "hwk", "swk", "sms", "fpt", "face"])
+KASANE_OIDC_MFA_ACR = env_list("KASANE_OIDC_MFA_ACR")
+KASANE_OIDC_BUTTON_LABEL = env_str("KASANE_OIDC_BUTTON_LABEL", "シングルサインオンでログイン")
+OIDC_RP_CLIENT_ID = env_str("KASANE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_secret("KASANE_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("KASANE_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("KASANE_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("KASANE_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("KASANE_OIDC_JWKS_ENDPOINT", "") or None
+OIDC_RP_SIGN_ALGO = env_str("KASANE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("KASANE_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = bool(KASANE_OIDC_CREATE_USERS_IN)
+OIDC_TIMEOUT = env_int("KASANE_OIDC_TIMEOUT_SECONDS", 10)
+OIDC_VERIFY_SSL = env_bool("KASANE_OIDC_VERIFY_SSL", True)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if KASANE_OIDC_ENABLED:
+    _missing = [name for name, value in (
+        ("KASANE_OIDC_CLIENT_ID", OIDC_RP_CLIENT_ID), ("KASANE_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+        ("KASANE_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+        ("KASANE_OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+        ("KASANE_OIDC_USERINFO_ENDPOINT", OIDC_OP_USER_ENDPOINT),
+        ("KASANE_OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT)) if not value]
+    if _missing:
+        raise ImproperlyConfigured("KASANE_OIDC_ENABLED needs " + ", ".join(_missing))
+    if KASANE_OIDC_MATCH_CLAIM not in {"email", "preferred_username"}:
+        raise ImproperlyConfigured("KASANE_OIDC_MATCH_CLAIM must be email or preferred_username")
+    AUTHENTICATION_BACKENDS.append("kasane.accounts.oidc.KasaneOIDCBackend")
+
+# Retention (kasane.retention, docs/security.md "Retention"): default years per record type,
+# overridden per municipality on the 保存期間と廃棄 screen. ./kasane purge --dry-run reports.
+KASANE_RETENTION_YEARS = {
+    "case": env_int("KASANE_RETENTION_CASE_YEARS", 5),  # after the latest 終結日
+    "sheet": env_int("KASANE_RETENTION_SHEET_YEARS", 5),  # after 記入日 (not linked to a case)
+    "person": env_int("KASANE_RETENTION_PERSON_YEARS", 5),  # after the last change, nothing left
+}

@@ -43,6 +43,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("統計", "stats:index", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.COORDINATOR})),
     NavItem("監査ログ", "audit:search", frozenset({Role.AUDITOR})),
     NavItem("管理", "accounts:admin", frozenset({Role.ADMIN})),
+    NavItem("保存期間と廃棄", "retention:index", frozenset({Role.ADMIN, Role.SECRETARIAT})),
 ]
 
 
