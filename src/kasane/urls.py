@@ -1,5 +1,6 @@
 """Top-level URL map. Each app owns its own ``urls.py``; the API lives under /api/v1/."""
 
+from django.conf import settings
 from django.urls import include, path
 
 from kasane.api import api
@@ -24,6 +25,9 @@ urlpatterns = [
     path("", include("kasane.notify.urls")),
     path("", include("kasane.web.urls")),
 ]
+
+if settings.KASANE_BENCH_VIEWS:  # ./kasane bench web: the bare baseline view
+    urlpatterns.insert(0, path("bench/bare", web_views.bench_bare, name="bench_bare"))
 
 handler400 = "kasane.web.views.bad_request"
 handler403 = "kasane.web.views.permission_denied"

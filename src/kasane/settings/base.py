@@ -255,6 +255,10 @@ LOGGING = {
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
+# ``./kasane bench web`` only: mounts ``/bench/bare``, the bare view whose throughput is the
+# web bench's baseline (no session, no database). Off everywhere else.
+KASANE_BENCH_VIEWS = env_bool("KASANE_BENCH_VIEWS", False)
+
 # Tamper-evident audit (kasane.audit.sealing): each seal's chain head is appended to this file,
 # which the auditor keeps (or write-once storage). Rows are sealed once older than SETTLE
 # seconds; a gap in ids younger than GAP minutes stops a run (an insert may still commit).

@@ -25,6 +25,12 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """``./kasane bench web``'s baseline: the cheapest Django view (mounted only with
+    KASANE_BENCH_VIEWS). The request still passes every middleware; nothing reads the database."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:

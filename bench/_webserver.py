@@ -1,0 +1,239 @@
+"""The server side of ``./kasane bench web|soak|pages``: a bench database, production settings,
+gunicorn with uvicorn workers on 127.0.0.1, and helpers to read the workers' memory.
+
+``serve()`` is a context manager yielding a :class:`Server`::
+
+    with serve(users=50, workers=2) as server:
+        server.url, server.prep["users"], server.worker_pids()
+
+The database is ``kasane_bench_web`` next to ``KASANE_BENCH_DATABASE_URL`` (default: the local
+PostgreSQL), created from a cached template database holding the migrated schema and the demo
+city (``<name>_tpl_<hash of migrations and demo loaders>``: the first run builds it in ~20 s,
+later ones copy it in about a second). Settings are production ones (``KASANE_ENV=production``:
+DEBUG off, hashed compressed static files, secure cookies, HSTS, MFA required) with a throwaway
+SECRET_KEY; clients send ``X-Forwarded-Proto: https`` as the TLS-terminating load balancer would.
+``KASANE_BENCH_VIEWS=1`` mounts the bare baseline view ``/bench/bare``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/kasane_bench_web"
+FORWARDED = {"X-Forwarded-Proto": "https"}
+
+
+@dataclass
+class Server:
+    url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    prep: dict[str, Any]
+    env: dict[str, str] = field(default_factory=dict)
+    database_url: str = ""
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers (children of the arbiter)."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(p) for p in path.read_text().split()]
+        except OSError:
+            return []
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each worker in MB (Linux /proc)."""
+        sizes = []
+        for pid in self.worker_pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        sizes.append(round(int(line.split()[1]) / 1024, 1))
+            except OSError:
+                continue
+        return sizes
+
+
+def _fingerprint() -> str:
+    """Hash of everything that shapes the template database (migrations and demo loaders)."""
+    digest = hashlib.sha256()
+    files = sorted((ROOT / "src" / "kasane").glob("*/migrations/*.py"))
+    files += sorted((ROOT / "src" / "kasane").glob("*/demo.py"))
+    files.append(Path(__file__).with_name("_webprep.py"))
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _admin(url: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path="/postgres"))
+
+
+def _with_name(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def _database(base_url: str, env: dict[str, str]) -> str:
+    """A fresh bench database copied from the cached template (built when missing)."""
+    import psycopg
+
+    name = urlsplit(base_url).path.strip("/") or "kasane_bench_web"
+    template = f"{name}_tpl_{_fingerprint()}"
+    with psycopg.connect(_admin(base_url), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                              [template]).fetchone()
+        if not exists:
+            for (old,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                       [f"{name}_tpl_%"]).fetchall():
+                conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
+            conn.execute(f'CREATE DATABASE "{template}"')
+            try:
+                _run_prep(_with_name(base_url, template), env, users=0)
+            except BaseException:
+                conn.execute(f'DROP DATABASE IF EXISTS "{template}"')
+                raise
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return _with_name(base_url, name)
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    name = urlsplit(url).path.strip("/")
+    with psycopg.connect(_admin(url), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _run(args: list[str], env: dict[str, str]) -> None:
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env,  # noqa: S603
+                          capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(args)}: {done.stderr[-2000:]}")
+
+
+def _static_fingerprint() -> str:
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for package in ("django", "django-ninja", "whitenoise"):
+        digest.update(version(package).encode())
+    for path in sorted((ROOT / "src" / "kasane").glob("*/static/**/*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def _static(var: Path, env: dict[str, str]) -> None:
+    """``collectstatic`` as production runs it (hashed names, gzip + brotli: ~40 s), cached
+    in ``var/bench-static/<hash of the static sources>`` and linked as the server's STATIC_ROOT."""
+    cache = ROOT / "var" / "bench-static" / _static_fingerprint()
+    if not (cache / "staticfiles.json").exists():
+        if cache.parent.exists():
+            shutil.rmtree(cache.parent, ignore_errors=True)
+        build = Path(tempfile.mkdtemp(prefix="kasane-static-"))
+        _run(["-m", "kasane.cli", "collectstatic", "--noinput", "-v0"],
+             {**env, "KASANE_VAR_DIR": str(build)})
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(build / "static"), str(cache))
+        shutil.rmtree(build, ignore_errors=True)
+    shutil.rmtree(var / "static", ignore_errors=True)  # the prep step's empty one
+    (var / "static").symlink_to(cache, target_is_directory=True)
+
+
+def _run_prep(url: str, env: dict[str, str], *, users: int) -> dict[str, Any]:
+    out = Path(env["KASANE_VAR_DIR"]) / "prep.json"
+    _run(["-m", "bench._webprep", url, str(out), str(users)], env)
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn ended with {process.returncode}")
+        try:
+            request = urllib.request.Request(url + "/healthz", headers=FORWARDED)
+            with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer /healthz in time")
+
+
+def base_env(var: Path, database_url: str) -> dict[str, str]:
+    """Production settings for the bench server (and the prep step, which drops KASANE_ENV)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KASANE_")}
+    env.update({
+        "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}", "DJANGO_SETTINGS_MODULE": "kasane.settings",
+        "KASANE_ENV": "production", "KASANE_SECRET_KEY": secrets.token_urlsafe(50),
+        "KASANE_ALLOWED_HOSTS": "127.0.0.1", "KASANE_VAR_DIR": str(var),
+        "KASANE_DATABASE_URL": database_url, "KASANE_BENCH_VIEWS": "1",
+        "KASANE_AUDIT_SEAL_FILE": str(var / "seals.jsonl"),
+    })
+    return env
+
+
+@contextlib.contextmanager
+def serve(*, users: int, workers: int = 0, base_url: str = "",
+          keep_database: bool = False) -> Iterator[Server]:
+    """Bench database + production gunicorn (uvicorn workers) on a free 127.0.0.1 port."""
+    base_url = base_url or os.environ.get("KASANE_BENCH_DATABASE_URL") or DEFAULT_URL
+    var = Path(tempfile.mkdtemp(prefix="kasane-bench-web-"))
+    env = base_env(var, "")
+    process = None
+    database_url = ""
+    try:
+        prep_env = {k: v for k, v in env.items() if k != "KASANE_ENV"}
+        database_url = _database(base_url, prep_env)
+        env["KASANE_DATABASE_URL"] = prep_env["KASANE_DATABASE_URL"] = database_url
+        prep = _run_prep(database_url, prep_env, users=users)
+        _static(var, env)
+        port = _free_port()
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "gunicorn", "kasane.asgi:application",
+             "-k", "uvicorn_worker.UvicornWorker", "--no-control-socket",
+             "-w", str(workers or os.cpu_count() or 2), "-b", f"127.0.0.1:{port}",
+             "--graceful-timeout", "5", "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(var / "server.log", "wb"))  # noqa: SIM115
+        url = f"http://127.0.0.1:{port}"
+        _wait_ready(url, process)
+        yield Server(url=url, port=port, process=process, prep=prep, env=env,
+                     database_url=database_url)
+    finally:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if database_url and not keep_database:
+            drop_database(database_url)
+        shutil.rmtree(var, ignore_errors=True)

@@ -1,0 +1,137 @@
+"""``./kasane bench web [--seconds N] [--users U] [--rate R] [--workers W] [--json]``
+
+The web tier under load: gunicorn with uvicorn workers (``-w`` = CPU cores), production
+settings, PostgreSQL (a bench database of its own, dropped afterwards), on 127.0.0.1, driven by
+locust (headless, its own process) over signed-in demo users (bench._webserver, bench._webprep;
+the mix is in bench._locustfile: home inbox, person search, case page, add contact, submit
+sheet).
+
+Phases, N seconds each:
+(a) capacity — U users (50) with no wait: ``req_per_s`` = the mixed throughput; baseline = the
+    throughput of the bare view ``/bench/bare`` (no session, no database) under the same
+    server and users; ratio = value ÷ baseline.
+(b) latency — a constant offered rate of R requests/s (100; locust ``constant_throughput`` per
+    user): overall ``p95_ms`` and ``p99_ms``, per page ``p95_ms.<page>``.
+``errors`` counts failed requests over both phases (non-200 pages, POSTs that did not save).
+Goals (issue 21): ≥ 250 req/s and ratio ≥ 0.2; p95 < 100 ms at 100 req/s; 0 errors. Every line
+carries ``load_avg``: the load generator shares the machine's cores with the server, and on a
+shared machine other processes slow both.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench._common import emit, parse_args, print_table
+from bench._webserver import ROOT, Server, serve
+
+BENCH = "web"
+# requests per task of bench._locustfile's mix (weights 3,3,3 of one request, 1,1 of two)
+REQUESTS_PER_TASK = (3 + 3 + 3 + 2 + 2) / 11
+PAGES = ["home", "search", "case", "contact_form", "add_contact", "sheet_form", "submit_sheet"]
+
+
+def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
+              rate: float = 0.0) -> dict[str, Any]:
+    """Run locust headless for ``seconds``; returns {name: row} of its stats CSV
+    (``Aggregated`` included) with numbers parsed, plus ``_seconds``."""
+    work = Path(tempfile.mkdtemp(prefix="kasane-locust-"))
+    per_user = 0.0
+    if rate:
+        per_user = rate / users / (REQUESTS_PER_TASK if mix == "pages" else 1.0)
+    config = {**{k: server.prep[k] for k in ("users", "queries", "session_cookie",
+                                             "csrf_cookie")},
+              "host": server.url, "mix": mix, "rate": per_user}
+    (work / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    env = {**os.environ, "KASANE_BENCH_WEB_CONFIG": str(work / "config.json"),
+           "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "_locustfile.py"),
+         "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
+         "--stop-timeout", "5", "--csv", str(work / "run"), "--only-summary",
+         "--loglevel", "ERROR", "--exit-code-on-error", "0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    stats = work / "run_stats.csv"
+    if not stats.exists():
+        raise RuntimeError(f"locust failed: {done.stderr[-2000:]}")
+    rows = {}
+    with stats.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            rows[row["Name"]] = row
+    return {"rows": rows, "seconds": seconds}
+
+
+def figure(phase: dict[str, Any], name: str, column: str) -> float:
+    row = phase["rows"].get(name)
+    if not row or row.get(column) in (None, "", "N/A"):
+        return 0.0
+    return float(row[column])
+
+
+def errors(phase: dict[str, Any]) -> int:
+    return int(figure(phase, "Aggregated", "Failure Count"))
+
+
+def run(*, seconds: int, users: int, rate: float, workers: int) -> dict[str, Any]:
+    """Both phases on one server; returns the figures."""
+    with serve(users=users, workers=workers) as server:
+        bare = run_phase(server, users=users, seconds=seconds, mix="bare")
+        mixed = run_phase(server, users=users, seconds=seconds)
+        latency = run_phase(server, users=users, seconds=seconds, rate=rate)
+        workers_used = len(server.worker_pids())
+    per_page = {p: figure(latency, p, "95%") for p in PAGES if p in latency["rows"]}
+    return {
+        "req_per_s": round(figure(mixed, "Aggregated", "Requests/s"), 1),
+        "baseline_req_per_s": round(figure(bare, "Aggregated", "Requests/s"), 1),
+        "p95_ms": figure(latency, "Aggregated", "95%"),
+        "p99_ms": figure(latency, "Aggregated", "99%"),
+        "achieved_rate": round(figure(latency, "Aggregated", "Requests/s"), 1),
+        "per_page": per_page, "errors": errors(bare) + errors(mixed) + errors(latency),
+        "workers": workers_used,
+        "mixed_p95_ms": figure(mixed, "Aggregated", "95%"),
+        "pages": {p: int(figure(mixed, p, "Request Count")) for p in PAGES},
+    }
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv, {"scale": 50},
+                      extra=[("--seconds", int, 30), ("--users", int, 0), ("--rate", float, 100.0),
+                             ("--workers", int, 0)],
+                      description="Web 層の処理量と応答時間（gunicorn + uvicorn、本番設定、locust）")
+    users = args.users or args.scale
+    try:
+        figures = run(seconds=max(1, args.seconds), users=users, rate=args.rate,
+                      workers=args.workers)
+    except Exception as exc:  # no PostgreSQL, the server did not start …
+        print(f"ベンチマークを実行できません（{exc}）", file=sys.stderr)
+        return 2
+    load = round(os.getloadavg()[0], 1)
+    extra = {"users": users, "seconds": args.seconds, "workers": figures["workers"],
+             "load_avg": load}
+    if args.json:
+        emit(BENCH, "req_per_s", figures["req_per_s"], "req/s", figures["baseline_req_per_s"],
+             {**extra, "phase": "capacity", "p95_ms": figures["mixed_p95_ms"]})
+        lat = {**extra, "phase": "latency", "offered_req_per_s": args.rate,
+               "achieved_req_per_s": figures["achieved_rate"]}
+        emit(BENCH, "p95_ms", figures["p95_ms"], "ms", None, lat)
+        emit(BENCH, "p99_ms", figures["p99_ms"], "ms", None, lat)
+        for page, value in figures["per_page"].items():
+            emit(BENCH, f"p95_ms.{page}", value, "ms", None, lat)
+        emit(BENCH, "errors", figures["errors"], "count", None, extra)
+        return 0
+    rows = [("capacity req/s (mixed)", figures["req_per_s"]),
+            ("baseline req/s (bare view)", figures["baseline_req_per_s"]),
+            (f"p95 ms at {args.rate:g} req/s", figures["p95_ms"]),
+            (f"p99 ms at {args.rate:g} req/s", figures["p99_ms"]),
+            ("achieved req/s", figures["achieved_rate"]),
+            *[(f"p95 ms {p}", v) for p, v in figures["per_page"].items()],
+            ("errors", figures["errors"]), ("load average", load)]
+    print_table(["figure", "value"], rows)
+    return 0
