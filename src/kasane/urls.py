@@ -18,6 +18,8 @@ urlpatterns = [
     path("meetings/", include("kasane.meetings.urls")),
     path("stats/", include("kasane.stats.urls")),
     path("pdca/", include("kasane.pdca.urls")),
+    path("areas/", include("kasane.areas.urls")),
+    path("resources/", include("kasane.resources.urls")),
     path("", include("kasane.notify.urls")),
     path("", include("kasane.web.urls")),
 ]
