@@ -44,10 +44,15 @@ def test_edit_with_capacity_below_participants(city: SimpleNamespace, client: Cl
     response = client.post(f"/resources/{made.pk}/edit/", form)
     assert response.status_code == 400
     assert "定員（2人）が現在の参加者数（4人）より少なく" in response.content.decode()
-    response = client.post(f"/resources/{made.pk}/edit/", {**form, "capacity": "8"})
+    response = client.post(f"/resources/{made.pk}/edit/", {**form, "schedule_rows": "毎日"})
+    assert "1行目: 「月 10:00-12:00」のように曜日と時間を書いてください。" in response.content.decode()
+    response = client.post(f"/resources/{made.pk}/edit/", {
+        **form, "capacity": "8", "schedule_rows": "月 10:00-12:00 午前のみ\n木 13:00〜15:00"})
     assert response.status_code == 302
     made.refresh_from_db()
     assert made.capacity == 8
+    assert [(s.weekday, s.note) for s in made.schedules.order_by("id")] == [("MO", "午前のみ"), ("TH", "")]
+    assert "月 10:00-12:00 午前のみ" in client.get(f"/resources/{made.pk}/edit/").content.decode()
 
 
 def test_new_place_with_a_new_provider_then_publish(city: SimpleNamespace, client: Client) -> None:
