@@ -82,3 +82,17 @@ def test_logo_form_csv_and_a_wrong_check_code(city: SimpleNamespace) -> None:
     with pytest.raises(ValidationError, match="知らない列があります（好きな色）"):
         survey.survey_import(actor=editor(city), stream=io.BytesIO(
             f"場所番号,確認用コード,好きな色\n{made.pk},{code},赤\n".encode()), name="logo.csv")
+
+
+def test_pending_changes_show_in_the_editors_inbox(city: SimpleNamespace) -> None:
+    from kasane.accounts.models import Membership
+    from kasane.resources.inbox import pending_changes
+
+    made = place(city)
+    assert pending_changes(city.secretariat, editor(city)) is None
+    good = f"場所番号,確認用コード,定員\n{made.pk},{survey.check_code(made)},12\n"
+    survey.survey_import(actor=editor(city), stream=io.BytesIO(good.encode()), name="logo.csv")
+    section = pending_changes(city.secretariat, editor(city))
+    assert section is not None and section.total == 1 and section.items[0]["label"] == made.name
+    caseworker = Membership.objects.select_related("organization").get(user=city.recorder)
+    assert pending_changes(city.recorder, caseworker) is None
