@@ -8,6 +8,7 @@ import unicodedata
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.forms.models import fields_for_model
 
 from kasane.core.forms import Form, WarekiDateField, choice_field
@@ -67,6 +68,12 @@ class FilterForm(Form):
         choice_field(self, "status").choices = [("", "すべて"), *statuses]
 
 
+def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # Django 6's default; no deprecation warning
+    return field.formfield(**kwargs)
+
+
 class PlaceForm(Form):
     """Every editable field of a place plus its provider (an existing one, or a new name)."""
 
@@ -82,7 +89,8 @@ class PlaceForm(Form):
 
     def __init__(self, *args: Any, providers: list[Provider], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in fields_for_model(Place, fields=EDITABLE_FIELDS).items():
+        for name, field in fields_for_model(Place, fields=EDITABLE_FIELDS,
+                                            formfield_callback=_formfield).items():
             if field is not None:
                 field.required = name in ("name", "kind")
                 self.fields[name] = field
