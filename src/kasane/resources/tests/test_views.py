@@ -93,3 +93,22 @@ def test_survey_sheet_and_changes_page(city: SimpleNamespace, client: Client) ->
     assert response.status_code == 400
     client.force_login(city.recorder)
     assert client.get("/resources/changes/").status_code == 403
+
+
+def test_places_by_kind_and_area(city: SimpleNamespace, client: Client) -> None:
+    from kasane.core.metrics import METRICS
+
+    make_areas(city.municipality)
+    place(city, "北の居場所")
+    place(city, "南のサロン", kind="salon", address="重ね市本町2-1")
+    place(city, "東のサロン", kind="salon", address="重ね市東町1-1")
+    place(city, "下書き", kind="salon", publish=False)
+    metric = METRICS.one("resources.places.published")
+    assert metric.compute(city.municipality, 2026) == 3
+    assert metric.compute(city.municipality, 2026, kind="salon") == 2
+    assert metric.compute(city.municipality, 2026, area="unassigned") == 1
+    assert metric.compute(city.municipality, 2026, kind="salon", area="02") == 1
+    client.force_login(city.secretariat)
+    page = client.get("/resources/public/").content.decode()
+    figures = page[page.index('data-testid="figures"'):]
+    assert "<td data-label=\"種類\">サロン</td><td>0</td><td>1</td><td>1</td><td>2</td>" in figures
