@@ -22,6 +22,8 @@ urlpatterns = [
     path("stats/", include("kasane.stats.urls")),
     path("pdca/", include("kasane.pdca.urls")),
     path("retention/", include("kasane.retention.urls")),
+    path("areas/", include("kasane.areas.urls")),
+    path("resources/", include("kasane.resources.urls")),
     path("", include("kasane.notify.urls")),
     path("", include("kasane.web.urls")),
 ]
