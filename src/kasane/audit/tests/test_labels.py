@@ -45,8 +45,8 @@ APP_WRITERS = {
     ("community", "refuse"): (1, lambda a: f"community.{a}"),
     ("community", "require_write"): (1, lambda a: f"community.{a}"),
     ("community", "require_view"): (1, lambda a: f"community.{a}"),
-    ("areas", "_audit"): (1, lambda a: f"areas.{a}"),
-    ("resources", "_audit"): (1, lambda a: f"resources.{a}"),
+    ("areas", "_write_log"): (1, lambda a: f"areas.{a}"),
+    ("resources", "_write_log"): (1, lambda a: f"resources.{a}"),
 }
 
 
