@@ -18,12 +18,12 @@ from django.db import models, transaction
 from kasane.accounts.models import Actor
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, change_record, snapshot
+from kasane.core.tabular import ImportFileError, Row, Table, read_upload
 
 from . import policy
 from .events import ADDRESS_TABLE_CHANGED
 from .keys import prefix_key
 from .models import AddressArea, Area, AreaKind
-from .tabular import Row, Table, TableError, read_upload
 
 KIND_BY_TEXT = {**{k.value: k.value for k in AreaKind}, **{k.label: k.value for k in AreaKind}}
 AREA_HEADERS = ("種別", "コード", "名称")
@@ -178,7 +178,7 @@ def read_tables(stream: IO[bytes], name: str) -> tuple[list[Table], list[Table]]
     """Split an upload into area tables and address tables; refuse anything else."""
     try:
         tables = read_upload(stream, name)
-    except TableError as exc:
+    except ImportFileError as exc:
         raise ValidationError(str(exc)) from exc
     area_tables = [t for t in tables if _is_area_table(t)]
     address_tables = [t for t in tables if _is_address_table(t)]

@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 
@@ -130,3 +131,97 @@ def read_headers(stream: IO[bytes], kind: str, encoding: str) -> list[str]:
     if not first or not any(first):
         raise ImportFileError("1行目に見出し（列名）がありません。")
     return [h.strip() for h in first]
+
+
+# -- whole tables of named cells (areas, resources: small files read at once) --------------
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its 1-based line in the file and its cells by header."""
+
+    line: int
+    cells: dict[str, str]
+
+    def get(self, header: str) -> str:
+        return self.cells.get(header, "").strip()
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    headers: list[str]
+    rows: list[Row]
+
+
+def decode(data: bytes, name: str) -> str:
+    """The text of a whole UTF-8 (with or without BOM) or Shift_JIS file; a file that is
+    neither, or mixes both, is refused naming ``name`` and the line."""
+    try:
+        encoding = detect_encoding(io.BytesIO(data))
+    except ImportFileError as exc:
+        raise ImportFileError(f"{name}: {exc}") from None
+    return data.decode(encoding)
+
+
+def _table(name: str, raw: Iterator[list[str]]) -> Table:
+    headers: list[str] | None = None
+    rows: list[Row] = []
+    for line, cells in enumerate(raw, start=1):
+        if headers is None:
+            headers = [h.strip().lstrip("\ufeff") for h in cells]
+            if not any(headers):
+                raise ImportFileError(f"{name}: 1行目に見出しがありません。")
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
+            raise ImportFileError(f"{name} {line}行目: 見出しより多い列に値があります。")
+        rows.append(Row(line, {h: (cells[i] if i < len(cells) else "")
+                               for i, h in enumerate(headers) if h}))
+    if headers is None:
+        raise ImportFileError(f"{name}: 空のファイルです。")
+    return Table(name, [h for h in headers if h], rows)
+
+
+def read_csv_text(text: str, name: str) -> Table:
+    """A CSV file's text as one table; an unreadable row is named with its line."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+
+    def rows() -> Iterator[list[str]]:
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise ImportFileError(f"{name}: {_csv_error_text(reader.line_num, exc)}") from exc
+
+    return _table(name, rows())
+
+
+def read_xlsx_sheets(stream: IO[bytes], name: str) -> dict[str, Table]:
+    """Every non-empty worksheet of an .xlsx file as a table, by sheet title."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds
+        raise ImportFileError(f"{name}: Excel ファイルを開けません（.xlsx 形式で保存してください）。") from exc
+    try:
+        tables = {}
+        for sheet in book.worksheets:
+            raw = ([cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+            try:
+                tables[sheet.title] = _table(f"{name}「{sheet.title}」", raw)
+            except ImportFileError:
+                continue  # an empty sheet is no table
+        return tables
+    finally:
+        book.close()
+
+
+def read_upload(stream: IO[bytes], name: str) -> list[Table]:
+    """The tables of an uploaded file: every sheet of an .xlsx, or one CSV."""
+    data = stream.read()
+    if not data:
+        raise ImportFileError(f"{name}: 空のファイルです。")
+    if data[:2] == b"PK":
+        return list(read_xlsx_sheets(io.BytesIO(data), name).values())
+    return [read_csv_text(decode(data, name), name)]

@@ -25,9 +25,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kasane.accounts.models import Actor
-from kasane.areas.tabular import Row, Table, TableError, read_upload
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
+from kasane.core.tabular import ImportFileError, Row, Table, read_upload
 from kasane.core.wareki import WarekiError, parse_date
 
 from . import policy, services
@@ -174,7 +174,7 @@ def read_responses(stream: IO[bytes], name: str) -> list[Response]:
         return _sheet_responses(name, data)
     try:
         tables = read_upload(io.BytesIO(data), name)
-    except TableError as exc:
+    except ImportFileError as exc:
         raise ValidationError(str(exc)) from exc
     return [r for t in tables for r in _csv_responses(t)]
 

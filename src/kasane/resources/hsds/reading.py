@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from kasane.areas.tabular import TableError, decode
+from kasane.core.tabular import ImportFileError, decode
 
 from .schema import JSON_FILE, REQUIRED_COLUMNS, REQUIRED_FILES, TABLES
 
@@ -51,7 +51,7 @@ def _read_csv(path: Path, errors: list[str]) -> list[Line]:
     name = path.name
     try:
         text = decode(path.read_bytes(), name)
-    except TableError as exc:
+    except ImportFileError as exc:
         errors.append(str(exc))
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -81,7 +81,7 @@ def _read_csv(path: Path, errors: list[str]) -> list[Line]:
 def _read_json(path: Path, errors: list[str]) -> Tables:
     try:
         data = json.loads(decode(path.read_bytes(), path.name))
-    except (TableError, ValueError) as exc:
+    except (ImportFileError, ValueError) as exc:
         errors.append(f"{path.name}: JSON として読めません（{exc}）。")
         return {}
     if not isinstance(data, dict):
