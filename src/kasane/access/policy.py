@@ -140,21 +140,21 @@ def persons_with_bases(actor: Actor | None, person_ids: Iterable[int], *, action
     named = Person.restriction_users.through.objects.filter(
         person_id=OuterRef("pk"), user_id=actor.user_id)
     found: dict[int, tuple[Person, set[str]]] = {}
-    for person in Person.objects.filter(pk__in=ids, municipality_id=tenant_id(actor)) \
+    for row in Person.objects.filter(pk__in=ids, municipality_id=tenant_id(actor)) \
             .select_related("created_by_org").annotate(_named=Exists(named)):
-        bases: set[str] = {Basis.OWN_RECORD} if person.created_by_org_id == actor.organization_id \
+        bases: set[str] = {Basis.OWN_RECORD} if row.created_by_org_id == actor.organization_id \
             else set()
-        if person._named:  # type: ignore[attr-defined]
+        if row._named:
             bases.add(Basis.RESTRICTED_NAMED)
-        found[person.pk] = (person, bases)
+        found[row.pk] = (row, bases)
     if not found:
         return {}
     for pid, basis in active_grants(actor, purpose=purpose, at=at).filter(
             person_id__in=found).values_list("person_id", "basis"):
         found[pid][1].add(basis)
     result: dict[int, tuple[Person, str]] = {}
-    for pid, (person, bases) in found.items():
-        best = next((b for b in BASIS_PREFERENCE if b in bases and b in allowed), None)
+    for pid, (person, held) in found.items():
+        best = next((b for b in BASIS_PREFERENCE if b in held and b in allowed), None)
         if best is not None:
             result[pid] = (person, str(best))
     return result
