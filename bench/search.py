@@ -313,17 +313,19 @@ def _equiv_sql(actor: Any, q: str, vendor: str) -> tuple[str, list[Any]]:
 def _equiv_run(actor: Any, sql: str, params: list[Any], connection: Any) -> None:
     """Run the same-work SQL, then one multi-row INSERT of the access-log rows, commit."""
     from django.db import transaction
+    from django.utils import timezone
 
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
         if not rows:
             return
-        values = ", ".join(["(now(), %s, %s, 'person.search', 'people.Person', %s, %s, %s, "
+        values = ", ".join(["(%s, %s, %s, 'person.search', 'people.Person', %s, %s, %s, "
                             "'q', '', NULL, %s, %s)"] * len(rows))
+        now = timezone.now()
         flat: list[Any] = []
         for row in rows:
-            flat += [actor.user_id, actor.user.username, str(row[0]), row[0], row[-1],
+            flat += [now, actor.user_id, actor.user.username, str(row[0]), row[0], row[-1],
                      actor.organization.municipality_id, actor.organization_id]
         cur.execute("INSERT INTO audit_accesslog (at, user_id, username, action, object_type, "
                     "object_id, person_id, basis, detail, request_id, ip, municipality_id, "
