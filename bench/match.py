@@ -55,7 +55,7 @@ def run_kasane(data: Dataset, workers: int) -> tuple[float, float, set[tuple[int
 
 
 def splink_table(data: Dataset):  # -> pyarrow.Table
-    """The records with Kasane's normalized keys, as Splink input (bench/splink_settings.py).
+    """The records with Kasane's normalized keys, as Splink input (bench/_splink_settings.py).
 
     Splink knows no Japanese, so it gets the same cleaning Kasane does (NFKC, kana folding,
     異体字, digits-only phones, addresses to the lot), the household members' name keys and
@@ -64,7 +64,7 @@ def splink_table(data: Dataset):  # -> pyarrow.Table
     skips it. This preparation is not counted in Splink's time."""
     import pyarrow as pa
 
-    from bench.splink_settings import BLOCK_COLUMNS
+    from bench._splink_settings import BLOCK_COLUMNS
 
     feats = [linkage.features(rec) for rec in data.records]
     keys = [linkage._keys_of(f) for f in feats]
@@ -89,7 +89,7 @@ SPLINK_THRESHOLDS = (0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999)
 
 
 def run_splink(data: Dataset) -> tuple[float, set[tuple[int, int]]]:
-    """Splink 5 on duckdb with the settings and training of bench/splink_settings.py.
+    """Splink 5 on duckdb with the settings and training of bench/_splink_settings.py.
 
     In Splink's favour: its input is pre-normalized (untimed), and of the match-probability
     thresholds in ``SPLINK_THRESHOLDS`` the one with the best F1 against the truth is used.
@@ -98,7 +98,7 @@ def run_splink(data: Dataset) -> tuple[float, set[tuple[int, int]]]:
 
     from splink import DuckDBAPI, Linker
 
-    from bench import splink_settings
+    from bench import _splink_settings as splink_settings
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     table = splink_table(data)
