@@ -55,22 +55,31 @@ def run_kasane(data: Dataset, workers: int) -> tuple[float, float, set[tuple[int
 
 
 def splink_table(data: Dataset):  # -> pyarrow.Table
-    """The records with Kasane's normalized keys, as Splink input. Splink knows no Japanese,
-    so it gets the same cleaning Kasane does (NFKC, kana folding, 異体字, digits-only phones,
-    normalized addresses); this preparation is not counted in Splink's time."""
+    """The records with Kasane's normalized keys, as Splink input (bench/_splink_settings.py).
+
+    Splink knows no Japanese, so it gets the same cleaning Kasane does (NFKC, kana folding,
+    異体字, digits-only phones, addresses to the lot), the household members' name keys and
+    the record's own (to see one listed in the other's household), and Kasane's blocking keys
+    as columns — a key held by more than ``linkage.MAX_BLOCK`` records left empty, as Kasane
+    skips it. This preparation is not counted in Splink's time."""
     import pyarrow as pa
 
+    from bench._splink_settings import BLOCK_COLUMNS
+
+    feats = [linkage.features(rec) for rec in data.records]
+    keys = [linkage._keys_of(f) for f in feats]
+    counts = Counter(k for row in keys for k in row if k)
     cols: dict[str, list] = {c: [] for c in (
         "unique_id", "family_name", "given_name", "family_kana", "given_kana", "full_kana",
-        "birth_date", "birth_year", "phone", "address")}
-    for rec in data.records:
-        f = linkage.features(rec)
+        "birth_date", "phone", "address", "household", "self_keys", *BLOCK_COLUMNS)}
+    for rec, f, row in zip(data.records, feats, keys, strict=True):
         birth = f[linkage.F_BIRTH]
-        values = (rec.id, f[linkage.F_FAM], f[linkage.F_GIV], f[linkage.F_FAMK],
+        values = [rec.id, f[linkage.F_FAM], f[linkage.F_GIV], f[linkage.F_FAMK],
                   f[linkage.F_GIVK], f[linkage.F_FAMK] + f[linkage.F_GIVK],
                   f"{birth // 10000:04d}-{birth // 100 % 100:02d}-{birth % 100:02d}"
-                  if birth else None, str(birth // 10000) if birth else None,
-                  f[linkage.F_PHONE], f[linkage.F_LOT])
+                  if birth else None, f[linkage.F_PHONE], f[linkage.F_LOT],
+                  list(f[linkage.F_HH]), sorted(linkage._self_keys(f)),
+                  *(k if k and counts[k] <= linkage.MAX_BLOCK else None for k in row)]
         for col, value in zip(cols, values, strict=True):
             cols[col].append(value if value != "" else None)
     return pa.table(cols)
@@ -80,49 +89,24 @@ SPLINK_THRESHOLDS = (0.5, 0.9, 0.99, 0.999, 0.9999, 0.99999)
 
 
 def run_splink(data: Dataset) -> tuple[float, set[tuple[int, int]]]:
-    """Splink 5 on duckdb: EM-trained Fellegi–Sunter with comparable blocking and levels.
+    """Splink 5 on duckdb with the settings and training of bench/_splink_settings.py.
 
     In Splink's favour: its input is pre-normalized (untimed), and of the match-probability
     thresholds in ``SPLINK_THRESHOLDS`` the one with the best F1 against the truth is used.
     """
     import logging
 
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink import DuckDBAPI, Linker
+
+    from bench import _splink_settings as splink_settings
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     table = splink_table(data)
     t0 = time.perf_counter()
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        comparisons=[
-            cl.ExactMatch("family_name").configure(term_frequency_adjustments=True),
-            cl.ExactMatch("given_name").configure(term_frequency_adjustments=True),
-            cl.JaroWinklerAtThresholds("family_kana", [0.92, 0.88]),
-            cl.JaroWinklerAtThresholds("given_kana", [0.92, 0.88]),
-            cl.DateOfBirthComparison("birth_date", input_is_string=True),
-            cl.ExactMatch("phone"),
-            cl.LevenshteinAtThresholds("address", [2]),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("full_kana", "birth_year"),
-            block_on("family_name", "given_name", "birth_year"),
-            block_on("birth_date", "family_kana"),
-            block_on("birth_date", "given_kana"),
-            block_on("phone"),
-            block_on("address"),
-        ],
-    )
     db_api = DuckDBAPI()
-    linker = Linker(db_api.register(table), settings, log_level=logging.ERROR)
-    training = linker.training
-    training.estimate_probability_two_random_records_match(
-        [block_on("full_kana", "birth_date")], recall=0.8)
-    training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("full_kana", "birth_year"))
-    training.estimate_parameters_using_expectation_maximisation(
-        block_on("birth_date", "address"))
+    linker = Linker(db_api.register(table), splink_settings.settings(),
+                    log_level=logging.ERROR)
+    splink_settings.train(linker)
     predictions = linker.inference.predict(threshold_match_probability=SPLINK_THRESHOLDS[0])
     rows = predictions.as_duckdbpyrelation().select(
         "unique_id_l, unique_id_r, match_probability").fetchall()

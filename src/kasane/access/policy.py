@@ -125,6 +125,41 @@ def bases_for(actor: Actor | None, person_ids: Iterable[int], *, action: str = "
     return result
 
 
+def persons_with_bases(actor: Actor | None, person_ids: Iterable[int], *, action: str = "view",
+                       purpose: str | None = None, at: dt.datetime | None = None
+                       ) -> dict[int, tuple[Person, str]]:
+    """``bases_for`` and the load of those persons (``created_by_org`` joined) in two queries
+    instead of four: each person of ``person_ids`` the actor may ``action``, with its best
+    basis — the same answer as ``bases_for`` (the access matrix tests check both)."""
+    allowed = PERSON_ACTIONS.get(action)
+    if allowed is None:
+        raise ValueError(f"unknown person action {action!r}")
+    ids = {as_id(i) for i in person_ids} - {NO_ID}
+    if not ids or actor is None or not handles_persons(actor):
+        return {}
+    named = Person.restriction_users.through.objects.filter(
+        person_id=OuterRef("pk"), user_id=actor.user_id)
+    found: dict[int, tuple[Person, set[str]]] = {}
+    for row in Person.objects.filter(pk__in=ids, municipality_id=tenant_id(actor)) \
+            .select_related("created_by_org").annotate(_named=Exists(named)):
+        bases: set[str] = {Basis.OWN_RECORD} if row.created_by_org_id == actor.organization_id \
+            else set()
+        if row._named:
+            bases.add(Basis.RESTRICTED_NAMED)
+        found[row.pk] = (row, bases)
+    if not found:
+        return {}
+    for pid, basis in active_grants(actor, purpose=purpose, at=at).filter(
+            person_id__in=found).values_list("person_id", "basis"):
+        found[pid][1].add(basis)
+    result: dict[int, tuple[Person, str]] = {}
+    for pid, (person, held) in found.items():
+        best = next((b for b in BASIS_PREFERENCE if b in held and b in allowed), None)
+        if best is not None:
+            result[pid] = (person, str(best))
+    return result
+
+
 def person_basis(actor: Actor | None, person_id: object, *, action: str = "view", purpose: str | None = None,
                  at: dt.datetime | None = None) -> str | None:
     """The basis that allows ``actor`` to do ``action`` with the person, or None. Logs nothing."""

@@ -166,6 +166,22 @@ def target_checksums(db: dict[str, Any]) -> dict[str, TableSum]:
     return sums
 
 
+def _drop_partitioned(db: dict[str, Any]) -> None:
+    """Drop the target's partitioned tables (the access log, with its monthly partitions)
+    before ``pg_restore --clean``: its clean step drops each partition's primary key on its
+    own, which PostgreSQL refuses for a key inherited from the parent."""
+    with _pg_connect(db) as conn, conn.cursor() as cursor:
+        cursor.execute("SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c "
+                       "ON c.oid = p.partrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE n.nspname = current_schema()")
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP TABLE IF EXISTS {_quote_ident(name)} CASCADE")
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 def restore(archive: Path, db: dict[str, Any], media_root: Path, *, force: bool) -> dict[str, Any]:
     """Restore ``archive`` into ``db`` and ``media_root``; return the manifest.
 
@@ -181,6 +197,7 @@ def restore(archive: Path, db: dict[str, Any], media_root: Path, *, force: bool)
         tar.extractall(tmp, filter="data")
         work = Path(tmp)
         if _vendor(db) == "postgresql":
+            _drop_partitioned(db)
             _run([_tool("pg_restore"), "--no-owner", "--clean", "--if-exists",
                   f"--dbname={db['NAME']}", str(work / PG_DUMP)],
                  pg_env(db), "データベースの復元（pg_restore）")

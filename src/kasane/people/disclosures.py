@@ -47,13 +47,16 @@ def disclosure_report(actor: Actor | None, person_id: int, *, export: bool = Fal
                object_id=person.pk, person_id=person.pk,
                detail="監査: アクセス記録のみ" if auditor else "")
     logs = (AccessLog.objects.filter(municipality_id=person.municipality_id, person_id=person.pk)
-            .select_related("organization", "user").order_by("-at", "-id"))
-    rows = [{
-        "at": row.at, "user": str(row.user) if row.user else (row.username or "—"),
-        "username": row.username, "organization": row.organization.name if row.organization else "—",
-        "action": row.action, "action_label": action_label(row.action),
-        "basis": row.basis, "basis_label": row.get_basis_display(), "denied": row.denied,
-    } for row in logs[:5000]]
+            .order_by("-at", "-id").values_list(
+                "at", "username", "action", "basis", "organization__name", "user__display_name",
+                "user__username"))
+    basis_labels = dict(Basis.choices)
+    rows = [{  # plain values, no model instances: a long report reads thousands of rows
+        "at": at, "user": display or login or username or "—", "username": username,
+        "organization": org_name or "—", "action": action, "action_label": action_label(action),
+        "basis": basis, "basis_label": basis_labels.get(basis, basis),
+        "denied": basis == Basis.DENIED,
+    } for at, username, action, basis, org_name, display, login in logs[:5000]]
     return DisclosureReport(person_id=person.pk, person_name="" if auditor else person.full_name,
                             rows=rows)
 

@@ -256,15 +256,14 @@ def person_search(actor: Actor, q: str | None, *, limit: int = 50,
     rows.sort(key=lambda r: (-_score(r, parsed.names), r[2], r[0]))
     result.truncated = cut or len(rows) > limit
     ids = [r[0] for r in rows[:limit]]
-    # The policy's bulk check (3 small queries) both re-confirms visibility and names the basis
-    # each logged row needs; only persons it allows are loaded and shown.
-    bases = policy.bases_for(actor, ids, action="search") if ids else {}
-    loaded = Person.objects.filter(pk__in=list(bases)).select_related("created_by_org").in_bulk()
-    chosen = [loaded[i] for i in ids if i in loaded]
+    # The policy's one-query check both re-confirms visibility and names the basis each logged
+    # row needs, loading the page's persons as it goes; only persons it allows are shown.
+    page = policy.persons_with_bases(actor, ids, action="search") if ids else {}
+    chosen = [page[i][0] for i in ids if i in page]
     result.items = person_views(actor, chosen)
     if log and chosen:
         access_log_many(user=actor.user, action="person.search", organization_id=actor.organization_id,
-                        entries=[("people.Person", p.pk, p.pk, bases[p.pk]) for p in chosen],
+                        entries=[("people.Person", p.pk, p.pk, page[p.pk][1]) for p in chosen],
                         detail=f"q={result.query}"[:500])
     return result
 

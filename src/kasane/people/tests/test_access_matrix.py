@@ -34,6 +34,9 @@ def _expect(city, person, expected: dict[str, str | None], *, action="view", pur
         member = actor(getattr(city, name))
         got = policy.person_basis(member, person.pk, action=action, purpose=purpose, at=at)
         assert got == expected.get(name), (name, action, purpose, got)
+        page = policy.persons_with_bases(member, [person.pk], action=action, purpose=purpose,
+                                         at=at)  # the one-query variant search uses
+        assert (page[person.pk][1] if page else None) == got, (name, action, purpose)
         if at is None and action == "view" and purpose is None:
             visible = policy.visible_persons(member).filter(pk=person.pk).exists()
             assert visible == (expected.get(name) is not None), name
