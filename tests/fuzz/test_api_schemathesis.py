@@ -48,11 +48,16 @@ def _token(city: Any) -> str:
     return api_token_issue(user=city.coordinator, membership=membership, name="fuzz")
 
 
+_SCHEMA: list[Any] = []
+
+
 def _operation(method: str, path: str) -> Any:
+    """The live schema's operation (the schema is loaded once a worker)."""
     from kasane.wsgi import application
 
-    schema = schemathesis.openapi.from_wsgi(f"{PREFIX}/openapi.json", application)
-    for result in schema.get_all_operations():
+    if not _SCHEMA:
+        _SCHEMA.append(schemathesis.openapi.from_wsgi(f"{PREFIX}/openapi.json", application))
+    for result in _SCHEMA[0].get_all_operations():
         operation = result.ok()
         if operation.method.upper() == method and operation.path == path:
             return operation
