@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -51,6 +54,19 @@ def _token(city: Any) -> str:
 _SCHEMA: list[Any] = []
 
 
+@pytest.fixture
+def keep_connection() -> Iterator[None]:
+    """As Django's test client does: a request through the WSGI app must not close the
+    database connection (that would end the test's transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 def _operation(method: str, path: str) -> Any:
     """The live schema's operation (the schema is loaded once a worker)."""
     from kasane.wsgi import application
@@ -67,7 +83,7 @@ def _operation(method: str, path: str) -> Any:
 @pytest.mark.django_db
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_the_api_answers_generated_requests_within_its_schema(
-        method: str, path: str, city: Any, tally: Counter[str]) -> None:
+        method: str, path: str, city: Any, tally: Counter[str], keep_connection: None) -> None:
     operation = _operation(method, path)
     headers = {"Authorization": f"Bearer {_token(city)}", "Accept-Encoding": "identity"}
     failures: list[str] = []
