@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,6 +62,7 @@ def run(examples: int, api_examples: int, workers: int) -> dict[str, float]:
     api_failed = len(re.findall(r"FAILED tests/fuzz/test_api_schemathesis", done.stdout))
     totals["failed_tests"] = (int(failed.group(1)) if failed else 0) - api_failed
     totals["seconds"] = round(seconds, 1)
+    shutil.rmtree(report_dir, ignore_errors=True)
     if done.returncode not in (0, 1):
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
         raise SystemExit(f"pytest stopped with exit code {done.returncode}")
