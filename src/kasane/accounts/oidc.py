@@ -90,6 +90,11 @@ class KasaneOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         user: User | None = super().authenticate(request, **kwargs)
         return user
 
+    def get_user(self, user_id: Any) -> User | None:
+        """The session's user while the account is active (the library's skips that check)."""
+        user: User | None = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         payload: dict[str, Any] = super().verify_token(token, **kwargs)
         if "nonce" not in kwargs:  # a JWT userinfo answer, not the ID token

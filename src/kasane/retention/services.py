@@ -20,6 +20,7 @@ from kasane.accounts.models import Actor, Municipality, User
 from kasane.audit import services as audit
 from kasane.audit.models import Basis
 from kasane.cases.models import Case
+from kasane.core.ids import as_id
 from kasane.people.models import Person
 
 from . import policy
@@ -57,10 +58,13 @@ def retention_policy_set(*, actor: Actor, record_type: str, years: int) -> Reten
     return row
 
 
-def legal_hold_set(*, actor: Actor, reason: str, person_id: int | None = None,
-                   case_id: int | None = None) -> LegalHold:
-    """Hold a person or a case of the actor's tenant (by id; 404-like message otherwise)."""
+def legal_hold_set(*, actor: Actor, reason: str, person_id: Any = None,
+                   case_id: Any = None) -> LegalHold:
+    """Hold a person or a case of the actor's tenant (by id; a "not found" message for an id
+    of another tenant, a nonexistent one or no id at all)."""
     policy.require_manage(actor)
+    person_id = None if person_id is None else as_id(person_id)
+    case_id = None if case_id is None else as_id(case_id)
     municipality = actor.organization.municipality
     reason = (reason or "").strip()
     errors: dict[str, str] = {}
@@ -82,9 +86,10 @@ def legal_hold_set(*, actor: Actor, reason: str, person_id: int | None = None,
     return hold
 
 
-def legal_hold_release(*, actor: Actor, hold_id: int, reason: str) -> LegalHold:
+def legal_hold_release(*, actor: Actor, hold_id: Any, reason: str) -> LegalHold:
     """End a hold (with a reason); the records then follow their periods again."""
     policy.require_manage(actor)
+    hold_id = as_id(hold_id)
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise ValidationError({"release_reason": "理由を5文字以上で入力してください。"})

@@ -155,6 +155,15 @@ def test_it_trusts_the_providers_second_factor_from_amr(sso, staff) -> None:
 
 
 @pytest.mark.django_db
+def test_a_deactivated_account_loses_its_sso_session(sso, staff) -> None:
+    client = Client()
+    _sign_in_at_provider(client, sso, "op-mfa", "op-pass-2")
+    assert client.get("/").status_code == 200
+    User.objects.filter(pk=staff.coordinator.pk).update(is_active=False)
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
 def test_it_refuses_an_unknown_user_in_japanese_and_creates_nobody(sso, staff) -> None:
     client = Client()
     users_before = User.objects.count()

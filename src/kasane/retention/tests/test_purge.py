@@ -184,3 +184,13 @@ def test_the_command_needs_a_flag_and_reports(city, capsys) -> None:
                  "--as-of", LATER.isoformat())
     assert Case.objects.get(pk=s.case.pk).summary == MARK
     assert PurgeRun.objects.filter(dry_run=False, started_by=city.secretariat).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", ["1e9", "99999999999999999999", -1, "", "髙"])
+def test_a_hold_by_an_impossible_id_is_a_japanese_refusal(city, number) -> None:
+    """Found by the service fuzzing: a string id raised ValueError instead of a refusal."""
+    with pytest.raises(ValidationError) as refused:
+        services.legal_hold_set(actor=membership(city.secretariat), person_id=number,
+                                reason="訴訟のため保存")
+    assert "見つかりません" in str(refused.value) or "どちらか" in str(refused.value)
