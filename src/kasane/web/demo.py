@@ -9,6 +9,7 @@ from kasane.audit.context import request_context
 from kasane.cases import demo as cases_demo
 from kasane.meetings import demo as meetings_demo
 from kasane.notify import demo as notify_demo
+from kasane.participation import demo as participation_demo
 from kasane.pdca import demo as pdca_demo
 from kasane.people import demo as people_demo
 from kasane.sheets import demo as sheets_demo
@@ -20,6 +21,7 @@ DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
 LOADERS = [people_demo.load, sheets_demo.load, cases_demo.load, meetings_demo.load,
            pdca_demo.load]
 LOADERS.append(notify_demo.load)  # 緊急案件, 当番, notification settings
+LOADERS.append(participation_demo.load)  # after resources: 人材バンク, matches in every stage
 
 
 def load_demo() -> dict[str, object]:
