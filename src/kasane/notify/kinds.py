@@ -31,6 +31,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in [
     Kind("import_finished", "取込の確認・取込が終わった"),
     Kind("alert", "緊急案件", email_default=True),
     Kind("alert_update", "緊急案件の経過"),
+    Kind("placement_proposed", "受入打診が届いた（参加支援）", email_default=True),
+    Kind("placement_answered", "受入打診に回答があった（参加支援）"),
 ]}
 
 LABELS = {code: kind.label for code, kind in KINDS.items()}
