@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from kasane.accounts import demo as accounts_demo
+from kasane.areas import demo as areas_demo
 from kasane.audit.context import request_context
 from kasane.cases import demo as cases_demo
 from kasane.meetings import demo as meetings_demo
@@ -12,6 +13,7 @@ from kasane.notify import demo as notify_demo
 from kasane.participation import demo as participation_demo
 from kasane.pdca import demo as pdca_demo
 from kasane.people import demo as people_demo
+from kasane.resources import demo as resources_demo
 from kasane.sheets import demo as sheets_demo
 
 DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
@@ -21,6 +23,7 @@ DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
 LOADERS = [people_demo.load, sheets_demo.load, cases_demo.load, meetings_demo.load,
            pdca_demo.load]
 LOADERS.append(notify_demo.load)  # 緊急案件, 当番, notification settings
+LOADERS += [areas_demo.load, resources_demo.load]  # 圏域 + address table; the directory
 LOADERS.append(participation_demo.load)  # after resources: 人材バンク, matches in every stage
 
 
