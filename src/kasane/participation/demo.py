@@ -144,7 +144,8 @@ def _mother(a: dict[str, Any], case: Case, person: Any, pick: Iterator[Place]) -
 
 
 def _host_place(a: dict[str, Any], orgs: dict[str, Any], published: list[Place]) -> Place | None:
-    """A place run by 障害者相談支援事業所かさね (its provider linked to the organization)."""
+    """A place with seats run by 障害者相談支援事業所かさね (its provider linked to the
+    organization; the last work-trial place is linked when none is)."""
     linked = [p for p in published if p.provider.organization_id == orgs["shougai_soudan"].pk]
     if linked:
         return linked[0]
@@ -171,7 +172,7 @@ def load(data: dict[str, Any]) -> None:
     if Match.objects.filter(municipality_id=muni).exists() or len(published) < 3:
         return
     son, mother = persons["8050_child"], persons["8050_parent"]
-    host = _host_place(a, orgs, published)
+    host = _host_place(a, orgs, list(_candidates(published, son)))
     pick = (p for p in _candidates(published, son) if p != host)
     son_case = _case(muni, "8050世帯の長男")
     if son_case is not None and not Wish.objects.filter(case=son_case).exists():
