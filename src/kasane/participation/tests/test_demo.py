@@ -38,13 +38,3 @@ def test_it_loads_volunteers_and_matches_in_every_stage(settings: Any) -> None:
     demo.load(data)
     assert Match.objects.count() == count and Volunteer.objects.count() == len(demo.VOLUNTEERS)
 
-
-def test_the_whole_demo_city_has_matches_in_every_stage(settings: Any) -> None:
-    """With the resources demo's directory (web's loader order): every stage on demo cases."""
-    from kasane.web.demo import load_demo
-
-    settings.DEMO_MODE = True
-    load_demo()
-    assert set(Match.objects.values_list("stage", flat=True)) == set(Stage.values)
-    assert Match.objects.filter(host_org__isnull=False, consent__isnull=False).exists()
-    assert Volunteer.objects.filter(assignments__status="active").exists()
