@@ -32,6 +32,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in [
     Kind("alert", "緊急案件", email_default=True),
     Kind("alert_update", "緊急案件の経過"),
     Kind("watch_report", "見守りの気づきが届いた", email_default=True),
+    Kind("placement_proposed", "受入打診が届いた（参加支援）", email_default=True),
+    Kind("placement_answered", "受入打診に回答があった（参加支援）"),
 ]}
 
 LABELS = {code: kind.label for code, kind in KINDS.items()}

@@ -60,6 +60,9 @@ class FollowUpPlan(models.Model):
                                         related_name="+")
     days = models.JSONField("開始からの日数", default=_days_default)
 
+    class Meta:
+        verbose_name = "定着支援の予定"
+
     def __str__(self) -> str:
         return f"定着支援の予定#{self.pk}"
 
@@ -93,6 +96,7 @@ class Wish(models.Model):
     lock_version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = "参加の希望"
         constraints = [models.UniqueConstraint(fields=["case", "person"],
                                                name="participation_wish_case_person")]
 
@@ -186,6 +190,7 @@ class Match(models.Model):
     lock_version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = "参加支援（受入打診）"
         ordering = ["-proposed_on", "-id"]
         indexes = [models.Index(fields=["municipality", "stage"]),
                    models.Index(fields=["host_org", "stage"])]
@@ -235,6 +240,7 @@ class FollowUp(models.Model):
     source_record_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "定着支援"
         ordering = ["match_id", "due_on", "on", "id"]
 
     def __str__(self) -> str:
@@ -279,6 +285,7 @@ class Volunteer(models.Model):
     lock_version = models.PositiveIntegerField(default=1)
 
     class Meta:
+        verbose_name = "人材バンク登録者"
         ordering = ["name_kana", "id"]
 
     def __str__(self) -> str:
@@ -303,6 +310,7 @@ class HelpRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "担い手の募集"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -329,6 +337,7 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = "人材バンクの活動先"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -346,6 +355,7 @@ class CompanionNote(models.Model):
                                      related_name="+")
 
     class Meta:
+        verbose_name = "伴走メモ"
         ordering = ["-on", "-id"]
 
     def __str__(self) -> str:
@@ -365,6 +375,7 @@ class HoursLog(models.Model):
                                     related_name="+")
 
     class Meta:
+        verbose_name = "活動時間"
         ordering = ["-on", "-id"]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from kasane.audit.context import request_context
 from kasane.cases import demo as cases_demo
 from kasane.meetings import demo as meetings_demo
 from kasane.notify import demo as notify_demo
+from kasane.participation import demo as participation_demo
 from kasane.pdca import demo as pdca_demo
 from kasane.people import demo as people_demo
 from kasane.resources import demo as resources_demo
@@ -23,6 +24,7 @@ LOADERS = [people_demo.load, sheets_demo.load, cases_demo.load, meetings_demo.lo
            pdca_demo.load]
 LOADERS.append(notify_demo.load)  # 緊急案件, 当番, notification settings
 LOADERS += [areas_demo.load, resources_demo.load]  # 圏域 + address table; the directory
+LOADERS.append(participation_demo.load)  # after resources: 人材バンク, matches in every stage
 
 
 def load_demo() -> dict[str, object]:

@@ -23,7 +23,7 @@ from kasane.areas.models import Area
 from kasane.audit.services import change_record, snapshot
 from kasane.core.ids import as_id
 from kasane.core.locking import check_version
-from kasane.resources.models import Place
+from kasane.resources.models import Place, PlaceKind
 
 from .. import policy
 from ..models import (
@@ -84,7 +84,7 @@ def _volunteer_values(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
             "kind": kind, "phone": str(data.get("phone") or "").strip()[:30],
             "courses": [str(c)[:100] for c in courses][:30],
             "interests": str(data.get("interests") or "").strip()[:2000],
-            "kinds": [str(k) for k in (data.get("kinds") or [])],
+            "kinds": _codes(data.get("kinds"), PlaceKind.values, "kinds"),
             "days": _codes(data.get("days"), Day.values, "days"),
             "time_bands": _codes(data.get("time_bands"), TimeBand.values, "time_bands"),
             "area": found, "active": bool(data.get("active", True))}

@@ -13,6 +13,7 @@ transaction as the stage change. Every change: ChangeRecord + a case timeline en
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +24,8 @@ from kasane.accounts.models import CASE_ROLES, Actor, Membership, Organization
 from kasane.audit.services import change_record, snapshot
 from kasane.cases.models import Case
 from kasane.core.locking import check_version
+from kasane.notify.kinds import label
+from kasane.notify.services.notifications import notify
 from kasane.people.models import Consent, Person, Purpose
 from kasane.people.selectors import consent_current_for
 from kasane.resources.models import Place
@@ -99,7 +102,18 @@ def match_propose(*, actor: Actor, case: Case, person_id: object, place_id: obje
                       organization_id=actor.organization_id)
         how = "（受入先にシステムで共有）" if host else "（電話・書面で打診）"
         timeline(case, actor, f"受入打診：{place.name}{how}", _url(match))
+        if host is not None:
+            _notify(Membership.objects.filter(organization=host, is_active=True,
+                                              role__in=CASE_ROLES).select_related("organization"),
+                    "placement_proposed", match)
     return match
+
+
+def _notify(memberships: Any, kind: str, match: Match) -> None:
+    """A fixed title (no personal data); the person is named at read time by the policies."""
+    notify(memberships=list(memberships), kind=kind, title=label(kind).split("（")[0],
+           url=_url(match), object_type="participation.Match", object_id=match.pk,
+           person_id=match.person_id)
 
 
 def _locked(match: Match, expected_version: int | None) -> Match:
@@ -142,9 +156,14 @@ def match_answer(*, actor: Actor, match: Match, answer: str, answer_on: object =
         m.answer, m.answer_on, m.answer_via = answer, day, via
         m.answer_note, m.answered_by = note.strip()[:500], actor.user
         m.stage = ANSWER_STAGE[answer]
-        label = Answer(answer).label
-        return _save(actor, m, before, f"受入先の回答：{m.place.name} {label}"
-                                       f"（{AnswerVia(via).label}）")
+        text = Answer(answer).label
+        _save(actor, m, before, f"受入先の回答：{m.place.name} {text}（{AnswerVia(via).label}）")
+        if via == AnswerVia.SYSTEM:  # the place answered itself: tell the proposer
+            _notify(Membership.objects.filter(user_id=m.created_by_id,
+                                              organization_id=m.created_by_org_id,
+                                              is_active=True).select_related("organization"),
+                    "placement_answered", m)
+        return m
 
 
 def match_trial(*, actor: Actor, match: Match, trial_on: object,

@@ -15,6 +15,7 @@ from kasane.areas.models import Area
 from kasane.audit.services import change_record, snapshot
 from kasane.cases.models import Case
 from kasane.core.locking import check_version
+from kasane.resources.models import PlaceKind
 
 from ..models import Day, Role, TimeBand, Transport, Wish
 from .common import require_manager, subject_of, timeline
@@ -41,7 +42,7 @@ def _clean(actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
         out[name] = _codes(data.get(name), allowed, name)
     if not out["roles"]:
         raise ValidationError({"roles": "参加の形を1つ以上選んでください。"})
-    out["kinds"] = [str(k) for k in (data.get("kinds") or [])]
+    out["kinds"] = _codes(data.get("kinds"), PlaceKind.values, "kinds")
     transport = str(data.get("transport") or "")
     if transport and transport not in Transport.values:
         raise ValidationError({"transport": "移動手段を選んでください。"})

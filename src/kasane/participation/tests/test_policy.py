@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from kasane.audit.models import AccessLog, Basis
+from kasane.notify.models import Notification
 from kasane.participation import policy, selectors, services
 from kasane.participation.models import AnswerVia, Stage
 from kasane.people.services import consent_withdraw
@@ -31,6 +32,7 @@ def test_it_keeps_a_proposal_from_the_place_without_a_participation_consent(city
                                place_id=s.host_place.pk)
     assert m.host_org_id is None and m.consent_id is None
     assert not selectors.proposals_to_answer(s.partner).exists()
+    assert not Notification.objects.filter(kind="placement_proposed").exists()
     with pytest.raises(Http404):
         policy.require_match(s.partner, m.pk)
     assert AccessLog.objects.filter(action="participation.match.view", basis=Basis.DENIED,
@@ -45,12 +47,15 @@ def test_it_shares_with_the_place_under_the_consent_and_lets_it_answer(city: Any
                                place_id=s.host_place.pk)
     assert m.host_org_id == city.orgs["houkatsu"].pk and m.consent_id == consent.pk
     assert list(selectors.proposals_to_answer(s.partner)) == [m]
+    sent = Notification.objects.get(user=city.partner, kind="placement_proposed")
+    assert sent.title == "受入打診が届いた" and sent.url == f"/participation/matches/{m.pk}/"
     seen = policy.require_match(s.partner, m.pk)
     assert AccessLog.objects.filter(action="participation.match.view", basis=Basis.CONSENT,
                                     person_id=s.person.pk).exists()
     answered = services.match_answer(actor=s.partner, match=seen, answer="accepted",
                                      answer_on=dt.date.today())
     assert answered.stage == Stage.ACCEPTED and answered.answer_via == AnswerVia.SYSTEM
+    assert Notification.objects.filter(user=city.coordinator, kind="placement_answered").exists()
     with pytest.raises(PermissionDenied):  # the place answers; the case side starts
         services.match_start(actor=s.partner, match=answered, started_on=dt.date.today())
     consent_withdraw(actor=s.coord, consent=consent, reason="本人の申し出により撤回")
