@@ -8,7 +8,7 @@ gunicorn with uvicorn workers on 127.0.0.1, and helpers to read the workers' mem
 
 The database is ``kasane_bench_web`` next to ``KASANE_BENCH_DATABASE_URL`` (default: the local
 PostgreSQL), created from a cached template database holding the migrated schema and the demo
-city (``<name>_tpl_<hash of migrations and demo loaders>``: the first run builds it in ~20 s,
+city (``kasane_bench_web_tpl_<hash of migrations and demo loaders>``: the first run builds it in ~20 s,
 later ones copy it in about a second). Settings are production ones (``KASANE_ENV=production``:
 DEBUG off, hashed compressed static files, secure cookies, HSTS, MFA required) with a throwaway
 SECRET_KEY; clients send ``X-Forwarded-Proto: https`` as the TLS-terminating load balancer would.
@@ -37,6 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/kasane_bench_web"
+TEMPLATE_PREFIX = "kasane_bench_web_tpl_"
 FORWARDED = {"X-Forwarded-Proto": "https"}
 
 
@@ -95,13 +96,13 @@ def _database(base_url: str, env: dict[str, str]) -> str:
     import psycopg
 
     name = urlsplit(base_url).path.strip("/") or "kasane_bench_web"
-    template = f"{name}_tpl_{_fingerprint()}"
+    template = f"{TEMPLATE_PREFIX}{_fingerprint()}"
     with psycopg.connect(_admin(base_url), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
                               [template]).fetchone()
         if not exists:
             for (old,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
-                                       [f"{name}_tpl_%"]).fetchall():
+                                       [f"{TEMPLATE_PREFIX}%"]).fetchall():
                 conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
             conn.execute(f'CREATE DATABASE "{template}"')
             try:
@@ -110,7 +111,14 @@ def _database(base_url: str, env: dict[str, str]) -> str:
                 conn.execute(f'DROP DATABASE IF EXISTS "{template}"')
                 raise
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        for attempt in range(30):  # another bench may be copying the template right now
+            try:
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 29:
+                    raise
+                time.sleep(1)
     return _with_name(base_url, name)
 
 
@@ -201,10 +209,14 @@ def base_env(var: Path, database_url: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def serve(*, users: int, workers: int = 0, base_url: str = "",
+def serve(*, users: int, workers: int = 0, base_url: str = "", database: str = "",
           keep_database: bool = False) -> Iterator[Server]:
-    """Bench database + production gunicorn (uvicorn workers) on a free 127.0.0.1 port."""
+    """Bench database + production gunicorn (uvicorn workers) on a free 127.0.0.1 port.
+
+    ``database`` names the bench database (each bench its own: they may run at once)."""
     base_url = base_url or os.environ.get("KASANE_BENCH_DATABASE_URL") or DEFAULT_URL
+    if database:
+        base_url = _with_name(base_url, database)
     var = Path(tempfile.mkdtemp(prefix="kasane-bench-web-"))
     env = base_env(var, "")
     process = None

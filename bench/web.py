@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,10 +39,9 @@ REQUESTS_PER_TASK = (3 + 3 + 3 + 2 + 2) / 11
 PAGES = ["home", "search", "case", "contact_form", "add_contact", "sheet_form", "submit_sheet"]
 
 
-def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
-              rate: float = 0.0) -> dict[str, Any]:
-    """Run locust headless for ``seconds``; returns {name: row} of its stats CSV
-    (``Aggregated`` included) with numbers parsed, plus ``_seconds``."""
+def start_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
+                rate: float = 0.0) -> tuple[subprocess.Popen[str], Path]:
+    """Start locust headless for ``seconds`` (its own process); returns it and its folder."""
     work = Path(tempfile.mkdtemp(prefix="kasane-locust-"))
     per_user = 0.0
     if rate:
@@ -52,20 +52,37 @@ def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
     (work / "config.json").write_text(json.dumps(config), encoding="utf-8")
     env = {**os.environ, "KASANE_BENCH_WEB_CONFIG": str(work / "config.json"),
            "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}
-    done = subprocess.run(  # noqa: S603
+    process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "_locustfile.py"),
          "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
          "--stop-timeout", "5", "--csv", str(work / "run"), "--only-summary",
          "--loglevel", "ERROR", "--exit-code-on-error", "0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return process, work
+
+
+def finish_phase(process: subprocess.Popen[str], work: Path) -> dict[str, Any]:
+    """Wait for locust; {"rows": {name: stats row (``Aggregated`` too)}, "failures": [...]}."""
+    _, stderr = process.communicate()
     stats = work / "run_stats.csv"
     if not stats.exists():
-        raise RuntimeError(f"locust failed: {done.stderr[-2000:]}")
+        raise RuntimeError(f"locust failed: {(stderr or '')[-2000:]}")
     rows = {}
     with stats.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             rows[row["Name"]] = row
-    return {"rows": rows, "seconds": seconds}
+    failures = []
+    if (work / "run_failures.csv").exists():
+        with (work / "run_failures.csv").open(encoding="utf-8") as fh:
+            failures = [f"{r['Name']}: {r['Error']} ×{r['Occurrences']}" for r in csv.DictReader(fh)]
+    shutil.rmtree(work, ignore_errors=True)
+    return {"rows": rows, "failures": failures}
+
+
+def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
+              rate: float = 0.0) -> dict[str, Any]:
+    """One locust run of ``seconds`` against ``server`` (see start_phase / finish_phase)."""
+    return finish_phase(*start_phase(server, users=users, seconds=seconds, mix=mix, rate=rate))
 
 
 def figure(phase: dict[str, Any], name: str, column: str) -> float:
@@ -95,6 +112,7 @@ def run(*, seconds: int, users: int, rate: float, workers: int) -> dict[str, Any
         "achieved_rate": round(figure(latency, "Aggregated", "Requests/s"), 1),
         "per_page": per_page, "errors": errors(bare) + errors(mixed) + errors(latency),
         "workers": workers_used,
+        "failures": bare["failures"] + mixed["failures"] + latency["failures"],
         "mixed_p95_ms": figure(mixed, "Aggregated", "95%"),
         "pages": {p: int(figure(mixed, p, "Request Count")) for p in PAGES},
     }
@@ -113,6 +131,8 @@ def main(argv: list[str]) -> int:
         print(f"ベンチマークを実行できません（{exc}）", file=sys.stderr)
         return 2
     load = round(os.getloadavg()[0], 1)
+    for failure in figures["failures"][:10]:
+        print(f"失敗: {failure}", file=sys.stderr)
     extra = {"users": users, "seconds": args.seconds, "workers": figures["workers"],
              "load_avg": load}
     if args.json:
