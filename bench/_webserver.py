@@ -152,16 +152,16 @@ def _static_fingerprint() -> str:
 
 def _static(var: Path, env: dict[str, str]) -> None:
     """``collectstatic`` as production runs it (hashed names, gzip + brotli: ~40 s), cached
-    in ``var/bench-static/<hash of the static sources>`` and linked as the server's STATIC_ROOT."""
-    cache = ROOT / "var" / "bench-static" / _static_fingerprint()
+    in ``$TMPDIR/kasane-bench-static/<hash of the static sources>`` (shared by checkouts on the
+    machine) and linked as the server's STATIC_ROOT."""
+    cache = Path(tempfile.gettempdir()) / "kasane-bench-static" / _static_fingerprint()
     if not (cache / "staticfiles.json").exists():
-        if cache.parent.exists():
-            shutil.rmtree(cache.parent, ignore_errors=True)
         build = Path(tempfile.mkdtemp(prefix="kasane-static-"))
         _run(["-m", "kasane.cli", "collectstatic", "--noinput", "-v0"],
              {**env, "KASANE_VAR_DIR": str(build)})
         cache.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(build / "static"), str(cache))
+        with contextlib.suppress(OSError):  # another run may have put it there meanwhile
+            (build / "static").rename(cache)
         shutil.rmtree(build, ignore_errors=True)
     shutil.rmtree(var / "static", ignore_errors=True)  # the prep step's empty one
     (var / "static").symlink_to(cache, target_is_directory=True)

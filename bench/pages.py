@@ -48,7 +48,13 @@ def _kind(response: Any) -> str:
     return "other"
 
 
-def measure(server: Server) -> dict[str, Any]:
+def run(only: list[str] | None = None, database: str = "kasane_bench_pages") -> dict[str, Any]:
+    """Start the server and measure (``only``: these main pages)."""
+    with serve(users=5, workers=1, database=database) as server:
+        return measure(server, only)
+
+
+def measure(server: Server, only: list[str] | None = None) -> dict[str, Any]:
     """Load every main page in Chromium; sizes per page and the external requests."""
     from playwright.sync_api import sync_playwright
 
@@ -62,7 +68,8 @@ def measure(server: Server) -> dict[str, Any]:
             "--disable-sync"])
         try:
             for name, path in main_pages(server).items():
-                pages[name] = _load(browser, server, me, path, external)
+                if only is None or name in only:
+                    pages[name] = _load(browser, server, me, path, external)
         finally:
             browser.close()
     return {"pages": pages, "external": external}
@@ -116,8 +123,7 @@ def main(argv: list[str]) -> int:
         print(f"Chromium が見つかりません（{CHROMIUM}）。", file=sys.stderr)
         return 2
     try:
-        with serve(users=5, workers=1, database="kasane_bench_pages") as server:
-            figures = measure(server)
+        figures = run()
     except Exception as exc:  # no PostgreSQL, the server did not start …
         print(f"ベンチマークを実行できません（{exc}）", file=sys.stderr)
         return 2

@@ -26,9 +26,10 @@ from bench.web import errors, figure, finish_phase, start_phase
 BENCH = "soak"
 
 
-def run(*, seconds: int, users: int, rate: float) -> dict[str, Any]:
+def run(*, seconds: int, users: int, rate: float, workers: int = 0,
+        database: str = "kasane_bench_soak") -> dict[str, Any]:
     """Start the server, load it for ``seconds``, read worker RSS at the start and the end."""
-    with serve(users=users, database="kasane_bench_soak") as server:
+    with serve(users=users, workers=workers, database=database) as server:
         process, work = start_phase(server, users=users, seconds=seconds, rate=rate)
         warm = min(30.0, seconds / 10)
         time.sleep(warm)

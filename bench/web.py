@@ -96,9 +96,10 @@ def errors(phase: dict[str, Any]) -> int:
     return int(figure(phase, "Aggregated", "Failure Count"))
 
 
-def run(*, seconds: int, users: int, rate: float, workers: int) -> dict[str, Any]:
+def run(*, seconds: int, users: int, rate: float, workers: int,
+        database: str = "kasane_bench_web") -> dict[str, Any]:
     """Both phases on one server; returns the figures."""
-    with serve(users=users, workers=workers) as server:
+    with serve(users=users, workers=workers, database=database) as server:
         bare = run_phase(server, users=users, seconds=seconds, mix="bare")
         mixed = run_phase(server, users=users, seconds=seconds)
         latency = run_phase(server, users=users, seconds=seconds, rate=rate)
