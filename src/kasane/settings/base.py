@@ -111,6 +111,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# Idle PostgreSQL connections kept per worker process for the next request (kasane.core.pgpool;
+# under ASGI Django's own persistent connections are never reused). 0 = off.
+KASANE_DB_POOL_SIZE = env_int("KASANE_DB_POOL_SIZE", 0)
+if KASANE_DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "kasane.core.pgpool"
+    DATABASES["default"].setdefault("OPTIONS", {})["kasane_pool_size"] = KASANE_DB_POOL_SIZE
 # A PostgreSQL streaming replica for statistics and report reads (kasane.core.replica,
 # docs/scaling.md): off unless set. Writes and read-your-writes stay on the primary; the
 # browser's last-write WAL position is kept in a cookie for KASANE_REPLICA_PIN_SECONDS.
