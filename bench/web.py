@@ -75,8 +75,14 @@ def finish_phase(process: subprocess.Popen[str], work: Path) -> dict[str, Any]:
     if (work / "run_failures.csv").exists():
         with (work / "run_failures.csv").open(encoding="utf-8") as fh:
             failures = [f"{r['Name']}: {r['Error']} ×{r['Occurrences']}" for r in csv.DictReader(fh)]
+    exceptions = 0  # a task that raised (a bug of the load script or a page it cannot read)
+    if (work / "run_exceptions.csv").exists():
+        with (work / "run_exceptions.csv").open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                exceptions += int(r.get("Count") or 1)
+                failures.append(f"exception: {r.get('Message', '')[:200]} ×{r.get('Count')}")
     shutil.rmtree(work, ignore_errors=True)
-    return {"rows": rows, "failures": failures}
+    return {"rows": rows, "failures": failures, "exceptions": exceptions}
 
 
 def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
@@ -93,7 +99,8 @@ def figure(phase: dict[str, Any], name: str, column: str) -> float:
 
 
 def errors(phase: dict[str, Any]) -> int:
-    return int(figure(phase, "Aggregated", "Failure Count"))
+    """Failed requests plus tasks that raised."""
+    return int(figure(phase, "Aggregated", "Failure Count")) + int(phase.get("exceptions", 0))
 
 
 def run(*, seconds: int, users: int, rate: float, workers: int,
