@@ -58,6 +58,18 @@ class Server:
         except OSError:
             return []
 
+    def worker_cpu_seconds(self) -> float:
+        """User + system CPU time of all workers so far (Linux /proc; clock ticks → s)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+            except (OSError, IndexError, ValueError):
+                continue
+        return total / tick
+
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker in MB (Linux /proc)."""
         sizes = []
@@ -210,15 +222,20 @@ def base_env(var: Path, database_url: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def serve(*, users: int, workers: int = 0, base_url: str = "", database: str = "",
-          keep_database: bool = False) -> Iterator[Server]:
+          keep_database: bool = False, db_pool: int = 0) -> Iterator[Server]:
     """Bench database + production gunicorn (uvicorn workers) on a free 127.0.0.1 port.
 
-    ``database`` names the bench database (each bench its own: they may run at once)."""
+    ``database`` names the bench database (each bench its own: they may run at once);
+    ``db_pool`` > 0 keeps that many idle connections per worker (KASANE_DB_POOL_SIZE)."""
     base_url = base_url or os.environ.get("KASANE_BENCH_DATABASE_URL") or DEFAULT_URL
     if database:
         base_url = _with_name(base_url, database)
     var = Path(tempfile.mkdtemp(prefix="kasane-bench-web-"))
     env = base_env(var, "")
+    if db_pool:
+        env["KASANE_DB_POOL_SIZE"] = str(db_pool)
+    if os.environ.get("KASANE_WORKER_CONCURRENCY"):  # the server's setting, passed through
+        env["KASANE_WORKER_CONCURRENCY"] = os.environ["KASANE_WORKER_CONCURRENCY"]
     process = None
     database_url = ""
     try:

@@ -12,7 +12,8 @@ Phases, N seconds each:
     server and users; ratio = value ÷ baseline.
 (b) latency — a constant offered rate of R requests/s (100; locust ``constant_throughput`` per
     user): overall ``p95_ms`` and ``p99_ms``, per page ``p95_ms.<page>``.
-``errors`` counts failed requests over both phases (non-200 pages, POSTs that did not save).
+``--db-pool N`` keeps N idle PostgreSQL connections per worker (KASANE_DB_POOL_SIZE,
+kasane.core.pgpool; 0 = off, the default). ``errors`` counts failed requests over both phases (non-200 pages, POSTs that did not save).
 Goals (issue 21): ≥ 250 req/s and ratio ≥ 0.2; p95 < 100 ms at 100 req/s; 0 errors. Every line
 carries ``load_avg``: the load generator shares the machine's cores with the server, and on a
 shared machine other processes slow both.
@@ -87,8 +88,15 @@ def finish_phase(process: subprocess.Popen[str], work: Path) -> dict[str, Any]:
 
 def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
               rate: float = 0.0) -> dict[str, Any]:
-    """One locust run of ``seconds`` against ``server`` (see start_phase / finish_phase)."""
-    return finish_phase(*start_phase(server, users=users, seconds=seconds, mix=mix, rate=rate))
+    """One locust run of ``seconds`` against ``server`` (see start_phase / finish_phase), with
+    ``cpu_ms_per_req``: the workers' CPU time per request (less sensitive to other processes
+    on the machine than throughput; the database's own CPU is not in it)."""
+    cpu = server.worker_cpu_seconds()
+    phase = finish_phase(*start_phase(server, users=users, seconds=seconds, mix=mix, rate=rate))
+    count = figure(phase, "Aggregated", "Request Count")
+    used = server.worker_cpu_seconds() - cpu
+    phase["cpu_ms_per_req"] = round(used * 1000 / count, 1) if count else None
+    return phase
 
 
 def figure(phase: dict[str, Any], name: str, column: str) -> float:
@@ -104,9 +112,9 @@ def errors(phase: dict[str, Any]) -> int:
 
 
 def run(*, seconds: int, users: int, rate: float, workers: int,
-        database: str = "kasane_bench_web") -> dict[str, Any]:
+        database: str = "kasane_bench_web", db_pool: int = 0) -> dict[str, Any]:
     """Both phases on one server; returns the figures."""
-    with serve(users=users, workers=workers, database=database) as server:
+    with serve(users=users, workers=workers, database=database, db_pool=db_pool) as server:
         bare = run_phase(server, users=users, seconds=seconds, mix="bare")
         mixed = run_phase(server, users=users, seconds=seconds)
         latency = run_phase(server, users=users, seconds=seconds, rate=rate)
@@ -122,6 +130,7 @@ def run(*, seconds: int, users: int, rate: float, workers: int,
         "workers": workers_used,
         "failures": bare["failures"] + mixed["failures"] + latency["failures"],
         "mixed_p95_ms": figure(mixed, "Aggregated", "95%"),
+        "cpu_ms_per_req": mixed["cpu_ms_per_req"], "bare_cpu_ms_per_req": bare["cpu_ms_per_req"],
         "pages": {p: int(figure(mixed, p, "Request Count")) for p in PAGES},
     }
 
@@ -129,12 +138,12 @@ def run(*, seconds: int, users: int, rate: float, workers: int,
 def main(argv: list[str]) -> int:
     args = parse_args(argv, {"scale": 50},
                       extra=[("--seconds", int, 30), ("--users", int, 0), ("--rate", float, 100.0),
-                             ("--workers", int, 0)],
+                             ("--workers", int, 0), ("--db-pool", int, 0)],
                       description="Web 層の処理量と応答時間（gunicorn + uvicorn、本番設定、locust）")
     users = args.users or args.scale
     try:
         figures = run(seconds=max(1, args.seconds), users=users, rate=args.rate,
-                      workers=args.workers)
+                      workers=args.workers, db_pool=args.db_pool)
     except Exception as exc:  # no PostgreSQL, the server did not start …
         print(f"ベンチマークを実行できません（{exc}）", file=sys.stderr)
         return 2
@@ -142,10 +151,12 @@ def main(argv: list[str]) -> int:
     for failure in figures["failures"][:10]:
         print(f"失敗: {failure}", file=sys.stderr)
     extra = {"users": users, "seconds": args.seconds, "workers": figures["workers"],
-             "load_avg": load}
+             "db_pool": args.db_pool, "load_avg": load}
     if args.json:
         emit(BENCH, "req_per_s", figures["req_per_s"], "req/s", figures["baseline_req_per_s"],
-             {**extra, "phase": "capacity", "p95_ms": figures["mixed_p95_ms"]})
+             {**extra, "phase": "capacity", "p95_ms": figures["mixed_p95_ms"],
+              "cpu_ms_per_req": figures["cpu_ms_per_req"],
+              "baseline_cpu_ms_per_req": figures["bare_cpu_ms_per_req"]})
         lat = {**extra, "phase": "latency", "offered_req_per_s": args.rate,
                "achieved_req_per_s": figures["achieved_rate"]}
         emit(BENCH, "p95_ms", figures["p95_ms"], "ms", None, lat)
@@ -159,6 +170,8 @@ def main(argv: list[str]) -> int:
             (f"p95 ms at {args.rate:g} req/s", figures["p95_ms"]),
             (f"p99 ms at {args.rate:g} req/s", figures["p99_ms"]),
             ("achieved req/s", figures["achieved_rate"]),
+            ("worker CPU ms per request (mixed)", figures["cpu_ms_per_req"]),
+            ("worker CPU ms per request (bare)", figures["bare_cpu_ms_per_req"]),
             *[(f"p95 ms {p}", v) for p, v in figures["per_page"].items()],
             ("errors", figures["errors"]), ("load average", load)]
     print_table(["figure", "value"], rows)
