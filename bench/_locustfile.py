@@ -23,6 +23,7 @@ import secrets
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from locust import FastHttpUser, constant, constant_throughput, task
 
@@ -45,7 +46,8 @@ class _Session:
                   f"{CONFIG['csrf_cookie']}={self.csrf}")
         origin = "https://" + host.split("://", 1)[1]
         self.get = {"X-Forwarded-Proto": "https", "Cookie": cookie, "Accept-Encoding": "gzip"}
-        self.post = {**self.get, "Origin": origin}
+        self.post = {**self.get, "Origin": origin,
+                     "Content-Type": "application/x-www-form-urlencoded"}
 
 
 class KasaneUser(FastHttpUser):
@@ -70,7 +72,8 @@ class KasaneUser(FastHttpUser):
 
     def _post(self, path: str, name: str, fields: list[tuple[str, str]]) -> None:
         assert self.s is not None
-        with self.client.post(path, data=fields, headers=self.s.post, name=name,
+        body = urlencode(fields)  # FastHttpUser takes a dict or a string, not repeated keys
+        with self.client.post(path, data=body, headers=self.s.post, name=name,
                               allow_redirects=False, catch_response=True) as response:
             if response.status_code != 302:  # 200 = the form came back with errors
                 response.failure(f"{response.status_code}: not saved")
@@ -87,7 +90,7 @@ class KasaneUser(FastHttpUser):
 
     def search(self) -> None:
         q = random.choice(CONFIG["queries"])  # noqa: S311 - load, not security
-        self._page(f"/people/?q={q}", "search")
+        self._page(f"/people/?q={quote(q)}", "search")
 
     def case(self) -> None:
         assert self.s is not None

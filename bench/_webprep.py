@@ -84,7 +84,8 @@ def prepare(users: int) -> dict[str, Any]:
                      "cases": visible, "contact_cases": contact, "sheet_code": SHEET_CODE})
     from django.conf import settings
 
-    queries = sorted({p.family_name for p in Person.objects.all()[:200] if p.family_name})
+    # the search asks for two characters or more
+    queries = sorted({p.family_name for p in Person.objects.all()[:200] if len(p.family_name) >= 2})
     return {"users": rows, "queries": queries[:40] or ["山田"],
             "session_cookie": settings.SESSION_COOKIE_NAME,
             "csrf_cookie": settings.CSRF_COOKIE_NAME}

@@ -8,7 +8,7 @@ gunicorn with uvicorn workers on 127.0.0.1, and helpers to read the workers' mem
 
 The database is ``kasane_bench_web`` next to ``KASANE_BENCH_DATABASE_URL`` (default: the local
 PostgreSQL), created from a cached template database holding the migrated schema and the demo
-city (``<name>_tpl_<hash of migrations and demo loaders>``: the first run builds it in ~20 s,
+city (``kasane_bench_web_tpl_<hash of migrations and demo loaders>``: the first run builds it in ~20 s,
 later ones copy it in about a second). Settings are production ones (``KASANE_ENV=production``:
 DEBUG off, hashed compressed static files, secure cookies, HSTS, MFA required) with a throwaway
 SECRET_KEY; clients send ``X-Forwarded-Proto: https`` as the TLS-terminating load balancer would.
@@ -37,6 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/kasane_bench_web"
+TEMPLATE_PREFIX = "kasane_bench_web_tpl_"
 FORWARDED = {"X-Forwarded-Proto": "https"}
 
 
@@ -56,6 +57,18 @@ class Server:
             return [int(p) for p in path.read_text().split()]
         except OSError:
             return []
+
+    def worker_cpu_seconds(self) -> float:
+        """User + system CPU time of all workers so far (Linux /proc; clock ticks → s)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+            except (OSError, IndexError, ValueError):
+                continue
+        return total / tick
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker in MB (Linux /proc)."""
@@ -95,13 +108,13 @@ def _database(base_url: str, env: dict[str, str]) -> str:
     import psycopg
 
     name = urlsplit(base_url).path.strip("/") or "kasane_bench_web"
-    template = f"{name}_tpl_{_fingerprint()}"
+    template = f"{TEMPLATE_PREFIX}{_fingerprint()}"
     with psycopg.connect(_admin(base_url), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
                               [template]).fetchone()
         if not exists:
             for (old,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
-                                       [f"{name}_tpl_%"]).fetchall():
+                                       [f"{TEMPLATE_PREFIX}%"]).fetchall():
                 conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
             conn.execute(f'CREATE DATABASE "{template}"')
             try:
@@ -110,7 +123,14 @@ def _database(base_url: str, env: dict[str, str]) -> str:
                 conn.execute(f'DROP DATABASE IF EXISTS "{template}"')
                 raise
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        for attempt in range(30):  # another bench may be copying the template right now
+            try:
+                conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 29:
+                    raise
+                time.sleep(1)
     return _with_name(base_url, name)
 
 
@@ -144,16 +164,16 @@ def _static_fingerprint() -> str:
 
 def _static(var: Path, env: dict[str, str]) -> None:
     """``collectstatic`` as production runs it (hashed names, gzip + brotli: ~40 s), cached
-    in ``var/bench-static/<hash of the static sources>`` and linked as the server's STATIC_ROOT."""
-    cache = ROOT / "var" / "bench-static" / _static_fingerprint()
+    in ``$TMPDIR/kasane-bench-static/<hash of the static sources>`` (shared by checkouts on the
+    machine) and linked as the server's STATIC_ROOT."""
+    cache = Path(tempfile.gettempdir()) / "kasane-bench-static" / _static_fingerprint()
     if not (cache / "staticfiles.json").exists():
-        if cache.parent.exists():
-            shutil.rmtree(cache.parent, ignore_errors=True)
         build = Path(tempfile.mkdtemp(prefix="kasane-static-"))
         _run(["-m", "kasane.cli", "collectstatic", "--noinput", "-v0"],
              {**env, "KASANE_VAR_DIR": str(build)})
         cache.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(build / "static"), str(cache))
+        with contextlib.suppress(OSError):  # another run may have put it there meanwhile
+            (build / "static").rename(cache)
         shutil.rmtree(build, ignore_errors=True)
     shutil.rmtree(var / "static", ignore_errors=True)  # the prep step's empty one
     (var / "static").symlink_to(cache, target_is_directory=True)
@@ -201,12 +221,21 @@ def base_env(var: Path, database_url: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def serve(*, users: int, workers: int = 0, base_url: str = "",
-          keep_database: bool = False) -> Iterator[Server]:
-    """Bench database + production gunicorn (uvicorn workers) on a free 127.0.0.1 port."""
+def serve(*, users: int, workers: int = 0, base_url: str = "", database: str = "",
+          keep_database: bool = False, db_pool: int = 0) -> Iterator[Server]:
+    """Bench database + production gunicorn (uvicorn workers) on a free 127.0.0.1 port.
+
+    ``database`` names the bench database (each bench its own: they may run at once);
+    ``db_pool`` > 0 keeps that many idle connections per worker (KASANE_DB_POOL_SIZE)."""
     base_url = base_url or os.environ.get("KASANE_BENCH_DATABASE_URL") or DEFAULT_URL
+    if database:
+        base_url = _with_name(base_url, database)
     var = Path(tempfile.mkdtemp(prefix="kasane-bench-web-"))
     env = base_env(var, "")
+    if db_pool:
+        env["KASANE_DB_POOL_SIZE"] = str(db_pool)
+    if os.environ.get("KASANE_WORKER_CONCURRENCY"):  # the server's setting, passed through
+        env["KASANE_WORKER_CONCURRENCY"] = os.environ["KASANE_WORKER_CONCURRENCY"]
     process = None
     database_url = ""
     try:

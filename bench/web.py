@@ -12,7 +12,8 @@ Phases, N seconds each:
     server and users; ratio = value ÷ baseline.
 (b) latency — a constant offered rate of R requests/s (100; locust ``constant_throughput`` per
     user): overall ``p95_ms`` and ``p99_ms``, per page ``p95_ms.<page>``.
-``errors`` counts failed requests over both phases (non-200 pages, POSTs that did not save).
+``--db-pool N`` keeps N idle PostgreSQL connections per worker (KASANE_DB_POOL_SIZE,
+kasane.core.pgpool; 0 = off, the default). ``errors`` counts failed requests over both phases (non-200 pages, POSTs that did not save).
 Goals (issue 21): ≥ 250 req/s and ratio ≥ 0.2; p95 < 100 ms at 100 req/s; 0 errors. Every line
 carries ``load_avg``: the load generator shares the machine's cores with the server, and on a
 shared machine other processes slow both.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,10 +40,9 @@ REQUESTS_PER_TASK = (3 + 3 + 3 + 2 + 2) / 11
 PAGES = ["home", "search", "case", "contact_form", "add_contact", "sheet_form", "submit_sheet"]
 
 
-def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
-              rate: float = 0.0) -> dict[str, Any]:
-    """Run locust headless for ``seconds``; returns {name: row} of its stats CSV
-    (``Aggregated`` included) with numbers parsed, plus ``_seconds``."""
+def start_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
+                rate: float = 0.0) -> tuple[subprocess.Popen[str], Path]:
+    """Start locust headless for ``seconds`` (its own process); returns it and its folder."""
     work = Path(tempfile.mkdtemp(prefix="kasane-locust-"))
     per_user = 0.0
     if rate:
@@ -52,20 +53,50 @@ def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
     (work / "config.json").write_text(json.dumps(config), encoding="utf-8")
     env = {**os.environ, "KASANE_BENCH_WEB_CONFIG": str(work / "config.json"),
            "PYTHONPATH": f"{ROOT}:{ROOT / 'src'}"}
-    done = subprocess.run(  # noqa: S603
+    process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "_locustfile.py"),
          "--headless", "-u", str(users), "-r", str(users), "-t", f"{seconds}s",
          "--stop-timeout", "5", "--csv", str(work / "run"), "--only-summary",
          "--loglevel", "ERROR", "--exit-code-on-error", "0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return process, work
+
+
+def finish_phase(process: subprocess.Popen[str], work: Path) -> dict[str, Any]:
+    """Wait for locust; {"rows": {name: stats row (``Aggregated`` too)}, "failures": [...]}."""
+    _, stderr = process.communicate()
     stats = work / "run_stats.csv"
     if not stats.exists():
-        raise RuntimeError(f"locust failed: {done.stderr[-2000:]}")
+        raise RuntimeError(f"locust failed: {(stderr or '')[-2000:]}")
     rows = {}
     with stats.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             rows[row["Name"]] = row
-    return {"rows": rows, "seconds": seconds}
+    failures = []
+    if (work / "run_failures.csv").exists():
+        with (work / "run_failures.csv").open(encoding="utf-8") as fh:
+            failures = [f"{r['Name']}: {r['Error']} ×{r['Occurrences']}" for r in csv.DictReader(fh)]
+    exceptions = 0  # a task that raised (a bug of the load script or a page it cannot read)
+    if (work / "run_exceptions.csv").exists():
+        with (work / "run_exceptions.csv").open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                exceptions += int(r.get("Count") or 1)
+                failures.append(f"exception: {r.get('Message', '')[:200]} ×{r.get('Count')}")
+    shutil.rmtree(work, ignore_errors=True)
+    return {"rows": rows, "failures": failures, "exceptions": exceptions}
+
+
+def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
+              rate: float = 0.0) -> dict[str, Any]:
+    """One locust run of ``seconds`` against ``server`` (see start_phase / finish_phase), with
+    ``cpu_ms_per_req``: the workers' CPU time per request (less sensitive to other processes
+    on the machine than throughput; the database's own CPU is not in it)."""
+    cpu = server.worker_cpu_seconds()
+    phase = finish_phase(*start_phase(server, users=users, seconds=seconds, mix=mix, rate=rate))
+    count = figure(phase, "Aggregated", "Request Count")
+    used = server.worker_cpu_seconds() - cpu
+    phase["cpu_ms_per_req"] = round(used * 1000 / count, 1) if count else None
+    return phase
 
 
 def figure(phase: dict[str, Any], name: str, column: str) -> float:
@@ -76,12 +107,14 @@ def figure(phase: dict[str, Any], name: str, column: str) -> float:
 
 
 def errors(phase: dict[str, Any]) -> int:
-    return int(figure(phase, "Aggregated", "Failure Count"))
+    """Failed requests plus tasks that raised."""
+    return int(figure(phase, "Aggregated", "Failure Count")) + int(phase.get("exceptions", 0))
 
 
-def run(*, seconds: int, users: int, rate: float, workers: int) -> dict[str, Any]:
+def run(*, seconds: int, users: int, rate: float, workers: int,
+        database: str = "kasane_bench_web", db_pool: int = 0) -> dict[str, Any]:
     """Both phases on one server; returns the figures."""
-    with serve(users=users, workers=workers) as server:
+    with serve(users=users, workers=workers, database=database, db_pool=db_pool) as server:
         bare = run_phase(server, users=users, seconds=seconds, mix="bare")
         mixed = run_phase(server, users=users, seconds=seconds)
         latency = run_phase(server, users=users, seconds=seconds, rate=rate)
@@ -95,7 +128,9 @@ def run(*, seconds: int, users: int, rate: float, workers: int) -> dict[str, Any
         "achieved_rate": round(figure(latency, "Aggregated", "Requests/s"), 1),
         "per_page": per_page, "errors": errors(bare) + errors(mixed) + errors(latency),
         "workers": workers_used,
+        "failures": bare["failures"] + mixed["failures"] + latency["failures"],
         "mixed_p95_ms": figure(mixed, "Aggregated", "95%"),
+        "cpu_ms_per_req": mixed["cpu_ms_per_req"], "bare_cpu_ms_per_req": bare["cpu_ms_per_req"],
         "pages": {p: int(figure(mixed, p, "Request Count")) for p in PAGES},
     }
 
@@ -103,21 +138,25 @@ def run(*, seconds: int, users: int, rate: float, workers: int) -> dict[str, Any
 def main(argv: list[str]) -> int:
     args = parse_args(argv, {"scale": 50},
                       extra=[("--seconds", int, 30), ("--users", int, 0), ("--rate", float, 100.0),
-                             ("--workers", int, 0)],
+                             ("--workers", int, 0), ("--db-pool", int, 0)],
                       description="Web 層の処理量と応答時間（gunicorn + uvicorn、本番設定、locust）")
     users = args.users or args.scale
     try:
         figures = run(seconds=max(1, args.seconds), users=users, rate=args.rate,
-                      workers=args.workers)
+                      workers=args.workers, db_pool=args.db_pool)
     except Exception as exc:  # no PostgreSQL, the server did not start …
         print(f"ベンチマークを実行できません（{exc}）", file=sys.stderr)
         return 2
     load = round(os.getloadavg()[0], 1)
+    for failure in figures["failures"][:10]:
+        print(f"失敗: {failure}", file=sys.stderr)
     extra = {"users": users, "seconds": args.seconds, "workers": figures["workers"],
-             "load_avg": load}
+             "db_pool": args.db_pool, "load_avg": load}
     if args.json:
         emit(BENCH, "req_per_s", figures["req_per_s"], "req/s", figures["baseline_req_per_s"],
-             {**extra, "phase": "capacity", "p95_ms": figures["mixed_p95_ms"]})
+             {**extra, "phase": "capacity", "p95_ms": figures["mixed_p95_ms"],
+              "cpu_ms_per_req": figures["cpu_ms_per_req"],
+              "baseline_cpu_ms_per_req": figures["bare_cpu_ms_per_req"]})
         lat = {**extra, "phase": "latency", "offered_req_per_s": args.rate,
                "achieved_req_per_s": figures["achieved_rate"]}
         emit(BENCH, "p95_ms", figures["p95_ms"], "ms", None, lat)
@@ -131,6 +170,8 @@ def main(argv: list[str]) -> int:
             (f"p95 ms at {args.rate:g} req/s", figures["p95_ms"]),
             (f"p99 ms at {args.rate:g} req/s", figures["p99_ms"]),
             ("achieved req/s", figures["achieved_rate"]),
+            ("worker CPU ms per request (mixed)", figures["cpu_ms_per_req"]),
+            ("worker CPU ms per request (bare)", figures["bare_cpu_ms_per_req"]),
             *[(f"p95 ms {p}", v) for p, v in figures["per_page"].items()],
             ("errors", figures["errors"]), ("load average", load)]
     print_table(["figure", "value"], rows)

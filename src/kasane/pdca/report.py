@@ -15,6 +15,7 @@ from kasane.accounts.models import Unit
 from kasane.core import metrics
 from kasane.core.metrics import Figure
 from kasane.core.numbers import format_measure, format_number
+from kasane.core.replica import using_replica
 from kasane.core.wareki import fiscal_year_label
 
 from . import binding, grading
@@ -157,6 +158,7 @@ def live_metric(node: PlanNode, municipality: Any, fiscal_year: int) -> Figure |
                             **(node.source.indicator_filters or {}))
 
 
+@using_replica()  # a report: may read from a replica (docs/scaling.md)
 def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, Any]:
     tree = _Tree(plan)
     nodes = list(tree.preorder())
@@ -370,6 +372,7 @@ def _opinion_rows(tree: _Tree, nodes: list[PlanNode],
     return out
 
 
+@using_replica()  # a report: may read from a replica (docs/scaling.md)
 def build_report(cycle: PdcaCycle, *, live: bool = True) -> dict[str, Any]:
     municipality = cycle.municipality
     fy = cycle.fiscal_year

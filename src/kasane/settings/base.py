@@ -117,6 +117,25 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# Idle PostgreSQL connections kept per worker process for the next request (kasane.core.pgpool;
+# under ASGI Django's own persistent connections are never reused). 0 = off.
+KASANE_DB_POOL_SIZE = env_int("KASANE_DB_POOL_SIZE", 0)
+if KASANE_DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "kasane.core.pgpool"
+    DATABASES["default"].setdefault("OPTIONS", {})["kasane_pool_size"] = KASANE_DB_POOL_SIZE
+# A PostgreSQL streaming replica for statistics and report reads (kasane.core.replica,
+# docs/scaling.md): off unless set. Writes and read-your-writes stay on the primary; the
+# browser's last-write WAL position is kept in a cookie for KASANE_REPLICA_PIN_SECONDS.
+KASANE_REPLICA_DATABASE_URL = env_secret("KASANE_REPLICA_DATABASE_URL", "")
+DATABASE_ROUTERS: list[str] = []
+if KASANE_REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        KASANE_REPLICA_DATABASE_URL, conn_max_age=env_int("KASANE_DB_CONN_MAX_AGE", 0))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kasane.core.replica.ReplicaRouter"]
+    # marks writing requests and their browser for the router
+    MIDDLEWARE.insert(MIDDLEWARE.index("kasane.audit.middleware.RequestContextMiddleware") + 1,
+                      "kasane.core.replica.ReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -154,6 +173,7 @@ OTP_TOTP_ISSUER = SITE_NAME
 
 # Sessions: every request renews the cookie, so its age is the idle timeout.
 SESSION_COOKIE_AGE = KASANE_IDLE_TIMEOUT_MINUTES * 60
+KASANE_REPLICA_PIN_SECONDS = env_int("KASANE_REPLICA_PIN_SECONDS", SESSION_COOKIE_AGE)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

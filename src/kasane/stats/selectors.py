@@ -9,11 +9,14 @@ from django.utils import timezone
 
 from kasane.core import metrics
 from kasane.core.metrics import Period
+from kasane.core.replica import using_replica
 from kasane.core.wareki import fiscal_year
 
 
+@using_replica()  # statistics: may read from a replica (docs/scaling.md)
 def values_for(municipality: Any, fy: int) -> list[dict[str, Any]]:
-    """Every registered metric for one 年度: its value, or the reason it cannot be computed."""
+    """Every registered metric for one 年度: its value, or the reason it cannot be computed.
+    Reads from the replica when one is configured (kasane.core.replica)."""
     out = []
     for m in metrics.all_metrics():
         figure = metrics.evaluate(m.key, municipality=municipality, fiscal_year=fy)

@@ -1,0 +1,30 @@
+"""``./kasane bench web`` at small scale (a few seconds per phase, five users): the production
+server starts, the signed-in mix is served without errors, and the JSON lines carry the
+contract's metric names (issue 21)."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stdout
+
+from bench import web
+from tests.bench._web import require_postgres
+
+
+def test_web_bench_prints_every_figure_without_errors(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    require_postgres()
+    real_run = web.run
+    monkeypatch.setattr(web, "run", lambda **kw: real_run(**{**kw, "database": "kasane_bench_web_test"}))
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert web.main(["--json", "--seconds", "2", "--users", "5", "--rate", "20",
+                         "--workers", "1"]) == 0
+    lines = {d["metric"]: d for d in map(json.loads, out.getvalue().splitlines())}
+    capacity = lines["req_per_s"]
+    assert capacity["value"] > 0 and capacity["baseline"] > 0
+    assert capacity["ratio"] == round(capacity["value"] / capacity["baseline"], 4)
+    assert lines["p95_ms"]["value"] > 0 and lines["p99_ms"]["value"] >= lines["p95_ms"]["value"]
+    assert {"p95_ms.home", "p95_ms.search", "p95_ms.case"} <= set(lines)
+    assert lines["errors"]["value"] == 0
+    assert all("load_avg" in d for d in lines.values())
