@@ -45,7 +45,7 @@ def run(*, seconds: int, users: int, rate: float, workers: int = 0,
     return {"errors": errors(phase), "failures": phase["failures"],
             "rss_start_mb": start, "rss_end_mb": end, "rss_growth_mb": round(growth, 1),
             "rss_peak_mb": max((max(s) for s in samples if s), default=0.0),
-            "req_per_s": round(figure(phase, "Aggregated", "Requests/s"), 1),
+            "req_per_s": round(figure(phase, "Aggregated", "Request Count") / seconds, 1),
             "p95_ms": figure(phase, "Aggregated", "95%")}
 
 

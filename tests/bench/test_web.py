@@ -18,7 +18,7 @@ def test_web_bench_prints_every_figure_without_errors(monkeypatch) -> None:  # t
     monkeypatch.setattr(web, "run", lambda **kw: real_run(**{**kw, "database": "kasane_bench_web_test"}))
     out = io.StringIO()
     with redirect_stdout(out):
-        assert web.main(["--json", "--seconds", "2", "--users", "5", "--rate", "20",
+        assert web.main(["--json", "--seconds", "3", "--users", "5", "--rate", "20",
                          "--workers", "1"]) == 0
     lines = {d["metric"]: d for d in map(json.loads, out.getvalue().splitlines())}
     capacity = lines["req_per_s"]
