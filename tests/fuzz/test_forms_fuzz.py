@@ -68,6 +68,8 @@ def _kwargs(form_class: type[Any], city: Any, case: Any) -> dict[str, Any]:
         "coordinators": [(city.coordinator.pk, "coordinator")],
         "users": [(city.recorder.pk, "recorder")],
         "user_choices": [(str(city.recorder.pk), "recorder")],
+        "areas": [], "watchers": [], "members": [], "places": [("1", "居場所かさね")],
+        "statuses": [("published", "公開")], "providers": [],
     }
     return {name: bag[name] for name in params if name in bag}
 
