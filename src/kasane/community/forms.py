@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from kasane.areas.models import Area
 from kasane.cases.models import ProjectTag
+from kasane.core import messages
 from kasane.core.forms import Form, WarekiDateField, choice_field
 
 from .models import ActivityKind, IssueStatus, ReportChannel, WatcherKind
@@ -19,6 +21,16 @@ THEMES = [("shopping", "買い物"), ("mobility", "移動"), ("place", "居場�
           ("housing", "住まい・空き家"), ("disaster", "防災"), ("information", "情報提供"),
           ("other", "その他")]  # the 地域課題シート's theme codes (definitions/area_issue.json)
 THEME_LABELS = dict(THEMES)
+
+
+class PastDateField(WarekiDateField):
+    """A date that cannot lie in the future (the services check it too; here it shows at the
+    field together with the form's other errors)."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(messages.FUTURE_DATE, code="future")
 
 
 def _area_field(form: forms.BaseForm, areas: list[Area], blank: str = "選んでください") -> None:
@@ -45,7 +57,7 @@ class StatusForm(Form):
 
 
 class ActionForm(Form):
-    on = WarekiDateField(label="日付")
+    on = PastDateField(label="日付")
     content = forms.CharField(label="取組の内容", max_length=500,
                               widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(label="担い手", max_length=100, required=False,
@@ -56,7 +68,7 @@ class ActionForm(Form):
 
 class ActivityForm(Form):
     kind = forms.ChoiceField(label="種類", choices=ActivityKind.choices)
-    held_on = WarekiDateField(label="実施日")
+    held_on = PastDateField(label="実施日")
     area = forms.ChoiceField(label="圏域", required=False)
     title = forms.CharField(label="テーマ・名称", max_length=200, required=False)
     place = forms.CharField(label="場所", max_length=200, required=False)
@@ -90,7 +102,7 @@ class ActivityForm(Form):
 
 
 class HubLogForm(Form):
-    on = WarekiDateField(label="日付")
+    on = PastDateField(label="日付")
     visits_children = forms.IntegerField(label="小学生以下", initial=0, required=False)
     visits_teens = forms.IntegerField(label="中高生", initial=0, required=False)
     visits_adults = forms.IntegerField(label="18〜64歳", initial=0, required=False)
@@ -124,7 +136,7 @@ class ReportForm(Form):
 
     area = forms.ChoiceField(label="圏域")
     watcher = forms.ChoiceField(label="報告者", required=False)
-    received_on = WarekiDateField(label="受けた日")
+    received_on = PastDateField(label="受けた日")
     channel = forms.ChoiceField(label="受け方", choices=ReportChannel.choices[:4])
     summary = forms.CharField(label="気づきの内容", max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 4}),

@@ -122,7 +122,7 @@ def hub_log_save(*, actor: Actor, place: Place, on: dt.date | None, connected_to
     if errors:
         raise ValidationError(errors)
     assert on is not None
-    values = {k: v or 0 for k, v in counts.items()}
+    values = {k: counts.get(k) or 0 for k in labels}  # the day's counts, replaced whole
     with transaction.atomic():
         log, created = HubLog.objects.select_for_update().get_or_create(
             place=place, on=on, defaults={"municipality_id": place.municipality_id,
