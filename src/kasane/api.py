@@ -224,12 +224,14 @@ api.add_decorator(_refuse_nul, mode="view")
 
 def _register_routers() -> None:
     from kasane.accounts.api import router as accounts_router
+    from kasane.areas.api import router as areas_router
     from kasane.cases.api import router as cases_router
     from kasane.community.api import router as community_router
     from kasane.meetings.api import router as meetings_router
     from kasane.notify.api import router as notify_router
     from kasane.pdca.api import router as pdca_router
     from kasane.people.api import router as people_router
+    from kasane.resources.api import router as resources_router
     from kasane.sheets.api import router as sheets_router
     from kasane.stats.api import router as stats_router
 
@@ -239,6 +241,8 @@ def _register_routers() -> None:
     api.add_router("", cases_router)
     api.add_router("", meetings_router)
     api.add_router("", notify_router)
+    api.add_router("", areas_router)
+    api.add_router("", resources_router)
     api.add_router("", community_router)
     api.add_router("/stats", stats_router)
     api.add_router("/pdca", pdca_router)

@@ -19,6 +19,8 @@ urlpatterns = [
     path("community/", include("kasane.community.urls")),
     path("stats/", include("kasane.stats.urls")),
     path("pdca/", include("kasane.pdca.urls")),
+    path("areas/", include("kasane.areas.urls")),
+    path("resources/", include("kasane.resources.urls")),
     path("", include("kasane.notify.urls")),
     path("", include("kasane.web.urls")),
 ]

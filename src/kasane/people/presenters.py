@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from kasane.access import policy
 from kasane.accounts.models import Actor
+from kasane.areas.models import AreaKind
+from kasane.areas.selectors import AddressTable
 
 MASK = "閲覧制限"
 MASKED_FIELDS = ("postal_code", "address", "phone", "phone_mobile")
@@ -71,3 +73,26 @@ def person_views(actor: Actor, persons: list[Any]) -> list[PersonView]:
     named = policy.named_on_restriction(actor, restricted_ids) if restricted_ids else set()
     today = timezone.localdate()
     return [_view(p, policy.is_restricted_for(actor, p, named=named), today) for p in persons]
+
+
+UNSET = "未設定"
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    kind_label: str
+    text: str  # 「01 北部圏域」, 未設定 or the mask
+
+
+def person_areas(person: Any, masked: bool) -> list[AreaLine]:
+    """A person's areas derived from the address (never stored, never guessed): 日常生活圏域
+    always; 小地域 and 民生委員地区 masked like the address under 閲覧制限 (``masked``)."""
+    table = AddressTable(person.municipality_id)
+    lines = []
+    for kind in AreaKind:
+        if masked and kind != AreaKind.DAILY_LIFE_AREA:
+            lines.append(AreaLine(kind.label, MASK))
+            continue
+        area = table.lookup(person.address or "", kind.value)
+        lines.append(AreaLine(kind.label, f"{area.code} {area.name}" if area else UNSET))
+    return lines

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 
 from kasane.accounts import demo as accounts_demo
+from kasane.areas import demo as areas_demo
 from kasane.audit.context import request_context
 from kasane.cases import demo as cases_demo
 from kasane.meetings import demo as meetings_demo
 from kasane.notify import demo as notify_demo
 from kasane.pdca import demo as pdca_demo
 from kasane.people import demo as people_demo
+from kasane.resources import demo as resources_demo
 from kasane.sheets import demo as sheets_demo
 
 DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
@@ -20,6 +22,7 @@ DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
 LOADERS = [people_demo.load, sheets_demo.load, cases_demo.load, meetings_demo.load,
            pdca_demo.load]
 LOADERS.append(notify_demo.load)  # 緊急案件, 当番, notification settings
+LOADERS += [areas_demo.load, resources_demo.load]  # 圏域 + address table; the directory
 
 
 def load_demo() -> dict[str, object]:

@@ -36,6 +36,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("名寄せ候補", "people:match_queue", frozenset({Role.COORDINATOR})),
     NavItem("開示記録", "people:disclosure_lookup", frozenset({Role.AUDITOR})),
     NavItem("帳票", "sheets:index", CASES | {Role.LIAISON}),
+    NavItem("社会資源", "resources:index", CASES | {Role.SECRETARIAT, Role.COORDINATOR}),
+    NavItem("圏域", "areas:index", frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.ADMIN})),
     NavItem("PDCA", "pdca:index", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.COORDINATOR,
                                              Role.PROMOTER, Role.CASEWORKER, Role.SUPPORTER})),
     NavItem("監査ログ", "audit:search", frozenset({Role.AUDITOR})),

@@ -7,30 +7,16 @@ from types import SimpleNamespace
 import pytest
 
 from kasane.areas.keys import covers, prefix_key
-from kasane.areas.models import AddressArea, Area, AreaKind
+from kasane.areas.models import AreaKind
 from kasane.areas.selectors import AddressTable, area_for_address, areas
+from kasane.areas.tests.factories import make_areas
 
 pytestmark = pytest.mark.django_db
 
 
-def _row(muni: object, prefix: str, area: Area) -> AddressArea:
-    return AddressArea.objects.create(municipality=muni, prefix=prefix, prefix_key=prefix_key(prefix),
-                                      kind=area.kind, area=area)
-
-
 @pytest.fixture
 def table(city: SimpleNamespace) -> SimpleNamespace:
-    muni = city.municipality
-    north = Area.objects.create(municipality=muni, kind=AreaKind.DAILY_LIFE_AREA, code="01",
-                                name="北部圏域")
-    south = Area.objects.create(municipality=muni, kind=AreaKind.DAILY_LIFE_AREA, code="02",
-                                name="南部圏域")
-    small = Area.objects.create(municipality=muni, kind=AreaKind.SMALL_AREA, code="01-1",
-                                name="本町地区", parent=north)
-    _row(muni, "重ね市本町", north)
-    _row(muni, "重ね市本町二丁目", south)  # a longer prefix wins
-    _row(muni, "重ね市本町", small)
-    return SimpleNamespace(muni=muni, north=north, south=south, small=small)
+    return make_areas(city.municipality)  # 本町 → 北部, 本町二丁目 → 南部 (longer wins)
 
 
 def test_prefix_key_folds_trailing_chome() -> None:

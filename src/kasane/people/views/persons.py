@@ -19,7 +19,7 @@ from kasane.core.forms import add_service_errors, check_invalid_form
 
 from .. import selectors, services
 from ..forms.persons import PersonCreateForm, PersonEditForm, SearchForm
-from ..presenters import person_view
+from ..presenters import person_areas, person_view
 
 
 def acting(request: HttpRequest) -> Actor:
@@ -81,8 +81,10 @@ def detail(request: HttpRequest, person_id: int) -> HttpResponse:
     except Http404:
         return render(request, "people/not_visible.html", {"person_id": person_id}, status=404)
     show_grants = policy.can(member, "grants.view", person)
+    view = person_view(member, person)
     return render(request, "people/detail.html", {
-        "person": person, "view": person_view(member, person), "basis": basis,
+        "person": person, "view": view, "basis": basis,
+        "areas": person_areas(person, view.masked),
         "basis_label": Basis(basis).label,
         "household": selectors.household_of(member, person),
         "relation": None if policy.is_restricted_for(member, person) else selectors.own_relation(person),

@@ -1,0 +1,50 @@
+"""Downloads of the published directory for residents (no personal data)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from kasane.accounts.models import Municipality
+from kasane.audit.models import Basis
+from kasane.audit.services import access_log
+
+from .. import policy, public, selectors
+from .places import reader
+
+
+def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    actor = reader(request)
+    return render(request, "resources/public.html", {
+        "areas": selectors.daily_life_areas(policy.tenant_id(actor)),
+        "count": selectors.published(policy.tenant_id(actor)).count()})
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, kind: str) -> HttpResponse:
+    """``kind``: html (zip), csv, pdf (every 圏域; ``?area=CODE`` for one)."""
+    actor = reader(request)
+    if kind not in ("html", "csv", "pdf"):
+        raise Http404
+    muni = Municipality.objects.get(pk=policy.tenant_id(actor))
+    area = request.GET.get("area", "")[:20]
+    access_log(user=actor.user, action="resources.public.export", basis=Basis.NOT_PERSONAL,
+               organization_id=actor.organization_id, object_type="resources.Place",
+               detail=f"{kind} {area}".strip())
+    if kind == "html":
+        return _download(public.html_zip(muni), "application/zip", "directory-html.zip")
+    if kind == "csv":
+        return _download(public.csv_bytes(muni), "text/csv; charset=utf-8", "directory.csv")
+    return _download(public.pdf_bytes(muni, area), "application/pdf",
+                     f"directory{'-' + area if area else ''}.pdf")
