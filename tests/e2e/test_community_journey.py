@@ -24,6 +24,14 @@ def _select_text(page: Any, name: str, text: str) -> None:
     select.select_option(select.locator("option", has_text=text).first.get_attribute("value"))
 
 
+def _choose(page: Any, name: str, code: str) -> None:
+    select = page.locator(f"select[name='{name}']")
+    if select.count():
+        select.select_option(code)
+    else:
+        page.check(f"input[name='{name}'][value='{code}']")
+
+
 def test_community_journey(demo_city: Any, new_page: Any, device: str,
                            blocked_requests: list[str]) -> None:
     from kasane.community.models import Activity, AreaIssue, WatchReport
@@ -35,6 +43,8 @@ def test_community_journey(demo_city: Any, new_page: Any, device: str,
     assert meeting is not None
     today = timezone.localdate().isoformat()
     page = new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     # 地域包括 takes a 民生委員's call and enters it on the short form
     _as(page, "houkatsu1")
@@ -59,15 +69,11 @@ def test_community_journey(demo_city: Any, new_page: Any, device: str,
     page.goto("/sheets/new/area_issue/")
     page.wait_for_selector("form.sheet-form")
     page.fill("[name='area']", "北部")
-    page.check("input[name='raised_by'][value='csw']")
-    page.check("input[name='themes'][value='mobility']")
+    _choose(page, "raised_by", "csw")
+    _choose(page, "themes", "mobility")
     page.fill("[name='title']", "バス路線の廃止で通院できない世帯がある")
     page.fill("[name='description']", "北町の停留所がなくなり、坂の上から病院へ行けない声が出ている。")
-    status = page.locator("select[name='status']")
-    if status.count():
-        status.select_option("received")
-    else:
-        page.check("input[name='status'][value='received']")
+    _choose(page, "status", "received")
     with page.expect_navigation():
         page.click("[data-testid=submit]")
     assert not page.locator("[data-testid=form-errors]").count()
@@ -106,7 +112,8 @@ def test_community_journey(demo_city: Any, new_page: Any, device: str,
 
     # the map draws the 圏域 and places on a blank background, offline
     page.goto("/community/map/")
-    page.wait_for_selector("#community-map[data-ready='1']")
+    page.wait_for_selector("#community-map[data-ready='1']", state="attached")
+    assert not errors, errors
     assert page.locator("#community-map path.leaflet-interactive").count() >= 3
     assert not page.locator("#community-map .leaflet-tile").count()
     screenshot(page, "community-map", device)
