@@ -33,8 +33,8 @@ class PastDateField(WarekiDateField):
             raise forms.ValidationError(messages.FUTURE_DATE, code="future")
 
 
-def _area_field(form: forms.BaseForm, areas: list[Area], blank: str = "選んでください") -> None:
-    choice_field(form, "area").choices = [("", blank), *[(a.pk, a.name) for a in areas]]
+def _area_field(form: forms.BaseForm, areas: list[Area] | None, blank: str = "選んでください") -> None:
+    choice_field(form, "area").choices = [("", blank), *[(a.pk, a.name) for a in areas or []]]
 
 
 class IssueForm(Form):
@@ -46,7 +46,7 @@ class IssueForm(Form):
     themes = forms.MultipleChoiceField(label="テーマ", choices=THEMES, required=False,
                                        widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: list[Area] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _area_field(self, areas)
 
@@ -87,7 +87,7 @@ class ActivityForm(Form):
     case_ids = forms.CharField(label="この場で開始したケースの番号", required=False,
                                help_text="複数は「,」で区切る（例: 12, 15）")
 
-    def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: list[Area] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _area_field(self, areas, "—（市全域）")
         for name in ("sessions", "participants", "consultations", "connected", "completions"):
@@ -126,7 +126,7 @@ class WatcherForm(Form):
     name = forms.CharField(label="氏名・事業者名", max_length=100)
     contact = forms.CharField(label="連絡先", max_length=100, required=False)
 
-    def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: list[Area] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _area_field(self, areas)
 
@@ -144,11 +144,12 @@ class ReportForm(Form):
     place_hint = forms.CharField(label="場所の目安", max_length=200, required=False,
                                  help_text="町名・目印など")
 
-    def __init__(self, *args: Any, areas: list[Area], watchers: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: list[Area] | None = None,
+                 watchers: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _area_field(self, areas)
         choice_field(self, "watcher").choices = [("", "—"), *[
-            (w.pk, f"{w.name}（{w.get_kind_display()}・{w.area.name}）") for w in watchers]]
+            (w.pk, f"{w.name}（{w.get_kind_display()}・{w.area.name}）") for w in watchers or []]]
 
 
 class FileForm(Form):
