@@ -99,3 +99,15 @@ def test_the_import_routes_every_row_or_none(city):
     assert result.errors and "4行目 圏域: 選んでください。" in result.errors
     assert any("4行目 受けた日: 未来の日付" in e for e in result.errors)
     assert WatchReport.objects.count() == 2
+
+
+def test_the_csws_home_lists_the_unhandled_reports_routed_to_them(city, client):
+    areas, _ = _setup(city)
+    report = services.watch_report_enter(actor=actor(city.partner), area=areas["N"],
+                                         received_on=timezone.localdate(), summary="気になる")
+    client.force_login(city.outsider)
+    home = client.get("/").content.decode()
+    assert "見守りの気づき（未対応）" in home and f"/community/watch/reports/{report.pk}/" in home
+    assert "気になる" not in home  # the content opens on the report page only
+    client.force_login(city.recorder)
+    assert "見守りの気づき（未対応）" not in client.get("/").content.decode()
