@@ -142,7 +142,7 @@ def _around(center: list[float] | None, n: int) -> list[float] | None:
     so that their markers do not hide one another)."""
     if center is None:
         return None
-    angle, radius = n * 2.4, 0.0015 * math.sqrt(n)
+    angle, radius = n * 2.4, 0.0025 * math.sqrt(n)
     return [round(center[0] + radius * math.sin(angle), 6),
             round(center[1] + radius * math.cos(angle), 6)]
 

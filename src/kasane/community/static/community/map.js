@@ -43,7 +43,7 @@
     }
     group.addTo(map);
     labels.forEach(function (area) {
-      L.tooltip({ permanent: true, direction: "center", className: "community-map-label" })
+      L.tooltip({ permanent: true, direction: "top", offset: [0, -28], className: "community-map-label" })
         .setLatLng(area.center).setContent(area.name).addTo(map);
     });
     el.setAttribute("data-ready", "1");
