@@ -2,13 +2,27 @@
 activities, a 拠点's logs and 見守り reports; loading twice adds nothing."""
 
 import pytest
+from django.db import transaction
 
+from kasane.accounts import demo as accounts_demo
+from kasane.areas import demo as areas_demo
+from kasane.audit.context import request_context
 from kasane.meetings.models import Meeting, MeetingBody, MeetingType
-from kasane.web.demo import load_demo
+from kasane.resources import demo as resources_demo
 
+from .. import demo
 from ..models import Activity, AreaIssue, HubLog, IssueStatus, Watcher, WatchReport
 
 pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> None:
+    """The demos community builds on (accounts, areas, resources), then its own — as the web
+    demo loader runs them (web sits above community, so it is not imported here)."""
+    with request_context(), transaction.atomic():
+        data = accounts_demo.load()
+        for load in (areas_demo.load, resources_demo.load, demo.load):
+            load(data)
 
 
 def test_the_demo_fills_every_area_and_status_once():
