@@ -31,7 +31,7 @@ AREA_OPTIONAL = ("上位コード", "境界")
 ADDRESS_HEADER = "住所"
 
 
-def _audit(actor: Actor, action: str, instance: models.Model, operation: str,
+def _write_log(actor: Actor, action: str, instance: models.Model, operation: str,
            before: dict[str, Any] | None, detail: str = "") -> None:
     access_log(user=actor.user, action=f"areas.{action}", basis=Basis.NOT_PERSONAL,
                organization_id=actor.organization_id, object_type=instance._meta.label,
@@ -62,7 +62,7 @@ def area_save(*, actor: Actor, kind: str, code: str, name: str, parent: Area | N
             raise ValidationError({"code": "このコードはすでに使われています。"})
         target.full_clean(validate_constraints=False)
         target.save()
-        _audit(actor, "area.save", target, "update" if area else "create", before)
+        _write_log(actor, "area.save", target, "update" if area else "create", before)
     return target
 
 
@@ -93,7 +93,7 @@ def address_row_add(*, actor: Actor, prefix: str, area: Area) -> AddressArea:
             raise ValidationError({"prefix": f"この住所には{area.get_kind_display()}の対応がすでにあります。"})
         row = AddressArea.objects.create(municipality_id=muni_id, prefix=prefix.strip(),
                                          prefix_key=key, kind=area.kind, area=area)
-        _audit(actor, "address.add", row, "create", None)
+        _write_log(actor, "address.add", row, "create", None)
         _changed(actor)
     return row
 
@@ -104,7 +104,7 @@ def address_row_delete(*, actor: Actor, row: AddressArea) -> None:
         raise ValidationError("この行は見つかりません。")
     with transaction.atomic():
         before = snapshot(row)
-        _audit(actor, "address.delete", row, "delete", before)
+        _write_log(actor, "address.delete", row, "delete", before)
         row.delete()
         _changed(actor)
 

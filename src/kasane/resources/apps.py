@@ -7,4 +7,4 @@ class ResourcesConfig(AppConfig):
 
     def ready(self) -> None:
         # audit labels, metrics, and the subscriber re-deriving areas when the table changes
-        from . import area_sources, audit_labels, metrics, subscribers  # noqa: F401
+        from . import area_sources, audit_labels, inbox, metrics, subscribers  # noqa: F401

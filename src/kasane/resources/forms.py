@@ -2,17 +2,55 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.forms.models import fields_for_model
 
 from kasane.core.forms import Form, WarekiDateField, choice_field
 
-from .models import Place, PlaceKind, Provider
-from .services import EDITABLE_FIELDS
+from .models import Place, PlaceKind, Provider, Weekday
+from .services import EDITABLE_FIELDS, ScheduleIn
 
 NEW_PROVIDER = "new"
+WEEKDAY_BY_LABEL = {w.label: w.value for w in Weekday}
+_SCHEDULE_LINE = re.compile(r"^(?P<day>[月火水木金土日])(?:曜日?)?\s*"
+                            r"(?:(?P<opens>\d{1,2}:\d{2})\s*[-〜~ー－]\s*(?P<closes>\d{1,2}:\d{2}))?"
+                            r"\s*(?P<note>.*)$")
+
+
+def parse_schedules(text: str) -> list[ScheduleIn]:
+    """Lines like 「月 10:00-12:00 午前のみ」 → weekly rows; ValidationError naming the line."""
+    rows = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = unicodedata.normalize("NFKC", raw).strip()
+        if not line:
+            continue
+        m = _SCHEDULE_LINE.match(line)
+        if m is None:
+            raise forms.ValidationError(
+                f"{number}行目: 「月 10:00-12:00」のように曜日と時間を書いてください。")
+        try:
+            opens = dt.time.fromisoformat(m["opens"].zfill(5)) if m["opens"] else None
+            closes = dt.time.fromisoformat(m["closes"].zfill(5)) if m["closes"] else None
+        except ValueError:
+            raise forms.ValidationError(f"{number}行目: 時刻は 0:00〜23:59 で書いてください。") from None
+        if opens and closes and closes <= opens:
+            raise forms.ValidationError(f"{number}行目: 終了時刻は開始時刻より後にしてください。")
+        rows.append(ScheduleIn(WEEKDAY_BY_LABEL[m["day"]], opens, closes, m["note"].strip()[:100]))
+    return rows
+
+
+def schedules_text(place: Place) -> str:
+    return "\n".join(
+        " ".join(part for part in (s.get_weekday_display(),
+                                   f"{s.opens_at:%H:%M}-{s.closes_at:%H:%M}"
+                                   if s.opens_at and s.closes_at else "", s.note) if part)
+        for s in place.schedules.all())
 
 
 class FilterForm(Form):
@@ -30,16 +68,29 @@ class FilterForm(Form):
         choice_field(self, "status").choices = [("", "すべて"), *statuses]
 
 
+def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # Django 6's default; no deprecation warning
+    return field.formfield(**kwargs)
+
+
 class PlaceForm(Form):
     """Every editable field of a place plus its provider (an existing one, or a new name)."""
 
     provider = forms.ChoiceField(label="運営団体")
     new_provider = forms.CharField(label="新しい運営団体の名称", required=False, max_length=150,
                                    help_text="一覧にないときだけ入力してください。")
+    schedule_rows = forms.CharField(
+        label="開催日時（毎週）", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="1行に1つ。例：「月 10:00-12:00」「木 13:00-15:00 午後のみ」")
+
+    def clean_schedule_rows(self) -> list[ScheduleIn]:
+        return parse_schedules(self.cleaned_data.get("schedule_rows") or "")
 
     def __init__(self, *args: Any, providers: list[Provider], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in fields_for_model(Place, fields=EDITABLE_FIELDS).items():
+        for name, field in fields_for_model(Place, fields=EDITABLE_FIELDS,
+                                            formfield_callback=_formfield).items():
             if field is not None:
                 field.required = name in ("name", "kind")
                 self.fields[name] = field
@@ -59,7 +110,7 @@ class PlaceForm(Form):
 
 
 def place_initial(place: Place) -> dict[str, Any]:
-    return {"provider": str(place.provider_id),
+    return {"provider": str(place.provider_id), "schedule_rows": schedules_text(place),
             **{name: getattr(place, name) for name in EDITABLE_FIELDS}}
 
 

@@ -55,7 +55,7 @@ def snap(instance: models.Model) -> dict[str, Any]:
                                if not isinstance(f, models.UUIDField)])
 
 
-def _audit(actor: Actor | None, action: str, instance: models.Model, operation: str,
+def _write_log(actor: Actor | None, action: str, instance: models.Model, operation: str,
            before: dict[str, Any] | None, detail: str = "") -> None:
     user = actor.user if actor else None
     org_id = actor.organization_id if actor else None
@@ -159,7 +159,7 @@ def provider_save(*, actor: Actor, name: str, description: str = "", email: str 
         target.email, target.url, target.phone = email.strip(), url.strip(), phone.strip()
         target.organization = organization
         target.save()
-        _audit(actor, "provider.save", target, "update" if provider else "create", before)
+        _write_log(actor, "provider.save", target, "update" if provider else "create", before)
     return target
 
 
@@ -191,7 +191,7 @@ def place_save(*, actor: Actor, provider: Provider, values: dict[str, Any],
         target.save()
         if schedules is not None:
             replace_schedules(target, schedules)
-        _audit(actor, "place.save", target, "update" if place else "create", before)
+        _write_log(actor, "place.save", target, "update" if place else "create", before)
     return target
 
 
@@ -205,11 +205,15 @@ def _check_schedules(schedules: list[ScheduleIn]) -> dict[str, str]:
 
 
 def replace_schedules(place: Place, schedules: list[ScheduleIn]) -> None:
+    """Replace the weekly rows; a row without an HSDS id keeps the id of the row it replaces
+    (by position), so an edit does not renumber what HSDS exports."""
+    old = [s.hsds_id for s in place.schedules.order_by("id")]
     place.schedules.all().delete()
     PlaceSchedule.objects.bulk_create(
         PlaceSchedule(place=place, weekday=s.weekday, opens_at=s.opens_at,
-                      closes_at=s.closes_at, note=s.note, hsds_id=s.hsds_id or uuid.uuid4())
-        for s in schedules)
+                      closes_at=s.closes_at, note=s.note,
+                      hsds_id=s.hsds_id or (old[i] if i < len(old) else uuid.uuid4()))
+        for i, s in enumerate(schedules))
 
 
 def _status_change(actor: Actor, place: Place, action: str, **fields: Any) -> Place:
@@ -221,7 +225,7 @@ def _status_change(actor: Actor, place: Place, action: str, **fields: Any) -> Pl
         for name, value in fields.items():
             setattr(place, name, value)
         place.save(update_fields=[*fields, "updated_at"])
-        _audit(actor, action, place, "update", before)
+        _write_log(actor, action, place, "update", before)
     return place
 
 

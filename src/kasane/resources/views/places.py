@@ -89,7 +89,8 @@ def _edit(request: HttpRequest, actor: Actor, place: Place | None) -> HttpRespon
         try:
             with transaction.atomic():
                 saved = services.place_save(actor=actor, provider=_provider(actor, form),
-                                            values=form.values(), place=place)
+                                            values=form.values(), place=place,
+                                            schedules=form.cleaned_data["schedule_rows"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

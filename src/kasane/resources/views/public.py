@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kasane.accounts.models import Municipality
+from kasane.areas.models import Area
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 
-from .. import policy, public, selectors
+from .. import metrics, policy, public, selectors
+from ..models import PlaceKind
 from .places import reader
 
 
@@ -25,9 +29,22 @@ def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     actor = reader(request)
+    muni_id = policy.tenant_id(actor)
+    areas = list(selectors.daily_life_areas(muni_id))
     return render(request, "resources/public.html", {
-        "areas": selectors.daily_life_areas(policy.tenant_id(actor)),
-        "count": selectors.published(policy.tenant_id(actor)).count()})
+        "areas": areas, "count": selectors.published(muni_id).count(),
+        "table": figures(muni_id, areas)})
+
+
+def figures(muni_id: int, areas: list[Area]) -> dict[str, Any]:
+    """Published places by kind (rows) and 圏域 (columns, 未設定 last), with totals."""
+    counts = metrics.places_by_kind_and_area(muni_id)
+    columns = [(a.code, a.name) for a in areas] + [(metrics.UNASSIGNED, "未設定")]
+    cells_by_kind = [(label, [counts.get((kind, code), 0) for code, _ in columns])
+                     for kind, label in PlaceKind.choices]
+    rows = [(label, cells, sum(cells)) for label, cells in cells_by_kind if any(cells)]
+    return {"columns": [name for _, name in columns], "rows": rows,
+            "totals": [sum(r[1][i] for r in rows) for i in range(len(columns))]}
 
 
 @login_required
