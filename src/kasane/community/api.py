@@ -73,7 +73,7 @@ def _invalid(exc: ValidationError) -> tuple[int, dict[str, Any]]:
 
 @router.get("/area-issues", response={200: IssueList, 403: Detail})
 def area_issue_list(request: HttpRequest, area: str = "") -> dict[str, Any]:
-    actor = community_policy.require_view(membership_of(request), "issue.list")
+    actor = community_policy.require_community_view(membership_of(request), "issue.list")
     rows = selectors.issues(actor, area_code=area.strip())[:500]
     return {"items": [{"id": i.pk, "title": i.title, "area": i.area.code, "status": i.status}
                       for i in rows]}
@@ -81,7 +81,7 @@ def area_issue_list(request: HttpRequest, area: str = "") -> dict[str, Any]:
 
 @router.post("/community-activities", response={201: Created, 403: Detail, 422: Invalid})
 def activity_create(request: HttpRequest, payload: ActivityIn) -> tuple[int, dict[str, Any]]:
-    actor = community_policy.require_write(membership_of(request), "activity.create")
+    actor = community_policy.require_community_write(membership_of(request), "activity.create")
     try:
         held_on = parse_date(payload.held_on)
     except WarekiError:

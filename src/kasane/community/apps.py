@@ -7,5 +7,5 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         # sheets.links (地域課題シート), core.panels (the committee's meeting page),
-        # core.metrics and the labels of its audit codes (audit.labels)
-        from . import audit_labels, metrics, panels, sheet_links  # noqa: F401
+        # core.inbox, core.metrics and the labels of its audit codes (audit.labels)
+        from . import audit_labels, inbox, metrics, panels, sheet_links  # noqa: F401

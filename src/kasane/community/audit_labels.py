@@ -25,6 +25,9 @@ register(
         "community.report.create": "気づきの登録", "community.report.view": "気づきの閲覧",
         "community.report.handle": "気づきの対応", "community.report.import": "気づきの取込",
         "community.boundary.import": "圏域の境界の取込",
+        "community.issue.list": "地域課題の一覧", "community.activity.list": "活動の一覧",
+        "community.hub.list": "拠点の一覧", "community.watch.view": "見守りのネットワークの閲覧",
+        "community.map.view": "支え合いマップの閲覧",
     },
     models=[AreaIssue, IssueAction, Activity, HubLog, Watcher, AreaContact, WatchReport],
 )

@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from kasane.areas.models import Area
 from kasane.cases.models import ProjectTag
+from kasane.core import messages
 from kasane.core.forms import Form, WarekiDateField, choice_field
 
 from .models import ActivityKind, IssueStatus, ReportChannel, WatcherKind
@@ -21,8 +23,18 @@ THEMES = [("shopping", "買い物"), ("mobility", "移動"), ("place", "居場�
 THEME_LABELS = dict(THEMES)
 
 
-def _area_field(form: forms.BaseForm, areas: list[Area], blank: str = "選んでください") -> None:
-    choice_field(form, "area").choices = [("", blank), *[(a.pk, a.name) for a in areas]]
+class PastDateField(WarekiDateField):
+    """A date that cannot lie in the future (the services check it too; here it shows at the
+    field together with the form's other errors)."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(messages.FUTURE_DATE, code="future")
+
+
+def _area_field(form: forms.BaseForm, areas: list[Area] | None, blank: str = "選んでください") -> None:
+    choice_field(form, "area").choices = [("", blank), *[(a.pk, a.name) for a in areas or []]]
 
 
 class IssueForm(Form):
@@ -34,7 +46,7 @@ class IssueForm(Form):
     themes = forms.MultipleChoiceField(label="テーマ", choices=THEMES, required=False,
                                        widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: list[Area] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _area_field(self, areas)
 
@@ -45,7 +57,7 @@ class StatusForm(Form):
 
 
 class ActionForm(Form):
-    on = WarekiDateField(label="日付")
+    on = PastDateField(label="日付")
     content = forms.CharField(label="取組の内容", max_length=500,
                               widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.CharField(label="担い手", max_length=100, required=False,
@@ -56,7 +68,7 @@ class ActionForm(Form):
 
 class ActivityForm(Form):
     kind = forms.ChoiceField(label="種類", choices=ActivityKind.choices)
-    held_on = WarekiDateField(label="実施日")
+    held_on = PastDateField(label="実施日")
     area = forms.ChoiceField(label="圏域", required=False)
     title = forms.CharField(label="テーマ・名称", max_length=200, required=False)
     place = forms.CharField(label="場所", max_length=200, required=False)
@@ -75,7 +87,7 @@ class ActivityForm(Form):
     case_ids = forms.CharField(label="この場で開始したケースの番号", required=False,
                                help_text="複数は「,」で区切る（例: 12, 15）")
 
-    def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: list[Area] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _area_field(self, areas, "—（市全域）")
         for name in ("sessions", "participants", "consultations", "connected", "completions"):
@@ -90,7 +102,7 @@ class ActivityForm(Form):
 
 
 class HubLogForm(Form):
-    on = WarekiDateField(label="日付")
+    on = PastDateField(label="日付")
     visits_children = forms.IntegerField(label="小学生以下", initial=0, required=False)
     visits_teens = forms.IntegerField(label="中高生", initial=0, required=False)
     visits_adults = forms.IntegerField(label="18〜64歳", initial=0, required=False)
@@ -114,7 +126,7 @@ class WatcherForm(Form):
     name = forms.CharField(label="氏名・事業者名", max_length=100)
     contact = forms.CharField(label="連絡先", max_length=100, required=False)
 
-    def __init__(self, *args: Any, areas: list[Area], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: list[Area] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _area_field(self, areas)
 
@@ -124,7 +136,7 @@ class ReportForm(Form):
 
     area = forms.ChoiceField(label="圏域")
     watcher = forms.ChoiceField(label="報告者", required=False)
-    received_on = WarekiDateField(label="受けた日")
+    received_on = PastDateField(label="受けた日")
     channel = forms.ChoiceField(label="受け方", choices=ReportChannel.choices[:4])
     summary = forms.CharField(label="気づきの内容", max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 4}),
@@ -132,11 +144,12 @@ class ReportForm(Form):
     place_hint = forms.CharField(label="場所の目安", max_length=200, required=False,
                                  help_text="町名・目印など")
 
-    def __init__(self, *args: Any, areas: list[Area], watchers: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, areas: list[Area] | None = None,
+                 watchers: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _area_field(self, areas)
         choice_field(self, "watcher").choices = [("", "—"), *[
-            (w.pk, f"{w.name}（{w.get_kind_display()}・{w.area.name}）") for w in watchers]]
+            (w.pk, f"{w.name}（{w.get_kind_display()}・{w.area.name}）") for w in watchers or []]]
 
 
 class FileForm(Form):

@@ -27,7 +27,7 @@ NOT_STAFF = "地域づくりの記録は相談支援に携わる職員と事務�
 NOT_WRITER = "地域づくりの記録を書けるのは相談支援に携わる職員です。"
 
 
-def refuse(actor: Actor | None, action: str, message: str, *, object_type: str = "",
+def deny(actor: Actor | None, action: str, message: str, *, object_type: str = "",
            object_id: object = "") -> PermissionDenied:
     """Log a refusal (basis ``denied``) and return the exception to raise."""
     access_log(user=actor.user if actor is not None else None, action=f"community.{action}"[:40],
@@ -45,15 +45,15 @@ def can_write(actor: Actor | None) -> bool:
     return policy.handles_persons(actor)
 
 
-def require_view(actor: Actor | None, action: str = "view") -> Actor:
+def require_community_view(actor: Actor | None, action: str = "view") -> Actor:
     if actor is None or not can_view(actor):
-        raise refuse(actor, action, NOT_STAFF)
+        raise deny(actor, action, NOT_STAFF)
     return actor
 
 
-def require_write(actor: Actor | None, action: str) -> Actor:
+def require_community_write(actor: Actor | None, action: str) -> Actor:
     if actor is None or not can_write(actor):
-        raise refuse(actor, action, NOT_WRITER)
+        raise deny(actor, action, NOT_WRITER)
     return actor
 
 
@@ -69,11 +69,11 @@ def issues_for(actor: Actor) -> QuerySet[AreaIssue]:
 
 def require_issue(actor: Actor | None, issue_id: object) -> AreaIssue:
     """A 地域課題 of the actor's tenant; another tenant's or a missing one answers 404 (logged)."""
-    require_view(actor, "issue.view")
+    require_community_view(actor, "issue.view")
     assert actor is not None
     issue = issues_for(actor).filter(pk=as_id(issue_id)).first()
     if issue is None:
-        refuse(actor, "issue.view", "存在しない、または他の自治体の地域課題",
+        deny(actor, "issue.view", "存在しない、または他の自治体の地域課題",
                object_type="community.AreaIssue", object_id=issue_id)
         raise Http404("見つかりません。")
     return issue
@@ -105,7 +105,7 @@ def require_report(actor: Actor | None, report_id: object) -> WatchReport:
     """One 気づき, its read logged; anyone else (or a missing id) gets 404, logged."""
     report = reports_for(actor).filter(pk=as_id(report_id)).first() if actor else None
     if report is None:
-        refuse(actor, "report.view", "存在しない、または閲覧できない気づき",
+        deny(actor, "report.view", "存在しない、または閲覧できない気づき",
                object_type="community.WatchReport", object_id=report_id)
         raise Http404("見つかりません。")
     assert actor is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -136,6 +137,16 @@ def _centroid(geometry: Any) -> list[float] | None:
         return None
 
 
+def _around(center: list[float] | None, n: int) -> list[float] | None:
+    """The n-th point of a small spiral around an area's centre (places without coordinates,
+    so that their markers do not hide one another)."""
+    if center is None:
+        return None
+    angle, radius = n * 2.4, 0.0025 * math.sqrt(n)
+    return [round(center[0] + radius * math.sin(angle), 6),
+            round(center[1] + radius * math.cos(angle), 6)]
+
+
 def map_data(actor: Actor, *, area: Area | None = None) -> dict[str, Any]:
     """What the map draws (no personal data): areas with boundaries and open-issue counts,
     places with coordinates (else their area's centroid), 見守り helpers counted per area."""
@@ -152,10 +163,13 @@ def map_data(actor: Actor, *, area: Area | None = None) -> dict[str, Any]:
     if area is not None:
         places = places.filter(area=area)
     out_places = []
+    spread: dict[int, int] = {}
     for p in places.order_by("name")[:500]:
-        at = ([float(p.latitude), float(p.longitude)]
-              if isinstance(p.latitude, Decimal) and isinstance(p.longitude, Decimal)
-              else centroids.get(p.area_id or 0))
+        if isinstance(p.latitude, Decimal) and isinstance(p.longitude, Decimal):
+            at: list[float] | None = [float(p.latitude), float(p.longitude)]
+        else:
+            at = _around(centroids.get(p.area_id or 0), spread.setdefault(p.area_id or 0, 0))
+            spread[p.area_id or 0] += 1
         if at is not None:
             out_places.append({"name": p.name, "kind": p.get_kind_display(), "at": at,
                                "approximate": p.latitude is None})

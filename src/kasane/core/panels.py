@@ -6,7 +6,7 @@ A higher app registers ``PANELS.add("<app>.<page>", fn)`` from its own ``panels`
 ``fn(request, obj) -> str``: HTML rendered from its own (autoescaped) template, "" for
 nothing. It runs after the page's own access check and must apply its own access rule.
 Pages today: ``sheets.record`` (cases), ``people.person`` (sheets, notify), ``cases.case``
-(notify, participation).
+(notify, participation), ``meetings.meeting`` (community: a network meeting's page).
 """
 
 from __future__ import annotations

@@ -132,7 +132,8 @@ class NetworkRecordForm(Form):
     present_member_ids = forms.MultipleChoiceField(label="出席した委員", required=False,
                                                    widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, members: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "present_member_ids").choices = [
-            (m.pk, f"{m.name}（{m.affiliation}）" if m.affiliation else m.name) for m in members]
+            (m.pk, f"{m.name}（{m.affiliation}）" if m.affiliation else m.name)
+            for m in members or []]

@@ -8,6 +8,7 @@ from kasane.accounts import demo as accounts_demo
 from kasane.areas import demo as areas_demo
 from kasane.audit.context import request_context
 from kasane.cases import demo as cases_demo
+from kasane.community import demo as community_demo
 from kasane.meetings import demo as meetings_demo
 from kasane.notify import demo as notify_demo
 from kasane.participation import demo as participation_demo
@@ -25,6 +26,7 @@ LOADERS = [people_demo.load, sheets_demo.load, cases_demo.load, meetings_demo.lo
 LOADERS.append(notify_demo.load)  # 緊急案件, 当番, notification settings
 LOADERS += [areas_demo.load, resources_demo.load]  # 圏域 + address table; the directory
 LOADERS.append(participation_demo.load)  # after resources: 人材バンク, matches in every stage
+LOADERS.append(community_demo.load)  # 地域課題, committees, activities, 拠点, 見守り
 
 
 def load_demo() -> dict[str, object]:

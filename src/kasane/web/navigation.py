@@ -39,6 +39,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("開示記録", "people:disclosure_lookup", frozenset({Role.AUDITOR})),
     NavItem("帳票", "sheets:index", CASES | {Role.LIAISON}),
     NavItem("社会資源", "resources:index", CASES | {Role.SECRETARIAT, Role.COORDINATOR}),
+    NavItem("地域づくり", "community:index", CASES | {Role.SECRETARIAT}),
     NavItem("圏域", "areas:index", frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.ADMIN})),
     NavItem("PDCA", "pdca:index", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.COORDINATOR,
                                              Role.PROMOTER, Role.CASEWORKER, Role.SUPPORTER})),

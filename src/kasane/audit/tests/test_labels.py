@@ -37,6 +37,10 @@ WRITERS = {
     "require_person": (None, _person), "log_denied": (1, _person),
     "_consent_for": (2, _person), "_require_both": (3, _person),
     "_audit": (1, lambda a: f"pdca.{a}"),
+    "deny": (1, lambda a: f"community.{a}"), "viewer": (1, lambda a: f"community.{a}"),
+    "writer": (1, lambda a: f"community.{a}"),
+    "require_community_view": (1, lambda a: f"community.{a}"),
+    "require_community_write": (1, lambda a: f"community.{a}"),
 }
 # Names several apps give a writer of their own: a WRITERS entry holds only in its home app,
 # the other apps' writers are listed by (app, name).

@@ -23,7 +23,7 @@ from kasane.resources.models import Place
 from kasane.sheets import policy as sheet_policy
 
 from ..models import AGE_BANDS, Activity, ActivityKind, HubLog
-from ..policy import require_write
+from ..policy import require_community_write
 
 COUNTS = {"sessions": "回数", "participants": "参加者数", "consultations": "受けた相談",
           "connected": "つないだ数", "completions": "修了者数"}
@@ -64,7 +64,7 @@ def activity_record(*, actor: Actor, kind: str, held_on: dt.date | None,
     counts are ``sessions``, ``participants``, ``consultations``, ``connected``,
     ``completions``; ``tags`` are project tag codes; cases and sheets opened there must be
     visible to the actor (``cases.policy`` / ``sheets.policy``)."""
-    require_write(actor, "activity.create")
+    require_community_write(actor, "activity.create")
     errors: dict[str, str] = {}
     if kind not in ActivityKind.values:
         errors["kind"] = messages.at("種類", messages.INVALID_CHOICE)
@@ -110,7 +110,7 @@ def hub_log_save(*, actor: Actor, place: Place, on: dt.date | None, connected_to
                  note: str = "", **counts: Any) -> HubLog:
     """One day of a 拠点: visits by age band, consultations, connected (and where) — counts
     only. Saving the same day again replaces that day's counts."""
-    require_write(actor, "hub.log")
+    require_community_write(actor, "hub.log")
     labels = {**dict(AGE_BANDS), "consultations": "相談", "connected": "つないだ数"}
     if set(counts) - set(labels):
         raise TypeError(f"unknown counts: {sorted(set(counts) - set(labels))}")
@@ -122,7 +122,7 @@ def hub_log_save(*, actor: Actor, place: Place, on: dt.date | None, connected_to
     if errors:
         raise ValidationError(errors)
     assert on is not None
-    values = {k: v or 0 for k, v in counts.items()}
+    values = {k: counts.get(k) or 0 for k in labels}  # the day's counts, replaced whole
     with transaction.atomic():
         log, created = HubLog.objects.select_for_update().get_or_create(
             place=place, on=on, defaults={"municipality_id": place.municipality_id,

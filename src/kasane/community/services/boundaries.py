@@ -11,12 +11,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kasane.accounts.models import Actor, Role
+from kasane.accounts.models import Actor
+from kasane.areas import policy as area_policy
+from kasane.areas import services as area_services
 from kasane.areas.models import Area, AreaKind
-from kasane.audit.services import change_record, snapshot
 from kasane.core import messages
 
-from ..policy import refuse, require_write
+from ..policy import deny
 
 NOT_GEOJSON = ("GeoJSON として読めません。FeatureCollection 形式（.geojson / .json）の"
                "ファイルを選んでください。")
@@ -62,10 +63,11 @@ def parse_features(data: bytes) -> list[dict[str, Any]]:
 
 
 def boundaries_import(*, actor: Actor, data: bytes) -> list[Area]:
-    """Set the boundary of every area the file names; all or nothing (推進員 only)."""
-    require_write(actor, "boundary.import")
-    if actor.role != Role.COORDINATOR:
-        raise refuse(actor, "boundary.import", "境界を取り込めるのは推進員です。")
+    """Set the boundary of every area the file names, through ``areas.services.area_save``
+    (the areas master's own writer and its policy: those who maintain the master); all or
+    nothing."""
+    if not area_policy.can_maintain(actor):
+        raise deny(actor, "boundary.import", "境界を取り込めるのは圏域の台帳を管理する職員です。")
     features = parse_features(data)
     tenant = actor.organization.municipality_id
     areas = {(a.kind, a.code): a for a in Area.objects.filter(municipality_id=tenant)}
@@ -87,11 +89,7 @@ def boundaries_import(*, actor: Actor, data: bytes) -> list[Area]:
     if errors:
         raise ValidationError({"file": errors})
     with transaction.atomic():
-        for area, geometry in found:
-            before = snapshot(area)
-            area.boundary = geometry
-            area.full_clean()
-            area.save(update_fields=["boundary", "updated_at"])
-            change_record(user=actor.user, instance=area, operation="update", before=before,
-                          organization_id=actor.organization_id, reason="境界の取込")
-    return [area for area, _ in found]
+        return [area_services.area_save(actor=actor, kind=area.kind, code=area.code,
+                                        name=area.name, parent=area.parent, boundary=geometry,
+                                        area=area)
+                for area, geometry in found]

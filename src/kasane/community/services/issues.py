@@ -21,7 +21,7 @@ from kasane.meetings.models import MeetingBody, MeetingType
 from kasane.sheets import policy as sheet_policy
 
 from ..models import AreaIssue, IssueAction, IssueStatus
-from ..policy import can_manage_issue, refuse, require_write
+from ..policy import can_manage_issue, deny, require_community_write
 
 # Forward order of the statuses; the last step is one of the ends.
 STEP = {IssueStatus.RECEIVED: 0, IssueStatus.DISCUSSING: 1, IssueStatus.ACTING: 2,
@@ -64,9 +64,9 @@ def area_issue_create(*, actor: Actor, area: Area | None, title: str, descriptio
     sheet (``sheet_record_id``) the writer is whoever ``sheets.policy`` let submit it (a
     連絡員 too); from the screen, case-role staff."""
     if sheet_record_id is None:
-        require_write(actor, "issue.create")
+        require_community_write(actor, "issue.create")
     elif not sheet_policy.can_write(actor, "area_issue"):
-        raise refuse(actor, "issue.create", "地域課題シートを書けない役割です。")
+        raise deny(actor, "issue.create", "地域課題シートを書けない役割です。")
     errors = _check(area, title, status)
     if area is not None and area.municipality_id != actor.organization.municipality_id:
         errors["area"] = "この自治体の日常生活圏域を選んでください。"
@@ -90,7 +90,7 @@ def area_issue_update(*, actor: Actor, issue: AreaIssue, area: Area | None, titl
                       description: str, themes: Iterable[str], status: str) -> AreaIssue:
     """The sheet was edited: its answers replace the issue's (the committee follows the area)."""
     if not can_manage_issue(actor, issue):
-        raise refuse(actor, "issue.update", "この地域課題を変更できるのは受付機関、委員会の事務局または推進員です。",
+        raise deny(actor, "issue.update", "この地域課題を変更できるのは受付機関、委員会の事務局または推進員です。",
                      object_type="community.AreaIssue", object_id=issue.pk)
     errors = _check(area, title, status)
     if errors:
@@ -113,7 +113,7 @@ def area_issue_status(*, actor: Actor, issue: AreaIssue, status: str,
                       confirm_back: bool = False) -> AreaIssue:
     """Move a 地域課題 on; going back (e.g. 取組中 → 検討中) needs ``confirm_back``."""
     if not can_manage_issue(actor, issue):
-        raise refuse(actor, "issue.status", "状態を変えられるのは受付機関、委員会の事務局または推進員です。",
+        raise deny(actor, "issue.status", "状態を変えられるのは受付機関、委員会の事務局または推進員です。",
                      object_type="community.AreaIssue", object_id=issue.pk)
     if status not in IssueStatus.values:
         raise ValidationError({"status": messages.INVALID_CHOICE})
@@ -135,7 +135,7 @@ def issue_action_add(*, actor: Actor, issue: AreaIssue, on: dt.date | None, cont
                      start: bool = False) -> IssueAction:
     """Record an action (日付・内容・担い手); ``start`` also moves a 受付/検討中 issue to 取組中."""
     if not can_manage_issue(actor, issue):
-        raise refuse(actor, "issue.action", "取組を記録できるのは受付機関、委員会の事務局または推進員です。",
+        raise deny(actor, "issue.action", "取組を記録できるのは受付機関、委員会の事務局または推進員です。",
                      object_type="community.AreaIssue", object_id=issue.pk)
     errors: dict[str, str] = {}
     if on is None:

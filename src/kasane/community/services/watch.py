@@ -32,14 +32,14 @@ from ..models import (
     WatcherKind,
     WatchReport,
 )
-from ..policy import refuse, reports_for, require_write
+from ..policy import deny, reports_for, require_community_write
 
 NOTICE_TITLE = "見守りの気づきが届きました"
 
 
 def watcher_register(*, actor: Actor, area: Area | None, kind: str, name: str,
                      contact: str = "") -> Watcher:
-    require_write(actor, "watcher.create")
+    require_community_write(actor, "watcher.create")
     errors: dict[str, str] = {}
     if area is None or area.municipality_id != actor.organization.municipality_id:
         errors["area"] = messages.CHOOSE
@@ -62,9 +62,9 @@ def watcher_register(*, actor: Actor, area: Area | None, kind: str, name: str,
 
 def area_contact_add(*, actor: Actor, area: Area, membership: Membership) -> AreaContact:
     """Name a CSW or coordinator who receives the area's 気づき (推進員 only)."""
-    require_write(actor, "contact.add")
+    require_community_write(actor, "contact.add")
     if actor.role != Role.COORDINATOR:
-        raise refuse(actor, "contact.add", "圏域の担当者を決められるのは推進員です。")
+        raise deny(actor, "contact.add", "圏域の担当者を決められるのは推進員です。")
     tenant = actor.organization.municipality_id
     if (membership.organization.municipality_id != tenant or membership.role not in CASE_ROLES
             or not membership.is_active or area.municipality_id != tenant):
@@ -95,7 +95,7 @@ def watch_report_enter(*, actor: Actor, area: Area | None, received_on: dt.date 
                        summary: str, watcher: Watcher | None = None,
                        channel: str = ReportChannel.PHONE, place_hint: str = "") -> WatchReport:
     """Enter a 気づき and route it: the担当者 gets a notification (title + link only)."""
-    require_write(actor, "report.create")
+    require_community_write(actor, "report.create")
     tenant = actor.organization.municipality_id
     errors: dict[str, str] = {}
     if area is None or area.municipality_id != tenant:
@@ -135,7 +135,7 @@ def watch_report_handle(*, actor: Actor, report_id: Any) -> WatchReport:
     """The routed担当者 (or the entering organization, a 推進員) marks a 気づき 対応済み."""
     report = reports_for(actor).filter(pk=report_id).first()
     if report is None:
-        raise refuse(actor, "report.handle", "この気づきは扱えません。",
+        raise deny(actor, "report.handle", "この気づきは扱えません。",
                      object_type="community.WatchReport", object_id=report_id)
     if report.status == ReportStatus.HANDLED:
         raise ValidationError({"status": "すでに対応済みです。"})
@@ -168,7 +168,7 @@ def _decode(data: bytes) -> str:
 def watch_reports_import(*, actor: Actor, data: bytes) -> ImportResult:
     """Import 気づき from a CSV (columns 受けた日, 圏域 (code or name), 内容, 場所の目安, 報告者).
     Every row is checked first; one bad row imports nothing (errors name row and column)."""
-    require_write(actor, "report.import")
+    require_community_write(actor, "report.import")
     if not data:
         raise ValidationError({"file": messages.FILE_EMPTY})
     rows = list(csv.DictReader(io.StringIO(_decode(data))))

@@ -12,8 +12,8 @@ from .. import policy
 
 def viewer(request: HttpRequest, action: str = "view") -> Actor:
     """The acting membership when it may read 地域づくり (403, logged, otherwise)."""
-    return policy.require_view(membership_of(request), action)
+    return policy.require_community_view(membership_of(request), action)
 
 
 def writer(request: HttpRequest, action: str) -> Actor:
-    return policy.require_write(membership_of(request), action)
+    return policy.require_community_write(membership_of(request), action)

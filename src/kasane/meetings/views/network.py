@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kasane.access import policy
@@ -35,7 +36,8 @@ def network_detail(request: HttpRequest, meeting: Meeting, manage: bool) -> Http
             "present_member_ids": [m.pk for m in meeting.present_members.all()]})
     return render(request, "meetings/network_detail.html", {
         "meeting": meeting, "manage": manage, "form": form, "members": members,
-        "present": {m.pk for m in meeting.present_members.all()}})
+        "present": {m.pk for m in meeting.present_members.all()},
+        "held": meeting.starts_at <= timezone.now()})
 
 
 @login_required

@@ -16,6 +16,7 @@ TEMPLATES = sorted(p for p in SRC.glob("*/templates/**/*.html") if not p.name.en
 # The base layout's forms (logout, 所属 switcher) take no typed input.
 OTHERS = {"web/base.html"}
 FORM_MODULES = ["kasane.accounts.forms", "kasane.audit.forms", "kasane.cases.forms",
+                "kasane.community.forms",
                 "kasane.meetings.forms", "kasane.pdca.forms", "kasane.pdca.setup_forms",
                 "kasane.people.forms.persons",
                 "kasane.people.forms.matching", "kasane.sheets.forms"]

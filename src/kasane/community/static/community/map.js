@@ -17,32 +17,35 @@
     } else {
       el.classList.add("community-map-blank");
     }
-    var bounds = L.latLngBounds([]);
+    // Build every layer first: a layer added before the map has a view cannot be drawn.
+    var group = L.featureGroup();
+    var labels = [];
     (data.areas || []).forEach(function (area, i) {
       if (area.boundary) {
-        var layer = L.geoJSON(area.boundary, {
+        L.geoJSON(area.boundary, {
           style: { color: "#2f6f5e", weight: 2, fillColor: ["#cfe8df", "#f3e3c3", "#dcd6f0"][i % 3], fillOpacity: 0.5 }
-        }).addTo(map);
-        layer.bindTooltip(area.name + "（地域課題 " + area.open_issues + "件・担い手 " + area.helpers + "人）", { sticky: true });
-        bounds.extend(layer.getBounds());
+        }).bindTooltip(area.name + "（地域課題 " + area.open_issues + "件・担い手 " + area.helpers + "人）", { sticky: true })
+          .addTo(group);
       }
-      if (area.center) {
-        L.tooltip({ permanent: true, direction: "center", className: "community-map-label" })
-          .setLatLng(area.center).setContent(area.name).addTo(map);
-        bounds.extend(area.center);
-      }
+      if (area.center) { labels.push(area); }
     });
     (data.places || []).forEach(function (place) {
       L.circleMarker(place.at, { radius: 6, color: "#8a4b08", weight: 2, fillColor: "#f2a93b", fillOpacity: 0.9 })
         .bindPopup(place.name + "（" + place.kind + (place.approximate ? "・位置は圏域の中心" : "") + "）")
-        .addTo(map);
-      bounds.extend(place.at);
+        .addTo(group);
     });
+    var bounds = group.getLayers().length ? group.getBounds() : L.latLngBounds([]);
+    labels.forEach(function (area) { bounds.extend(area.center); });
     if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [16, 16] });
     } else {
       map.setView([35.68, 139.69], 11);
     }
+    group.addTo(map);
+    labels.forEach(function (area) {
+      L.tooltip({ permanent: true, direction: "top", offset: [0, -28], className: "community-map-label" })
+        .setLatLng(area.center).setContent(area.name).addTo(map);
+    });
     el.setAttribute("data-ready", "1");
   }
 
