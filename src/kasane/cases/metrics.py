@@ -105,7 +105,7 @@ def cases_continuing(municipality: Any, period: Period, **f: Any) -> QuerySet[Ca
     return cases_handled(municipality, period, **f).filter(opened_at__lt=start)
 
 
-def _contacts(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
+def contacts_in(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
               age_band: str = "", reached: str = "") -> QuerySet[Contact]:
     start, end = period_bounds(period)
     qs = Contact.objects.filter(case__municipality=municipality, at__gte=start, at__lt=end)
@@ -227,19 +227,19 @@ def cases_open_at_end(municipality: Any, period: Period, **f: Any) -> QuerySet[C
 
 @register_ranged(key="contacts.count", label="支援記録（延べ回数）", unit="回", national_id="P1-1",
                  filters=(*CASE_FILTERS, "reached"), owner="cases",
-                 drill=_case_drill(_contacts),
+                 drill=_case_drill(contacts_in),
                  description="日時が期間内の支援記録（訪問・電話・来所など）の延べ回数。条件 reached="
                              "yes は会えた・話せたもの、no は会えなかった試み（不在など）。")
 def m_contacts_count(municipality: Any, period: Period, **f: Any) -> int:
-    return _contacts(municipality, period, **f).count()
+    return contacts_in(municipality, period, **f).count()
 
 
 @register_ranged(key="contacts.persons", label="相談実人数", unit="人", national_id="P1-3",
                  filters=(*CASE_FILTERS, "reached"), owner="cases",
-                 drill=_case_drill(_contacts),
+                 drill=_case_drill(contacts_in),
                  description="期間内の支援記録があるケースの本人・世帯員の実人数（同じ人は1人）。")
 def m_contacts_persons(municipality: Any, period: Period, **f: Any) -> int:
-    return CaseSubject.objects.filter(case_id__in=_contacts(municipality, period, **f)
+    return CaseSubject.objects.filter(case_id__in=contacts_in(municipality, period, **f)
                                       .values("case_id")).values("person_id").distinct().count()
 
 
@@ -247,7 +247,7 @@ def outreach_connected(municipality: Any, period: Period, **f: Any) -> QuerySet[
     """Cases with a reached contact in the period and, by its end, an approved plan or an
     accepted referral."""
     _, end = period_bounds(period)
-    reached = _contacts(municipality, period, reached="yes", **f).values("case_id")
+    reached = contacts_in(municipality, period, reached="yes", **f).values("case_id")
     plan = SupportPlan.objects.filter(case_id=OuterRef("pk"), status=PlanStatus.APPROVED,
                                       approved_on__lte=period.end)
     accepted = Referral.objects.filter(case_id=OuterRef("pk"), status=ReferralStatus.ACCEPTED,
