@@ -12,6 +12,7 @@ from kasane.notify import demo as notify_demo
 from kasane.pdca import demo as pdca_demo
 from kasane.people import demo as people_demo
 from kasane.sheets import demo as sheets_demo
+from kasane.stats import demo as stats_demo
 
 DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
 
@@ -20,6 +21,7 @@ DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
 LOADERS = [people_demo.load, sheets_demo.load, cases_demo.load, meetings_demo.load,
            pdca_demo.load]
 LOADERS.append(notify_demo.load)  # 緊急案件, 当番, notification settings
+LOADERS.append(stats_demo.load)  # a full 令和7年度 of made-up volume for the dashboards
 
 
 def load_demo() -> dict[str, object]:
