@@ -165,9 +165,11 @@ class Gen:
         from kasane.cases.models import Contact
 
         r = self.r
-        span = max((until - opened).days, 1)
-        for _ in range(max(1, int(r.expovariate(1 / self.spec.contacts_per_case)))):
-            day = opened + dt.timedelta(days=r.randrange(span))
+        for n in range(max(1, int(r.expovariate(1 / self.spec.contacts_per_case)))):
+            # most contacts in the first months, fewer later; none after the case ends
+            day = opened + dt.timedelta(days=0 if n == 0 else int(r.expovariate(1 / 75)))
+            if day > until:
+                continue
             reached = r.random() < 0.8
             tags = [t for t in case.tags if r.random() < 0.9] or case.tags[:1]
             self._add("contact", Contact(

@@ -1,5 +1,5 @@
 """Demo volume for the statistics (issue 19): a full 令和7年度 (fiscal 2025) in the demo city
-— about 180 cases with contacts, referrals, plans, closures and monthly meetings — generated in
+— about 120 cases a year over 令和6–7年度 (so 令和7年度 has continuing cases) with contacts, referrals, plans, closures and monthly meetings — generated in
 bulk (``stats.citygen``) so that the dashboards and the national report show plausible figures
 while ``./kasane demo`` stays fast. Idempotent: skipped when the year is already there."""
 
@@ -34,5 +34,5 @@ def load(data: dict[str, Any]) -> None:
                                        is_active=True, periods__isnull=True):
         MembershipPeriod.objects.create(membership=m, started_on=dt.date(2024, 4, 1))
     generate(muni=muni, orgs=orgs, user=data["users"]["suishin"], bodies=bodies,
-             volume=Volume(years=1, cases_per_year=180, contacts_per_case=7),
+             volume=Volume(years=2, cases_per_year=120, contacts_per_case=7),
              last_fy=FISCAL_YEAR, seed=2025, summary=SUMMARY)

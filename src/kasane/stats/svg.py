@@ -14,12 +14,15 @@ W, H, LEFT, BOTTOM, TOP = 640, 260, 44, 48, 16
 
 
 def _nice_max(value: float) -> float:
+    """The axis top: four equal whole steps (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10ⁿ)."""
     if value <= 0:
-        return 1
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if value <= step * 5:
-            return step * 5 if value > step * 4 else step * (int(value // step) + 1)
-    return value * 1.1
+        return 4
+    quarter = value / 4
+    magnitude = 10 ** max(0, len(str(int(quarter))) - 1)
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * magnitude >= quarter and (step * magnitude) % 1 == 0:
+            return step * magnitude * 4
+    return magnitude * 40
 
 
 def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | float | None]]],

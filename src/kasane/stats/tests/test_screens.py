@@ -28,7 +28,7 @@ def test_the_national_screen_and_files(city, client):
     client.force_login(city.secretariat)
     page = client.get("/stats/national/?fiscal_year=2024").content.decode()
     assert 'data-testid="cell-P1-2"' in page and "令和6年度" in page
-    assert "算出できません（この事業の記録はまだこのシステムにありません" in page
+    assert "この事業の記録はまだこのシステムにありません（participation.users）" in page
     assert "事業間で重複計上あり" in page
     csv_text = client.get("/stats/national/?fiscal_year=2024&format=csv").content.decode("utf-8-sig")
     assert "P2-1-continuing,取扱件数（継続）,件,2," in csv_text.replace("多機関協働事業,", "")
