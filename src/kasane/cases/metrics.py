@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from kasane.core.metrics import MetricUnavailable, Period, age_band_birth_range, register_ranged
 
@@ -94,10 +94,15 @@ def cases_opened(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
 def cases_handled(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
     """Cases opened by the period's end and not closed before its start."""
     _, end = period_bounds(period)
-    closed_before = Closure.objects.filter(case_id=OuterRef("pk"), closed_on__lt=period.start)
-    closed_since = Closure.objects.filter(case_id=OuterRef("pk"), closed_on__gte=period.start)
+    ended_before = _last_closure_before(municipality, period.start)
     return (_cases(municipality, period, **f).filter(opened_at__lt=end)
-            .exclude(Q(status__in=CLOSED) & Exists(closed_before) & ~Exists(closed_since)))
+            .exclude(status__in=CLOSED, pk__in=ended_before))
+
+
+def _last_closure_before(municipality: Any, day: dt.date) -> QuerySet[Any]:
+    """Ids of cases whose latest closure is before ``day`` (one grouped scan of closures)."""
+    return (Closure.objects.filter(case__municipality=municipality).values("case_id")
+            .annotate(last=Max("closed_on")).filter(last__lt=day).values("case_id"))
 
 
 def cases_continuing(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
@@ -218,9 +223,10 @@ def m_cases_open_at_end(municipality: Any, period: Period, **f: Any) -> int:
 
 
 def cases_open_at_end(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
-    closed_by_end = Closure.objects.filter(case_id=OuterRef("pk"), closed_on__lte=period.end)
+    closed_by_end = Closure.objects.filter(case__municipality=municipality,
+                                           closed_on__lte=period.end).values("case_id")
     return cases_handled(municipality, period, **f).exclude(
-        Q(status__in=CLOSED) & Exists(closed_by_end))
+        status__in=CLOSED, pk__in=closed_by_end)
 
 
 # --- contacts ----------------------------------------------------------------------------
