@@ -122,7 +122,7 @@ def first_contact_days(municipality: Any, period: Period, **f: Any) -> Any:
         .values_list("opened_at", "first"))
     if not rows:
         raise MetricUnavailable("期間内に受付し、会えた記録のあるケースがありません。")
-    return statistics.median(max((b - a).total_seconds(), 0) / 86400 for a, b in rows)
+    return round(statistics.median(max((b - a).total_seconds(), 0) / 86400 for a, b in rows), 1)
 
 
 @register_ranged(key="cases.recontact_rate", label="再相談率", unit="%", filters=CASE_FILTERS,

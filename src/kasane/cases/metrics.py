@@ -305,14 +305,15 @@ def percent(numerator: int, denominator: int) -> Decimal:
 
 @register_ranged(key="referrals.response_days", label="つなぎ応答日数（中央値）", unit="日",
                  filters=CASE_FILTERS, owner="cases", drill=_case_drill(_referrals),
-                 description="回答の日が期間内のつなぎ（受理・辞退）の、依頼から回答までの日数の中央値。")
+                 description="回答の日が期間内のつなぎ（受理・辞退）の、依頼から回答までの日数の中央値"
+                             "（小数第1位）。")
 def m_referrals_response_days(municipality: Any, period: Period, **f: Any) -> Any:
     rows = list(_referrals(municipality, period, **f).filter(
         status__in=(ReferralStatus.ACCEPTED, ReferralStatus.DECLINED))
         .values_list("created_at", "responded_at"))
     if not rows:
         raise MetricUnavailable("期間内に回答されたつなぎがありません。")
-    return statistics.median((b - a).total_seconds() / 86400 for a, b in rows if b)
+    return round(statistics.median((b - a).total_seconds() / 86400 for a, b in rows if b), 1)
 
 
 # --- plans, closures, organizations -------------------------------------------------------

@@ -145,8 +145,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return _chart_csv(charts[0], fy)
     drawn = [{"chart": c, "svg": svg.bar_chart(c.labels, c.series, title=c.title, unit=c.unit)
               if c.series and not c.reason else ""} for c in charts]
+    period = metrics.Period.fiscal(fy)
+    indicators = [] if suppress or only else [
+        (metrics.get(key), metrics.evaluate_period(key, municipality=member.organization.municipality,
+                                                   period=period))
+        for key in PROCESS_INDICATORS if key in metrics.METRICS]
     return render(request, "stats/dashboard.html", {
-        "fiscal_year": fy, "charts": drawn, "suppressed": suppress, "footnote": footnote()})
+        "fiscal_year": fy, "charts": drawn, "suppressed": suppress, "footnote": footnote(),
+        "indicators": indicators})
+
+
+PROCESS_INDICATORS = ("cases.first_contact_days", "referrals.response_days",
+                      "referrals.acceptance_rate", "outreach.reach_rate",
+                      "outreach.relation_rate", "cases.direction_rate", "plans.coverage",
+                      "cases.closed_rate", "cases.recontact_rate")
+"""The aggregate process and outcome indicators under the charts (not for 委員: a rate over a
+few cases could reveal them; the suppression of rates needs their numerators)."""
 
 
 def _chart_csv(chart: dashboards.Chart, fy: int) -> HttpResponse:
