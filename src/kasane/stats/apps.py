@@ -9,4 +9,4 @@ class StatsConfig(AppConfig):
     verbose_name = "統計・指標"
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401
+        from . import audit_labels, panels  # noqa: F401

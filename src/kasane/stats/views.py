@@ -10,9 +10,11 @@ import datetime as dt
 import io
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kasane.accounts.http import membership_of
@@ -20,6 +22,7 @@ from kasane.core import metrics
 from kasane.core.wareki import fiscal_year
 
 from . import dashboards, national, national_export, records, svg
+from . import model_report as model_report_module
 from . import policy as stats_policy
 from .selectors import COUNT_UNITS, period_from, values_for
 from .suppression import footnote, is_small
@@ -175,3 +178,38 @@ def _chart_csv(chart: dashboards.Chart, fy: int) -> HttpResponse:
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chart.key}_{fy}.csv"'
     return response
+
+
+@login_required
+def model_report(request: HttpRequest) -> HttpResponse:
+    """The model-project report (part C) for a 年度: 事務局 edit and export; 推進員 read."""
+    member = stats_policy.require_national(membership_of(request))
+    fy = _year(request)
+    municipality = member.organization.municipality
+    fmt = request.GET.get("format", "")
+    if fmt in ("docx", "pdf"):
+        body = model_report_module.to_docx(municipality, fy) if fmt == "docx" \
+            else model_report_module.to_pdf(municipality, fy)
+        response = HttpResponse(body, content_type="application/pdf" if fmt == "pdf" else
+                                "application/vnd.openxmlformats-officedocument."
+                                "wordprocessingml.document")
+        response["Content-Disposition"] = f'attachment; filename="model_report_{fy}.{fmt}"'
+        return response
+    error = ""
+    can_edit = stats_policy.can_edit_model_report(member)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("モデル事業報告を編集できるのは事務局です。")
+        try:
+            changed = model_report_module.save(member, fy, {
+                f.key: request.POST.get(f.key, "") for f in model_report_module.FIELDS
+                if f.key in request.POST})
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"{changed}項目を保存しました（変更のない項目はそのままです）。")
+            return redirect(f"{request.path}?fiscal_year={fy}")
+    return render(request, "stats/model_report.html", {
+        "fiscal_year": fy, "error": error, "can_edit": can_edit,
+        "sections": model_report_module.sections(model_report_module.build(municipality, fy))},
+        status=400 if error else 200)
