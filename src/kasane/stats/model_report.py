@@ -163,6 +163,6 @@ def to_docx(muni: Any, fy: int) -> bytes:
 
 
 def to_pdf(muni: Any, fy: int) -> bytes:
-    html = render_to_string("stats/model_report_print.html", {
+    html = render_to_string("stats/model_report.pdf.html", {
         "muni": muni, "fiscal_year": fy, "sections": sections(build(muni, fy))})
     return html_to_pdf(html)

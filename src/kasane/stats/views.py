@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from kasane.accounts.http import membership_of
 from kasane.core import metrics
-from kasane.core.wareki import fiscal_year
+from kasane.core.wareki import fiscal_year, format_wareki, parse_date
 
 from . import dashboards, national, national_export, records, svg
 from . import model_report as model_report_module
@@ -30,8 +30,9 @@ from .suppression import render as render_cell
 
 
 def _date(text: str | None) -> dt.date | None:
+    """A date typed as 和暦 (R6.4.1, 令和6年4月1日) or 西暦 (2024-04-01); None if unreadable."""
     try:
-        return dt.date.fromisoformat(text) if text else None
+        return parse_date(text) if text else None
     except ValueError:
         return None
 
@@ -44,6 +45,10 @@ def _year(request: HttpRequest) -> int:
 
 def _period(request: HttpRequest) -> tuple[metrics.Period, str]:
     """The period asked for (from/to, else fiscal_year, else this 年度) and an error text."""
+    for name in ("from", "to"):
+        if request.GET.get(name) and _date(request.GET.get(name)) is None:
+            return metrics.Period.fiscal(_year(request)), \
+                f"日付「{request.GET[name]}」を読み取れません。R6.4.1 や 2024-04-01 の形で入力してください。"
     try:
         return period_from(_date(request.GET.get("from")), _date(request.GET.get("to")),
                            _year(request) if request.GET.get("fiscal_year") else None), ""
@@ -92,7 +97,7 @@ def metric_detail(request: HttpRequest, key: str) -> HttpResponse:
         "filter_fields": [(name, metrics.FILTERS.get(name, name), filters.get(name, ""))
                           for name in metric.filters], "suppressed": suppressed,
         "footnote": footnote(), "listing": listing,
-        "from": period.start.isoformat(), "to": period.end.isoformat()})
+        "from": format_wareki(period.start, "short"), "to": format_wareki(period.end, "short")})
 
 
 @login_required

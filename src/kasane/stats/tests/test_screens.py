@@ -91,3 +91,12 @@ def test_a_committee_member_sees_stars_never_a_single_person(city, client):
     one = client.get("/stats/metrics/cases.opened/?from=2024-04-01&to=2024-04-01")
     assert one.status_code == 200 and "<strong>＊</strong>" in one.content.decode()
     assert "内訳の記録" not in one.content.decode()
+
+
+def test_a_custom_period_takes_wareki_dates_and_explains_a_bad_one(city, client):
+    world.build(city)
+    client.force_login(city.secretariat)
+    page = client.get("/stats/metrics/contacts.count/?from=R6.5.1&to=R6.5.31").content.decode()
+    assert "2024-05-01〜2024-05-31" in page and "<strong>3回</strong>" in page  # K1, K6, K7
+    bad = client.get("/stats/metrics/contacts.count/?from=R6.13.1&to=R6.5.31").content.decode()
+    assert "読み取れません" in bad
