@@ -8,6 +8,7 @@ from .models import (
     ApiToken,
     LoginFailure,
     Membership,
+    MembershipPeriod,
     Municipality,
     Organization,
     RoleRequest,
@@ -29,6 +30,6 @@ register(
     objects={"login": "ログイン", "api_token": "APIトークン", "organization": "組織",
              "unit": "担当課", "user": "利用者", "membership": "所属",
              "municipality": "自治体", "role_request": "役割付与の申請"},
-    models=[Municipality, Unit, Organization, User, Membership, ApiToken, RoleRequest,
+    models=[Municipality, Unit, Organization, User, Membership, MembershipPeriod, ApiToken, RoleRequest,
             LoginFailure],
 )

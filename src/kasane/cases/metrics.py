@@ -24,7 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from kasane.core.metrics import MetricUnavailable, Period, age_band_birth_range, register_ranged
 
@@ -94,10 +94,15 @@ def cases_opened(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
 def cases_handled(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
     """Cases opened by the period's end and not closed before its start."""
     _, end = period_bounds(period)
-    closed_before = Closure.objects.filter(case_id=OuterRef("pk"), closed_on__lt=period.start)
-    closed_since = Closure.objects.filter(case_id=OuterRef("pk"), closed_on__gte=period.start)
+    ended_before = _last_closure_before(municipality, period.start)
     return (_cases(municipality, period, **f).filter(opened_at__lt=end)
-            .exclude(Q(status__in=CLOSED) & Exists(closed_before) & ~Exists(closed_since)))
+            .exclude(status__in=CLOSED, pk__in=ended_before))
+
+
+def _last_closure_before(municipality: Any, day: dt.date) -> QuerySet[Any]:
+    """Ids of cases whose latest closure is before ``day`` (one grouped scan of closures)."""
+    return (Closure.objects.filter(case__municipality=municipality).values("case_id")
+            .annotate(last=Max("closed_on")).filter(last__lt=day).values("case_id"))
 
 
 def cases_continuing(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
@@ -105,7 +110,7 @@ def cases_continuing(municipality: Any, period: Period, **f: Any) -> QuerySet[Ca
     return cases_handled(municipality, period, **f).filter(opened_at__lt=start)
 
 
-def _contacts(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
+def contacts_in(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
               age_band: str = "", reached: str = "") -> QuerySet[Contact]:
     start, end = period_bounds(period)
     qs = Contact.objects.filter(case__municipality=municipality, at__gte=start, at__lt=end)
@@ -218,28 +223,29 @@ def m_cases_open_at_end(municipality: Any, period: Period, **f: Any) -> int:
 
 
 def cases_open_at_end(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
-    closed_by_end = Closure.objects.filter(case_id=OuterRef("pk"), closed_on__lte=period.end)
+    closed_by_end = Closure.objects.filter(case__municipality=municipality,
+                                           closed_on__lte=period.end).values("case_id")
     return cases_handled(municipality, period, **f).exclude(
-        Q(status__in=CLOSED) & Exists(closed_by_end))
+        status__in=CLOSED, pk__in=closed_by_end)
 
 
 # --- contacts ----------------------------------------------------------------------------
 
 @register_ranged(key="contacts.count", label="支援記録（延べ回数）", unit="回", national_id="P1-1",
                  filters=(*CASE_FILTERS, "reached"), owner="cases",
-                 drill=_case_drill(_contacts),
+                 drill=_case_drill(contacts_in),
                  description="日時が期間内の支援記録（訪問・電話・来所など）の延べ回数。条件 reached="
                              "yes は会えた・話せたもの、no は会えなかった試み（不在など）。")
 def m_contacts_count(municipality: Any, period: Period, **f: Any) -> int:
-    return _contacts(municipality, period, **f).count()
+    return contacts_in(municipality, period, **f).count()
 
 
 @register_ranged(key="contacts.persons", label="相談実人数", unit="人", national_id="P1-3",
                  filters=(*CASE_FILTERS, "reached"), owner="cases",
-                 drill=_case_drill(_contacts),
+                 drill=_case_drill(contacts_in),
                  description="期間内の支援記録があるケースの本人・世帯員の実人数（同じ人は1人）。")
 def m_contacts_persons(municipality: Any, period: Period, **f: Any) -> int:
-    return CaseSubject.objects.filter(case_id__in=_contacts(municipality, period, **f)
+    return CaseSubject.objects.filter(case_id__in=contacts_in(municipality, period, **f)
                                       .values("case_id")).values("person_id").distinct().count()
 
 
@@ -247,7 +253,7 @@ def outreach_connected(municipality: Any, period: Period, **f: Any) -> QuerySet[
     """Cases with a reached contact in the period and, by its end, an approved plan or an
     accepted referral."""
     _, end = period_bounds(period)
-    reached = _contacts(municipality, period, reached="yes", **f).values("case_id")
+    reached = contacts_in(municipality, period, reached="yes", **f).values("case_id")
     plan = SupportPlan.objects.filter(case_id=OuterRef("pk"), status=PlanStatus.APPROVED,
                                       approved_on__lte=period.end)
     accepted = Referral.objects.filter(case_id=OuterRef("pk"), status=ReferralStatus.ACCEPTED,
@@ -299,14 +305,15 @@ def percent(numerator: int, denominator: int) -> Decimal:
 
 @register_ranged(key="referrals.response_days", label="つなぎ応答日数（中央値）", unit="日",
                  filters=CASE_FILTERS, owner="cases", drill=_case_drill(_referrals),
-                 description="回答の日が期間内のつなぎ（受理・辞退）の、依頼から回答までの日数の中央値。")
+                 description="回答の日が期間内のつなぎ（受理・辞退）の、依頼から回答までの日数の中央値"
+                             "（小数第1位）。")
 def m_referrals_response_days(municipality: Any, period: Period, **f: Any) -> Any:
     rows = list(_referrals(municipality, period, **f).filter(
         status__in=(ReferralStatus.ACCEPTED, ReferralStatus.DECLINED))
         .values_list("created_at", "responded_at"))
     if not rows:
         raise MetricUnavailable("期間内に回答されたつなぎがありません。")
-    return statistics.median((b - a).total_seconds() / 86400 for a, b in rows if b)
+    return round(statistics.median((b - a).total_seconds() / 86400 for a, b in rows if b), 1)
 
 
 # --- plans, closures, organizations -------------------------------------------------------

@@ -72,7 +72,9 @@ class Case(models.Model):
     class Meta:
         verbose_name = "支援ケース"
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["municipality", "status"], name="case_muni_status")]
+        indexes = [models.Index(fields=["municipality", "status"], name="case_muni_status"),
+                   # statistics by 受付 date (cases.metrics)
+                   models.Index(fields=["municipality", "opened_at"], name="case_muni_opened")]
 
     def __str__(self) -> str:
         return f"ケース#{self.pk}"
@@ -243,7 +245,9 @@ class Referral(models.Model):
     class Meta:
         verbose_name = "つなぎ"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["to_org", "status"], name="referral_to_status")]
+        indexes = [models.Index(fields=["to_org", "status"], name="referral_to_status"),
+                   models.Index(fields=["responded_at"], name="referral_responded"),
+                   models.Index(fields=["created_at"], name="referral_created")]
 
     def __str__(self) -> str:
         return f"つなぎ#{self.pk}"
@@ -297,6 +301,7 @@ class Contact(models.Model):
     class Meta:
         verbose_name = "支援記録"
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["at"], name="contact_at")]  # statistics by date
 
     def __str__(self) -> str:
         return f"支援記録#{self.pk}"
@@ -339,6 +344,7 @@ class SupportPlan(models.Model):
         verbose_name = "支援プラン"
         ordering = ["-version"]
         constraints = [models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique")]
+        indexes = [models.Index(fields=["approved_on"], name="plan_approved_on")]
 
     def __str__(self) -> str:
         return f"支援プラン 第{self.version}版"
@@ -402,6 +408,7 @@ class Closure(models.Model):
     class Meta:
         verbose_name = "終結"
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["closed_on"], name="closure_closed_on")]
 
     def __str__(self) -> str:
         return f"終結#{self.pk}"

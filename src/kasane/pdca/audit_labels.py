@@ -29,6 +29,7 @@ register(
         "pdca.cycle.create": "進捗管理の年度の作成", "pdca.node.save": "施策・事業の登録・変更",
         "pdca.node.move": "施策・事業の並べ替え", "pdca.unit.save": "担当課の登録・変更",
         "pdca.plan.layout": "計画の印刷設定・評価の段階", "pdca.plan.create": "計画の登録", "pdca.cycle.texts": "報告書の序章・奥付",
+        "pdca.target.metric": "年次目標の実績（統計から）",
     },
     objects={"pdca.ProgressPair": "Do・Act", "pdca.CycleTransition": "段階の変更",
              "pdca.Edition": "報告書の版"},

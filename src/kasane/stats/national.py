@@ -139,7 +139,7 @@ def national_report(municipality: Any, fy: int) -> list[dict[str, Any]]:
         filters = cell.filters if key == cell.metric else {}
         if key not in metrics.METRICS:
             figure = metrics.Figure(key, reason="この事業の記録はまだこのシステムにありません"
-                                                f"（指標 {cell.metric} が未登録）")
+                                                f"（{cell.metric}）")
         else:
             figure = metrics.evaluate_period(key, municipality=municipality, period=period,
                                              **filters)

@@ -43,3 +43,8 @@ def require_national(actor: Actor | None) -> Actor:
 def must_suppress(actor: Actor) -> bool:
     """Figures shown to 委員 leave the office's internal circle: small cells are suppressed."""
     return actor.role == Role.COMMITTEE
+
+
+def can_edit_model_report(actor: Actor) -> bool:
+    """The model-project report's texts are written by the 事務局."""
+    return actor.is_active and actor.role == Role.SECRETARIAT

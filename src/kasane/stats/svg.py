@@ -10,16 +10,19 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PALETTE = ("#2f6f8f", "#d08a2e", "#6a9a4f", "#9a4f7d")
-W, H, LEFT, BOTTOM, TOP = 640, 260, 44, 48, 16
+W, H, LEFT, BOTTOM, TOP = 480, 270, 40, 56, 14  # small viewBox: text stays legible when scaled to a phone
 
 
 def _nice_max(value: float) -> float:
+    """The axis top: four equal whole steps (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10ⁿ)."""
     if value <= 0:
-        return 1
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if value <= step * 5:
-            return step * 5 if value > step * 4 else step * (int(value // step) + 1)
-    return value * 1.1
+        return 4
+    quarter = value / 4
+    magnitude = 10 ** max(0, len(str(int(quarter))) - 1)
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * magnitude >= quarter and (step * magnitude) % 1 == 0:
+            return step * magnitude * 4
+    return magnitude * 40
 
 
 def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | float | None]]],
@@ -30,6 +33,8 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | 
     plot_w, plot_h = W - LEFT - 8, H - BOTTOM - TOP
     group_w = plot_w / max(len(labels), 1)
     bar_w = max(group_w * 0.8 / max(len(series), 1), 2)
+    # category labels shrink (never below 9) so that the longest still fits its group
+    label_font = max(9, min(13, int(group_w * 0.95 / max((len(x) for x in labels), default=1))))
     parts = [f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{escape(title)}</title>"]
@@ -37,7 +42,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | 
         y = TOP + plot_h - plot_h * i / 4
         tick = top * i / 4
         parts.append(f'<line x1="{LEFT}" x2="{W - 8}" y1="{y:.1f}" y2="{y:.1f}" '
-                     f'stroke="#ddd"/><text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="11" '
+                     f'stroke="#ddd"/><text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="13" '
                      f'text-anchor="end" fill="#555">{tick:g}</text>')
     for g, label in enumerate(labels):
         x0 = LEFT + g * group_w + group_w * 0.1
@@ -53,13 +58,13 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | 
                          f'height="{h:.1f}" fill="{PALETTE[s % len(PALETTE)]}">'
                          f"<title>{escape(label)} {escape(series[s][0])}: {v:g}{escape(unit)}"
                          "</title></rect>")
-        parts.append(f'<text x="{x0 + group_w * 0.4:.1f}" y="{H - BOTTOM + 16}" font-size="11" '
+        parts.append(f'<text x="{x0 + group_w * 0.4:.1f}" y="{H - BOTTOM + 18}" font-size="{label_font}" '
                      f'text-anchor="middle" fill="#333">{escape(label)}</text>')
     if len(series) > 1:
         for s, (name, _) in enumerate(series):
-            x = LEFT + s * 150
+            x = LEFT + s * 200
             parts.append(f'<rect x="{x}" y="{H - 18}" width="12" height="12" '
                          f'fill="{PALETTE[s % len(PALETTE)]}"/><text x="{x + 16}" y="{H - 8}" '
-                         f'font-size="12">{escape(name)}</text>')
+                         f'font-size="13">{escape(name)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -10,4 +10,5 @@ urlpatterns = [
     path("national/", views.national_report, name="national"),
     path("national/check/", views.national_check, name="national_check"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("model-report/", views.model_report, name="model_report"),
 ]

@@ -10,16 +10,19 @@ import datetime as dt
 import io
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kasane.accounts.http import membership_of
 from kasane.core import metrics
-from kasane.core.wareki import fiscal_year
+from kasane.core.wareki import fiscal_year, format_wareki, parse_date
 
 from . import dashboards, national, national_export, records, svg
+from . import model_report as model_report_module
 from . import policy as stats_policy
 from .selectors import COUNT_UNITS, period_from, values_for
 from .suppression import footnote, is_small
@@ -27,8 +30,9 @@ from .suppression import render as render_cell
 
 
 def _date(text: str | None) -> dt.date | None:
+    """A date typed as 和暦 (R6.4.1, 令和6年4月1日) or 西暦 (2024-04-01); None if unreadable."""
     try:
-        return dt.date.fromisoformat(text) if text else None
+        return parse_date(text) if text else None
     except ValueError:
         return None
 
@@ -41,6 +45,10 @@ def _year(request: HttpRequest) -> int:
 
 def _period(request: HttpRequest) -> tuple[metrics.Period, str]:
     """The period asked for (from/to, else fiscal_year, else this 年度) and an error text."""
+    for name in ("from", "to"):
+        if request.GET.get(name) and _date(request.GET.get(name)) is None:
+            return metrics.Period.fiscal(_year(request)), \
+                f"日付「{request.GET[name]}」を読み取れません。R6.4.1 や 2024-04-01 の形で入力してください。"
     try:
         return period_from(_date(request.GET.get("from")), _date(request.GET.get("to")),
                            _year(request) if request.GET.get("fiscal_year") else None), ""
@@ -89,7 +97,7 @@ def metric_detail(request: HttpRequest, key: str) -> HttpResponse:
         "filter_fields": [(name, metrics.FILTERS.get(name, name), filters.get(name, ""))
                           for name in metric.filters], "suppressed": suppressed,
         "footnote": footnote(), "listing": listing,
-        "from": period.start.isoformat(), "to": period.end.isoformat()})
+        "from": format_wareki(period.start, "short"), "to": format_wareki(period.end, "short")})
 
 
 @login_required
@@ -145,8 +153,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return _chart_csv(charts[0], fy)
     drawn = [{"chart": c, "svg": svg.bar_chart(c.labels, c.series, title=c.title, unit=c.unit)
               if c.series and not c.reason else ""} for c in charts]
+    period = metrics.Period.fiscal(fy)
+    indicators = [] if suppress or only else [
+        (metrics.get(key), metrics.evaluate_period(key, municipality=member.organization.municipality,
+                                                   period=period))
+        for key in PROCESS_INDICATORS if key in metrics.METRICS]
     return render(request, "stats/dashboard.html", {
-        "fiscal_year": fy, "charts": drawn, "suppressed": suppress, "footnote": footnote()})
+        "fiscal_year": fy, "charts": drawn, "suppressed": suppress, "footnote": footnote(),
+        "indicators": indicators})
+
+
+PROCESS_INDICATORS = ("cases.first_contact_days", "referrals.response_days",
+                      "referrals.acceptance_rate", "outreach.reach_rate",
+                      "outreach.relation_rate", "cases.direction_rate", "plans.coverage",
+                      "cases.closed_rate", "cases.recontact_rate")
+"""The aggregate process and outcome indicators under the charts (not for 委員: a rate over a
+few cases could reveal them; the suppression of rates needs their numerators)."""
 
 
 def _chart_csv(chart: dashboards.Chart, fy: int) -> HttpResponse:
@@ -161,3 +183,38 @@ def _chart_csv(chart: dashboards.Chart, fy: int) -> HttpResponse:
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chart.key}_{fy}.csv"'
     return response
+
+
+@login_required
+def model_report(request: HttpRequest) -> HttpResponse:
+    """The model-project report (part C) for a 年度: 事務局 edit and export; 推進員 read."""
+    member = stats_policy.require_national(membership_of(request))
+    fy = _year(request)
+    municipality = member.organization.municipality
+    fmt = request.GET.get("format", "")
+    if fmt in ("docx", "pdf"):
+        body = model_report_module.to_docx(municipality, fy) if fmt == "docx" \
+            else model_report_module.to_pdf(municipality, fy)
+        response = HttpResponse(body, content_type="application/pdf" if fmt == "pdf" else
+                                "application/vnd.openxmlformats-officedocument."
+                                "wordprocessingml.document")
+        response["Content-Disposition"] = f'attachment; filename="model_report_{fy}.{fmt}"'
+        return response
+    error = ""
+    can_edit = stats_policy.can_edit_model_report(member)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("モデル事業報告を編集できるのは事務局です。")
+        try:
+            changed = model_report_module.save(member, fy, {
+                f.key: request.POST.get(f.key, "") for f in model_report_module.FIELDS
+                if f.key in request.POST})
+        except ValueError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"{changed}項目を保存しました（変更のない項目はそのままです）。")
+            return redirect(f"{request.path}?fiscal_year={fy}")
+    return render(request, "stats/model_report.html", {
+        "fiscal_year": fy, "error": error, "can_edit": can_edit,
+        "sections": model_report_module.sections(model_report_module.build(municipality, fy))},
+        status=400 if error else 200)

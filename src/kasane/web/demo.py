@@ -16,6 +16,7 @@ from kasane.pdca import demo as pdca_demo
 from kasane.people import demo as people_demo
 from kasane.resources import demo as resources_demo
 from kasane.sheets import demo as sheets_demo
+from kasane.stats import demo as stats_demo
 
 DEMO_LOGINS = [(login.username, login.label) for login in accounts_demo.LOGINS]
 
@@ -27,6 +28,7 @@ LOADERS.append(notify_demo.load)  # 緊急案件, 当番, notification settings
 LOADERS += [areas_demo.load, resources_demo.load]  # 圏域 + address table; the directory
 LOADERS.append(participation_demo.load)  # after resources: 人材バンク, matches in every stage
 LOADERS.append(community_demo.load)  # 地域課題, committees, activities, 拠点, 見守り
+LOADERS.append(stats_demo.load)  # a full 令和7年度 of made-up volume for the dashboards
 
 
 def load_demo() -> dict[str, object]:

@@ -1,8 +1,10 @@
 """Staff and organization figures (registered by accounts in the core metric registry)."""
 
 import pytest
+from django.utils import timezone
 
 from kasane.core import metrics
+from kasane.core.wareki import fiscal_year
 
 
 @pytest.mark.django_db
@@ -11,10 +13,13 @@ def test_it_counts_coordinators_once_per_person_in_the_tenant(city) -> None:
 
     Membership.objects.create(user=city.coordinator, organization=city.orgs["shakyo"],
                               role=Role.COORDINATOR)
+    year = fiscal_year(timezone.localdate())  # memberships made today count from today
     assert metrics.compute("staff.coordinators", municipality=city.municipality,
-                            fiscal_year=2024) == 1
+                            fiscal_year=year) == 1
     assert metrics.compute("staff.coordinators", municipality=city.other,
-                            fiscal_year=2024) == 0
+                            fiscal_year=year) == 0
+    assert metrics.compute("staff.coordinators", municipality=city.municipality,
+                            fiscal_year=year - 1) == 0
 
 
 @pytest.mark.django_db

@@ -28,7 +28,7 @@ def test_the_national_screen_and_files(city, client):
     client.force_login(city.secretariat)
     page = client.get("/stats/national/?fiscal_year=2024").content.decode()
     assert 'data-testid="cell-P1-2"' in page and "令和6年度" in page
-    assert "算出できません（この事業の記録はまだこのシステムにありません" in page
+    assert "この事業の記録はまだこのシステムにありません（participation.users）" in page
     assert "事業間で重複計上あり" in page
     csv_text = client.get("/stats/national/?fiscal_year=2024&format=csv").content.decode("utf-8-sig")
     assert "P2-1-continuing,取扱件数（継続）,件,2," in csv_text.replace("多機関協働事業,", "")
@@ -91,3 +91,12 @@ def test_a_committee_member_sees_stars_never_a_single_person(city, client):
     one = client.get("/stats/metrics/cases.opened/?from=2024-04-01&to=2024-04-01")
     assert one.status_code == 200 and "<strong>＊</strong>" in one.content.decode()
     assert "内訳の記録" not in one.content.decode()
+
+
+def test_a_custom_period_takes_wareki_dates_and_explains_a_bad_one(city, client):
+    world.build(city)
+    client.force_login(city.secretariat)
+    page = client.get("/stats/metrics/contacts.count/?from=R6.5.1&to=R6.5.31").content.decode()
+    assert "2024-05-01〜2024-05-31" in page and "<strong>3回</strong>" in page  # K1, K6, K7
+    bad = client.get("/stats/metrics/contacts.count/?from=R6.13.1&to=R6.5.31").content.decode()
+    assert "読み取れません" in bad

@@ -1,0 +1,204 @@
+"""``./kasane bench report --scale small|city80k|city400k [--json] [--runs R] [--reload]``
+
+The full national report (spec/reporting.md part B, ``stats.national.national_report``) for
+the last full 年度 of the generated city (bench/city.py, cached database per scale and
+generator version), against ONE hand-written SQL query computing the same figures
+(``BASELINE_SQL``). Both run R times; the best time of each is reported. Every figure of the
+SQL must equal Kasane's (``mismatches`` 0), else the run fails.
+
+JSON lines (DESIGN.md §9): ``seconds`` (value = Kasane's report, baseline = the SQL, ratio),
+``mismatches``; ``load_avg`` beside each (a shared machine inflates times).
+Goal at city400k on PostgreSQL: ≤ 2 s and ≤ 1.5× the SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+import time
+from typing import Any
+
+from bench._common import emit, print_table
+
+BENCH = "report"
+
+# One query: every national figure with a records source (P0 … P3), as named columns.
+BASELINE_SQL = """
+WITH c AS (SELECT id, tags, status, opened_at FROM cases_case WHERE municipality_id = %(m)s),
+k AS (SELECT k.case_id, k.tags, k.reached FROM cases_contact k JOIN c ON c.id = k.case_id
+      WHERE k.at >= %(s)s AND k.at < %(e)s),
+handled AS (SELECT c.* FROM c WHERE c.opened_at < %(e)s AND NOT (
+      c.status IN ('closed', 'watching')
+      AND EXISTS (SELECT 1 FROM cases_closure x WHERE x.case_id = c.id AND x.closed_on < %(sd)s)
+      AND NOT EXISTS (SELECT 1 FROM cases_closure x WHERE x.case_id = c.id AND x.closed_on >= %(sd)s))),
+cl AS (SELECT x.reason, x.watch FROM cases_closure x JOIN c ON c.id = x.case_id
+       WHERE x.closed_on BETWEEN %(sd)s AND %(ed)s AND c.tags @> '["multi_agency"]'),
+pl AS (SELECT p.version FROM cases_supportplan p JOIN c ON c.id = p.case_id
+       WHERE p.status = 'approved' AND p.approved_on BETWEEN %(sd)s AND %(ed)s
+       AND c.tags @> '["multi_agency"]'),
+mt AS (SELECT m.id, b.type FROM meetings_meeting m JOIN meetings_meetingbody b ON b.id = m.body_id
+       WHERE m.municipality_id = %(m)s AND m.starts_at >= %(s)s AND m.starts_at < %(e)s
+       AND m.starts_at <= now()),
+reached_out AS (SELECT DISTINCT case_id FROM k WHERE reached AND tags @> '["outreach"]')
+SELECT
+ (SELECT count(DISTINCT ms.user_id) FROM accounts_membership ms
+   JOIN accounts_organization o ON o.id = ms.organization_id
+   WHERE o.municipality_id = %(m)s AND ms.role = 'coordinator' AND (
+     EXISTS (SELECT 1 FROM accounts_membershipperiod p WHERE p.membership_id = ms.id
+             AND p.started_on <= %(ed)s AND (p.ended_on IS NULL OR p.ended_on >= %(ed)s))
+     OR (ms.is_active AND (ms.created_at AT TIME ZONE %(tz)s)::date <= %(ed)s
+         AND NOT EXISTS (SELECT 1 FROM accounts_membershipperiod p WHERE p.membership_id = ms.id))
+   )) AS "P0-1",
+ (SELECT count(*) FROM (
+   SELECT i.organization_id FROM cases_involvement i JOIN c ON c.id = i.case_id
+    WHERE i.started_on <= %(ed)s AND (i.ended_on IS NULL OR i.ended_on >= %(sd)s)
+   UNION SELECT r.to_org_id FROM cases_referral r JOIN c ON c.id = r.case_id
+    WHERE r.created_at >= %(s)s AND r.created_at < %(e)s
+   UNION SELECT r.from_org_id FROM cases_referral r JOIN c ON c.id = r.case_id
+    WHERE r.created_at >= %(s)s AND r.created_at < %(e)s) o) AS "P0-2",
+ (SELECT count(*) FROM k WHERE reached AND tags @> '["comprehensive"]') AS "P1-1",
+ (SELECT count(*) FROM c WHERE opened_at >= %(s)s AND opened_at < %(e)s
+   AND tags @> '["comprehensive"]') AS "P1-2",
+ (SELECT count(DISTINCT s.person_id) FROM cases_casesubject s WHERE s.case_id IN
+   (SELECT case_id FROM k WHERE reached AND tags @> '["comprehensive"]')) AS "P1-3",
+ (SELECT count(*) FROM cases_referral r JOIN c ON c.id = r.case_id WHERE r.status = 'accepted'
+   AND r.responded_at >= %(s)s AND r.responded_at < %(e)s
+   AND c.tags @> '["multi_agency"]') AS "P1-4",
+ (SELECT count(*) FROM c WHERE opened_at >= %(s)s AND opened_at < %(e)s
+   AND tags @> '["multi_agency"]') AS "P2-1-new",
+ (SELECT count(*) FROM handled WHERE opened_at < %(s)s
+   AND tags @> '["multi_agency"]') AS "P2-1-continuing",
+ (SELECT count(*) FROM pl WHERE version = 1) AS "P2-2-created",
+ (SELECT count(*) FROM pl WHERE version > 1) AS "P2-2-revised",
+ (SELECT count(*) FROM mt WHERE type = 'support_meeting') AS "P2-3-held",
+ (SELECT count(DISTINCT a.case_id) FROM meetings_agendaitem a JOIN mt ON mt.id = a.meeting_id
+   WHERE mt.type = 'support_meeting') AS "P2-3-cases",
+ (SELECT count(*) FROM mt WHERE type = 'multilayer_meeting') AS "P2-4-held",
+ (SELECT count(DISTINCT a.case_id) FROM meetings_agendaitem a JOIN mt ON mt.id = a.meeting_id
+   WHERE mt.type = 'multilayer_meeting') AS "P2-4-cases",
+ (SELECT count(*) FROM cl WHERE NOT watch) AS "P2-5-closed",
+ {reasons},
+ (SELECT count(*) FROM cl WHERE watch) AS "P2-5-watch",
+ (SELECT count(DISTINCT s.person_id) FROM cases_casesubject s JOIN handled h ON h.id = s.case_id
+   WHERE h.tags @> '["outreach"]') AS "P3-1",
+ (SELECT count(*) FROM k WHERE reached AND tags @> '["outreach"]') AS "P3-2-reached",
+ (SELECT count(*) FROM k WHERE NOT reached AND tags @> '["outreach"]') AS "P3-2-not-reached",
+ (SELECT count(DISTINCT s.person_id) FROM cases_casesubject s
+   WHERE s.case_id IN (SELECT case_id FROM reached_out)) AS "P3-3-reached",
+ (SELECT count(DISTINCT s.person_id) FROM cases_casesubject s
+   WHERE s.case_id IN (SELECT case_id FROM reached_out) AND (
+     EXISTS (SELECT 1 FROM cases_supportplan p WHERE p.case_id = s.case_id
+             AND p.status = 'approved' AND p.approved_on <= %(ed)s)
+     OR EXISTS (SELECT 1 FROM cases_referral r WHERE r.case_id = s.case_id
+             AND r.status = 'accepted' AND r.responded_at < %(e)s))) AS "P3-3-connected"
+"""
+
+REASONS = ("goal_met", "roles_agreed", "connected", "self_request", "other_system", "moved",
+           "death", "unreachable", "other")
+
+
+def baseline_sql() -> str:
+    return BASELINE_SQL.replace("{reasons}", ",\n ".join(
+        f"(SELECT count(*) FROM cl WHERE NOT watch AND reason = '{r}') AS \"P2-5-{r}\""
+        for r in REASONS))
+
+
+def baseline(muni: Any, fy: int) -> dict[str, int]:
+    """The hand-written SQL's figures for 年度 ``fy``."""
+    from django.db import connection
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    params = {"m": muni.pk, "sd": dt.date(fy, 4, 1), "ed": dt.date(fy + 1, 3, 31),
+              "s": dt.datetime(fy, 4, 1, tzinfo=tz), "e": dt.datetime(fy + 1, 4, 1, tzinfo=tz),
+              "tz": str(tz)}
+    with connection.cursor() as cur:
+        cur.execute(baseline_sql(), params)
+        row = cur.fetchone()
+        names = [c.name for c in cur.description]
+    return dict(zip(names, row, strict=True))
+
+
+def kasane(muni: Any, fy: int) -> dict[str, Any]:
+    from kasane.stats.national import national_report
+
+    return {f["code"]: f["value"] for f in national_report(muni, fy)}
+
+
+def compare(muni: Any, fy: int) -> list[tuple[str, Any, Any]]:
+    """(code, Kasane, SQL) for every figure where they differ."""
+    ours, sql = kasane(muni, fy), baseline(muni, fy)
+    return [(code, ours.get(code), value) for code, value in sql.items()
+            if ours.get(code) != value]
+
+
+def _best(fn: Any, runs: int) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="./kasane bench report")
+    p.add_argument("--scale", choices=("small", "city80k", "city400k"), default="small")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--reload", action="store_true")
+    args = p.parse_args(argv)
+    tmp = tempfile.mkdtemp(prefix="kasane-bench-report-")
+    os.environ["KASANE_VAR_DIR"] = tmp
+    os.environ.pop("KASANE_ENV", None)
+    try:
+        from bench import city
+
+        try:
+            url, build = city.ensure_database(args.scale, seed=args.seed, reload=args.reload)
+        except Exception as exc:  # psycopg.OperationalError: no server here
+            print(f"PostgreSQL に接続できません（{exc}）。", file=sys.stderr)
+            return 2
+        os.environ["KASANE_DATABASE_URL"] = url
+        return _run(args, build)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run(args: Any, build: bool) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import city
+    from kasane.accounts.models import Municipality
+
+    if build:
+        call_command("migrate", verbosity=0, interactive=False)
+        t0 = time.perf_counter()
+        city.load(args.scale, seed=args.seed)
+        print(f"{args.scale} を {time.perf_counter() - t0:.0f} 秒で生成しました", file=sys.stderr)
+    muni = Municipality.objects.get(code=city.MUNI_CODE)
+    fy = city.last_fiscal_year()
+    diff = compare(muni, fy)
+    ours = _best(lambda: kasane(muni, fy), args.runs)
+    sql = _best(lambda: baseline(muni, fy), args.runs)
+    load = round(os.getloadavg()[0], 2)
+    extra = {"scale": args.scale, "fiscal_year": fy, "load_avg": load}
+    if args.json:
+        emit(BENCH, "seconds", round(ours, 4), "s", round(sql, 4), extra)
+        emit(BENCH, "mismatches", len(diff), "count", None, extra)
+    else:
+        print_table(("指標", "Kasane", "SQL", "比"),
+                    [("国への報告（秒）", round(ours, 3), round(sql, 3), round(ours / sql, 2))])
+        print(f"規模 {args.scale}、{fy}年度、不一致 {len(diff)}、load average {load}")
+    for code, a, b in diff:
+        print(f"不一致 {code}: Kasane={a} SQL={b}", file=sys.stderr)
+    return 1 if diff else 0
