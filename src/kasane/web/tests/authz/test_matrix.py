@@ -13,6 +13,7 @@ xdist workers take one each. On SQLite (the smoke run) only every fourth entry i
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -34,7 +35,12 @@ MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _shard(index: int) -> list[Entry]:
+    """This shard's entries (``KASANE_AUTHZ_ONLY=people:,cases:`` narrows them while
+    working on some lines)."""
     chosen = [e for i, e in enumerate(ENTRIES) if i % SHARDS == index]
+    only = [k for k in os.environ.get("KASANE_AUTHZ_ONLY", "").split(",") if k]
+    if only:
+        chosen = [e for e in chosen if any(k in e.key for k in only)]
     if connection.vendor != "postgresql":
         chosen = chosen[::4]
     return chosen
@@ -97,8 +103,8 @@ def _cell(world: World, entry: Entry, actor: str, schema: dict[str, Any], tally:
         got = DENY  # the schema refused first: nobody was let through
     if got != expected:
         tally.failures.append(f"{where} → {got}, expected {expected}")
-    if got == DENY and entry.method != "get" and wrote:
-        tally.failures.append(f"{where} refused but wrote {wrote}")
+    if wrote and (got == DENY or actor not in entry.writers):
+        tally.failures.append(f"{where} wrote {wrote} though it may not change anything")
     if got == ALLOW and response.status_code == 200 and (user is None or user.pk not in world.named_user_ids):
         tally.masking += 1
         text = body_text(response)
@@ -126,5 +132,6 @@ def test_the_authorization_matrix(shard: int, record_property: Any) -> None:
     for name in ("entries", "cells", "masking", "logged"):
         record_property(f"authz_{name}", getattr(tally, name))
     assert tally.cells > 0 and (connection.vendor != "postgresql" or tally.logged > 0)
-    assert not tally.failures, (f"{len(tally.failures)} of {tally.cells} cells disagree with "
-                                "authz/rules.py:\n" + "\n".join(tally.failures))
+    if tally.failures:
+        pytest.fail(f"{len(tally.failures)} of {tally.cells} cells disagree with authz/rules.py:\n"
+                    + "\n".join(tally.failures), pytrace=False)

@@ -60,6 +60,12 @@ class Entry:
     method: str = "get"
     why: str = ""
     body: bool = True
+    writes: frozenset[str] | None = None
+
+    @property
+    def writers(self) -> frozenset[str]:
+        """Actors whose request may change rows (default: those let through)."""
+        return self.allow if self.writes is None else self.writes
 
     @property
     def api(self) -> bool:
@@ -67,9 +73,11 @@ class Entry:
 
 
 def page(key: str, kind: str, allow: frozenset[str], *, post: bool = False,
-         why: str = "") -> Entry:
-    """A page entry (``namespace:name``, or the route of an unnamed pattern)."""
-    return Entry(key, kind, allow, "post" if post else "get", why)
+         why: str = "", writes: frozenset[str] | None = None) -> Entry:
+    """A page entry (``namespace:name``, or the route of an unnamed pattern). ``writes``:
+    when some actors are let through the gate but must not change anything (e.g. another
+    tenant's admin redirected with a message), the ones who may."""
+    return Entry(key, kind, allow, "post" if post else "get", why, writes=writes)
 
 
 def op(key: str, kind: str, allow: frozenset[str], *, why: str = "", body: bool = True) -> Entry:

@@ -105,7 +105,8 @@ def build() -> World:
 def _extras(users: dict[str, Any], restricted: Any) -> dict[str, dict[str, Any]]:
     """Objects of the apps the demo does not fill yet, made through their services:
     a 地域課題 and a 気づき (by 推進員), a 居場所, a volunteer (子ども家庭支援センター), a legal
-    hold on the restricted person (事務局) and an API token (kodomo)."""
+    hold on the restricted person (事務局), an API token (kodomo) and a pending role request
+    (管理者 asks a caseworker role for the 連絡員)."""
     from django.utils import timezone
 
     from kasane.accounts import services as accounts_services
@@ -134,7 +135,11 @@ def _extras(users: dict[str, Any], restricted: Any) -> dict[str, dict[str, Any]]
                                     person_id=restricted.pk)
     accounts_services.api_token_issue(user=users["kodomo"], membership=act("kodomo"))
     token = ApiToken.objects.filter(user=users["kodomo"]).order_by("pk").first()
-    return {"area_issue": {"issue_id": issue.pk}, "watch_report": {"report_id": report.pk},
+    liaison = act("renrakuin")
+    request = accounts_services.membership_add(actor=users["admin"], user=users["renrakuin"],
+                                               organization=liaison.organization,
+                                               role="caseworker")
+    return {"role_request": {"pk": request.pk},"area_issue": {"issue_id": issue.pk}, "watch_report": {"report_id": report.pk},
             "hub": {"place_id": place.pk}, "volunteer": {"pk": volunteer.pk,
                                                           "volunteer_id": volunteer.pk},
             "hold": {"pk": hold.pk}, "token": {"token_id": token.pk if token else ABSENT}}
