@@ -131,7 +131,8 @@ def test_the_authorization_matrix(shard: int, record_property: Any) -> None:
             _cell(world, entry, actor, schema, tally)
     for name in ("entries", "cells", "masking", "logged"):
         record_property(f"authz_{name}", getattr(tally, name))
-    assert tally.cells > 0 and (connection.vendor != "postgresql" or tally.logged > 0)
+    reads = [e for e in _shard(shard) if e.key in PERSON_READS]
+    assert tally.cells > 0 and (not reads or tally.logged > 0)
     if tally.failures:
         pytest.fail(f"{len(tally.failures)} of {tally.cells} cells disagree with authz/rules.py:\n"
                     + "\n".join(tally.failures), pytrace=False)
