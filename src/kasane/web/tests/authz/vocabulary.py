@@ -61,6 +61,7 @@ class Entry:
     why: str = ""
     body: bool = True
     writes: frozenset[str] | None = None
+    unsettled: bool = False  # allow/deny not asserted (masking and the write check still are)
 
     @property
     def writers(self) -> frozenset[str]:
@@ -73,11 +74,12 @@ class Entry:
 
 
 def page(key: str, kind: str, allow: frozenset[str], *, post: bool = False,
-         why: str = "", writes: frozenset[str] | None = None) -> Entry:
+         why: str = "", writes: frozenset[str] | None = None, unsettled: bool = False) -> Entry:
     """A page entry (``namespace:name``, or the route of an unnamed pattern). ``writes``:
     when some actors are let through the gate but must not change anything (e.g. another
     tenant's admin redirected with a message), the ones who may."""
-    return Entry(key, kind, allow, "post" if post else "get", why, writes=writes)
+    return Entry(key, kind, allow, "post" if post else "get", why, writes=writes,
+                 unsettled=unsettled)
 
 
 def op(key: str, kind: str, allow: frozenset[str], *, why: str = "", body: bool = True) -> Entry:

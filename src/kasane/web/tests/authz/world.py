@@ -78,9 +78,9 @@ def _foreign_tenant() -> dict[str, Any]:
 
 
 def _secrets(person: Any) -> list[str]:
-    """What must never appear in a 200 body for a user not named on the restriction."""
-    values = [person.address, person.postal_code, person.phone, person.phone_mobile,
-              person.restriction_note]
+    """What must never appear in a 200 body for a user not named on the restriction. Not the
+    postal code: the demo gives every household of 港町 the same one, so it proves nothing."""
+    values = [person.address, person.phone, person.phone_mobile, person.restriction_note]
     return [v for v in values if v]
 
 
