@@ -100,3 +100,19 @@ def city(db: object) -> SimpleNamespace:
         admin=member("admin", "city", Role.ADMIN),
         password="correct-horse-battery",
     )
+
+
+def pytest_terminal_summary(terminalreporter: object, exitstatus: int, config: pytest.Config) -> None:
+    """One line with what the authorization matrix asserted (src/kasane/web/tests/authz),
+    summed over its shards (the values travel from the xdist workers as user properties)."""
+    totals: dict[str, int] = {}
+    for key in ("passed", "failed"):
+        for report in terminalreporter.stats.get(key, []):  # type: ignore[attr-defined]
+            for name, value in getattr(report, "user_properties", []):
+                if name.startswith("authz_"):
+                    totals[name] = totals.get(name, 0) + int(value)
+    if totals:
+        terminalreporter.write_line(  # type: ignore[attr-defined]
+            f"authz matrix: {totals.get('authz_entries', 0)} entries, "
+            f"{totals.get('authz_cells', 0)} cells, {totals.get('authz_masking', 0)} masking "
+            f"checks, {totals.get('authz_logged', 0)} person reads checked for their log row")
