@@ -95,6 +95,17 @@ def test_survey_sheet_and_changes_page(city: SimpleNamespace, client: Client) ->
     assert client.get("/resources/changes/").status_code == 403
 
 
+def test_the_survey_of_a_directory_without_places_is_a_message_not_an_error(
+        city: SimpleNamespace, client: Client) -> None:
+    client.force_login(city.secretariat)
+    response = client.get("/resources/survey/all.xlsx", follow=True)
+    assert response.redirect_chain == [("/resources/", 302)]
+    assert "調査票にする社会資源がまだありません" in response.content.decode()
+    place(city)
+    sheets = client.get("/resources/survey/all.xlsx")
+    assert sheets.status_code == 200 and sheets.content[:2] == b"PK"
+
+
 def test_places_by_kind_and_area(city: SimpleNamespace, client: Client) -> None:
     from kasane.core.metrics import METRICS
 

@@ -45,6 +45,9 @@ def sheets_all(request: HttpRequest) -> HttpResponse:
     """Every place's sheet in one workbook (one sheet per place), for a yearly round."""
     actor = editor(request)
     places = list(selectors.places(policy.tenant_id(actor)).exclude(status="closed"))
+    if not places:  # an empty workbook cannot be saved (and would be no survey)
+        messages.info(request, "調査票にする社会資源がまだありません。先に社会資源を登録してください。")
+        return redirect("resources:index")
     access_log(user=actor.user, action="resources.survey.export", basis=Basis.NOT_PERSONAL,
                organization_id=actor.organization_id, object_type="resources.Place",
                detail=f"{len(places)}件")

@@ -51,7 +51,11 @@ KIND_RULES = [
     (r"bank/<int:pk>|volunteers/\{volunteer_id\}", "volunteer"),
     (r"matches/(<int:pk>|\{match_id\})", "participation_match"),
     (r"<int:issue_id>", "area_issue"),
+    (r"<int:place_id>/<str:action>", "place_action"),
     (r"<int:place_id>", "hub"),
+    (r"addresses/<int:row_id>", "address_row"),
+    (r"changes/<int:change_id>", "place_change"),
+    (r"directory\.<str:kind>", "directory_file"),
     (r"<int:report_id>", "watch_report"),
     (r"holds/<int:pk>", "hold"),
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from .vocabulary import (
     EVERYONE,
+    FOREIGN,
     NOBODY,
     SIGNED_IN,
     Entry,
@@ -33,6 +34,9 @@ from .vocabulary import (
 
 CASE_TEAM = only("suishin", "csw")  # the case's involved organizations (both can see the child)
 PERSON_READERS = only("kodomo", "suishin")  # own record (named) + consent (masked)
+IN_TENANT = SIGNED_IN - FOREIGN  # every member of the demo city
+# The directory is edited by 社協 staff (not 監査・委員), the 事務局 and 推進員 (resources.policy).
+SHAKYO_EDITORS = roles("coordinator", "secretariat") | only("csw")
 
 ENTRIES: list[Entry] = [
     page("accounts:admin", "none", roles("admin")),
@@ -82,6 +86,23 @@ ENTRIES: list[Entry] = [
     page("cases:referral", "referral", CASE_TEAM),
     page("cases:status", "case", CASE_TEAM, post=True),
     page("cases:status_back", "case", CASE_TEAM),
+    page("areas:index", "none", SIGNED_IN, why="not personal data: every member reads"),
+    page("areas:addresses", "none", SIGNED_IN, why="the address table is no personal data: every member reads; maintainers change"),
+    page("areas:address_delete", "address_row", only("suishin", "jimukyoku", "admin"), post=True),
+    page("areas:uncovered", "none", roles("coordinator", "secretariat", "admin")),
+    page("resources:index", "none", SIGNED_IN, why="not personal data: every member reads"),
+    page("resources:detail", "hub", SHAKYO_EDITORS - FOREIGN, why="the world's place is a draft: editors only (published places: every member)"),
+    page("resources:new", "none", SHAKYO_EDITORS),
+    page("resources:edit", "hub", SHAKYO_EDITORS - FOREIGN),
+    page("resources:status", "place_action", SHAKYO_EDITORS - FOREIGN, post=True),
+    page("resources:verify", "hub", SHAKYO_EDITORS - FOREIGN, post=True),
+    page("resources:survey_sheet", "hub", SHAKYO_EDITORS - FOREIGN),
+    page("resources:survey_all", "none", SHAKYO_EDITORS),
+    page("resources:changes", "none", SHAKYO_EDITORS),
+    page("resources:accept", "place_change", NOBODY, post=True, why="no staged change in the world: 404"),
+    page("resources:reject", "place_change", NOBODY, post=True, why="no staged change in the world: 404"),
+    page("resources:public", "none", SIGNED_IN),
+    page("resources:download", "directory_file", SIGNED_IN),
     page("community:activities", "none", roles("caseworker", "coordinator", "secretariat")),
     page("community:activity_new", "none", roles("caseworker", "coordinator")),
     page("community:boundaries", "none", roles("caseworker", "coordinator")),
@@ -228,6 +249,7 @@ ENTRIES: list[Entry] = [
     page("sheets:route_delete", "sheet_route", roles("admin", "secretariat"), post=True),
     page("sheets:routes", "none", roles("admin", "secretariat")),
     page("sheets:write_for", "none", NOBODY, post=True),
+    page("stats:model_report", "none", roles("coordinator", "secretariat")),
     page("stats:dashboard", "none", roles("committee", "coordinator", "secretariat")),
     page("stats:index", "none", roles("committee", "coordinator", "secretariat")),
     page("stats:metric", "metric", roles("coordinator", "secretariat", "committee"), why="as stats:index (figures only)"),

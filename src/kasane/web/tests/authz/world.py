@@ -36,7 +36,8 @@ KINDS = ("none", "person", "consent", "emergency_review", "match_candidate", "pe
          "pdca_plan", "pdca_plan_node", "pdca_unit", "notification", "webhook", "alert", "rota",
          "export", "token", "organization", "unit", "user", "membership", "role_request",
          "change", "metric", "participation_case", "participation_match", "volunteer",
-         "assignment", "area_issue", "hub", "watch_report", "hold")
+         "assignment", "area_issue", "hub", "place_action", "watch_report", "hold",
+         "address_row", "place_change", "directory_file")
 
 
 @dataclass
@@ -93,7 +94,7 @@ def build() -> World:
     data = load_demo()
     users = {key: User.objects.get(username=key) for key in IN_TENANT}
     users.update(_foreign_tenant())
-    restricted = Person.objects.get(family_name="佐藤", given_name="美咲")
+    restricted = Person.objects.exclude(restriction="").get(family_name="佐藤", given_name="美咲")
     named = set(restricted.restriction_users.values_list("pk", flat=True))
     ids = object_ids(data, restricted)
     for kind, values in _extras(users, restricted).items():
@@ -140,7 +141,8 @@ def _extras(users: dict[str, Any], restricted: Any) -> dict[str, dict[str, Any]]
                                                organization=liaison.organization,
                                                role="caseworker")
     return {"role_request": {"pk": request.pk},"area_issue": {"issue_id": issue.pk}, "watch_report": {"report_id": report.pk},
-            "hub": {"place_id": place.pk}, "volunteer": {"pk": volunteer.pk,
+            "hub": {"place_id": place.pk}, "place_action": {"place_id": place.pk, "action": "publish"},
+            "volunteer": {"pk": volunteer.pk,
                                                           "volunteer_id": volunteer.pk},
             "hold": {"pk": hold.pk}, "token": {"token_id": token.pk if token else ABSENT}}
 
@@ -166,7 +168,8 @@ class _Models:
               "MatchCandidate": "people.MatchCandidate", "PersonLink": "people.PersonLink",
               "Notification": "notify.Notification", "Alert": "notify.Alert",
               "RotaShift": "notify.RotaShift", "Unit": "accounts.Unit",
-              "Membership": "accounts.Membership", "ChangeRecord": "audit.ChangeRecord"}
+              "Membership": "accounts.Membership", "ChangeRecord": "audit.ChangeRecord",
+              "AddressArea": "areas.AddressArea"}
 
     def __getattr__(self, name: str) -> Any:
         from django.apps import apps
@@ -233,6 +236,10 @@ def object_ids(data: dict[str, Any], restricted: Any) -> dict[str, dict[str, Any
         "assignment": {"pk": ABSENT, "assignment_id": ABSENT},
         "area_issue": {"issue_id": ABSENT},
         "hub": {"place_id": ABSENT},
+        "place_action": {"place_id": ABSENT, "action": "publish"},
+        "address_row": {"row_id": _first(m.AddressArea)},
+        "place_change": {"change_id": ABSENT},
+        "directory_file": {"kind": "csv"},
         "watch_report": {"report_id": ABSENT},
         "hold": {"pk": ABSENT},
     }
