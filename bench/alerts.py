@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._common import emit, parse_args, print_table
+from kasane.core.live_server import run_async
 
 BENCH = "alerts"
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +87,7 @@ def run(subscribers: int, rounds: int, url: str) -> dict[str, Any]:
         if not line:
             raise RuntimeError(server.stderr.read() if server.stderr else "server did not start")
         info = json.loads(line)
-        samples, delivered, listening = asyncio.run(_rounds(info, rounds, url))
+        samples, delivered, listening = run_async(_rounds(info, rounds, url))
     finally:
         server.terminate()
         try:

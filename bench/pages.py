@@ -50,8 +50,10 @@ def _kind(response: Any) -> str:
 
 def run(only: list[str] | None = None, database: str = "kasane_bench_pages") -> dict[str, Any]:
     """Start the server and measure (``only``: these main pages)."""
-    with serve(users=5, workers=1, database=database) as server:
-        return measure(server, only)
+    from kasane.core.live_server import in_own_thread
+
+    with serve(users=5, workers=1, database=database) as server:  # Playwright sync on its own
+        return dict(in_own_thread(lambda: measure(server, only)))  # thread (no loop met)
 
 
 def measure(server: Server, only: list[str] | None = None) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 from kasane.asgi import ConcurrencyLimit
+from kasane.core.live_server import run_async
 
 
 def _run(limit: int, paths: list[str]) -> tuple[int, list[str]]:
@@ -33,7 +34,7 @@ def _run(limit: int, paths: list[str]) -> tuple[int, list[str]]:
         limited = ConcurrencyLimit(app, limit)
         await asyncio.gather(*[limited({"type": "http", "path": p}, None, send) for p in paths])
 
-    asyncio.run(main())
+    run_async(main())
     return peak, order
 
 

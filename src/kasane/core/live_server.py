@@ -10,7 +10,8 @@ import asyncio
 import json
 import os
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,15 @@ def serve(info: dict[str, Any], *, backlog: int,
         await _uvicorn(sock)
 
     asyncio.run(run())
+
+
+def in_own_thread(fn: Callable[[], Any]) -> Any:
+    """``fn()`` on a thread of its own: an event loop or Playwright's sync API there never meets
+    a loop another test left marked running on this thread (the e2e session browser's)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
+
+
+def run_async(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """``asyncio.run(coroutine)`` on a thread of its own (see ``in_own_thread``)."""
+    return in_own_thread(lambda: asyncio.run(coroutine))

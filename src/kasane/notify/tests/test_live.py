@@ -21,6 +21,7 @@ from asgiref.sync import async_to_sync, sync_to_async
 from django.db import connection
 from django.test import AsyncClient, TestCase
 
+from kasane.core.live_server import run_async
 from kasane.notify import live, services
 from kasane.people.tests.factories import actor
 
@@ -36,7 +37,7 @@ def test_the_hub_fans_out_to_the_users_queues_only() -> None:
         bad = hub.dispatch("not json")
         return sent + bad, mine.get_nowait(), other.empty()
 
-    sent, got, other_empty = asyncio.run(run())
+    sent, got, other_empty = run_async(run())
     assert sent == 1 and got == ("alert", {"id": 7}) and other_empty
 
 
@@ -106,7 +107,7 @@ def test_a_real_server_on_postgresql_delivers_alerts_to_every_client(tmp_path: P
             assert created["status"] == "raised"
             return [t - started for t, _ in got], [d for _, d in got], listening
 
-        delays, data, listening = asyncio.run(run())
+        delays, data, listening = run_async(run())
         assert len(delays) == CLIENTS and max(delays) < 1.0, delays
         assert all(d["urgency"] == "immediate" and "summary" not in d for d in data)
         assert "倒れて" not in json.dumps(data, ensure_ascii=False)
@@ -140,7 +141,7 @@ def test_one_listener_per_event_loop_however_many_streams(monkeypatch) -> None:
         hub.listener.cancel()
         return results
 
-    assert asyncio.run(streams(5)) == [True] * 5
+    assert run_async(streams(5)) == [True] * 5
     assert len(started) == 1  # five streams, one LISTEN
-    asyncio.run(streams(2))  # a new loop (a restarted worker) gets its own
+    run_async(streams(2))  # a new loop (a restarted worker) gets its own
     assert len(started) == 2

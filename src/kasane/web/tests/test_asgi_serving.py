@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from kasane.core.live_server import run_async
+
 ROOT = Path(__file__).resolve().parents[4]
 STREAMS = 50
 POOL = 2
@@ -122,7 +124,7 @@ def test_many_event_streams_hold_no_thread_and_the_worker_still_answers(tmp_path
         line = server.stdout.readline() if server.stdout else ""
         assert line, server.stderr.read() if server.stderr else "no output"
         info = json.loads(line)
-        result = asyncio.run(_exercise(info["port"], info["pid"], info["cookie"], info["static"],
+        result = run_async(_exercise(info["port"], info["pid"], info["cookie"], info["static"],
                                        info["records"]))
     finally:
         server.terminate()

@@ -105,7 +105,7 @@ ENTRIES: list[Entry] = [
     page("resources:download", "directory_file", SIGNED_IN),
     page("community:activities", "none", roles("caseworker", "coordinator", "secretariat")),
     page("community:activity_new", "none", roles("caseworker", "coordinator")),
-    page("community:boundaries", "none", roles("caseworker", "coordinator")),
+    page("community:boundaries", "none", roles("caseworker", "coordinator", "secretariat")),
     page("community:hub", "hub", only("kodomo", "suishin", "csw", "houkatsu1", "shougai", "jimukyoku")),
     page("community:hubs", "none", roles("caseworker", "coordinator", "secretariat")),
     page("community:index", "none", roles("caseworker", "coordinator", "secretariat")),
