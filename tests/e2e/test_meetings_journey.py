@@ -47,9 +47,11 @@ def test_meetings_journey(demo_city: Any, new_page: Any, device: str) -> None:
     from kasane.meetings.models import Meeting, PrintRecord
 
     now = timezone.now()
-    support = Meeting.objects.get(body__name=SUPPORT, starts_at__gt=now)
-    multi_next = Meeting.objects.get(body__name=MULTILAYER, starts_at__gt=now)
-    multi_held = Meeting.objects.get(body__name=MULTILAYER, starts_at__lt=now)
+    # the demo's own meetings: the next ones and the latest held (the generated 令和7年度 adds
+    # older meetings to the same bodies)
+    support = Meeting.objects.filter(body__name=SUPPORT, starts_at__gt=now).earliest("starts_at")
+    multi_next = Meeting.objects.filter(body__name=MULTILAYER, starts_at__gt=now).earliest("starts_at")
+    multi_held = Meeting.objects.filter(body__name=MULTILAYER, starts_at__lt=now).latest("starts_at")
     case = Case.objects.get(summary=NO_CONSENT_SUMMARY)
     page = new_page()
 

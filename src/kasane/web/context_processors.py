@@ -26,13 +26,20 @@ def kasane(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "membership": membership,
         "memberships": memberships,
-        "nav_items": nav_for(membership.role if membership else None) + (
-            [PLATFORM_ITEM] if user is not None and is_platform_operator(user) else []),
+        **_nav(membership.role if membership else None,
+               user is not None and is_platform_operator(user)),
         **_notify(user),
         # the event stream streams only under ASGI (WSGI would hold it whole): elsewhere the
         # page keeps to the badge's polling
         "live_events": isinstance(request, ASGIRequest),
     }
+
+
+def _nav(role: str | None, platform: bool) -> dict[str, Any]:
+    """The menu: ``nav_items`` (every entry of the role) and ``nav_more`` (those shown under
+    「その他」)."""
+    items = nav_for(role) + ([PLATFORM_ITEM] if platform else [])
+    return {"nav_items": items, "nav_more": [item for item in items if item.more]}
 
 
 def _notify(user: Any) -> dict[str, Any]:

@@ -14,6 +14,7 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[str]
+    more: bool = False  # shown under 「その他」 so the desktop menu stays one row
 
     @property
     def url(self) -> str:
@@ -33,20 +34,22 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("本人・世帯", "people:search", CASES),
     NavItem("緊急案件", "notify:alerts", CASES),
     NavItem("参加支援", "participation:index", CASES),
-    NavItem("人材バンク", "participation:volunteers", CASES),
-    NavItem("緊急アクセスの確認", "people:emergency_queue", frozenset({Role.COORDINATOR})),
-    NavItem("名寄せ候補", "people:match_queue", frozenset({Role.COORDINATOR})),
+    NavItem("人材バンク", "participation:volunteers", CASES, more=True),
+    NavItem("緊急アクセスの確認", "people:emergency_queue", frozenset({Role.COORDINATOR}), more=True),
+    NavItem("名寄せ候補", "people:match_queue", frozenset({Role.COORDINATOR}), more=True),
     NavItem("開示記録", "people:disclosure_lookup", frozenset({Role.AUDITOR})),
     NavItem("帳票", "sheets:index", CASES | {Role.LIAISON}),
-    NavItem("社会資源", "resources:index", CASES | {Role.SECRETARIAT, Role.COORDINATOR}),
+    NavItem("社会資源", "resources:index", CASES | {Role.SECRETARIAT, Role.COORDINATOR}, more=True),
     NavItem("地域づくり", "community:index", CASES | {Role.SECRETARIAT}),
-    NavItem("圏域", "areas:index", frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.ADMIN})),
+    NavItem("圏域", "areas:index", frozenset({Role.SECRETARIAT, Role.COORDINATOR, Role.ADMIN}),
+            more=True),
     NavItem("PDCA", "pdca:index", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.COORDINATOR,
                                              Role.PROMOTER, Role.CASEWORKER, Role.SUPPORTER})),
     NavItem("統計", "stats:index", frozenset({Role.SECRETARIAT, Role.COMMITTEE, Role.COORDINATOR})),
     NavItem("監査ログ", "audit:search", frozenset({Role.AUDITOR})),
     NavItem("管理", "accounts:admin", frozenset({Role.ADMIN})),
-    NavItem("保存期間と廃棄", "retention:index", frozenset({Role.ADMIN, Role.SECRETARIAT})),
+    NavItem("保存期間と廃棄", "retention:index", frozenset({Role.ADMIN, Role.SECRETARIAT}),
+            more=True),
 ]
 
 
