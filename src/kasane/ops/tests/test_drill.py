@@ -19,14 +19,24 @@ from kasane.people.tests.factories import make_person
 from kasane.sheets import attachments, services
 from kasane.sheets.tests.factories import actor, upload
 
-# serialized_rollback: the flush after a transactional test would wipe the sheet definitions a
-# data migration loads; Django reloads them at the start of this test and for later ones.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional (the drill reads committed rows from another connection). The flush after an
+# earlier transactional test wipes the sheet definitions a data migration loads, so they are
+# synced here; serialized_rollback is not used — restoring the serialized rows fails once a flush
+# has recreated the content types under new ids (order-dependent under xdist).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _definitions(transactional_db: Any) -> None:
+    from kasane.sheets import loader
+    from kasane.sheets.models import SheetDefinition
+
+    loader.sync_standard(SheetDefinition, codes=("nine_grid",))
 
 
 def _data(city: Any) -> list[Path]:
