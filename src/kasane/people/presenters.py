@@ -67,10 +67,14 @@ def person_view(actor: Actor, person: Any) -> PersonView:
     return _view(person, policy.is_restricted_for(actor, person), timezone.localdate())
 
 
-def person_views(actor: Actor, persons: list[Any]) -> list[PersonView]:
-    """Bulk variant for lists and exports (one query for the restriction names)."""
-    restricted_ids = [p.pk for p in persons if p.restriction]
-    named = policy.named_on_restriction(actor, restricted_ids) if restricted_ids else set()
+def person_views(actor: Actor, persons: list[Any], *, named: set[int] | None = None
+                 ) -> list[PersonView]:
+    """Bulk variant for lists and exports (one query for the restriction names, none when the
+    caller passes ``named``: the ids of ``persons`` whose 閲覧制限 names the actor's user, as
+    ``policy.named_on_restriction`` gives them)."""
+    if named is None:
+        restricted_ids = [p.pk for p in persons if p.restriction]
+        named = policy.named_on_restriction(actor, restricted_ids) if restricted_ids else set()
     today = timezone.localdate()
     return [_view(p, policy.is_restricted_for(actor, p, named=named), today) for p in persons]
 

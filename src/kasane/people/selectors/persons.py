@@ -132,9 +132,7 @@ def _visible_where(actor: Actor) -> tuple[str, list[Any]] | None:
     return (sql or "1=1"), list(params)
 
 
-_SELECT = ('SELECT "people_person"."id", "people_person"."name_key", "people_person"."kana_key", '
-           '"people_person"."given_name_key", "people_person"."given_kana_key", {branch} AS branch '
-           'FROM "people_person" WHERE {where}')
+_SELECT = ('SELECT "people_person"."id", {branch} AS branch FROM "people_person" WHERE {where}')
 
 
 def _branches(actor: Actor, parsed: ParsedQuery, *, words: bool = False
@@ -195,39 +193,114 @@ def _branches(actor: Actor, parsed: ParsedQuery, *, words: bool = False
     return out
 
 
-def _fetch(branches: list[tuple[str, list[Any]]]) -> list[tuple[Any, ...]]:
-    """Run the branches as one UNION ALL query."""
+def _statement(actor: Actor, parsed: ParsedQuery, limit: int
+               ) -> tuple[str, list[Any]] | None:
+    """The whole search read as ONE statement (None: the actor sees nobody): the candidate
+    branches (``_branches``) as one UNION ALL; for several words, the words-matched-separately
+    branch, run only when the words read as one name found fewer than ``limit`` persons (a
+    one-time filter in the same statement, not a second round trip); joined to each
+    candidate's person row, its recording organization's name and the basis columns of
+    ``policy.basis_annotations`` (the one rule, compiled here), so ranking, masking and the
+    access log need no further read."""
+    branches = _branches(actor, parsed)
     if not branches:
-        return []
+        return None
     # Only constant column names are formatted in; every value is a query parameter.
-    sql = " UNION ALL ".join(f"SELECT * FROM ({b}) AS b{i}"  # noqa: S608
-                             for i, (b, _) in enumerate(branches))
+    union = " UNION ALL ".join(f"SELECT * FROM ({b}) AS b{i}"  # noqa: S608
+                               for i, (b, _) in enumerate(branches))
+    params: list[Any] = [p for _, ps in branches for p in ps]
+    if len(parsed.names) > 1 and all(len(k) >= 2 for k in parsed.names):
+        [(words, words_params)] = _branches(actor, parsed, words=True)
+        head = f"WITH cand AS ({union}) "
+        source = (f"(SELECT id, branch FROM cand UNION ALL SELECT id, -1 FROM ({words}) AS w "  # noqa: S608
+                  f"WHERE (SELECT COUNT(DISTINCT id) FROM cand) < %s) AS c")
+        head_params, tail_params = params, [*words_params, limit]
+    else:
+        head, source = "", f"({union}) AS c"
+        head_params, tail_params = [], params
+    columns, column_params = _page_columns(actor)
+    sql = (f"{head}SELECT c.branch, {columns} FROM {source} "  # noqa: S608
+           'INNER JOIN "people_person" ON "people_person"."id" = c.id '
+           'LEFT OUTER JOIN "accounts_organization" ON '
+           '"accounts_organization"."id" = "people_person"."created_by_org_id"')
+    return sql, [*head_params, *column_params, *tail_params]  # in the order of the text
+
+
+_PERSON_FIELDS = list(Person._meta.concrete_fields)
+_PERSON_ATTNAMES = [f.attname for f in _PERSON_FIELDS]
+_AT = {name: i + 1 for i, name in enumerate(_PERSON_ATTNAMES)}  # +1: c.branch comes first
+_ORG_ID, _ORG_NAME, _NAMED, _GRANT = (len(_PERSON_FIELDS) + 1 + i for i in range(4))
+
+
+def _page_columns(actor: Actor) -> tuple[str, list[Any]]:
+    """Every person column, the organization's id and name, then the policy's basis columns
+    (BASIS_NAMED, BASIS_GRANT) compiled to SQL on "people_person"."""
+    qs = Person.objects.annotate(**policy.basis_annotations(actor, action="search"))
+    compiler = qs.query.get_compiler(using=qs.db)
+    parts, params = [], []
+    for name in policy.BASIS_COLUMNS:
+        sql, ps = compiler.compile(qs.query.annotations[name])
+        parts.append(sql)
+        params += list(ps)
+    person = ", ".join(f'"people_person"."{f.column}"' for f in _PERSON_FIELDS)
+    return (f'{person}, "accounts_organization"."id", "accounts_organization"."name", '
+            f'{", ".join(parts)}'), params
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, [p for _, ps in branches for p in ps])
+        cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
         return rows
 
 
 def _candidates(actor: Actor, parsed: ParsedQuery, limit: int
                 ) -> tuple[list[tuple[Any, ...]], bool]:
-    """(distinct candidate rows, whether a branch was cut at CANDIDATES). One query; a second
-    one for several words only when the words read as one name found fewer than ``limit``."""
-    fetched = _fetch(_branches(actor, parsed))
-    if len(parsed.names) > 1 and all(len(k) >= 2 for k in parsed.names) and \
-            len({row[0] for row in fetched}) < limit:
-        fetched += [(*row[:-1], -1) for row in _fetch(_branches(actor, parsed, words=True))]
-    per_branch = Counter(row[-1] for row in fetched)
+    """(distinct candidate rows of ``_statement``, whether a branch was cut at CANDIDATES)."""
+    statement = _statement(actor, parsed, limit)
+    if statement is None:
+        return [], False
+    fetched = _fetch(*statement)
+    per_branch = Counter(row[0] for row in fetched)
     rows: dict[int, tuple[Any, ...]] = {}
     for row in fetched:
-        rows.setdefault(row[0], tuple(row[:-1]))
+        rows.setdefault(row[_AT["id"]], row)
     return list(rows.values()), any(n >= CANDIDATES for n in per_branch.values())
 
 
+def _keys(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return (row[_AT["id"]], row[_AT["name_key"]], row[_AT["kana_key"]],
+            row[_AT["given_name_key"]], row[_AT["given_kana_key"]])
+
+
+def _person(row: tuple[Any, ...], converters: list[tuple[Any, list[Any]]]) -> Person:
+    """The Person of a ``_statement`` row (the ORM's converters applied, as a queryset
+    would), its recording organization attached (id and name loaded)."""
+    from kasane.accounts.models import Organization
+
+    values = list(row[1:_ORG_ID])
+    for i, (col, convs) in enumerate(converters):
+        for convert in convs:
+            values[i] = convert(values[i], col, connection)
+    person = Person.from_db(connection.alias, _PERSON_ATTNAMES, values)
+    org = (Organization.from_db(connection.alias, ["id", "name"], [row[_ORG_ID], row[_ORG_NAME]])
+           if row[_ORG_ID] is not None else None)
+    Person.created_by_org.field.set_cached_value(person, org)
+    return person
+
+
+def _converters() -> list[tuple[Any, list[Any]]]:
+    cols = [f.get_col(Person._meta.db_table) for f in _PERSON_FIELDS]
+    return [(col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+            for col in cols]
+
+
 def _score(row: tuple[Any, ...], keys: list[str]) -> float:
-    """Higher is better: exact key > key prefix > similar (rapidfuzz) for the joined words."""
+    """Higher is better: exact key > key prefix > similar (rapidfuzz) for the joined words.
+    ``row``: (name_key, kana_key, given_name_key, given_kana_key)."""
     if not keys:
         return 0.0
-    _pk, name_key, kana_key, given_key, given_kana = row
+    name_key, kana_key, given_key, given_kana = row
     joined = "".join(keys)
     best = max(fuzz.ratio(joined, name_key), fuzz.ratio(joined, kana_key))
     if joined in (name_key, kana_key):
@@ -253,17 +326,29 @@ def person_search(actor: Actor, q: str | None, *, limit: int = 50,
         result.error = parsed.error
         return result
     rows, cut = _candidates(actor, parsed, limit)
-    rows.sort(key=lambda r: (-_score(r, parsed.names), r[2], r[0]))
+    rows.sort(key=lambda r: (-_score(_keys(r)[1:], parsed.names), r[_AT["kana_key"]],
+                             r[_AT["id"]]))
     result.truncated = cut or len(rows) > limit
-    ids = [r[0] for r in rows[:limit]]
-    # The policy's one-query check both re-confirms visibility and names the basis each logged
-    # row needs, loading the page's persons as it goes; only persons it allows are shown.
-    page = policy.persons_with_bases(actor, ids, action="search") if ids else {}
-    chosen = [page[i][0] for i in ids if i in page]
-    result.items = person_views(actor, chosen)
+    # The policy's basis columns came with each row (same statement as the visibility check):
+    # they name the basis each logged row needs; a row without one is not shown.
+    chosen: list[Person] = []
+    bases: dict[int, str] = {}
+    named: set[int] = set()
+    converters = _converters()
+    for row in rows[:limit]:
+        basis = policy.basis_from(actor, row[_AT["created_by_org_id"]], bool(row[_NAMED]),
+                                  row[_GRANT], action="search")
+        if basis is None:
+            continue
+        person = _person(row, converters)
+        chosen.append(person)
+        bases[person.pk] = basis
+        if row[_NAMED]:
+            named.add(person.pk)
+    result.items = person_views(actor, chosen, named=named)
     if log and chosen:
         access_log_many(user=actor.user, action="person.search", organization_id=actor.organization_id,
-                        entries=[("people.Person", p.pk, p.pk, page[p.pk][1]) for p in chosen],
+                        entries=[("people.Person", p.pk, p.pk, bases[p.pk]) for p in chosen],
                         detail=f"q={result.query}"[:500])
     return result
 
