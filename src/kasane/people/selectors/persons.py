@@ -22,6 +22,7 @@ from kasane.core.wareki import parse_partial_birth
 
 from ..models import Consent, HouseholdMember, Person
 from ..presenters import PersonView, person_views
+from . import compiled
 
 MAX_QUERY = 100  # characters after cleaning
 MAX_RAW = 1000  # longer raw input is refused before it is even cleaned
@@ -117,10 +118,11 @@ def _prefix(column: str, key: str) -> tuple[str, list[Any]]:
     return f"({_col(column)} >= %s AND {_col(column)} < %s)", [key, key + _TOP]
 
 
-def _visible_where(actor: Actor) -> tuple[str, list[Any]] | None:
-    """The WHERE clause of ``policy.visible_persons(actor)`` as SQL on "people_person" (None:
-    the actor sees nobody). Compiled once per search and shared by every branch."""
-    qs = policy.visible_persons(actor)
+def _visible_where(actor: Actor, at: dt.datetime | None = None) -> tuple[str, list[Any]] | None:
+    """The WHERE clause of ``policy.visible_persons(actor, at=at)`` as SQL on "people_person"
+    (None: the actor sees nobody). Shared by every branch; reused across searches through
+    ``compiled.fragment`` (the time put back fresh each time)."""
+    qs = policy.visible_persons(actor, at=at)
     try:
         joined = [a for a, n in qs.query.alias_refcount.items() if n and a != "people_person"]
         if joined:  # the policy joined another table: use it whole, as a subquery
@@ -144,7 +146,7 @@ def _branches(actor: Actor, parsed: ParsedQuery, *, words: bool = False
 
     ``words``: instead, the one query for several words matched separately ("ハナコ タカハシ",
     "高橋 はなこ"): the ids whose keys start with each word, intersected (index ranges only)."""
-    visible = _visible_where(actor)
+    visible = compiled.fragment("visible", actor, lambda at: _visible_where(actor, at))
     if visible is None:
         return []
     conds, params = [visible[0]], list(visible[1])
@@ -218,7 +220,9 @@ def _statement(actor: Actor, parsed: ParsedQuery, limit: int
     else:
         head, source = "", f"({union}) AS c"
         head_params, tail_params = [], params
-    columns, column_params = _page_columns(actor)
+    basis = compiled.fragment("basis:search", actor, lambda at: _basis_columns(actor, at))
+    assert basis is not None  # only the visibility rule may say "nobody"
+    columns, column_params = _page_columns(basis)
     sql = (f"{head}SELECT c.branch, {columns} FROM {source} "  # noqa: S608
            'INNER JOIN "people_person" ON "people_person"."id" = c.id '
            'LEFT OUTER JOIN "accounts_organization" ON '
@@ -232,19 +236,24 @@ _AT = {name: i + 1 for i, name in enumerate(_PERSON_ATTNAMES)}  # +1: c.branch c
 _ORG_ID, _ORG_NAME, _NAMED, _GRANT = (len(_PERSON_FIELDS) + 1 + i for i in range(4))
 
 
-def _page_columns(actor: Actor) -> tuple[str, list[Any]]:
-    """Every person column, the organization's id and name, then the policy's basis columns
-    (BASIS_NAMED, BASIS_GRANT) compiled to SQL on "people_person"."""
-    qs = Person.objects.annotate(**policy.basis_annotations(actor, action="search"))
+def _basis_columns(actor: Actor, at: dt.datetime | None = None) -> tuple[str, list[Any]]:
+    """The policy's basis columns (BASIS_NAMED, BASIS_GRANT) compiled to SQL on
+    "people_person", comma-separated."""
+    qs = Person.objects.annotate(**policy.basis_annotations(actor, action="search", at=at))
     compiler = qs.query.get_compiler(using=qs.db)
     parts, params = [], []
     for name in policy.BASIS_COLUMNS:
         sql, ps = compiler.compile(qs.query.annotations[name])
         parts.append(sql)
         params += list(ps)
+    return ", ".join(parts), params
+
+
+def _page_columns(basis: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+    """Every person column, the organization's id and name, then the basis columns."""
     person = ", ".join(f'"people_person"."{f.column}"' for f in _PERSON_FIELDS)
     return (f'{person}, "accounts_organization"."id", "accounts_organization"."name", '
-            f'{", ".join(parts)}'), params
+            f"{basis[0]}"), basis[1]
 
 
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
