@@ -16,10 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import BaseExpression
 from django.http import Http404
 from django.utils import timezone
 
@@ -133,7 +143,7 @@ BASIS_COLUMNS = (BASIS_NAMED, BASIS_GRANT)
 
 
 def basis_annotations(actor: Actor, *, action: str = "view", purpose: str | None = None,
-                      at: dt.datetime | None = None) -> dict[str, Any]:
+                      at: dt.datetime | None = None) -> dict[str, BaseExpression]:
     """Per-person annotations (``Person`` querysets, or compiled into a statement of their
     own) from which ``basis_from`` gives the best basis for ``action``: BASIS_NAMED — the
     actor's user is named on the person's 閲覧制限; BASIS_GRANT — the preference rank

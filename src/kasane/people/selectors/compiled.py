@@ -10,7 +10,8 @@ time the grants are checked against. So the compiled (SQL, params) is kept per
   organization, municipality, role, active flags) — a different actor, or the same one after
   a change of role or an ended membership, is a different key; so a cached predicate can only
   ever be served to an actor for whom the policy compiles to exactly that predicate;
-- *shape*: which fragment (``"visible"``, ``"basis:search"``), the database alias and vendor;
+- *shape*: which fragment (``"visible"``, ``"basis:search"``), the database alias and vendor,
+  and the policy functions it was compiled through;
 
 and the time is put back fresh on every use. To find where the time goes, the fragment is
 compiled twice with two different sentinel times: the SQL text must be identical and the
@@ -67,10 +68,13 @@ def clear() -> None:
         _entries.clear()
 
 
-def fragment(name: str, actor: Actor, build: Builder) -> Fragment:
+def fragment(name: str, actor: Actor, build: Builder, *, rule: tuple[Any, ...] = ()
+             ) -> Fragment:
     """``build(now)`` — the policy fragment compiled for ``actor`` at the current time —
-    from the cache when this actor and shape compiled to a time-only template before."""
-    key = (name, connection.alias, connection.vendor, actor_key(actor))
+    from the cache when this actor and shape compiled to a time-only template before.
+    ``rule``: the policy functions ``build`` goes through (part of the key, so a replaced
+    rule — a test's monkeypatch, a reload — is never answered with the old one's SQL)."""
+    key = (name, connection.alias, connection.vendor, actor_key(actor), rule)
     now = timezone.now()
     with _lock:
         found = _entries.get(key)
@@ -132,7 +136,6 @@ def _template(build: Builder) -> Any:
     slots = [i for i, (a, b) in enumerate(zip(params, params2, strict=True)) if a != b]
     if any((params[i], params2[i]) != marks for i in slots):
         return _UNCACHEABLE
-    if any(p in marks for p in params):  # the sentinel where it did not change: not ours
-        if len([p for p in params if p in marks]) != len(slots):
-            return _UNCACHEABLE
+    if sum(1 for p in params if p in marks) != len(slots):  # a sentinel that did not change
+        return _UNCACHEABLE
     return sql, list(params), tuple(slots)

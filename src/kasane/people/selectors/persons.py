@@ -118,6 +118,12 @@ def _prefix(column: str, key: str) -> tuple[str, list[Any]]:
     return f"({_col(column)} >= %s AND {_col(column)} < %s)", [key, key + _TOP]
 
 
+def _rule() -> tuple[Any, ...]:
+    """The policy functions search's compiled SQL comes from (``compiled.fragment``'s key)."""
+    return (policy.visible_persons, policy.basis_annotations, policy.active_grants,
+            policy.handles_persons, policy.tenant_id)
+
+
 def _visible_where(actor: Actor, at: dt.datetime | None = None) -> tuple[str, list[Any]] | None:
     """The WHERE clause of ``policy.visible_persons(actor, at=at)`` as SQL on "people_person"
     (None: the actor sees nobody). Shared by every branch; reused across searches through
@@ -146,7 +152,8 @@ def _branches(actor: Actor, parsed: ParsedQuery, *, words: bool = False
 
     ``words``: instead, the one query for several words matched separately ("ハナコ タカハシ",
     "高橋 はなこ"): the ids whose keys start with each word, intersected (index ranges only)."""
-    visible = compiled.fragment("visible", actor, lambda at: _visible_where(actor, at))
+    visible = compiled.fragment("visible", actor, lambda at: _visible_where(actor, at),
+                                rule=_rule())
     if visible is None:
         return []
     conds, params = [visible[0]], list(visible[1])
@@ -220,7 +227,8 @@ def _statement(actor: Actor, parsed: ParsedQuery, limit: int
     else:
         head, source = "", f"({union}) AS c"
         head_params, tail_params = [], params
-    basis = compiled.fragment("basis:search", actor, lambda at: _basis_columns(actor, at))
+    basis = compiled.fragment("basis:search", actor, lambda at: _basis_columns(actor, at),
+                              rule=_rule())
     assert basis is not None  # only the visibility rule may say "nobody"
     columns, column_params = _page_columns(basis)
     sql = (f"{head}SELECT c.branch, {columns} FROM {source} "  # noqa: S608
