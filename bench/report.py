@@ -1,4 +1,5 @@
-"""``./kasane bench report --scale small|city80k|city400k [--json] [--runs R] [--reload]``
+"""``./kasane bench report --scale small|city80k|city400k|pref50 [--json] [--runs R] [--reload]
+[--municipality CODE]``
 
 The full national report (spec/reporting.md part B, ``stats.national.national_report``) for
 the last full 年度 of the generated city (bench/city.py, cached database per scale and
@@ -9,6 +10,11 @@ SQL must equal Kasane's (``mismatches`` 0), else the run fails.
 JSON lines (DESIGN.md §9): ``seconds`` (value = Kasane's report, baseline = the SQL, ratio),
 ``mismatches``; ``load_avg`` beside each (a shared machine inflates times).
 Goal at city400k on PostgreSQL: ≤ 2 s and ≤ 1.5× the SQL.
+
+``pref50`` (50 municipalities in one database): the report of ONE municipality among the 50 —
+by default the largest (重ね市) and the smallest, one pair of lines each, with ``municipality``,
+its ``cases`` and the database's ``all_cases`` beside the figures; ``--municipality CODE`` picks
+one. A tenant's report costs what its own rows cost, whatever the other 49 hold.
 """
 
 from __future__ import annotations
@@ -148,7 +154,8 @@ def main(argv: list[str]) -> int:
     import argparse
 
     p = argparse.ArgumentParser(prog="./kasane bench report")
-    p.add_argument("--scale", choices=("small", "city80k", "city400k"), default="small")
+    p.add_argument("--scale", choices=("small", "city80k", "city400k", "pref50"), default="small")
+    p.add_argument("--municipality", default="", help="報告する自治体のコード（pref50）")
     p.add_argument("--json", action="store_true")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--seed", type=int, default=1)
@@ -185,20 +192,43 @@ def _run(args: Any, build: bool) -> int:
         t0 = time.perf_counter()
         city.load(args.scale, seed=args.seed)
         print(f"{args.scale} を {time.perf_counter() - t0:.0f} 秒で生成しました", file=sys.stderr)
-    muni = Municipality.objects.get(code=city.MUNI_CODE)
     fy = city.last_fiscal_year()
+    munis = list(Municipality.objects.order_by("code"))
+    if args.municipality:
+        chosen = [m for m in munis if m.code == args.municipality]
+        if not chosen:
+            print(f"自治体コード {args.municipality} はこのデータにありません。", file=sys.stderr)
+            return 2
+    else:
+        codes = [t.code for t in city.towns(city.SCALES[args.scale])]
+        chosen = [m for code in dict.fromkeys((codes[0], codes[-1]))
+                  for m in munis if m.code == code]
+    failed = 0
+    for muni in chosen:
+        failed += _report_one(args, muni, fy, tenants=len(munis))
+    return 1 if failed else 0
+
+
+def _report_one(args: Any, muni: Any, fy: int, *, tenants: int) -> int:
+    from kasane.cases.models import Case
+
     diff = compare(muni, fy)
     ours = _best(lambda: kasane(muni, fy), args.runs)
     sql = _best(lambda: baseline(muni, fy), args.runs)
     load = round(os.getloadavg()[0], 2)
-    extra = {"scale": args.scale, "fiscal_year": fy, "load_avg": load}
+    extra: dict[str, Any] = {"scale": args.scale, "fiscal_year": fy, "load_avg": load}
+    if tenants > 1:
+        extra.update(municipality=muni.code, tenants=tenants,
+                     cases=Case.objects.filter(municipality=muni).count(),
+                     all_cases=Case.objects.count())
     if args.json:
         emit(BENCH, "seconds", round(ours, 4), "s", round(sql, 4), extra)
         emit(BENCH, "mismatches", len(diff), "count", None, extra)
     else:
         print_table(("指標", "Kasane", "SQL", "比"),
                     [("国への報告（秒）", round(ours, 3), round(sql, 3), round(ours / sql, 2))])
-        print(f"規模 {args.scale}、{fy}年度、不一致 {len(diff)}、load average {load}")
+        where = f"、{muni.name}（{muni.code}、{tenants} 自治体中）" if tenants > 1 else ""
+        print(f"規模 {args.scale}{where}、{fy}年度、不一致 {len(diff)}、load average {load}")
     for code, a, b in diff:
         print(f"不一致 {code}: Kasane={a} SQL={b}", file=sys.stderr)
     return 1 if diff else 0
