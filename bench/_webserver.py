@@ -103,16 +103,33 @@ def _with_name(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def _database(base_url: str, env: dict[str, str]) -> str:
-    """A fresh bench database copied from the cached template (built when missing)."""
+def _dataset_template(base_url: str, dataset: str) -> str:
+    """The cached generated database of a city scale (bench/city.py), e.g. ``pref50``: the
+    bench database is copied from it and the prep step adds the demo city as one more tenant.
+    It is built by ``./kasane bench report --scale <dataset>`` (not here: ~30 min for pref50)."""
+    from bench import city
+
+    if dataset not in city.SCALES:
+        raise RuntimeError(f"データセット {dataset} はありません（{', '.join(city.SCALES)}）")
+    name = f"kasane_bench_city_{dataset}_{city.version()}"
+    if not city._ready(_with_name(base_url, name), city.SCALES[dataset].municipalities):
+        raise RuntimeError(f"{name} がありません。先に ./kasane bench report --scale {dataset} "
+                           "で生成してください")
+    return name
+
+
+def _database(base_url: str, env: dict[str, str], dataset: str = "") -> str:
+    """A fresh bench database copied from the cached template (built when missing), or from
+    the generated ``dataset`` (then the demo city is loaded into the copy by the prep step)."""
     import psycopg
 
     name = urlsplit(base_url).path.strip("/") or "kasane_bench_web"
-    template = f"{TEMPLATE_PREFIX}{_fingerprint()}"
+    template = _dataset_template(base_url, dataset) if dataset else \
+        f"{TEMPLATE_PREFIX}{_fingerprint()}"
     with psycopg.connect(_admin(base_url), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
                               [template]).fetchone()
-        if not exists:
+        if not exists and not dataset:
             for (old,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
                                        [f"{TEMPLATE_PREFIX}%"]).fetchall():
                 conn.execute(f'DROP DATABASE IF EXISTS "{old}"')
@@ -222,11 +239,12 @@ def base_env(var: Path, database_url: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def serve(*, users: int, workers: int = 0, base_url: str = "", database: str = "",
-          keep_database: bool = False, db_pool: int = 0) -> Iterator[Server]:
+          keep_database: bool = False, db_pool: int = 0, dataset: str = "") -> Iterator[Server]:
     """Bench database + production gunicorn (uvicorn workers) on a free 127.0.0.1 port.
 
     ``database`` names the bench database (each bench its own: they may run at once);
-    ``db_pool`` > 0 keeps that many idle connections per worker (KASANE_DB_POOL_SIZE)."""
+    ``db_pool`` > 0 keeps that many idle connections per worker (KASANE_DB_POOL_SIZE);
+    ``dataset`` (``pref50``) serves the demo city inside a copy of that generated database."""
     base_url = base_url or os.environ.get("KASANE_BENCH_DATABASE_URL") or DEFAULT_URL
     if database:
         base_url = _with_name(base_url, database)
@@ -240,7 +258,7 @@ def serve(*, users: int, workers: int = 0, base_url: str = "", database: str = "
     database_url = ""
     try:
         prep_env = {k: v for k, v in env.items() if k != "KASANE_ENV"}
-        database_url = _database(base_url, prep_env)
+        database_url = _database(base_url, prep_env, dataset)
         env["KASANE_DATABASE_URL"] = prep_env["KASANE_DATABASE_URL"] = database_url
         prep = _run_prep(database_url, prep_env, users=users)
         _static(var, env)

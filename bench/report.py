@@ -1,4 +1,5 @@
-"""``./kasane bench report --scale small|city80k|city400k [--json] [--runs R] [--reload]``
+"""``./kasane bench report --scale small|city80k|city400k|pref50 [--json] [--runs R] [--reload]
+[--municipality CODE]``
 
 The full national report (spec/reporting.md part B, ``stats.national.national_report``) for
 the last full 年度 of the generated city (bench/city.py, cached database per scale and
@@ -9,6 +10,14 @@ SQL must equal Kasane's (``mismatches`` 0), else the run fails.
 JSON lines (DESIGN.md §9): ``seconds`` (value = Kasane's report, baseline = the SQL, ratio),
 ``mismatches``; ``load_avg`` beside each (a shared machine inflates times).
 Goal at city400k on PostgreSQL: ≤ 2 s and ≤ 1.5× the SQL.
+
+``pref50`` (50 municipalities in one database): the report of ONE municipality among the 50 —
+by default the largest (重ね市) and the smallest, one pair of lines each, with ``municipality``,
+its ``cases`` and the database's ``all_cases`` beside the figures; ``--municipality CODE`` picks
+one. ``--alone`` is the control: the same first municipality (same volume and seed, so the
+same rows) generated ALONE in a database of its own (``kasane_bench_solo_<scale>_<version>``);
+run both back to back: the figures of 重ね市 with ``tenants`` 50 and 1 show what sharing the
+database with 49 other municipalities costs.
 """
 
 from __future__ import annotations
@@ -148,7 +157,10 @@ def main(argv: list[str]) -> int:
     import argparse
 
     p = argparse.ArgumentParser(prog="./kasane bench report")
-    p.add_argument("--scale", choices=("small", "city80k", "city400k"), default="small")
+    p.add_argument("--scale", choices=("small", "city80k", "city400k", "pref50"), default="small")
+    p.add_argument("--municipality", default="", help="報告する自治体のコード（pref50）")
+    p.add_argument("--alone", action="store_true",
+                   help="pref50 の最大の自治体だけを別のデータベースに生成して比べる")
     p.add_argument("--json", action="store_true")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--seed", type=int, default=1)
@@ -161,7 +173,10 @@ def main(argv: list[str]) -> int:
         from bench import city
 
         try:
-            url, build = city.ensure_database(args.scale, seed=args.seed, reload=args.reload)
+            if args.alone:
+                url, build = _solo_database(args.scale, reload=args.reload)
+            else:
+                url, build = city.ensure_database(args.scale, seed=args.seed, reload=args.reload)
         except Exception as exc:  # psycopg.OperationalError: no server here
             print(f"PostgreSQL に接続できません（{exc}）。", file=sys.stderr)
             return 2
@@ -169,6 +184,43 @@ def main(argv: list[str]) -> int:
         return _run(args, build)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def solo_scale(scale: str) -> Any:
+    """The first (largest) municipality of a multi-tenant scale as a scale of its own: the
+    same volume and seed, hence the same rows as inside the shared database."""
+    from bench import city
+
+    spec = city.SCALES[scale]
+    first = city.towns(spec)[0]
+    return city.Scale(first.population, spec.years, first.cases_per_year, spec.contacts_per_case)
+
+
+def _solo_database(scale: str, *, reload: bool = False) -> tuple[str, bool]:
+    """(URL, built) of the control database for ``--alone`` (dropped when the generator or
+    the migrations changed, like the scale's own)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    from bench import city
+
+    name = f"kasane_bench_solo_{scale}_{city.version()}"
+    server = city.DEFAULT_SERVER
+    url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    with psycopg.connect(urlunsplit(urlsplit(server)._replace(path="/postgres")),
+                         autocommit=True) as conn:
+        names = [r[0] for r in conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s",
+            [f"kasane_bench_solo_{scale}_%"]).fetchall()]
+        for old in names:
+            if old != name or reload:
+                conn.execute(f'DROP DATABASE "{old}" WITH (FORCE)')
+        if name in names and not reload and city._ready(url):
+            return url, False
+        if name not in names or reload:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return url, True
 
 
 def _run(args: Any, build: bool) -> int:
@@ -183,22 +235,45 @@ def _run(args: Any, build: bool) -> int:
     if build:
         call_command("migrate", verbosity=0, interactive=False)
         t0 = time.perf_counter()
-        city.load(args.scale, seed=args.seed)
-        print(f"{args.scale} を {time.perf_counter() - t0:.0f} 秒で生成しました", file=sys.stderr)
-    muni = Municipality.objects.get(code=city.MUNI_CODE)
+        city.load(solo_scale(args.scale) if args.alone else args.scale, seed=args.seed)
+        print(f"{args.scale}{'（最大の自治体だけ）' if args.alone else ''} を {time.perf_counter() - t0:.0f} 秒で生成しました", file=sys.stderr)
     fy = city.last_fiscal_year()
+    munis = list(Municipality.objects.order_by("code"))
+    if args.municipality:
+        chosen = [m for m in munis if m.code == args.municipality]
+        if not chosen:
+            print(f"自治体コード {args.municipality} はこのデータにありません。", file=sys.stderr)
+            return 2
+    else:
+        codes = [t.code for t in city.towns(city.SCALES[args.scale])]
+        chosen = [m for code in dict.fromkeys((codes[0], codes[-1]))
+                  for m in munis if m.code == code]
+    failed = 0
+    for muni in chosen:
+        failed += _report_one(args, muni, fy, tenants=len(munis), alone=args.alone)
+    return 1 if failed else 0
+
+
+def _report_one(args: Any, muni: Any, fy: int, *, tenants: int, alone: bool = False) -> int:
+    from kasane.cases.models import Case
+
     diff = compare(muni, fy)
     ours = _best(lambda: kasane(muni, fy), args.runs)
     sql = _best(lambda: baseline(muni, fy), args.runs)
     load = round(os.getloadavg()[0], 2)
-    extra = {"scale": args.scale, "fiscal_year": fy, "load_avg": load}
+    extra: dict[str, Any] = {"scale": args.scale, "fiscal_year": fy, "load_avg": load}
+    if tenants > 1 or alone:
+        extra.update(municipality=muni.code, tenants=tenants,
+                     cases=Case.objects.filter(municipality=muni).count(),
+                     all_cases=Case.objects.count())
     if args.json:
         emit(BENCH, "seconds", round(ours, 4), "s", round(sql, 4), extra)
         emit(BENCH, "mismatches", len(diff), "count", None, extra)
     else:
         print_table(("指標", "Kasane", "SQL", "比"),
                     [("国への報告（秒）", round(ours, 3), round(sql, 3), round(ours / sql, 2))])
-        print(f"規模 {args.scale}、{fy}年度、不一致 {len(diff)}、load average {load}")
+        where = f"、{muni.name}（{muni.code}、{tenants} 自治体中）" if tenants > 1 else ""
+        print(f"規模 {args.scale}{where}、{fy}年度、不一致 {len(diff)}、load average {load}")
     for code, a, b in diff:
         print(f"不一致 {code}: Kasane={a} SQL={b}", file=sys.stderr)
     return 1 if diff else 0

@@ -1,4 +1,4 @@
-"""``./kasane bench web [--seconds N] [--users U] [--rate R] [--workers W] [--json]``
+"""``./kasane bench web [--seconds N] [--users U] [--rate R] [--workers W] [--dataset pref50] [--json]``
 
 The web tier under load: gunicorn with uvicorn workers (``-w`` = CPU cores), production
 settings, PostgreSQL (a bench database of its own, dropped afterwards), on 127.0.0.1, driven by
@@ -13,7 +13,10 @@ Phases, N seconds each:
 (b) latency — a constant offered rate of R requests/s (100; locust ``constant_throughput`` per
     user): overall ``p95_ms`` and ``p99_ms``, per page ``p95_ms.<page>``.
 ``--db-pool N`` keeps N idle PostgreSQL connections per worker (KASANE_DB_POOL_SIZE,
-kasane.core.pgpool; 0 = off, the default). ``errors`` counts failed requests over both phases (non-200 pages, POSTs that did not save).
+kasane.core.pgpool; 0 = off, the default). ``--dataset pref50`` serves the same demo users from
+a copy of the generated 50-municipality database (bench/city.py; build it first with
+``./kasane bench report --scale pref50``), the demo city being the 51st tenant: the same pages
+with ~175k cases and ~1.7M contacts of other tenants beside them. ``errors`` counts failed requests over both phases (non-200 pages, POSTs that did not save).
 Goals (issue 21): ≥ 250 req/s and ratio ≥ 0.2; p95 < 100 ms at 100 req/s; 0 errors. Every line
 carries ``load_avg``: the load generator shares the machine's cores with the server, and on a
 shared machine other processes slow both.
@@ -113,9 +116,10 @@ def errors(phase: dict[str, Any]) -> int:
 
 
 def run(*, seconds: int, users: int, rate: float, workers: int,
-        database: str = "kasane_bench_web", db_pool: int = 0) -> dict[str, Any]:
+        database: str = "kasane_bench_web", db_pool: int = 0, dataset: str = "") -> dict[str, Any]:
     """Both phases on one server; returns the figures."""
-    with serve(users=users, workers=workers, database=database, db_pool=db_pool) as server:
+    with serve(users=users, workers=workers, database=database, db_pool=db_pool,
+               dataset=dataset) as server:
         bare = run_phase(server, users=users, seconds=seconds, mix="bare")
         mixed = run_phase(server, users=users, seconds=seconds)
         latency = run_phase(server, users=users, seconds=seconds, rate=rate)
@@ -138,12 +142,13 @@ def run(*, seconds: int, users: int, rate: float, workers: int,
 def main(argv: list[str]) -> int:
     args = parse_args(argv, {"scale": 50},
                       extra=[("--seconds", int, 30), ("--users", int, 0), ("--rate", float, 100.0),
-                             ("--workers", int, 0), ("--db-pool", int, 0)],
+                             ("--workers", int, 0), ("--db-pool", int, 0),
+                             ("--dataset", str, "")],
                       description="Web 層の処理量と応答時間（gunicorn + uvicorn、本番設定、locust）")
     users = args.users or args.scale
     try:
         figures = run(seconds=max(1, args.seconds), users=users, rate=args.rate,
-                      workers=args.workers, db_pool=args.db_pool)
+                      workers=args.workers, db_pool=args.db_pool, dataset=args.dataset)
     except Exception as exc:  # no PostgreSQL, the server did not start …
         print(f"ベンチマークを実行できません（{exc}）", file=sys.stderr)
         return 2
@@ -152,6 +157,8 @@ def main(argv: list[str]) -> int:
         print(f"失敗: {failure}", file=sys.stderr)
     extra = {"users": users, "seconds": args.seconds, "workers": figures["workers"],
              "db_pool": args.db_pool, "load_avg": load}
+    if args.dataset:
+        extra["dataset"] = args.dataset
     if args.json:
         emit(BENCH, "req_per_s", figures["req_per_s"], "req/s", figures["baseline_req_per_s"],
              {**extra, "phase": "capacity", "p95_ms": figures["mixed_p95_ms"],

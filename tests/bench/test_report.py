@@ -34,6 +34,54 @@ def test_the_generated_city_gives_the_same_figures_as_the_hand_written_sql(db):
 def test_the_same_seed_gives_the_same_city(db):
     first = city.load("small", seed=5, copy=False)
     a = report.kasane(first, city.last_fiscal_year())
-    assert set(city.SCALES) == {"small", "city80k", "city400k"}
+    assert set(city.SCALES) == {"small", "city80k", "city400k", "pref50"}
     assert len(city.version()) == 8
     assert a["P1-2"] == report.baseline(first, city.last_fiscal_year())["P1-2"]
+
+
+TINY_PREF = city.Scale(population=30_000, years=2, cases_per_year=90, contacts_per_case=4,
+                       municipalities=3)
+
+
+def test_a_prefecture_of_tenants_gives_each_municipality_its_own_figures(db):
+    """pref50 in miniature: each municipality's report equals the SQL over its own rows, and
+    municipality A's report is unchanged by more records of B (tenant isolation)."""
+    from kasane.accounts.models import Municipality, Organization, User
+    from kasane.meetings.models import MeetingBody
+    from kasane.stats.citygen import Volume, generate
+
+    first = city.load(TINY_PREF, seed=7, copy=False)
+    fy = city.last_fiscal_year()
+    towns = city.towns(TINY_PREF)
+    assert first.code == city.MUNI_CODE == towns[0].code
+    munis = [Municipality.objects.get(code=t.code) for t in towns]
+    assert [m.name.endswith("（生成済み）") for m in munis] == [True] * 3
+    assert towns[0].population > towns[1].population > towns[2].population
+    a, b = munis[0], munis[1]
+    before = report.kasane(a, fy)
+    b_before = report.kasane(b, fy)
+    for muni in munis:
+        assert report.compare(muni, fy) == [], muni.code
+    assert before["P1-2"] > b_before["P1-2"] > 0  # A is the larger city
+
+    # more of B's records in the reported 年度: B's figures move, A's do not
+    generate(muni=b, orgs=list(Organization.objects.filter(municipality=b).order_by("pk")),
+             user=User.objects.filter(municipality=b).order_by("pk").first(),
+             bodies=list(MeetingBody.objects.filter(municipality=b).order_by("pk")),
+             volume=Volume(1, 200, 4), last_fy=fy, seed=99)
+    assert report.kasane(b, fy)["P1-2"] > b_before["P1-2"]
+    assert report.kasane(a, fy) == before
+    assert report.compare(b, fy) == []
+
+
+def test_pref50_is_fifty_municipalities_of_five_to_150k(db):
+    towns = city.towns(city.SCALES["pref50"])
+    assert len(towns) == len({t.code for t in towns}) == 50
+    assert towns[0].code == city.MUNI_CODE
+    assert max(t.population for t in towns) == 150_000
+    assert min(t.population for t in towns) == 5_000
+    assert 1_500_000 <= sum(t.population for t in towns) <= 2_000_000
+    from kasane.accounts.validators import validate_local_government_code
+
+    for t in towns[1:]:  # MUNI_CODE is the generator's fixed made-up code, as before
+        validate_local_government_code(t.code)

@@ -79,3 +79,13 @@ class AddressTable:
 def address_rows(municipality: Any) -> QuerySet[AddressArea]:
     return (AddressArea.objects.filter(municipality=municipality)
             .select_related("area").order_by("prefix_key", "kind"))
+
+
+def address_count(municipality: Any) -> int:
+    """How many address-table rows the tenant has."""
+    return AddressArea.objects.filter(municipality=municipality).count()
+
+
+def address_row(municipality: Any, row_id: int) -> AddressArea | None:
+    """One of the tenant's address-table rows; None for another tenant's or a missing id."""
+    return AddressArea.objects.filter(municipality=municipality, pk=row_id).first()

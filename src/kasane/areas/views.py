@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.accounts.http import membership_of
@@ -15,7 +15,7 @@ from kasane.core.forms import add_service_errors, perform
 
 from . import coverage, policy, selectors, services
 from .forms import AddressRowForm, ImportForm
-from .models import AddressArea, AreaKind
+from .models import AreaKind
 
 
 def _renamed(exc: ValidationError) -> ValidationError:
@@ -54,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "areas/index.html", {
         "groups": groups, "form": form, "result": result,
         "can_maintain": policy.can_maintain(actor),
-        "rows": AddressArea.objects.filter(municipality_id=muni_id).count()},
+        "rows": selectors.address_count(muni_id)},
         status=400 if form.errors else 200)
 
 
@@ -84,7 +84,9 @@ def addresses(request: HttpRequest) -> HttpResponse:
 @require_POST
 def address_delete(request: HttpRequest, row_id: int) -> HttpResponse:
     actor = policy.require_maintain(membership_of(request))
-    row = get_object_or_404(AddressArea, pk=row_id, municipality_id=policy.tenant_id(actor))
+    row = selectors.address_row(policy.tenant_id(actor), row_id)
+    if row is None:
+        raise Http404
     perform(request, lambda: services.address_row_delete(actor=actor, row=row),
             "対応を削除しました。")
     return redirect("areas:addresses")

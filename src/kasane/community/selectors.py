@@ -20,6 +20,7 @@ from . import policy as community_policy
 from .models import (
     OPEN_ISSUE_STATUSES,
     Activity,
+    AreaContact,
     AreaIssue,
     HubLog,
     IssueAction,
@@ -117,6 +118,14 @@ def watchers(actor: Actor, *, area: Area | None = None) -> QuerySet[Watcher]:
 
 def reports(actor: Actor) -> QuerySet[WatchReport]:
     return community_policy.reports_for(actor)
+
+
+def area_contacts(actor: Actor, *, areas: list[Area]) -> QuerySet[AreaContact]:
+    """The 担当者 (CSW …) of the given areas, only the actor's tenant's."""
+    if not community_policy.can_view(actor):
+        return AreaContact.objects.none()
+    return AreaContact.objects.filter(area__in=areas, municipality_id=policy.tenant_id(actor)) \
+        .select_related("area", "membership__user", "membership__organization")
 
 
 def daily_areas(actor: Actor) -> list[Area]:

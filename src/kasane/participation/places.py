@@ -2,8 +2,10 @@
 (roles in the 参加支援 sheet's vocabulary, time bands from the weekly schedule, cost and
 accessibility read from the directory's text), and the seat count a start or an end moves.
 
-The place's ``current_participants`` is changed here, inside the caller's transaction, with
-the row locked — never above its capacity (the directory's check constraint holds too)."""
+The place's ``current_participants`` is changed through the directory's own service
+(``resources.services.place_participants_adjust``: row locked, capacity checked, audited),
+inside the caller's transaction — never above its capacity (the directory's check constraint
+holds too)."""
 
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
+from kasane.accounts.models import Actor
 from kasane.core.ids import as_id
 from kasane.resources.models import Place, PlaceStatus
+from kasane.resources.services import place_participants_adjust
 
 from .ranking import PlaceFacts, refusal
 
@@ -111,16 +115,16 @@ def check_can_take(place: Place, age: int | None = None, field: str = "place") -
         raise ValidationError({field: message})
 
 
-def seat_take(place: Place, age: int | None = None) -> Place:
+def seat_take(place: Place, age: int | None = None, *, actor: Actor, reason: str) -> Place:
     """One more participant (row locked; refused when closed or full). Call inside atomic."""
     locked = Place.objects.select_for_update().get(pk=place.pk)
     check_can_take(locked, age, field="started_on")
-    Place.objects.filter(pk=locked.pk).update(current_participants=F("current_participants") + 1)
-    locked.refresh_from_db(fields=["current_participants"])
-    return locked
+    try:
+        return place_participants_adjust(place=locked, delta=1, actor=actor, reason=reason)
+    except ValidationError as exc:
+        raise ValidationError({"started_on": exc.messages}) from exc
 
 
-def seat_free(place: Place) -> None:
+def seat_free(place: Place, *, actor: Actor, reason: str) -> None:
     """One participant fewer (never below zero). Call inside atomic."""
-    Place.objects.filter(pk=place.pk, current_participants__gt=0).update(
-        current_participants=F("current_participants") - 1)
+    place_participants_adjust(place=place, delta=-1, actor=actor, reason=reason)

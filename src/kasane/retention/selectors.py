@@ -23,14 +23,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from kasane.accounts.models import Municipality
 from kasane.cases.models import Case, CaseSubject, Status
 from kasane.people.models import Person
 from kasane.sheets.models import SheetRecord
 
-from .models import LegalHold, PurgedRecord, RecordType, RetentionPolicy
+from .models import LegalHold, PurgedRecord, PurgeRun, RecordType, RetentionPolicy
 
 T = RecordType
 
@@ -80,6 +80,18 @@ def retention_years(municipality: Municipality) -> dict[str, int]:
     for policy in RetentionPolicy.objects.filter(municipality=municipality):
         years[policy.record_type] = policy.years
     return years
+
+
+def active_holds(*, municipality: Municipality) -> QuerySet[LegalHold]:
+    """The tenant's legal holds not released (the 保存期間と廃棄 screen)."""
+    return LegalHold.objects.filter(municipality=municipality, released_at__isnull=True) \
+        .select_related("created_by")
+
+
+def recent_runs(*, municipality: Municipality, limit: int = 20) -> list[PurgeRun]:
+    """The tenant's last ``limit`` purge runs, newest first."""
+    return list(PurgeRun.objects.filter(municipality=municipality)
+                .select_related("started_by").order_by("-started_at", "-id")[:limit])
 
 
 def _purged(record_type: str) -> set[int]:

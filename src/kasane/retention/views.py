@@ -17,10 +17,9 @@ from kasane.audit import services as audit
 from kasane.audit.models import Basis
 from kasane.core.forms import form_page, service_error_texts
 
-from . import policy, services
+from . import policy, selectors, services
 from .forms import HoldForm, PeriodForm, ReleaseForm
-from .models import LegalHold, PurgeRun, RecordType
-from .selectors import purge_plan
+from .models import RecordType
 
 SHOWN = 200  # ids listed per record type; the counts are always complete
 
@@ -30,7 +29,7 @@ SHOWN = 200  # ids listed per record type; the counts are always complete
 def index(request: HttpRequest) -> HttpResponse:
     actor = policy.require_manage(membership_of(request))
     municipality = actor.organization.municipality
-    plan = purge_plan(municipality=municipality)
+    plan = selectors.purge_plan(municipality=municipality)
     audit.access_log(user=actor.user, action="retention.report", basis=Basis.NOT_PERSONAL,
                      object_type="retention.PurgeRun", object_id="dry-run")
     rows = [{"type": t, "label": label, "years": plan.years[t],
@@ -39,10 +38,9 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "retention/index.html", {
         "plan": plan, "rows": rows, "shown": SHOWN,
         "case_sheet_count": sum(len(v) for v in plan.case_sheets.values()),
-        "holds": LegalHold.objects.filter(municipality=municipality, released_at__isnull=True)
-        .select_related("created_by"),
+        "holds": selectors.active_holds(municipality=municipality),
         "runs": [(run, services.counts_text(run.counts)) for run in
-                 PurgeRun.objects.filter(municipality=municipality).select_related("started_by")[:20]],
+                 selectors.recent_runs(municipality=municipality)],
         "can_set_periods": policy.can_set_periods(actor),
         "release_form": ReleaseForm(),
     })

@@ -18,8 +18,9 @@ contact row); each step runs in its own savepoint and leaves one ``SheetDerivati
 * ``failed`` — the state of other records refused it (closed case, no 主担当): the sheet is
   saved all the same, the Japanese message is shown at the field and ``retry()`` runs it again;
   nothing of the failed step remains (its savepoint rolled back);
-* ``waiting`` — a kind whose app does not exist yet (参加支援 ``match``, 地域課題
-  ``area_issue``): the link is kept until that app registers a handler.
+* ``waiting`` — a kind listed in ``WAITING_FOR`` whose app does not exist yet: the link is
+  kept until that app registers a handler (none today: 参加支援 ``match`` and 地域課題
+  ``area_issue`` have theirs; rows left waiting before derive on 「再実行」).
 
 Re-submitting, editing or retrying never derives twice: a step finds its earlier row
 (``Link.previous``) and updates what it created. A handler acts as the submitting actor, so
@@ -43,9 +44,10 @@ from .models import DerivationStatus, SheetDefinition, SheetDerivation, SheetRec
 
 # Kinds wired by ``bindings`` (not derived here).
 BOUND_KINDS = frozenset({"person", "consent"})
-# Kinds whose app is not built yet: the link waits (the label names the feature).
-WAITING_FOR = {"match": "参加支援", "area_issue": "地域づくり（地域課題）"}
-WAITING_KIND = {"match": "participation", "area_issue": "area_issue"}
+# Kinds whose app is not built yet: the link waits (the label names the feature). Empty
+# today; a kind listed here while its app registers a handler is stale (test_links checks).
+WAITING_FOR: dict[str, str] = {}
+WAITING_KIND: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

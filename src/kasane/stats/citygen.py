@@ -2,7 +2,8 @@
 failed attempts and relationship stages), referrals, plan versions, closures (incl. 見守り継続)
 and 支援会議 / 重層的支援会議 with agendas, for given 年度 of an existing municipality.
 
-Used by the shared city generator (bench/city.py: scales small / city80k / city400k) and by
+Used by the shared city generator (bench/city.py: scales small / city80k / city400k, and
+pref50 = this generator run once per municipality, 50 tenants in one database) and by
 the demo (``stats/demo.py``: a full 令和7年度 for the dashboards). Rows are built with explicit
 ids and inserted in bulk (COPY on PostgreSQL when asked) — no services, no audit rows: this is
 made-up volume, never real work. Same arguments and seed → same rows.
@@ -10,8 +11,10 @@ made-up volume, never real work. Same arguments and seed → same rows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +78,31 @@ def insert(model: Any, rows: list[Any], copy: bool) -> None:
     with connection.cursor() as cur:
         for _name, definition in indexes:
             cur.execute(definition)
+
+
+@contextlib.contextmanager
+def indexes_dropped(copy: bool) -> Iterator[None]:
+    """Drop the generated tables' secondary indexes once, rebuild them at the end (PostgreSQL
+    with ``copy``): for several :func:`generate` calls in a row (one per municipality), so
+    each COPY finds no index to drop and the indexes are built once, not once per city."""
+    from django.db import connection
+
+    if not copy or connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for _, model in _models()]
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) AND "
+                    "indexname NOT IN (SELECT conname FROM pg_constraint)", [tables])
+        indexes = cur.fetchall()
+        for name, _def in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            for _name, definition in indexes:
+                cur.execute(definition)
 
 
 class Gen:

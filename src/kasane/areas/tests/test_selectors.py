@@ -49,3 +49,24 @@ def test_address_table_agrees_with_selector(table: SimpleNamespace) -> None:
 
 def test_areas_listed_by_kind_then_code(table: SimpleNamespace) -> None:
     assert [a.code for a in areas(table.muni)] == ["01", "02", "01-1"]
+
+
+def test_address_count_and_row_stay_inside_the_tenant(city: SimpleNamespace) -> None:
+    from kasane.areas.selectors import address_count, address_row
+    from kasane.areas.tests.factories import address_row as add_row
+
+    mine = make_areas(city.municipality)
+    theirs = make_areas(city.other)
+    add_row(city.other, "千代田区丸の内", theirs.north)
+    assert address_count(city.municipality) == 3
+    assert address_count(city.other) == 4
+    row = add_row(city.municipality, "重ね市新町", mine.north)
+    assert address_row(city.municipality, row.pk) == row
+    assert address_row(city.other, row.pk) is None
+
+
+def test_the_areas_views_read_through_selectors() -> None:
+    from pathlib import Path
+
+    source = (Path(__file__).parents[1] / "views.py").read_text(encoding="utf-8")
+    assert ".objects." not in source and "get_object_or_404" not in source

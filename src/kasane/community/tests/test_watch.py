@@ -111,3 +111,24 @@ def test_the_csws_home_lists_the_unhandled_reports_routed_to_them(city, client):
     assert "気になる" not in home  # the content opens on the report page only
     client.force_login(city.recorder)
     assert "見守りの気づき（未対応）" not in client.get("/").content.decode()
+
+
+def test_area_contacts_are_the_tenants_and_only_for_viewers(city):
+    from pathlib import Path
+
+    from kasane.areas.models import Area
+    from kasane.community.models import AreaContact
+
+    from .. import selectors
+
+    areas, _ = _setup(city)
+    foreign = Area.objects.create(municipality=city.other, kind="daily_life_area", code="N",
+                                  name="北部")
+    AreaContact.objects.create(municipality=city.other, area=foreign,
+                               membership=Membership.objects.get(user=city.other_admin))
+    listed = selectors.area_contacts(actor(city.coordinator),
+                                     areas=[*areas.values(), foreign])
+    assert [(c.area.code, c.membership.user) for c in listed] == [("N", city.outsider)]
+    assert list(selectors.area_contacts(actor(city.auditor), areas=list(areas.values()))) == []
+    source = (Path(__file__).parents[1] / "views" / "watch.py").read_text(encoding="utf-8")
+    assert ".objects." not in source

@@ -18,7 +18,6 @@ from kasane.core.forms import add_service_errors, form_page, perform
 
 from .. import policy, selectors, services
 from ..forms import FileForm, ReportForm, WatcherForm
-from ..models import AreaContact
 from .common import viewer, writer
 
 
@@ -35,8 +34,7 @@ def watch_index(request: HttpRequest) -> HttpResponse:
                                   contact=d["contact"])
         return reverse("community:watch")
 
-    contacts = AreaContact.objects.filter(area__in=areas).select_related(
-        "area", "membership__user", "membership__organization")
+    contacts = selectors.area_contacts(actor, areas=areas)
     return form_page(request, form, act, template="community/watch.html", context={
         "watchers": list(selectors.watchers(actor)), "areas": areas, "contacts": contacts,
         "reports": list(selectors.reports(actor)[:50]), "can_write": policy.can_write(actor)},

@@ -204,7 +204,8 @@ def match_start(*, actor: Actor, match: Match, started_on: object,
             raise ValidationError({"started_on": "参加の開始は受入可の回答（または体験）の後です。"})
         if day < (m.trial_on or m.answer_on or m.proposed_on):
             raise ValidationError({"started_on": "開始日は回答日・体験日以降の日付にしてください。"})
-        places.seat_take(m.place, _age(m.person, day))
+        places.seat_take(m.place, _age(m.person, day), actor=actor,
+                         reason=f"参加支援の開始（マッチ {m.pk}）")
         before = snapshot(m)
         m.started_on, m.stage = day, Stage.STARTED
         _save(actor, m, before, f"参加開始：{m.place.name}（{wareki(day)}）")
@@ -227,7 +228,7 @@ def match_end(*, actor: Actor, match: Match, ended_on: object, reason: str,
         if day < m.started_on:
             raise ValidationError({"ended_on": f"終了日は開始日（{wareki(m.started_on)}）以降の"
                                                "日付にしてください。"})
-        places.seat_free(m.place)
+        places.seat_free(m.place, actor=actor, reason=f"参加支援の終了（マッチ {m.pk}）")
         before = snapshot(m)
         m.ended_on, m.end_reason, m.stage = day, reason, Stage.ENDED
         m.follow_ups.filter(on__isnull=True, due_on__gt=day).delete()

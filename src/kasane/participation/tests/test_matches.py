@@ -42,6 +42,12 @@ def test_it_walks_a_proposal_to_a_start_and_counts_the_seat(city: Any) -> None:
     m = services.match_start(actor=s.coord, match=m, started_on=TODAY - dt.timedelta(days=10))
     assert m.stage == Stage.STARTED
     assert Place.objects.get(pk=s.place.pk).current_participants == 1
+    # the seat is taken through the directory's service: audited, with the match named
+    from kasane.audit.models import ChangeRecord
+
+    seat = ChangeRecord.objects.get(model="resources.Place", object_id=str(s.place.pk),
+                                    reason=f"参加支援の開始（マッチ {m.pk}）")
+    assert seat.changes["current_participants"] == [0, 1]
     due = list(m.follow_ups.values_list("due_on", flat=True))
     start = TODAY - dt.timedelta(days=10)
     assert due == [start + dt.timedelta(days=n) for n in (7, 30, 90)]
@@ -117,6 +123,11 @@ def test_it_refuses_an_end_before_the_start_and_frees_the_seat_on_end(city: Any)
     assert Place.objects.get(pk=s.place.pk).current_participants == 1
     services.match_end(actor=s.coord, match=m, ended_on=TODAY, reason="settled")
     assert Place.objects.get(pk=s.place.pk).current_participants == 0
+    from kasane.audit.models import ChangeRecord
+
+    freed = ChangeRecord.objects.get(model="resources.Place", object_id=str(s.place.pk),
+                                     reason=f"参加支援の終了（マッチ {m.pk}）")
+    assert freed.changes["current_participants"] == [1, 0]
 
 
 def test_it_refuses_an_uninvolved_organization(city: Any) -> None:

@@ -1,5 +1,6 @@
 """The write API of the resource directory (``services.place_save`` …)."""
 
+from .participants import place_participants_adjust
 from .places import (
     EDITABLE_FIELDS,
     ScheduleIn,
@@ -20,6 +21,7 @@ __all__ = [
     "check_place_values",
     "derive_area",
     "place_close",
+    "place_participants_adjust",
     "place_publish",
     "place_save",
     "place_verify",
