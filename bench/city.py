@@ -120,7 +120,10 @@ def load(scale: str, *, seed: int = 1, copy: bool = True) -> Any:
     generate(muni=muni, orgs=orgs, user=user, bodies=bodies, last_fy=last_fy, seed=seed,
              copy=copy, volume=Volume(spec.years, spec.cases_per_year, spec.contacts_per_case))
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        # VACUUM sets the visibility map a bulk load leaves empty (index-only scans need it;
+        # autovacuum would do it later): outside a transaction only (not in tests)
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        cur.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     muni.name = f"{muni.name}（生成済み）"
     muni.save(update_fields=["name"])
     return muni

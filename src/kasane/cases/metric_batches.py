@@ -56,7 +56,8 @@ def _totals(rows: QuerySet[Any], counts: dict[str, str],
         parts.append("(SELECT " + ", ".join(
             f"COUNT(DISTINCT CASE WHEN {e} > 0 THEN s.person_id END) AS {n}"
             for n, e in persons.items())
-            + f" FROM {subjects} s JOIN k ON k.case_id = s.case_id) AS persons")
+            + f" FROM k JOIN {subjects} s ON s.case_id = k.case_id WHERE "
+            + " OR ".join(f"{e} > 0" for e in dict.fromkeys(persons.values())) + ") AS persons")
     with connections[rows.db].cursor() as cur:
         cur.execute(f"WITH k AS ({sql}) SELECT * FROM {' CROSS JOIN '.join(parts)}", params)
         row = cur.fetchone()
@@ -80,6 +81,16 @@ def _any(conds: Sequence[Q]) -> Q:
     return out
 
 
+def _distinct(conds: Sequence[Q]) -> tuple[list[Q], list[int]]:
+    """The distinct conditions, and the index of each figure's among them (two figures with
+    the same filters share one column)."""
+    unique: list[Q] = []
+    for q in conds:
+        if q not in unique:
+            unique.append(q)
+    return unique, [unique.index(q) for q in conds]
+
+
 def _split(requests: Sequence[Request], persons_key: str,
            expr: Any) -> tuple[dict[str, str], dict[str, str]]:
     counts = {f"f{i}": expr(i, key) for i, (key, _) in enumerate(requests) if key != persons_key}
@@ -91,11 +102,11 @@ def _split(requests: Sequence[Request], persons_key: str,
 def contacts_batch(municipality: Any, period: Period, requests: Sequence[Request]) -> list[int]:
     """The period's contacts read once, grouped by case: per figure the case's matching
     contacts (summed for ``contacts.count``; > 0 marks the case for ``contacts.persons``)."""
-    conds = [contact_q(period, **filters) for _key, filters in requests]
+    conds, column = _distinct([contact_q(period, **filters) for _key, filters in requests])
     rows = (contacts_in(municipality, period).filter(_any(conds)).order_by()
-            .values("case_id").annotate(**{f"g{i}": Count("pk", filter=_nonempty(q))
+            .values("case_id").annotate(**{f"g{i}": Count("case_id", filter=_nonempty(q))
                                            for i, q in enumerate(conds)}))
-    counts, persons = _split(requests, "contacts.persons", lambda i, _key: f"k.g{i}")
+    counts, persons = _split(requests, "contacts.persons", lambda i, _key: f"k.g{column[i]}")
     found = _totals(rows, counts, persons)
     return [found[f"f{i}"] for i in range(len(requests))]
 
@@ -111,7 +122,7 @@ def cases_batch(municipality: Any, period: Period, requests: Sequence[Request]) 
     and one per figure for its case filters; ``cases.persons`` counts the distinct persons of
     the handled ones."""
     start, end = period_bounds(period)
-    conds = [case_q(period, **filters) for _key, filters in requests]
+    conds, column = _distinct([case_q(period, **filters) for _key, filters in requests])
     rows = (Case.objects.filter(_any(conds), municipality=municipality, opened_at__lt=end)
             .order_by().values(case_id=F("pk")).annotate(
                 opened=_flag(Q(opened_at__gte=start)),
@@ -120,7 +131,7 @@ def cases_batch(municipality: Any, period: Period, requests: Sequence[Request]) 
                 continuing=_flag(Q(opened_at__lt=start)),
                 **{f"g{i}": _flag(q) for i, q in enumerate(conds)}))
     counts, persons = _split(requests, "cases.persons",
-                             lambda i, key: f"{CASE_RULES[key]} * k.g{i}")
+                             lambda i, key: f"{CASE_RULES[key]} * k.g{column[i]}")
     found = _totals(rows, counts, persons)
     return [found[f"f{i}"] for i in range(len(requests))]
 
