@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, F, Q, QuerySet, Value, When
 from django.db.models import Case as Cond
+from django.db.models import Count, F, Q, QuerySet, Value, When
 
 from kasane.core.metrics import Period, Request, register_batch
 
@@ -47,19 +47,20 @@ def _totals(rows: QuerySet[Any], counts: dict[str, str],
     ``CaseSubject``) of the cases whose rows have the expression > 0. The expressions are this
     module's own (column names of ``k``), never input."""
     sql, params = rows.query.sql_with_params()
+    # only this module's column names and expressions are spliced in; values are parameters
     parts = []
     if counts:
-        parts.append("(SELECT " + ", ".join(f"COALESCE(SUM({e}), 0) AS {n}"
-                                            for n, e in counts.items()) + " FROM k) AS sums")
+        sums = ", ".join(f"COALESCE(SUM({e}), 0) AS {n}" for n, e in counts.items())
+        parts.append(f"(SELECT {sums} FROM k) AS sums")  # noqa: S608
     if persons:
-        subjects = CaseSubject._meta.db_table
-        parts.append("(SELECT " + ", ".join(
-            f"COUNT(DISTINCT CASE WHEN {e} > 0 THEN s.person_id END) AS {n}"
-            for n, e in persons.items())
-            + f" FROM k JOIN {subjects} s ON s.case_id = k.case_id WHERE "
-            + " OR ".join(f"{e} > 0" for e in dict.fromkeys(persons.values())) + ") AS persons")
+        distinct = ", ".join(f"COUNT(DISTINCT CASE WHEN {e} > 0 THEN s.person_id END) AS {n}"
+                             for n, e in persons.items())
+        counted = " OR ".join(f"{e} > 0" for e in dict.fromkeys(persons.values()))
+        parts.append(f"(SELECT {distinct} FROM k JOIN {CaseSubject._meta.db_table} s "  # noqa: S608
+                     f"ON s.case_id = k.case_id WHERE {counted}) AS persons")
+    statement = f"WITH k AS ({sql}) SELECT * FROM {' CROSS JOIN '.join(parts)}"  # noqa: S608
     with connections[rows.db].cursor() as cur:
-        cur.execute(f"WITH k AS ({sql}) SELECT * FROM {' CROSS JOIN '.join(parts)}", params)
+        cur.execute(statement, params)
         row = cur.fetchone()
         names = [d[0] for d in cur.description]
     return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
@@ -123,7 +124,7 @@ def cases_batch(municipality: Any, period: Period, requests: Sequence[Request]) 
     the handled ones."""
     start, end = period_bounds(period)
     conds, column = _distinct([case_q(period, **filters) for _key, filters in requests])
-    rows = (Case.objects.filter(_any(conds), municipality=municipality, opened_at__lt=end)
+    rows = (Case.objects.filter(municipality=municipality, opened_at__lt=end)
             .order_by().values(case_id=F("pk")).annotate(
                 opened=_flag(Q(opened_at__gte=start)),
                 handled=_flag(~Q(status__in=CLOSED, pk__in=_last_closure_before(
