@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Case as Cond
-from django.db.models import Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, F, Max, Q, QuerySet, Value, When
 
 from kasane.core.metrics import Period, Request, register_batch
 
@@ -26,6 +26,7 @@ from .metrics import (
     _plans,
     case_q,
     closure_q,
+    connected_q,
     contact_q,
     contacts_in,
     period_bounds,
@@ -92,22 +93,35 @@ def _distinct(conds: Sequence[Q]) -> tuple[list[Q], list[int]]:
     return unique, [unique.index(q) for q in conds]
 
 
-def _split(requests: Sequence[Request], persons_key: str,
+def _split(requests: Sequence[Request], persons_keys: set[str],
            expr: Any) -> tuple[dict[str, str], dict[str, str]]:
-    counts = {f"f{i}": expr(i, key) for i, (key, _) in enumerate(requests) if key != persons_key}
-    persons = {f"f{i}": expr(i, key) for i, (key, _) in enumerate(requests) if key == persons_key}
+    counts = {f"f{i}": expr(i, key) for i, (key, _) in enumerate(requests)
+              if key not in persons_keys}
+    persons = {f"f{i}": expr(i, key) for i, (key, _) in enumerate(requests) if key in persons_keys}
     return counts, persons
 
 
-@register_batch("contacts.count", "contacts.persons")
+CONNECTED = "outreach.connected_persons"
+
+
+@register_batch("contacts.count", "contacts.persons", CONNECTED)
 def contacts_batch(municipality: Any, period: Period, requests: Sequence[Request]) -> list[int]:
     """The period's contacts read once, grouped by case: per figure the case's matching
-    contacts (summed for ``contacts.count``; > 0 marks the case for ``contacts.persons``)."""
-    conds, column = _distinct([contact_q(period, **filters) for _key, filters in requests])
+    contacts (summed for ``contacts.count``; > 0 marks the case for ``contacts.persons``); for
+    ``outreach.connected_persons`` whether the case has a reached matching contact and is
+    connected (``connected_q``, looked up only for those contacts)."""
+    conds, column = _distinct([
+        contact_q(period, **({"reached": "yes", **filters} if key == CONNECTED else filters))
+        for key, filters in requests])
+    linked = sorted({column[i] for i, (key, _) in enumerate(requests) if key == CONNECTED})
     rows = (contacts_in(municipality, period).filter(_any(conds)).order_by()
-            .values("case_id").annotate(**{f"g{i}": Count("case_id", filter=_nonempty(q))
-                                           for i, q in enumerate(conds)}))
-    counts, persons = _split(requests, "contacts.persons", lambda i, _key: f"k.g{column[i]}")
+            .values("case_id").annotate(
+                **{f"g{i}": Count("case_id", filter=_nonempty(q)) for i, q in enumerate(conds)},
+                **{f"x{i}": Max(_flag(connected_q(period, "case_id")),
+                                filter=_nonempty(conds[i])) for i in linked}))
+    counts, persons = _split(
+        requests, {"contacts.persons", CONNECTED},
+        lambda i, key: f"k.x{column[i]}" if key == CONNECTED else f"k.g{column[i]}")
     found = _totals(rows, counts, persons)
     return [found[f"f{i}"] for i in range(len(requests))]
 
@@ -131,7 +145,7 @@ def cases_batch(municipality: Any, period: Period, requests: Sequence[Request]) 
                     municipality, period.start))),
                 continuing=_flag(Q(opened_at__lt=start)),
                 **{f"g{i}": _flag(q) for i, q in enumerate(conds)}))
-    counts, persons = _split(requests, "cases.persons",
+    counts, persons = _split(requests, {"cases.persons"},
                              lambda i, key: f"{CASE_RULES[key]} * k.g{column[i]}")
     found = _totals(rows, counts, persons)
     return [found[f"f{i}"] for i in range(len(requests))]

@@ -273,13 +273,19 @@ def m_contacts_persons(municipality: Any, period: Period, **f: Any) -> int:
 def outreach_connected(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
     """Cases with a reached contact in the period and, by its end, an approved plan or an
     accepted referral."""
-    _, end = period_bounds(period)
     reached = contacts_in(municipality, period, reached="yes", **f).values("case_id")
-    plan = SupportPlan.objects.filter(case_id=OuterRef("pk"), status=PlanStatus.APPROVED,
+    return Case.objects.filter(pk__in=reached).filter(connected_q(period))
+
+
+def connected_q(period: Period, outer: str = "pk") -> Q:
+    """The case (``outer``: its id column) has, by the period's end, an approved plan or an
+    accepted referral."""
+    _, end = period_bounds(period)
+    plan = SupportPlan.objects.filter(case_id=OuterRef(outer), status=PlanStatus.APPROVED,
                                       approved_on__lte=period.end)
-    accepted = Referral.objects.filter(case_id=OuterRef("pk"), status=ReferralStatus.ACCEPTED,
+    accepted = Referral.objects.filter(case_id=OuterRef(outer), status=ReferralStatus.ACCEPTED,
                                        responded_at__lt=end)
-    return Case.objects.filter(pk__in=reached).filter(Exists(plan) | Exists(accepted))
+    return Q(Exists(plan)) | Q(Exists(accepted))
 
 
 @register_ranged(key="outreach.connected_persons", label="支援につながった人数", unit="人",
