@@ -173,7 +173,10 @@ def load(scale: str | Scale, *, seed: int = 1, copy: bool = True) -> Any:
                      volume=Volume(spec.years, town.cases_per_year, spec.contacts_per_case))
             made.append(muni)
     with connection.cursor() as cur:
-        cur.execute("ANALYZE")
+        # VACUUM sets the visibility map a bulk load leaves empty (index-only scans need it;
+        # autovacuum would do it later): outside a transaction only (not in tests)
+        vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        cur.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     for muni in made:
         muni.name = f"{muni.name}（生成済み）"
         muni.save(update_fields=["name"])

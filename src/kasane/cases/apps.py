@@ -9,4 +9,13 @@ class CasesConfig(AppConfig):
         # core.inbox, core.panels, the labels of its audit codes (audit.labels) and the
         # cases an actor reaches, for case-linked sheet records (sheets.reach), and the sheet
         # link handlers (sheets.links)
-        from . import audit_labels, inbox, indicators, metrics, panels, sheet_links, sheet_reach  # noqa: F401
+        from . import (  # noqa: F401
+            audit_labels,
+            inbox,
+            indicators,
+            metric_batches,
+            metrics,
+            panels,
+            sheet_links,
+            sheet_reach,
+        )

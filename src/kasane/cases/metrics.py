@@ -74,16 +74,22 @@ def _age_q(band: str, on: dt.date, outer: str = "pk") -> Q:
     return Q(Exists(primary))
 
 
-def _cases(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
-           age_band: str = "") -> QuerySet[Case]:
-    qs = Case.objects.filter(municipality=municipality)
+def case_q(period: Period, *, tag: str = "", organization: Any = None, age_band: str = "",
+           prefix: str = "", outer: str = "pk") -> Q:
+    """The case filters as one condition — on ``Case`` itself, or on a record's case through
+    ``prefix`` (``"case__"``) with ``outer`` its case id column (``"case_id"``)."""
+    q = Q()
     if tag:
-        qs = qs.filter(tag_q(tag))
+        q &= tag_q(tag, f"{prefix}tags")
     if organization:
-        qs = qs.filter(lead_org_id=int(organization))
+        q &= Q(**{f"{prefix}lead_org_id": int(organization)})
     if age_band:
-        qs = qs.filter(_age_q(age_band, period.end))
-    return qs
+        q &= _age_q(age_band, period.end, outer)
+    return q
+
+
+def _cases(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
+    return Case.objects.filter(case_q(period, **f), municipality=municipality)
 
 
 def cases_opened(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
@@ -110,21 +116,27 @@ def cases_continuing(municipality: Any, period: Period, **f: Any) -> QuerySet[Ca
     return cases_handled(municipality, period, **f).filter(opened_at__lt=start)
 
 
-def contacts_in(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
-              age_band: str = "", reached: str = "") -> QuerySet[Contact]:
+def contacts_in(municipality: Any, period: Period, **f: Any) -> QuerySet[Contact]:
     start, end = period_bounds(period)
-    qs = Contact.objects.filter(case__municipality=municipality, at__gte=start, at__lt=end)
+    return Contact.objects.filter(contact_q(period, **f), case__municipality=municipality,
+                                  at__gte=start, at__lt=end)
+
+
+def contact_q(period: Period, *, tag: str = "", organization: Any = None, age_band: str = "",
+              reached: str = "") -> Q:
+    """The contact filters as one condition (on ``Contact``)."""
+    q = Q()
     if tag:
-        qs = qs.filter(tag_q(tag))
+        q &= tag_q(tag)
     if organization:
-        qs = qs.filter(organization_id=int(organization))
+        q &= Q(organization_id=int(organization))
     if age_band:
-        qs = qs.filter(_age_q(age_band, period.end, "case_id"))
+        q &= _age_q(age_band, period.end, "case_id")
     if reached:
         if reached not in ("yes", "no"):
             raise ValueError("reached は yes（会えた）か no（会えなかった）で指定してください。")
-        qs = qs.filter(reached=reached == "yes")
-    return qs
+        q &= Q(reached=reached == "yes")
+    return q
 
 
 def _referrals(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
@@ -141,30 +153,39 @@ def _referrals(municipality: Any, period: Period, *, tag: str = "", organization
     return qs
 
 
-def _plans(municipality: Any, period: Period, *, revision: str = "", **f: Any) -> QuerySet[SupportPlan]:
-    qs = SupportPlan.objects.filter(
-        case__in=_cases(municipality, period, **f), status=PlanStatus.APPROVED,
-        approved_on__gte=period.start, approved_on__lte=period.end)
+def _plans(municipality: Any, period: Period, **f: Any) -> QuerySet[SupportPlan]:
+    return SupportPlan.objects.filter(plan_q(period, **f), case__municipality=municipality,
+                                      status=PlanStatus.APPROVED, approved_on__gte=period.start,
+                                      approved_on__lte=period.end)
+
+
+def plan_q(period: Period, *, revision: str = "", **f: Any) -> Q:
+    """The plan filters (the case's, and ``revision``) as one condition (on ``SupportPlan``)."""
+    q = case_q(period, prefix="case__", outer="case_id", **f)
     if revision == "first":
-        return qs.filter(version=1)
+        return q & Q(version=1)
     if revision == "later":
-        return qs.filter(version__gt=1)
+        return q & Q(version__gt=1)
     if revision:
         raise ValueError("revision は first（作成）か later（見直し）で指定してください。")
-    return qs
+    return q
 
 
-def _closures(municipality: Any, period: Period, *, reason: str = "", watch: str = "",
-              **f: Any) -> QuerySet[Closure]:
-    qs = Closure.objects.filter(case__in=_cases(municipality, period, **f),
-                                closed_on__gte=period.start, closed_on__lte=period.end)
+def _closures(municipality: Any, period: Period, **f: Any) -> QuerySet[Closure]:
+    return Closure.objects.filter(closure_q(period, **f), case__municipality=municipality,
+                                  closed_on__gte=period.start, closed_on__lte=period.end)
+
+
+def closure_q(period: Period, *, reason: str = "", watch: str = "", **f: Any) -> Q:
+    """The closure filters (the case's, ``reason``, ``watch``) as one condition."""
+    q = case_q(period, prefix="case__", outer="case_id", **f)
     if reason:
         if reason not in ClosureReason.values:
             raise ValueError(f"終結理由「{reason}」はありません。")
-        qs = qs.filter(reason=reason)
+        q &= Q(reason=reason)
     if watch:
-        qs = qs.filter(watch=watch == "yes")
-    return qs
+        q &= Q(watch=watch == "yes")
+    return q
 
 
 def _persons_of(cases: QuerySet[Case]) -> int:
@@ -252,13 +273,19 @@ def m_contacts_persons(municipality: Any, period: Period, **f: Any) -> int:
 def outreach_connected(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
     """Cases with a reached contact in the period and, by its end, an approved plan or an
     accepted referral."""
-    _, end = period_bounds(period)
     reached = contacts_in(municipality, period, reached="yes", **f).values("case_id")
-    plan = SupportPlan.objects.filter(case_id=OuterRef("pk"), status=PlanStatus.APPROVED,
+    return Case.objects.filter(pk__in=reached).filter(connected_q(period))
+
+
+def connected_q(period: Period, outer: str = "pk") -> Q:
+    """The case (``outer``: its id column) has, by the period's end, an approved plan or an
+    accepted referral."""
+    _, end = period_bounds(period)
+    plan = SupportPlan.objects.filter(case_id=OuterRef(outer), status=PlanStatus.APPROVED,
                                       approved_on__lte=period.end)
-    accepted = Referral.objects.filter(case_id=OuterRef("pk"), status=ReferralStatus.ACCEPTED,
+    accepted = Referral.objects.filter(case_id=OuterRef(outer), status=ReferralStatus.ACCEPTED,
                                        responded_at__lt=end)
-    return Case.objects.filter(pk__in=reached).filter(Exists(plan) | Exists(accepted))
+    return Q(Exists(plan)) | Q(Exists(accepted))
 
 
 @register_ranged(key="outreach.connected_persons", label="支援につながった人数", unit="人",
@@ -336,17 +363,18 @@ def m_closures(municipality: Any, period: Period, **f: Any) -> int:
     return _closures(municipality, period, **f).count()
 
 
-def _organizations_involved(municipality: Any, period: Period, **_: Any) -> set[int]:
+def _organizations_involved(municipality: Any, period: Period, **_: Any) -> QuerySet[Any]:
+    """Ids of the organizations involved in the period (one UNION: involvements, referrals'
+    receiving and requesting organizations)."""
     start, end = period_bounds(period)
     involved = Involvement.objects.filter(
         case__municipality=municipality, started_on__lte=period.end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)).values_list(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)).order_by().values_list(
         "organization_id", flat=True)
     referred = Referral.objects.filter(case__municipality=municipality, created_at__gte=start,
-                                       created_at__lt=end)
-    ids = set(involved) | set(referred.values_list("to_org_id", flat=True)) \
-        | set(referred.values_list("from_org_id", flat=True))
-    return ids
+                                       created_at__lt=end).order_by()
+    return involved.union(referred.values_list("to_org_id", flat=True),
+                          referred.values_list("from_org_id", flat=True))
 
 
 @register_ranged(key="organizations.involved", label="支援関係機関数", unit="か所",
@@ -354,4 +382,4 @@ def _organizations_involved(municipality: Any, period: Period, **_: Any) -> set[
                  description="期間内にケースへの関与（主担当・関与機関・つなぎ先・見守り）があった、"
                              "または期間内のつなぎの依頼元・依頼先になった機関の数。")
 def m_organizations_involved(municipality: Any, period: Period) -> int:
-    return len(_organizations_involved(municipality, period))
+    return _organizations_involved(municipality, period).count()

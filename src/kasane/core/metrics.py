@@ -10,15 +10,23 @@ Filters are declared per metric (names from :data:`FILTERS`); a metric may also 
 ``metrics`` module (imported by its ``AppConfig.ready()``); statistics, reports and PDCA
 indicators only consume them, through :func:`evaluate` when a page must show a figure or a
 reason why there is none.
+
+A *family* of metrics over the same records may also register a batch
+(:func:`register_batch`): one pass over the records for several figures at once (e.g. every
+contact cell of the national report as one conditional aggregate). :func:`evaluate_many` uses it
+for the figures that share a batch; each figure stays exactly what :func:`evaluate_period` gives
+for it alone (the single-metric path is the reference, and the fallback when a batch refuses).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db import transaction
 
 from .registry import Registry
 from .wareki import fiscal_year as fiscal_year_of
@@ -255,6 +263,66 @@ def evaluate_period(key: str, *, municipality: Any, period: Period, **filters: A
                          getattr(municipality, "pk", municipality), period)
         return Figure(key, reason=f"計算中にエラーが発生しました（{type(exc).__name__}）。"
                                   "管理者に連絡してください。")
+
+
+Request = tuple[str, dict[str, Any]]
+"""One figure asked of :func:`evaluate_many`: a metric key and its filters."""
+
+Batch = Callable[[Any, Period, Sequence[Request]], list[Any]]
+"""``batch(municipality, period, requests) -> values``: one value per request, in order."""
+
+BATCHES: Registry[Batch] = Registry("metric batches", unique=True)
+"""The batch of each metric key that has one (the same function under every key it serves)."""
+
+
+def register_batch(*keys: str) -> Callable[[Batch], Batch]:
+    """Decorator over ``batch(municipality, period, requests)``: the figures of the metrics
+    ``keys`` (each request ``(key, filters)``, filters already accepted by the metric) computed
+    together in one pass over their records. It must give each request exactly the value the
+    metric's own computation gives; it may raise (``MetricUnavailable``, ``ValueError`` — e.g. a
+    period the family cannot answer, a bad filter value), and then every request is computed
+    alone by :func:`evaluate_period`, which gives the reason."""
+
+    def decorator(batch: Batch) -> Batch:
+        for key in keys:
+            BATCHES.add(key, batch)
+        return batch
+
+    return decorator
+
+
+def evaluate_many(requests: Sequence[Request], *, municipality: Any,
+                  period: Period) -> list[Figure]:
+    """:func:`evaluate_period` for each request, in order — figures whose metrics share a batch
+    computed in one pass (a report's cells), the others one by one. Same values and reasons as
+    asking each alone."""
+    figures: list[Figure | None] = [None] * len(requests)
+    groups: dict[Batch, list[int]] = {}
+    for i, (key, filters) in enumerate(requests):
+        if key not in BATCHES or key not in METRICS:
+            continue
+        try:
+            get(key).check_filters(filters)
+        except ValueError:
+            continue  # evaluate_period gives the reason
+        groups.setdefault(BATCHES.one(key), []).append(i)
+    for batch, members in groups.items():
+        if len(members) < 2:
+            continue
+        try:
+            with transaction.atomic():  # a failed statement must not break the fallback's
+                values = batch(municipality, period, [requests[i] for i in members])
+        except (MetricUnavailable, ValueError):
+            continue
+        except Exception:  # noqa: BLE001 - each figure is then computed alone (logged there if it fails)
+            logger.exception("metric batch %s failed; computing its figures one by one",
+                             getattr(batch, "__qualname__", batch))
+            continue
+        for i, value in zip(members, values, strict=True):
+            figures[i] = Figure(requests[i][0], value)
+    return [figure if figure is not None
+            else evaluate_period(key, municipality=municipality, period=period, **filters)
+            for figure, (key, filters) in zip(figures, requests, strict=True)]
 
 
 def choices() -> list[tuple[str, str]]:

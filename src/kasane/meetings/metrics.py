@@ -5,13 +5,14 @@ it is designated as."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from kasane.core.metrics import Metric, register
+from kasane.core.metrics import Metric, MetricUnavailable, Period, Request, register, register_batch
 from kasane.core.wareki import fiscal_year_range
 
 from . import selectors
-from .models import NETWORK_TYPES, MeetingType
+from .models import CASE_TYPES, NETWORK_TYPES, MeetingType
 
 
 def _counter(key: str) -> Any:
@@ -50,3 +51,15 @@ def network_held(municipality: Any, fiscal_year: int) -> int:
     first, last = fiscal_year_range(fiscal_year)
     found = selectors.counts(municipality.pk, first, last + dt.timedelta(days=1))
     return sum(found[f"{code}.held"] for code in NETWORK_TYPES)
+
+
+@register_batch(*(f"meetings.{code}.held" for code in MeetingType.values),
+                *(f"meetings.{code}.cases" for code in CASE_TYPES), "meetings.network.held")
+def meetings_batch(municipality: Any, period: Period,
+                   requests: Sequence[Request]) -> list[int]:
+    """Every meeting figure of a 年度 from one ``selectors.counts`` (a report's cells)."""
+    if not period.is_fiscal_year:
+        raise MetricUnavailable("この指標は年度単位でだけ算出できます。")
+    found = selectors.counts(municipality.pk, period.start, period.end_exclusive)
+    found["network.held"] = sum(found[f"{code}.held"] for code in NETWORK_TYPES)
+    return [found[key.removeprefix("meetings.")] for key, _filters in requests]

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kasane.access import policy
@@ -118,17 +118,17 @@ def month_grid(meetings: list[Meeting], year: int, month: int) -> list[list[dict
 
 
 def counts(municipality_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
-    """Meetings held and cases discussed per type in [start, end) (feeds statistics later)."""
-    out: dict[str, int] = {}
+    """Meetings held and cases discussed per type in [start, end) (feeds statistics): two
+    conditional aggregates — meetings per type, distinct agenda cases per case type."""
     held = Meeting.objects.filter(municipality_id=municipality_id,
                                   starts_at__date__gte=start, starts_at__date__lt=end,
                                   starts_at__lte=timezone.now())
-    for code in MeetingType.values:
-        of_type = held.filter(body__type=code)
-        out[f"{code}.held"] = of_type.count()
-        if code in CASE_TYPES:  # a network meeting never holds a case
-            out[f"{code}.cases"] = AgendaItem.objects.filter(meeting__in=of_type).values(
-                "case_id").distinct().count()
+    out: dict[str, int] = held.aggregate(**{
+        f"{code}.held": Count("pk", filter=Q(body__type=code)) for code in MeetingType.values})
+    # a network meeting never holds a case
+    out.update(AgendaItem.objects.filter(meeting__in=held).aggregate(**{
+        f"{code}.cases": Count("case_id", distinct=True, filter=Q(meeting__body__type=code))
+        for code in CASE_TYPES}))
     return out
 
 
