@@ -25,6 +25,8 @@ from kasane.resources.models import Place
 from .models import POSITIVE_ENDS, Assignment, FollowUp, HoursLog, Match, Stage
 
 RETAINED_DAYS = 90
+COUNTED_STAGES = (Stage.STARTED, Stage.ENDED)
+"""Stages of a match that really started (取下げ・受入不可 are never counted: voided)."""
 
 
 @register(key="participation.proposals", label="参加支援 受入打診件数", unit="件",
@@ -53,14 +55,15 @@ def retained(started_on: dt.date, ended_on: dt.date | None, end_reason: str,
 
 
 @register(key="participation.retained_90d", label="参加支援 定着率（3か月）", unit="%",
-          description="開始から90日目が年度内に来た参加のうち、その日も参加を続けていた"
+          description="開始から90日目が年度内に来た参加（取下げ・受入不可を除く）のうち、その日も参加を続けていた"
                       "（または定着・就労等の前向きな理由で終了した）割合。小数第1位に四捨五入。"
                       "対象がなければ算出できません。")
 def retained_90d(municipality: Any, fiscal_year: int) -> Decimal:
     first, last = fiscal_year_range(fiscal_year)
     shift = dt.timedelta(days=RETAINED_DAYS)
     rows = list(Match.objects.filter(
-        municipality=municipality, started_on__range=(first - shift, last - shift))
+        municipality=municipality, stage__in=COUNTED_STAGES,
+        started_on__range=(first - shift, last - shift))
         .values_list("started_on", "ended_on", "end_reason"))
     if not rows:
         raise MetricUnavailable("開始から90日目がこの年度に来た参加がありません。")
@@ -88,8 +91,6 @@ def volunteers_active(municipality: Any, fiscal_year: int) -> int:
 # A match is *active* in a period when it started (stage 参加中 or 終了 with a start date) by the
 # period's end and had not ended before its start. 取下げ / 受入不可 matches never count (they
 # are the "voided" rows of this app); a 体験 alone is not a start.
-
-COUNTED_STAGES = (Stage.STARTED, Stage.ENDED)
 
 
 def matches_active(municipality: Any, period: Period) -> QuerySet[Match]:
