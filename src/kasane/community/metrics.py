@@ -138,7 +138,7 @@ def m_hubs_active(municipality: Any, period: Period) -> int:
                  national_id="P5-1-new", owner="community",
                  description="開設日（空欄なら登録日）が期間内の拠点・居場所の数（下書きを除く）。")
 def m_hubs_opened(municipality: Any, period: Period) -> int:
-    return hubs(municipality).filter(opened__range=(period.start, period.end)).count()
+    return hubs(municipality).filter(Q(opened__range=(period.start, period.end))).count()
 
 
 def community_activities(municipality: Any, period: Period) -> QuerySet[Activity]:
@@ -201,7 +201,7 @@ def m_issues_discussed(municipality: Any, period: Period) -> int:
 def new_resources(municipality: Any, period: Period) -> QuerySet[Place]:
     from_issue = IssueAction.objects.filter(resource_id=OuterRef("pk"))
     return places_with_history(municipality).filter(
-        opened__range=(period.start, period.end)).filter(
+        Q(opened__range=(period.start, period.end))).filter(
         Q(developed_on__isnull=False) | Q(Exists(from_issue)))
 
 

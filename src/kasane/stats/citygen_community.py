@@ -28,10 +28,16 @@ ACTIVITY_TAGS = (["community"], ["community", "participation"], ["comprehensive"
 
 def generate(gen: Any, seed: int) -> None:
     """Add the participation and community rows to ``gen.rows`` (before its insert)."""
+    from kasane.areas.models import Area, AreaKind
+
     r = random.Random(seed * 7919 + 45)  # noqa: S311 - made-up data
-    places = _places(gen, r)
+    areas = list(Area.objects.filter(municipality=gen.muni, kind=AreaKind.DAILY_LIFE_AREA)
+                 .order_by("code")[:3])
+    # a city with its own 圏域 (the demo) keeps them and gets only a few extra places
+    places = _places(gen, r, 8, "（統計デモ）") if areas else \
+        _places(gen, r, max(40, gen.spec.cases_per_year // 25))
     _participation(gen, r, places)
-    _community(gen, r, places)
+    _community(gen, r, places, areas)
 
 
 def _uuid(r: random.Random) -> uuid.UUID:
@@ -42,8 +48,8 @@ def _first(gen: Any) -> dt.date:
     return dt.date(gen.last_fy - gen.spec.years + 1, 4, 1)
 
 
-def _places(gen: Any, r: random.Random) -> list[Any]:
-    from kasane.resources.models import Place, Provider
+def _places(gen: Any, r: random.Random, count: int, suffix: str = "") -> list[Any]:
+    from kasane.resources.models import Place, PlaceKind, Provider
 
     provider = gen._add("provider", Provider(
         id=gen._id("provider"), municipality_id=gen.muni.pk, hsds_id=_uuid(r),
@@ -51,7 +57,8 @@ def _places(gen: Any, r: random.Random) -> list[Any]:
     first, span = _first(gen), (gen.end - _first(gen)).days
     kinds, weights = zip(*KINDS, strict=True)
     out = []
-    for n in range(max(40, gen.spec.cases_per_year // 25)):
+    labels = dict(PlaceKind.choices)
+    for n in range(count):
         kind = r.choices(kinds, weights)[0]
         opened = first + dt.timedelta(days=r.randint(-365, span)) if r.random() < 0.92 else None
         roll = r.random()
@@ -67,7 +74,8 @@ def _places(gen: Any, r: random.Random) -> list[Any]:
             developed = opened - dt.timedelta(days=0 if n < len(FRESH) else r.randint(0, 60))
         out.append(gen._add("place", Place(
             id=gen._id("place"), municipality_id=gen.muni.pk, provider_id=provider.id,
-            hsds_service_id=_uuid(r), hsds_location_id=_uuid(r), name=f"生成の場{n + 1}",
+            hsds_service_id=_uuid(r), hsds_location_id=_uuid(r),
+            name=f"{labels[kind]} {n + 1}{suffix}",
             kind=kind, status=status, opened_on=opened, closed_on=closed, developed_on=developed,
             offers_work_trial=kind == "work_trial", created_at=gen.now, updated_at=gen.now)))
     return out
@@ -139,7 +147,7 @@ def _match(gen: Any, r: random.Random, match_model: Any, followup_model: Any, ca
             on=on if on and on <= gen.end else None, method="visit"))
 
 
-def _community(gen: Any, r: random.Random, places: list[Any]) -> None:
+def _community(gen: Any, r: random.Random, places: list[Any], areas: list[Any]) -> None:
     from kasane.areas.models import Area, AreaKind
     from kasane.community.models import Activity, AreaIssue, HubLog, IssueAction
     from kasane.meetings.models import Meeting, MeetingBody, MeetingType
@@ -148,8 +156,9 @@ def _community(gen: Any, r: random.Random, places: list[Any]) -> None:
     org = gen.orgs[min(1, len(gen.orgs) - 1)]
     committees = []
     for i, name in enumerate(("北部", "中部", "南部")):
-        area, _ = Area.objects.get_or_create(municipality=gen.muni, kind=AreaKind.DAILY_LIFE_AREA,
-                                             code=f"GEN{i + 1}", defaults={"name": f"生成{name}"})
+        area = areas[i] if i < len(areas) else Area.objects.get_or_create(
+            municipality=gen.muni, kind=AreaKind.DAILY_LIFE_AREA, code=f"GEN{i + 1}",
+            defaults={"name": f"生成{name}"})[0]
         body = MeetingBody.objects.filter(municipality=gen.muni, area=area,
                                           type=MeetingType.AREA_COMMITTEE).first() or \
             MeetingBody.objects.create(municipality=gen.muni, name=f"{area.name} 福祉のまちづくり委員会",

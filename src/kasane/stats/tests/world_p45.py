@@ -191,7 +191,8 @@ def _participation(city: Any, w: SimpleNamespace, places: dict[str, Place]) -> N
     consent("D", d(2023, 1, 1), ["participation"], withdrawn=d(2024, 3, 1))
     consent("J", d(2024, 1, 1), ["information_sharing"])
     consent("I", d(2025, 4, 5), ["participation"])
-    for case, when in (("C4", _at(2024, 10, 1)), ("C3", _at(2024, 10, 2)), ("C8", _at(2024, 10, 3))):
-        Contact.objects.create(case=c[case], at=when, method="visit", reached=True,
+    for case, when, reached in (("C4", _at(2024, 10, 1), True), ("C3", _at(2024, 10, 2), True),
+                                ("C8", _at(2024, 10, 3), False)):  # B.3 needs no reached contact
+        Contact.objects.create(case=c[case], at=when, method="visit", reached=reached,
                                summary="参加支援", tags=["participation"], author=coord,
                                organization=orgs["city"])
