@@ -118,7 +118,8 @@ P45_COLUMNS = """
  (SELECT count(*) FROM (
    SELECT person_id FROM ma
    UNION SELECT s.person_id FROM cases_casesubject s
-    WHERE s.case_id IN (SELECT k2.case_id FROM cases_contact k2 JOIN c ON c.id = k2.case_id
+    WHERE s.case_id IN (SELECT k2.case_id FROM cases_contact k2
+                        JOIN cases_case cc ON cc.id = k2.case_id AND cc.municipality_id = %(m)s
                         WHERE k2.at >= %(s)s AND k2.at < %(e)s
                         AND k2.tags @> '["participation"]')
     AND s.person_id IN (SELECT g.person_id FROM people_consent g

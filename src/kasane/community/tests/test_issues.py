@@ -165,7 +165,9 @@ def test_an_action_links_the_committee_meeting_and_the_resource_it_created(city,
     client.force_login(city.outsider)
     page = client.get(f"/community/issues/{issue.pk}/").content.decode()
     assert "協議: " in page and "生まれた社会資源: 空き家サロン" in page
-    assert f'<option value="{held.pk}">' in page and f'<option value="{upcoming.pk}">' not in page
+    meeting_select = page.split('name="meeting"')[1].split("</select>")[0]
+    assert f'<option value="{held.pk}">' in meeting_select  # held meetings only
+    assert f'<option value="{upcoming.pk}">' not in meeting_select
     response = client.post(f"/community/issues/{issue.pk}/actions/",
                            {"on": timezone.localdate().isoformat(), "content": "再協議",
                             "meeting": str(held.pk), "resource": ""})
