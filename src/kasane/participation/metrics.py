@@ -117,14 +117,19 @@ def _json_has(field: str, value: str) -> Q:
     return Q(**{f"{field}__icontains": f'"{value}"'})
 
 
-def consented_contact_persons(municipality: Any, period: Period) -> set[int]:
-    """B.3: subjects of cases with a 参加支援-tagged contact in the period who hold a consent
-    for 参加支援 (目的 participation) that was in force at some time in the period."""
+def _participation_contacts(municipality: Any, period: Period) -> QuerySet[Contact]:
     start, end = period_bounds(period)
     contacts = Contact.objects.filter(case__municipality=municipality, at__gte=start, at__lt=end) \
         .filter(tag_q(ProjectTag.PARTICIPATION))
     if settings.KASANE_PARTICIPATION_REQUIRES_PLAN:
         contacts = contacts.filter(_with_plan("case_id", period))
+    return contacts
+
+
+def consented_contact_persons(municipality: Any, period: Period) -> set[int]:
+    """B.3: subjects of cases with a 参加支援-tagged contact in the period who hold a consent
+    for 参加支援 (目的 participation) that was in force at some time in the period."""
+    contacts = _participation_contacts(municipality, period)
     consents = Consent.objects.filter(
         municipality=municipality, obtained_on__lte=period.end).filter(
         Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=period.start)).filter(
@@ -168,9 +173,16 @@ def _drill_cases(records: Callable[..., QuerySet[Any]]) -> Callable[..., QuerySe
     return drill
 
 
+def _users_drill(municipality: Any, period: Period, **_: Any) -> QuerySet[Case]:
+    """The cases behind P4-1: of its matches and of its 参加支援 contacts (the latter may hold
+    a subject without the consent, who is not counted)."""
+    return Case.objects.filter(
+        Q(pk__in=matches_active(municipality, period).values("case_id"))
+        | Q(pk__in=_participation_contacts(municipality, period).values("case_id")))
+
+
 @register_ranged(key="participation.users", label="参加支援 利用者数（実人数）", unit="人",
-                 national_id="P4-1", owner="participation",
-                 drill=_drill_cases(matches_active),
+                 national_id="P4-1", owner="participation", drill=_users_drill,
                  description="期間内に参加中だった（開始日が期間末までで、期間の始まりより前に"
                              "終了していない）参加支援の本人と、期間内に「参加支援」の事業がついた"
                              "支援記録があり参加支援の同意（目的「参加支援の利用」）がある本人の実人数。"

@@ -87,3 +87,12 @@ def test_the_api_returns_the_contract_to_secretariat_and_coordinators(city, clie
     for user in (city.recorder, city.admin, city.auditor):
         client.force_login(user)
         assert client.get(f"/api/v1/reports/national?fiscal_year={world.FY}").status_code == 403
+
+
+def test_the_participation_users_drill_lists_the_cases_behind_it(city):
+    w = world.build(city)
+    drill = metrics.get("participation.users").drill
+    cases = drill(city.municipality, Period.fiscal(world.FY))
+    # matches M1, M7, M8 (C1), M2 (C2), M9 (C4); 参加支援 contacts on C4, C3, C8
+    assert {c.summary for c in cases} == {"C1", "C2", "C3", "C4", "C8"}
+    assert w.cases["C6"] not in cases  # M3 ended before the 年度
