@@ -69,14 +69,12 @@ class ActionForm(Form):
                                  help_text="この取組で新しい場が生まれたときは選んでください（「創出された社会資源数」）。")
     start = forms.BooleanField(label="この地域課題を「取組中」にする", required=False, initial=True)
 
-    def __init__(self, *args: Any, meetings: list[Any] | None = None,
-                 places: list[Any] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meetings: list[tuple[Any, str]] | None = None,
+                 places: list[tuple[Any, str]] | None = None, **kwargs: Any) -> None:
+        """``meetings`` / ``places``: (id, label) choices (``selectors.action_choices``)."""
         super().__init__(*args, **kwargs)
-        choice_field(self, "meeting").choices = [("", "（なし）"), *[
-            (m.pk, f"{m.body.name} {timezone.localtime(m.starts_at):%Y-%m-%d}")
-            for m in meetings or []]]
-        choice_field(self, "resource").choices = [("", "（なし）"),
-                                                  *[(p.pk, p.name) for p in places or []]]
+        choice_field(self, "meeting").choices = [("", "（なし）"), *(meetings or [])]
+        choice_field(self, "resource").choices = [("", "（なし）"), *(places or [])]
 
 
 class ActivityForm(Form):

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.core.forms import form_error_texts, form_page, perform
@@ -82,7 +83,8 @@ def issue_detail(request: HttpRequest, issue_id: int) -> HttpResponse:
 
 def _action_form(issue: Any, data: Any = None) -> ActionForm:
     meetings, places = selectors.action_choices(issue)
-    return ActionForm(data, meetings=meetings, places=places)
+    return ActionForm(data, places=[(p.pk, p.name) for p in places], meetings=[
+        (m.pk, f"{m.body.name} {timezone.localtime(m.starts_at):%Y-%m-%d}") for m in meetings])
 
 
 @login_required
