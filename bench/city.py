@@ -2,7 +2,8 @@
 far — organizations, coordinators (with membership history), persons in households, cases
 with their subjects, involvements, contacts (incl. failed attempts and relationship stages),
 referrals, support plans (versions), closures (incl. 見守り継続), 支援会議 / 重層的支援会議
-with agendas. Same scale and seed → same data.
+with agendas; 参加支援 (places, matches, 定着支援, consents) and 地域づくり (地域課題 with
+福祉のまちづくり委員会 meetings, activities, 拠点 logs). Same scale and seed → same data.
 
 Scales (``SCALES``): ``small`` (tests), ``city80k``, ``city400k`` (~200k cases, ~2M contacts
 over 10 年度), ``pref50``: 50 municipalities (tenants) in one database, populations 5k–150k
@@ -99,7 +100,8 @@ ORGS = (("福祉相談課", "department"), ("社会福祉協議会", "shakyo"),
 def version() -> str:
     """Hash of this generator and the migration files (the cache key with the scale)."""
     h = hashlib.sha1(Path(__file__).read_bytes())
-    h.update((ROOT / "src" / "kasane" / "stats" / "citygen.py").read_bytes())
+    for path in sorted((ROOT / "src" / "kasane" / "stats").glob("citygen*.py")):
+        h.update(path.read_bytes())
     for path in sorted((ROOT / "src" / "kasane").glob("*/migrations/0*.py")):
         h.update(path.name.encode())
     return h.hexdigest()[:8]
@@ -170,7 +172,8 @@ def load(scale: str | Scale, *, seed: int = 1, copy: bool = True) -> Any:
             muni, orgs, user, bodies = _base(spec, last_fy, town)
             generate(muni=muni, orgs=orgs, user=user, bodies=bodies, last_fy=last_fy,
                      seed=seed + i, copy=copy,
-                     volume=Volume(spec.years, town.cases_per_year, spec.contacts_per_case))
+                     volume=Volume(spec.years, town.cases_per_year, spec.contacts_per_case),
+                     community=True)
             made.append(muni)
     with connection.cursor() as cur:
         # VACUUM sets the visibility map a bulk load leaves empty (index-only scans need it;

@@ -34,10 +34,10 @@ from bench._common import emit, print_table
 
 BENCH = "report"
 
-# One query: every national figure with a records source (P0 … P3), as named columns; each
-# family of counts over one set of records (a year's contacts, its closures) in one pass with
-# FILTER. Run with JIT off (``baseline``): PostgreSQL's JIT otherwise compiles this one big plan
-# for longer than it runs (10 of 11 s at city80k).
+# One query: every national figure with a records source (P0 … P3 here, P4/P5 spliced in from
+# P45_*), as named columns; each family of counts over one set of records (a year's contacts,
+# its closures) in one pass with FILTER. Run with JIT off (``baseline``): PostgreSQL's JIT
+# otherwise compiles this one big plan for longer than it runs (10 of 11 s at city80k).
 BASELINE_SQL = """
 WITH c AS (SELECT id, tags, status, opened_at FROM cases_case WHERE municipality_id = %(m)s),
 k AS (SELECT k.case_id, k.tags, k.reached FROM cases_contact k JOIN c ON c.id = k.case_id
@@ -111,14 +111,73 @@ FROM (SELECT count(*) FILTER (WHERE reached AND tags @> '["comprehensive"]') AS 
       FROM cl) AS clo
 """
 
+# P4 参加支援 / P5 地域づくり: CTEs and columns spliced into the one query by baseline_sql()
+# (definitions: participation/metrics.py, community/metrics.py; default settings, i.e.
+# KASANE_PARTICIPATION_REQUIRES_PLAN off; the generated city has no 名寄せ links).
+P45_CTES = """
+pl_places AS (SELECT p.*, COALESCE(p.opened_on, (p.created_at AT TIME ZONE %(tz)s)::date) AS opened
+      FROM resources_place p WHERE p.municipality_id = %(m)s AND p.status <> 'draft'),
+hubs AS (SELECT * FROM pl_places p WHERE p.kind IN ('ibasho', 'salon', 'kodomo_shokudo')
+      OR EXISTS (SELECT 1 FROM community_hublog h WHERE h.place_id = p.id)),
+ma AS (SELECT x.person_id, x.place_id, x.started_on FROM participation_match x
+      WHERE x.municipality_id = %(m)s AND x.stage IN ('started', 'ended')
+      AND x.started_on IS NOT NULL AND x.started_on <= %(ed)s
+      AND (x.ended_on IS NULL OR x.ended_on >= %(sd)s)),
+act AS (SELECT a.sessions, a.participants FROM community_activity a
+      WHERE a.municipality_id = %(m)s AND a.held_on BETWEEN %(sd)s AND %(ed)s
+      AND a.tags @> '["community"]'),
+hl AS (SELECT h.visits_children + h.visits_teens + h.visits_adults + h.visits_elderly AS visits
+      FROM community_hublog h WHERE h.municipality_id = %(m)s AND h.on BETWEEN %(sd)s AND %(ed)s)"""
+
+P45_COLUMNS = """
+ (SELECT count(*) FROM (
+   SELECT person_id FROM ma
+   UNION SELECT s.person_id FROM cases_casesubject s
+    WHERE s.case_id IN (SELECT k2.case_id FROM cases_contact k2
+                        JOIN cases_case cc ON cc.id = k2.case_id AND cc.municipality_id = %(m)s
+                        WHERE k2.at >= %(s)s AND k2.at < %(e)s
+                        AND k2.tags @> '["participation"]')
+    AND s.person_id IN (SELECT g.person_id FROM people_consent g
+                        WHERE g.municipality_id = %(m)s AND g.obtained_on <= %(ed)s
+                        AND (g.withdrawn_on IS NULL OR g.withdrawn_on >= %(sd)s)
+                        AND (g.valid_until IS NULL OR g.valid_until >= %(sd)s)
+                        AND g.purposes @> '["participation"]')) u) AS "P4-1",
+ (SELECT count(*) FROM participation_match x WHERE x.municipality_id = %(m)s
+   AND x.stage IN ('started', 'ended') AND x.started_on BETWEEN %(sd)s AND %(ed)s) AS "P4-2-matches",
+ (SELECT count(*) FROM participation_followup f
+   JOIN participation_match x ON x.id = f.match_id
+   WHERE x.municipality_id = %(m)s AND f.on BETWEEN %(sd)s AND %(ed)s) AS "P4-2-followups",
+ (SELECT count(DISTINCT place_id) FROM ma) AS "P4-3-hosts",
+ (SELECT count(*) FROM pl_places WHERE developed_on BETWEEN %(sd)s AND %(ed)s) AS "P4-3-new",
+ (SELECT count(*) FROM hubs WHERE opened <= %(ed)s AND NOT (
+   (closed_on IS NOT NULL AND closed_on <= %(ed)s)
+   OR (closed_on IS NULL AND status = 'closed'))) AS "P5-1-hubs",
+ (SELECT count(*) FROM hubs WHERE opened BETWEEN %(sd)s AND %(ed)s) AS "P5-1-new",
+ (SELECT COALESCE(sum(sessions), 0) FROM act) + (SELECT count(*) FROM hl) AS "P5-2-events",
+ (SELECT COALESCE(sum(participants), 0) FROM act)
+   + (SELECT COALESCE(sum(visits), 0) FROM hl) AS "P5-2-participants",
+ (SELECT count(*) FROM community_areaissue i WHERE i.municipality_id = %(m)s
+   AND i.created_at >= %(s)s AND i.created_at < %(e)s) AS "P5-3-found",
+ (SELECT count(*) FROM community_areaissue i WHERE i.municipality_id = %(m)s AND EXISTS (
+   SELECT 1 FROM community_issueaction a JOIN meetings_meeting mm ON mm.id = a.meeting_id
+   JOIN meetings_meetingbody mb ON mb.id = mm.body_id
+   WHERE a.issue_id = i.id AND mb.type = 'area_committee'
+   AND mm.starts_at >= %(s)s AND mm.starts_at < %(e)s)) AS "P5-3-discussed",
+ (SELECT count(*) FROM pl_places p WHERE p.opened BETWEEN %(sd)s AND %(ed)s
+   AND (p.developed_on IS NOT NULL
+        OR EXISTS (SELECT 1 FROM community_issueaction a WHERE a.resource_id = p.id))) AS "P5-4"
+"""
+
 REASONS = ("goal_met", "roles_agreed", "connected", "self_request", "other_system", "moved",
            "death", "unreachable", "other")
 
 
 def baseline_sql() -> str:
-    return BASELINE_SQL.replace("{reasons}", ",\n ".join(
+    sql = BASELINE_SQL.replace("{reasons}", ",\n ".join(
         f"count(*) FILTER (WHERE NOT watch AND reason = '{r}') AS \"P2-5-{r}\""
         for r in REASONS))
+    head, select, columns = sql.partition("\nSELECT\n")
+    return f"{head},{P45_CTES}{select}{columns.rstrip()},{P45_COLUMNS}\n"
 
 
 def baseline(muni: Any, fy: int) -> dict[str, int]:

@@ -27,7 +27,10 @@ def test_the_generated_city_gives_the_same_figures_as_the_hand_written_sql(db):
     # every family with records is non-zero at this scale (a benchmark of zeros proves nothing)
     for code in ("P0-1", "P0-2", "P1-1", "P1-2", "P1-3", "P1-4", "P2-1-new", "P2-1-continuing",
                  "P2-2-created", "P2-3-held", "P2-3-cases", "P2-4-held", "P2-5-closed",
-                 "P3-1", "P3-2-reached", "P3-2-not-reached", "P3-3-reached"):
+                 "P3-1", "P3-2-reached", "P3-2-not-reached", "P3-3-reached",
+                 "P4-1", "P4-2-matches", "P4-2-followups", "P4-3-hosts", "P4-3-new",
+                 "P5-1-hubs", "P5-1-new", "P5-2-events", "P5-2-participants", "P5-3-found",
+                 "P5-3-discussed", "P5-4"):
         assert ours[code] > 0, code
 
 

@@ -63,7 +63,18 @@ class ActionForm(Form):
     owner = forms.CharField(label="担い手", max_length=100, required=False,
                             help_text="例: 北部地区社協、商店会、CSW")
     due_on = WarekiDateField(label="期限", required=False)
+    meeting = forms.ChoiceField(label="協議した会議", required=False,
+                                help_text="委員会で協議したときは、その回を選んでください（国への報告「協議件数」）。")
+    resource = forms.ChoiceField(label="生まれた社会資源", required=False,
+                                 help_text="この取組で新しい場が生まれたときは選んでください（「創出された社会資源数」）。")
     start = forms.BooleanField(label="この地域課題を「取組中」にする", required=False, initial=True)
+
+    def __init__(self, *args: Any, meetings: list[tuple[Any, str]] | None = None,
+                 places: list[tuple[Any, str]] | None = None, **kwargs: Any) -> None:
+        """``meetings`` / ``places``: (id, label) choices (``selectors.action_choices``)."""
+        super().__init__(*args, **kwargs)
+        choice_field(self, "meeting").choices = [("", "（なし）"), *(meetings or [])]
+        choice_field(self, "resource").choices = [("", "（なし）"), *(places or [])]
 
 
 class ActivityForm(Form):

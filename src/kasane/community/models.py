@@ -76,6 +76,12 @@ class IssueAction(models.Model):
     content = models.CharField("取組の内容", max_length=500)
     owner = models.CharField("担い手", max_length=100, blank=True)
     due_on = models.DateField("期限", null=True, blank=True)
+    # 協議: the 福祉のまちづくり委員会 meeting where the issue was discussed (P5-3 協議件数)
+    meeting = models.ForeignKey("meetings.Meeting", on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="+", verbose_name="協議した会議")
+    # 創出: a resource this action created (origin link, P5-4 創出された社会資源数)
+    resource = models.ForeignKey("resources.Place", on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+", verbose_name="生まれた社会資源")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

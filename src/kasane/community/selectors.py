@@ -13,7 +13,7 @@ from django.utils import timezone
 from kasane.access import policy
 from kasane.accounts.models import Actor
 from kasane.areas.models import Area, AreaKind
-from kasane.meetings.models import Meeting, MeetingBody
+from kasane.meetings.models import Meeting, MeetingBody, MeetingType
 from kasane.resources.models import Place, PlaceStatus
 
 from . import policy as community_policy
@@ -40,7 +40,20 @@ def issues(actor: Actor, *, area_code: str = "", status: str = "") -> QuerySet[A
 
 
 def issue_actions(issue: AreaIssue) -> list[IssueAction]:
-    return list(issue.actions.select_related("created_by"))
+    return list(issue.actions.select_related("created_by", "meeting__body", "resource"))
+
+
+def action_choices(issue: AreaIssue) -> tuple[list[Meeting], list[Place]]:
+    """What an action on ``issue`` may point at: the tenant's 福祉のまちづくり委員会 meetings
+    already held (the issue's own committee first) and its places, newest first."""
+    held = list(Meeting.objects.filter(municipality_id=issue.municipality_id,
+                                       body__type=MeetingType.AREA_COMMITTEE,
+                                       starts_at__lte=timezone.now())
+                .select_related("body").order_by("-starts_at")[:60])
+    held.sort(key=lambda m: m.body_id != issue.committee_id)
+    places = list(Place.objects.filter(municipality_id=issue.municipality_id)
+                  .exclude(status=PlaceStatus.DRAFT).order_by("-created_at", "-id")[:200])
+    return held, places
 
 
 def next_meeting(body: MeetingBody | None) -> Meeting | None:

@@ -71,6 +71,9 @@ class FilterForm(Form):
 def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     if isinstance(field, models.URLField):
         kwargs["assume_scheme"] = "https"  # Django 6's default; no deprecation warning
+    if isinstance(field, models.DateField):
+        return WarekiDateField(label=field.verbose_name, help_text=field.help_text,
+                               required=False)
     return field.formfield(**kwargs)
 
 

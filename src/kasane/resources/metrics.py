@@ -11,11 +11,30 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.db.models import DateField, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+
 from kasane.core.metrics import Metric, register
 
 from .models import Place, PlaceStatus
 
 UNASSIGNED = "unassigned"
+
+
+def places_with_history(municipality: Any) -> QuerySet[Place]:
+    """The tenant's places that ever opened (not 下書き), annotated ``opened`` = 開設日, or the
+    day the place was registered here when no 開設日 was typed."""
+    return (Place.objects.filter(municipality=municipality).exclude(status=PlaceStatus.DRAFT)
+            .annotate(opened=Coalesce("opened_on", TruncDate("created_at"),
+                                      output_field=DateField())))
+
+
+def open_on_q(day: Any) -> Q:
+    """Places (from :func:`places_with_history`) open on ``day``: opened by then and not closed
+    by then (a 休止・終了 place without its date counts as closed)."""
+    closed = Q(closed_on__isnull=False, closed_on__lte=day) | \
+        Q(closed_on__isnull=True, status=PlaceStatus.CLOSED)
+    return Q(opened__lte=day) & ~closed
 
 
 def _published(municipality: Any) -> Any:

@@ -135,6 +135,14 @@ class Place(models.Model):
     status = models.CharField("状態", max_length=10, choices=PlaceStatus.choices,
                               default=PlaceStatus.DRAFT)
     last_verified_on = models.DateField("最終確認日", null=True, blank=True)
+    # history for the national figures (P4-3 受入先の新規開拓, P5-1 拠点・居場所, P5-4 創出)
+    opened_on = models.DateField("開設日", null=True, blank=True,
+                                 help_text="空欄のときはこのシステムに登録した日を開設日とみなします。")
+    closed_on = models.DateField("休止・終了日", null=True, blank=True,
+                                 help_text="休止・終了にしたとき自動で入ります（過去の年度の集計に使います）。")
+    developed_on = models.DateField("参加支援で新規開拓した日", null=True, blank=True,
+                                    help_text="参加支援の受入先として新たに開拓した場なら、その日。"
+                                              "国への報告「新規開拓数」と「創出された社会資源数」に数えます。")
     published_at = models.DateTimeField("公開日時", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

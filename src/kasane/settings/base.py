@@ -152,6 +152,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Account protection
 KASANE_LOCKOUT_THRESHOLD = env_int("KASANE_LOCKOUT_THRESHOLD", 5)
+# National report P4-1 (spec/reporting.md B.3): count 参加支援 only with a plan approved
+# (default: documented consent is enough, as one Tokyo practice does).
+KASANE_PARTICIPATION_REQUIRES_PLAN = env_bool("KASANE_PARTICIPATION_REQUIRES_PLAN", False)
 KASANE_LOCKOUT_MINUTES = env_int("KASANE_LOCKOUT_MINUTES", 15)
 KASANE_IDLE_TIMEOUT_MINUTES = env_int("KASANE_IDLE_TIMEOUT_MINUTES", 30)
 # Rate limit (issue 22): after N failed logins for one username from one address within M

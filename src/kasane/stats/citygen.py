@@ -1,6 +1,7 @@
 """Generated records for statistics: cases with subjects, involvements, contacts (incl.
 failed attempts and relationship stages), referrals, plan versions, closures (incl. 見守り継続)
-and 支援会議 / 重層的支援会議 with agendas, for given 年度 of an existing municipality.
+and 支援会議 / 重層的支援会議 with agendas, for given 年度 of an existing municipality; with
+``community=True`` also 参加支援 and 地域づくり records (``citygen_community``).
 
 Used by the shared city generator (bench/city.py: scales small / city80k / city400k, and
 pref50 = this generator run once per municipality, 50 tenants in one database) and by
@@ -30,6 +31,10 @@ REASONS = ("goal_met", "roles_agreed", "connected", "self_request", "other_syste
 STAGES = ("", "not_met", "contacted", "dialogue", "trust", "agreed")
 
 
+KEEP_DATES = {"community.AreaIssue": ("created_at",)}
+"""auto_now_add fields whose generated value is an event date (地域課題 受付 = created_at)."""
+
+
 @dataclass(frozen=True)
 class Volume:
     years: int
@@ -39,12 +44,19 @@ class Volume:
 
 
 def generate(*, muni: Any, orgs: list[Any], user: Any, bodies: list[Any], volume: Volume,
-             last_fy: int, seed: int = 1, copy: bool = False, summary: str = "相談") -> int:
+             last_fy: int, seed: int = 1, copy: bool = False, summary: str = "相談",
+             community: bool = False) -> int:
     """Insert ``volume`` for the 年度 ending with ``last_fy``; returns the number of cases.
-    ``bodies`` = (支援会議, 重層的支援会議) meeting bodies of ``muni``."""
+    ``bodies`` = (支援会議, 重層的支援会議) meeting bodies of ``muni``. ``community`` adds
+    参加支援 and 地域づくり records (``citygen_community``: places, matches, follow-ups,
+    consents, 地域課題 with committee meetings, activities, 拠点 logs)."""
     gen = Gen(muni, orgs, user, volume, seed, last_fy, summary)
     gen.cases()
     gen.meetings(bodies)
+    if community:
+        from .citygen_community import generate as generate_community
+
+        generate_community(gen, seed)
     for model, rows in gen.tables():
         insert(model, rows, copy)
     gen.reset_sequences()
@@ -58,8 +70,15 @@ def insert(model: Any, rows: list[Any], copy: bool) -> None:
     if not rows:
         return
     if not copy or connection.vendor != "postgresql":
+        dated = KEEP_DATES.get(model._meta.label, ())
+        kept = [[getattr(obj, name) for name in dated] for obj in rows]
         with transaction.atomic():
             model.objects.bulk_create(rows, batch_size=2000)
+            if dated:  # bulk_create stamps auto_now_add fields with now: put the made-up dates back
+                for obj, values in zip(rows, kept, strict=True):
+                    for name, value in zip(dated, values, strict=True):
+                        setattr(obj, name, value)
+                model.objects.bulk_update(rows, dated, batch_size=2000)
         return
     table = model._meta.db_table
     fields = [f for f in model._meta.concrete_fields if not f.primary_key] + \
@@ -302,10 +321,15 @@ def _models() -> list[tuple[str, Any]]:
         Referral,
         SupportPlan,
     )
+    from kasane.community.models import Activity, AreaIssue, HubLog, IssueAction
     from kasane.meetings.models import AgendaItem, Meeting
-    from kasane.people.models import Person
+    from kasane.participation.models import FollowUp, Match
+    from kasane.people.models import Consent, Person
+    from kasane.resources.models import Place, Provider
 
     return [("person", Person), ("case", Case), ("subject", CaseSubject),
             ("involvement", Involvement), ("contact", Contact), ("referral", Referral),
             ("plan", SupportPlan), ("closure", Closure), ("meeting", Meeting),
-            ("agenda", AgendaItem)]
+            ("agenda", AgendaItem), ("consent", Consent), ("provider", Provider),
+            ("place", Place), ("match", Match), ("followup", FollowUp), ("issue", AreaIssue),
+            ("action", IssueAction), ("activity", Activity), ("hublog", HubLog)]

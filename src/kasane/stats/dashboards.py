@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from kasane.cases.metrics import cases_handled, cases_opened, period_bounds
@@ -24,9 +24,12 @@ from kasane.cases.models import (
     ReferralStatus,
     Status,
 )
+from kasane.community.metrics import VISITS, community_activities, hub_logs
+from kasane.community.models import ActivityKind
 from kasane.core import metrics
 from kasane.core.metrics import AGE_BANDS, Period, age_band_birth_range
 from kasane.meetings.models import Meeting, MeetingType
+from kasane.participation.metrics import followups_done, matches_started
 
 from .suppression import suppress_table
 
@@ -149,6 +152,49 @@ def meetings(muni: Any, period: Period) -> Chart:
         for t in MeetingType])
 
 
+def _sum_by_month(qs: QuerySet[Any], field_name: str, value: Any) -> list[int | None]:
+    """``value`` (a field name or expression) summed per month of ``field_name``."""
+    sums = {row["m"].month: int(row["v"] or 0) for row in qs.annotate(m=TruncMonth(field_name))
+            .values("m").annotate(v=Sum(value)).order_by() if row["m"]}
+    return [sums.get(m, 0) for m in MONTHS]
+
+
+def participation(muni: Any, period: Period) -> Chart:
+    """参加支援: matches started (P4-2) and 定着支援 done, by month; 定着率 in the note."""
+    retained = metrics.evaluate_period("participation.retained_90d", municipality=muni,
+                                       period=period)
+    note = (f"定着率（開始から90日）{retained.value}%" if retained.ok
+            else f"定着率（開始から90日）: 算出できません（{retained.reason}）")
+    return Chart("participation", "参加支援（月別）", "件", _month_labels(), [
+        ("新規マッチング（参加開始）", _by_month(matches_started(muni, period), "started_on", period)),
+        ("定着支援（実施）", _by_month(followups_done(muni, period), "on", period))], note=note)
+
+
+COMMUNITY_NOTE = ("国への報告 P5-2 と同じ記録：「地域づくり」の事業がついた活動（種類別）と"
+                  "拠点の日誌（1日1回）。")
+
+
+def community_sessions(muni: Any, period: Period) -> Chart:
+    acts = community_activities(muni, period)
+    return Chart("community_sessions", "地域づくりの活動 開催回数（月別・種類別）", "回",
+                 _month_labels(), [
+                     *[(str(label), _sum_by_month(acts.filter(kind=code), "held_on", "sessions"))
+                       for code, label in ActivityKind.choices],
+                     ("拠点の日誌", _by_month(hub_logs(muni, period), "on", period))],
+                 note=COMMUNITY_NOTE)
+
+
+def community_participants(muni: Any, period: Period) -> Chart:
+    acts = community_activities(muni, period)
+    return Chart("community_participants", "地域づくりの活動 参加者延べ人数（月別・種類別）", "人",
+                 _month_labels(), [
+                     *[(str(label), _sum_by_month(acts.filter(kind=code), "held_on",
+                                                  "participants"))
+                       for code, label in ActivityKind.choices],
+                     ("拠点の来所者", _sum_by_month(hub_logs(muni, period), "on", VISITS))],
+                 note=COMMUNITY_NOTE)
+
+
 def _unavailable(key: str, title: str, metric: str, reason: str) -> Callable[[Any, Period], Chart]:
     def chart(muni: Any, period: Period) -> Chart:
         if metric in metrics.METRICS:
@@ -172,6 +218,9 @@ CHARTS: dict[str, Callable[[Any, Period], Chart]] = {
     "referrals": referrals,
     "status": case_status,
     "meetings": meetings,
+    "participation": participation,
+    "community_sessions": community_sessions,
+    "community_participants": community_participants,
 }
 
 

@@ -1,5 +1,8 @@
 """Demo volume for the statistics (issue 19): a full 令和7年度 (fiscal 2025) in the demo city
-— about 120 cases a year over 令和6–7年度 (so 令和7年度 has continuing cases) with contacts, referrals, plans, closures and monthly meetings — generated in
+— about 120 cases a year over 令和6–7年度 (so 令和7年度 has continuing cases) with contacts, referrals, plans, closures and monthly meetings, and
+参加支援 / 地域づくり records (eight extra places named 「…（統計デモ）」, matches, follow-ups,
+地域課題 of the demo's own 圏域 discussed at their committees, activities, 拠点 logs: the
+participation and community demos are dated around today, so 令和7年度 needs its own) — generated in
 bulk (``stats.citygen``) so that the dashboards and the national report show plausible figures
 while ``./kasane demo`` stays fast. Idempotent: skipped when the year is already there."""
 
@@ -35,4 +38,4 @@ def load(data: dict[str, Any]) -> None:
         MembershipPeriod.objects.create(membership=m, started_on=dt.date(2024, 4, 1))
     generate(muni=muni, orgs=orgs, user=data["users"]["suishin"], bodies=bodies,
              volume=Volume(years=2, cases_per_year=120, contacts_per_case=7),
-             last_fy=FISCAL_YEAR, seed=2025, summary=SUMMARY)
+             last_fy=FISCAL_YEAR, seed=2025, summary=SUMMARY, community=True)

@@ -9,7 +9,7 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-PALETTE = ("#2f6f8f", "#d08a2e", "#6a9a4f", "#9a4f7d")
+PALETTE = ("#2f6f8f", "#d08a2e", "#6a9a4f", "#9a4f7d", "#7a6a55")
 W, H, LEFT, BOTTOM, TOP = 480, 270, 40, 56, 14  # small viewBox: text stays legible when scaled to a phone
 
 

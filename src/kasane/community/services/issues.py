@@ -17,7 +17,8 @@ from kasane.accounts.models import Actor
 from kasane.areas.models import Area, AreaKind
 from kasane.audit.services import change_record, snapshot
 from kasane.core import messages
-from kasane.meetings.models import MeetingBody, MeetingType
+from kasane.meetings.models import Meeting, MeetingBody, MeetingType
+from kasane.resources.models import Place
 from kasane.sheets import policy as sheet_policy
 
 from ..models import AreaIssue, IssueAction, IssueStatus
@@ -132,8 +133,11 @@ def area_issue_status(*, actor: Actor, issue: AreaIssue, status: str,
 
 def issue_action_add(*, actor: Actor, issue: AreaIssue, on: dt.date | None, content: str,
                      owner: str = "", due_on: dt.date | None = None,
-                     start: bool = False) -> IssueAction:
-    """Record an action (日付・内容・担い手); ``start`` also moves a 受付/検討中 issue to 取組中."""
+                     start: bool = False, meeting: Meeting | None = None,
+                     resource: Place | None = None) -> IssueAction:
+    """Record an action (日付・内容・担い手); ``start`` also moves a 受付/検討中 issue to 取組中.
+    ``meeting``: the 福祉のまちづくり委員会 meeting (of this tenant, already held) where the issue
+    was discussed; ``resource``: a place of this tenant the action created (its origin link)."""
     if not can_manage_issue(actor, issue):
         raise deny(actor, "issue.action", "取組を記録できるのは受付機関、委員会の事務局または推進員です。",
                      object_type="community.AreaIssue", object_id=issue.pk)
@@ -146,11 +150,19 @@ def issue_action_add(*, actor: Actor, issue: AreaIssue, on: dt.date | None, cont
         errors["content"] = messages.REQUIRED
     if on is not None and due_on is not None and due_on < on:
         errors["due_on"] = "期限は日付より後にしてください。"
+    if meeting is not None and (meeting.municipality_id != issue.municipality_id
+                                or meeting.body.type != MeetingType.AREA_COMMITTEE):
+        errors["meeting"] = "福祉のまちづくり委員会の会議を選んでください。"
+    elif meeting is not None and meeting.starts_at > timezone.now():
+        errors["meeting"] = "まだ開かれていない会議は選べません。"
+    if resource is not None and resource.municipality_id != issue.municipality_id:
+        errors["resource"] = "この市区町村の社会資源を選んでください。"
     if errors:
         raise ValidationError(errors)
     assert on is not None
     action = IssueAction(issue=issue, on=on, content=content.strip()[:500],
-                         owner=(owner or "").strip()[:100], due_on=due_on, created_by=actor.user)
+                         owner=(owner or "").strip()[:100], due_on=due_on, created_by=actor.user,
+                         meeting=meeting, resource=resource)
     with transaction.atomic():
         action.full_clean()
         action.save()

@@ -141,3 +141,35 @@ def test_the_api_lists_issues_of_an_area(city, client):
     assert len(client.get("/api/v1/area-issues").json()["items"]) == 2
     client.force_login(city.other_admin)
     assert client.get("/api/v1/area-issues").status_code == 403
+
+
+def test_an_action_links_the_committee_meeting_and_the_resource_it_created(city, client):
+    from kasane.meetings.models import Meeting
+    from kasane.resources.tests.factories import place
+
+    areas = make_areas(city)
+    body, upcoming = make_committee(city, areas["N"])
+    held = Meeting.objects.create(municipality=city.municipality, body=body,
+                                  starts_at=timezone.now() - dt.timedelta(days=3),
+                                  window_ends_at=timezone.now(), created_by=city.coordinator)
+    salon = place(city, "空き家サロン")
+    issue = services.area_issue_create(actor=actor(city.partner), area=areas["N"], title="居場所")
+    csw = actor(city.outsider)
+    done = services.issue_action_add(actor=csw, issue=issue, on=timezone.localdate(),
+                                     content="委員会で協議", meeting=held, resource=salon)
+    assert (done.meeting, done.resource) == (held, salon)
+    with pytest.raises(ValidationError) as exc:
+        services.issue_action_add(actor=csw, issue=issue, on=timezone.localdate(),
+                                  content="次回", meeting=upcoming)
+    assert exc.value.message_dict["meeting"] == ["まだ開かれていない会議は選べません。"]
+    client.force_login(city.outsider)
+    page = client.get(f"/community/issues/{issue.pk}/").content.decode()
+    assert "協議: " in page and "生まれた社会資源: 空き家サロン" in page
+    meeting_select = page.split('name="meeting"')[1].split("</select>")[0]
+    assert f'<option value="{held.pk}">' in meeting_select  # held meetings only
+    assert f'<option value="{upcoming.pk}">' not in meeting_select
+    response = client.post(f"/community/issues/{issue.pk}/actions/",
+                           {"on": timezone.localdate().isoformat(), "content": "再協議",
+                            "meeting": str(held.pk), "resource": ""})
+    assert response.status_code == 302
+    assert issue.actions.filter(content="再協議", meeting=held, resource=None).exists()

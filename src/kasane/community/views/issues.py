@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.core.forms import form_error_texts, form_page, perform
@@ -77,7 +78,13 @@ def issue_detail(request: HttpRequest, issue_id: int) -> HttpResponse:
         "themes": [THEME_LABELS.get(t, t) for t in issue.themes],
         "next": selectors.next_meeting(issue.committee),
         "status_form": StatusForm(initial={"status": issue.status}) if manage else None,
-        "action_form": ActionForm() if manage else None})
+        "action_form": _action_form(issue) if manage else None})
+
+
+def _action_form(issue: Any, data: Any = None) -> ActionForm:
+    meetings, places = selectors.action_choices(issue)
+    return ActionForm(data, places=[(p.pk, p.name) for p in places], meetings=[
+        (m.pk, f"{m.body.name} {timezone.localtime(m.starts_at):%Y-%m-%d}") for m in meetings])
 
 
 @login_required
@@ -101,13 +108,18 @@ def issue_status(request: HttpRequest, issue_id: int) -> HttpResponse:
 def issue_action(request: HttpRequest, issue_id: int) -> HttpResponse:
     actor = viewer(request, "issue.action")
     issue = policy.require_issue(actor, issue_id)
-    form = ActionForm(request.POST)
+    form = _action_form(issue, request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form_error_texts(form)))
         return redirect("community:issue", issue.pk)
     d = form.cleaned_data
+    meetings, places = selectors.action_choices(issue)
+    meeting = next((m for m in meetings if str(m.pk) == d["meeting"]), None)
+    resource = next((p for p in places if str(p.pk) == d["resource"]), None)
     perform(request, lambda: services.issue_action_add(
         actor=actor, issue=issue, on=d["on"], content=d["content"], owner=d["owner"],
-        due_on=d["due_on"], start=d["start"]), "取組を記録しました。",
-        labels={"on": "日付", "content": "取組の内容", "due_on": "期限"})
+        due_on=d["due_on"], start=d["start"], meeting=meeting, resource=resource),
+        "取組を記録しました。",
+        labels={"on": "日付", "content": "取組の内容", "due_on": "期限", "meeting": "協議した会議",
+                "resource": "生まれた社会資源"})
     return redirect("community:issue", issue.pk)

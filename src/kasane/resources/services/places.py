@@ -33,7 +33,8 @@ EDITABLE_FIELDS = (
     "name", "kind", "description", "address", "latitude", "longitude", "schedule_note",
     "capacity", "current_participants", "age_min", "age_max", "eligibility", "accessibility",
     "cost", "pickup", "pickup_note", "offers_participation", "offers_role", "offers_work_trial",
-    "offers_work", "contact_name", "phone", "email", "url",
+    "offers_work", "contact_name", "phone", "email", "url", "opened_on", "closed_on",
+    "developed_on",
 )
 ROLE_FIELD_NAMES = ("offers_participation", "offers_role", "offers_work_trial", "offers_work")
 _TEXT_LIMITS = {f.name: f.max_length for f in Place._meta.concrete_fields
@@ -83,7 +84,20 @@ def check_place_values(values: dict[str, Any]) -> dict[str, str]:
             errors[name] = f"{limit}文字以内で入力してください（いまは{len(text)}文字）。"
     _check_numbers(values, errors)
     _check_contact(values, errors)
+    _check_dates(values, errors)
     return errors
+
+
+def _check_dates(values: dict[str, Any], errors: dict[str, str]) -> None:
+    today = timezone.localdate()
+    for name in ("closed_on", "developed_on"):
+        value = values.get(name)
+        if isinstance(value, dt.date) and value > today:
+            errors[name] = "未来の日付は入力できません。"
+    opened, closed = values.get("opened_on"), values.get("closed_on")
+    if isinstance(opened, dt.date) and isinstance(closed, dt.date) and closed < opened \
+            and "closed_on" not in errors:
+        errors["closed_on"] = "休止・終了日は開設日より後にしてください。"
 
 
 def _check_numbers(values: dict[str, Any], errors: dict[str, str]) -> None:
@@ -242,12 +256,13 @@ def place_publish(*, actor: Actor, place: Place) -> Place:
     if place.status == PlaceStatus.PUBLISHED:
         return place
     return _status_change(actor, place, "place.publish", status=PlaceStatus.PUBLISHED,
-                          published_at=timezone.now())
+                          published_at=timezone.now(), closed_on=None)
 
 
 def place_close(*, actor: Actor, place: Place) -> Place:
     """Take the place out of the directory (休止・終了); it stays for history."""
-    return _status_change(actor, place, "place.close", status=PlaceStatus.CLOSED)
+    return _status_change(actor, place, "place.close", status=PlaceStatus.CLOSED,
+                          closed_on=place.closed_on or timezone.localdate())
 
 
 def rederive_areas(municipality_id: int) -> int:

@@ -78,3 +78,20 @@ def test_only_editors_write(city: SimpleNamespace) -> None:
     shakyo = Membership.objects.select_related("organization").get(user=city.outsider)
     assert services.place_save(actor=shakyo, provider=owner,
                                values={"name": "社協サロン", "kind": "salon"}).pk
+
+
+def test_history_dates_are_checked_and_closing_dates_the_place(city: SimpleNamespace) -> None:
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        place(city, opened_on=dt.date(2024, 5, 1), closed_on=dt.date(2024, 4, 1),
+              developed_on=tomorrow)
+    errors = exc.value.message_dict
+    assert errors["closed_on"] == ["休止・終了日は開設日より後にしてください。"]
+    assert errors["developed_on"] == ["未来の日付は入力できません。"]
+    made = place(city, opened_on=dt.date(2024, 5, 1), developed_on=dt.date(2024, 4, 20))
+    services.place_close(actor=editor(city), place=made)
+    made.refresh_from_db()
+    assert made.closed_on == timezone.localdate()  # 休止・終了にする dates it (past years stay true)
+    services.place_publish(actor=editor(city), place=made)
+    made.refresh_from_db()
+    assert made.closed_on is None and made.developed_on == dt.date(2024, 4, 20)

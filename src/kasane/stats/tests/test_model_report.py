@@ -27,8 +27,8 @@ def test_pre_filled_fields_come_from_the_records_and_never_invent(city):
     assert f["1-1-houkatsu"]["text"] == "1か所（地域包括北部）"
     assert f["4-4"]["text"].startswith("2人")  # P0-1 for 令和6年度
     assert f["4-7i"]["text"] == "支援会議 2回（検討 2件）、重層的支援会議 1回（検討 1件）"
-    # no community records on this branch: empty and marked, not a made-up number
-    assert f["4-7e"]["text"] == "" and f["4-7e"]["missing"]
+    # P5-4 from the community records (world_p45: PB, PD, PJ)
+    assert f["4-7e"]["text"] == "創出された社会資源 3か所" and not f["4-7e"]["missing"]
 
 
 def test_each_save_is_a_new_version_and_typing_over_keeps_the_source(city, client):

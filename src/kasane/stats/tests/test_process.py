@@ -15,9 +15,10 @@ pytestmark = pytest.mark.django_db
 def test_the_process_of_one_case(city):
     w = world.build(city)
     p = case_process(w.cases["C4"])
-    # C4: 受付 2023-10-01 10:00; K6 reached 2024-05-01 10:00, K7 not reached 2024-05-08
+    # C4: 受付 2023-10-01 10:00; K6 reached 2024-05-01 10:00, K7 not reached 2024-05-08;
+    # a 参加支援 contact 2024-10-01 (world_p45)
     assert p.first_contact_days == 213.0
-    assert (p.months, p.reached, p.missed) == (["2024/5"], [1], [1])
+    assert (p.months, p.reached, p.missed) == (["2024/5", "2024/10"], [1, 1], [1, 0])
     assert [r["to"] for r in p.referrals] == ["図書館"] and p.referrals[0]["status"] == "受理"
     assert [o["name"] for o in p.organizations] == ["福祉相談課"]
     c8 = case_process(w.cases["C8"])

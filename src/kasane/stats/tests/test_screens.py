@@ -28,7 +28,8 @@ def test_the_national_screen_and_files(city, client):
     client.force_login(city.secretariat)
     page = client.get("/stats/national/?fiscal_year=2024").content.decode()
     assert 'data-testid="cell-P1-2"' in page and "令和6年度" in page
-    assert "この事業の記録はまだこのシステムにありません（participation.users）" in page
+    assert 'data-testid="cell-P4-1"' in page and 'data-testid="cell-P5-4"' in page
+    assert "算出できません" not in page  # every figure has its records now
     assert "事業間で重複計上あり" in page
     csv_text = client.get("/stats/national/?fiscal_year=2024&format=csv").content.decode("utf-8-sig")
     assert "P2-1-continuing,取扱件数（継続）,件,2," in csv_text.replace("多機関協働事業,", "")
@@ -73,8 +74,9 @@ def test_dashboards_draw_svg_with_a_table_and_csv(city, client):
     assert "算出できません（圏域（areas）の記録がまだこのシステムにありません）" in page
     csv_text = client.get("/stats/dashboard/?fiscal_year=2024&chart=contacts&format=csv") \
         .content.decode("utf-8-sig")
-    # May: K1, K6 reached, K7 not; the year: K1 K2 K3 K6 K11 reached, K4 K7 K8 K9 not
-    assert "5月,2,1" in csv_text and "合計,5,4" in csv_text
+    # May: K1, K6 reached, K7 not; the year: K1 K2 K3 K6 K11 + two 参加支援 contacts in
+    # October (world_p45) reached, K4 K7 K8 K9 + one in October not
+    assert "5月,2,1" in csv_text and "10月,2,1" in csv_text and "合計,7,5" in csv_text
 
 
 def test_a_committee_member_sees_stars_never_a_single_person(city, client):
