@@ -42,7 +42,6 @@ from django.db.models import (
 from django.db.models.functions import Length, Right, Substr
 
 from kasane.areas.models import AddressArea, AreaKind
-
 from kasane.core.metrics import MetricUnavailable, Period, age_band_birth_range, register_ranged
 
 from . import problems as problem_vocabulary

@@ -151,8 +151,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                               suppress=suppress, only=only)
     if only and request.GET.get("format") == "csv":
         return _chart_csv(charts[0], fy)
-    drawn = [{"chart": c, "svg": svg.bar_chart(c.labels, c.series, title=c.title, unit=c.unit)
-              if c.series and not c.reason else ""} for c in charts]
+    drawn = [{"chart": c, "svg": (svg.hbar_chart if c.horizontal else svg.bar_chart)(
+        c.labels, c.series, title=c.title, unit=c.unit) if c.series and not c.reason else ""}
+        for c in charts]
     period = metrics.Period.fiscal(fy)
     indicators = [] if suppress or only else [
         (metrics.get(key), metrics.evaluate_period(key, municipality=member.organization.municipality,

@@ -19,6 +19,8 @@ from .cases import (
 )
 from .common import check_tags, event
 from .grants import case_grant_ensure, case_grants_end, case_grants_move
+from .problems import case_problems_from_record, case_problems_set
+from .problems import current as problems_current
 from .records import (
     CONTACT_FIELDS,
     case_close,
@@ -29,8 +31,6 @@ from .records import (
     plan_monitor,
     plan_update,
 )
-from .problems import case_problems_from_record, case_problems_set
-from .problems import current as problems_current
 from .referrals import (
     REFERRAL_DUE_DAYS,
     referral_accept,
