@@ -42,7 +42,13 @@ from django.db.models import (
 from django.db.models.functions import Length, Right, Substr
 
 from kasane.areas.models import AddressArea, AreaKind
-from kasane.core.metrics import MetricUnavailable, Period, age_band_birth_range, register_ranged
+from kasane.core.metrics import (
+    MetricUnavailable,
+    Period,
+    Rate,
+    age_band_birth_range,
+    register_ranged,
+)
 
 from . import problems as problem_vocabulary
 from .models import (
@@ -362,10 +368,11 @@ def m_referrals_acceptance_rate(municipality: Any, period: Period, **f: Any) -> 
     return percent(qs.filter(status=ReferralStatus.ACCEPTED).count(), total)
 
 
-def percent(numerator: int, denominator: int) -> Decimal:
-    """numerator ÷ denominator in %, rounded half-up to one decimal (for reading only)."""
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP)
+def percent(numerator: int, denominator: int) -> Rate:
+    """numerator ÷ denominator in %, rounded half-up to one decimal (for reading only); the
+    counts stay on the value (``core.metrics.Rate``) for the committee's suppression."""
+    return Rate((Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP), numerator, denominator)
 
 
 @register_ranged(key="referrals.response_days", label="つなぎ応答日数（中央値）", unit="日",
