@@ -31,6 +31,7 @@ class MetricOut(Schema):
     description: str
     value: float | int | None
     unavailable_reason: str = ""
+    suppressed: bool = False
 
 
 class MetricList(Schema):
