@@ -179,7 +179,8 @@ def linked(age: Chart, area: Chart, cross: Chart, counts: list[list[int]]) -> No
     lines.append([("area", a) for a in range(n)] + ["total"])
     lines.append([("band", j) for j in range(len(BANDS))] + ["total"])
     lines.append([gid(g) for g in groups] + ["total"])
-    shown = suppress_lines(values, lines)
+    # the year's total of new cases is printed by other charts too: never hidden to protect
+    shown = suppress_lines(values, lines, keep=frozenset({"total"}))
     age.series = [(age.series[0][0], [shown[("band", j)] for j in range(len(BANDS))])]
     age.suppressed_totals = [shown["total"]]
     area.series = [(area.series[0][0], [shown[("area", a)] for a in range(n)])]

@@ -108,7 +108,8 @@ def render(value: int | float | None) -> str:
 
 def suppress_lines(values: Mapping[Hashable, int], lines: Sequence[Sequence[Hashable]],
                    k: int | None = None, *,
-                   unprinted: frozenset[Hashable] = frozenset()) -> dict[Hashable, int | None]:
+                   unprinted: frozenset[Hashable] = frozenset(),
+                   keep: frozenset[Hashable] = frozenset()) -> dict[Hashable, int | None]:
     """Suppression over any set of printed equations: ``values`` names every printed number
     (cells and totals, possibly of several tables that share totals) and each line is an
     equation *cells …, total* (the total last). Small numbers are hidden, then while a line
@@ -125,7 +126,8 @@ def suppress_lines(values: Mapping[Hashable, int], lines: Sequence[Sequence[Hash
             unknown = [c for c in line if c in hidden]
             if len(unknown) != 1:
                 continue
-            rest = [(values[c] == 0, values[c], order[c], c) for c in line if c not in hidden]
+            rest = [(values[c] == 0, values[c], order[c], c) for c in line
+                    if c not in hidden and c not in keep]
             if rest:
                 hidden.add(min(rest)[3])
                 changed = True

@@ -155,3 +155,53 @@ def test_suppress_lines_treats_a_large_unprinted_number_as_no_equation() -> None
 
 def test_the_dashboards_list_the_new_charts() -> None:
     assert {"problem", "area", "age_area"} <= set(dashboards.CHARTS)
+
+
+def _more_north_cases(city, n: int) -> None:
+    import datetime as dt
+
+    from kasane.cases.models import Case, CaseSubject
+    from kasane.core.text import normalize_address
+    from kasane.people.models import Person
+
+    org = city.orgs["city"]
+    for i in range(n):
+        c = Case.objects.create(municipality=city.municipality, tags=["comprehensive"],
+                                summary=f"N{i}", lead_org=org, opened_by=city.coordinator,
+                                opened_org=org, opened_at=breakdown_world.at(2024, 9, 1 + i),
+                                status="intake")
+        address = f"重ね市北町{i + 1}-1"
+        p = Person.objects.create(municipality=city.municipality, family_name=f"N{i}",
+                                  family_name_kana="テスト", birth_date=dt.date(1960, 1, 1),
+                                  address=address, address_key=normalize_address(address),
+                                  created_by_org=org)
+        CaseSubject.objects.create(case=c, person=p, is_primary=True)
+
+
+@pytest.mark.django_db
+def test_a_filtered_figure_is_hidden_when_its_total_would_give_the_rest_away(city, client) -> None:
+    breakdown_world.build(city)
+    _more_north_cases(city, 6)  # opened: A B C D + 6 in 北部 = 10; 北部 = A + 6 = 7
+    client.force_login(city.coordinator)
+    office = client.get("/stats/metrics/cases.opened/?fiscal_year=2024&area=01").content.decode()
+    assert "<strong>7件</strong>" in office
+    client.force_login(_committee(city))
+    total = client.get("/stats/metrics/cases.opened/?fiscal_year=2024").content.decode()
+    assert "<strong>10件</strong>" in total
+    # 10 − 7 = 3 cases outside 北部: the 7 would reveal them, so it is hidden too
+    north = client.get("/stats/metrics/cases.opened/?fiscal_year=2024&area=01")
+    assert north.status_code == 200 and "<strong>＊</strong>" in north.content.decode()
+    assert "内訳の記録" not in north.content.decode()
+    listed = client.get("/api/v1/stats/metrics?fiscal_year=2024").json()["items"]
+    persons = next(m for m in listed if m["key"] == "cases.persons")
+    assert persons["value"] == 12 and persons["suppressed"] is False  # handled: 11 cases, 12 persons
+
+
+def test_rates_over_small_counts_are_hidden_from_the_committee() -> None:
+    from kasane.cases.metrics import percent
+    from kasane.stats.selectors import hides
+
+    assert str(percent(3, 10)) == "30.0" and hides("%", percent(3, 10))   # numerator 3
+    assert hides("%", percent(6, 8)) is False
+    assert hides("%", percent(4, 4)) is True                              # both 4
+    assert hides("件", 4) and not hides("件", 0) and not hides("件", 5)
