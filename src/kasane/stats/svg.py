@@ -35,7 +35,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | 
     bar_w = max(group_w * 0.8 / max(len(series), 1), 2)
     # category labels shrink (never below 9) so that the longest still fits its group
     label_font = max(9, min(13, int(group_w * 0.95 / max((len(x) for x in labels), default=1))))
-    per_row = 2 if len(series) <= 2 else 4
+    per_row = _per_row(series, W - LEFT)
     legend_rows = (len(series) + per_row - 1) // per_row if len(series) > 1 else 0
     height = H + max(0, legend_rows - 1) * 18
     parts = [f'<svg class="chart" viewBox="0 0 {W} {height}" role="img" '
@@ -69,6 +69,17 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int | 
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
+def _text_width(text: str, size: int = 12) -> float:
+    """Rough width of a label: a full-width character ≈ the font size, others ≈ 0.6 of it."""
+    return sum(size if ord(ch) > 0x2000 else size * 0.6 for ch in text)
+
+
+def _per_row(series: Sequence[tuple[str, object]], width: float) -> int:
+    """How many legend items fit in one row (each: swatch, gap, its name)."""
+    item = max((22 + _text_width(name) for name, _ in series), default=1)
+    return max(1, min(len(series), int(width // item)))
+
+
 def _legend(series: Sequence[tuple[str, object]], y0: float, x0: float, per_row: int,
             step: float) -> list[str]:
     out = []
@@ -92,7 +103,7 @@ def hbar_chart(labels: Sequence[str],
     row_h = bar_h * len(series) + gap
     plot_w = W - label_w - right
     plot_h = row_h * len(labels)
-    legend_rows = (len(series) + 1) // 2 if len(series) > 1 else 0
+    legend_rows = -(-len(series) // _per_row(series, W - label_w)) if len(series) > 1 else 0
     height = TOP + plot_h + 22 + legend_rows * 18
     parts = [f'<svg class="chart" viewBox="0 0 {W} {height}" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
@@ -117,6 +128,7 @@ def hbar_chart(labels: Sequence[str],
                          f'fill="{PALETTE[s % len(PALETTE)]}"><title>{escape(label)} '
                          f'{escape(name)}: {v:g}{escape(unit)}</title></rect>')
     if len(series) > 1:
-        parts += _legend(series, TOP + plot_h + 22, label_w, 2, plot_w / 2)
+        per_row = _per_row(series, W - label_w)
+        parts += _legend(series, TOP + plot_h + 22, label_w, per_row, (W - label_w) / per_row)
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
