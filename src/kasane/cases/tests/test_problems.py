@@ -71,3 +71,18 @@ def test_the_case_page_changes_them_for_involved_organizations_only(city, client
     assert client.get(url).status_code == 404
 
 
+
+
+def test_the_backfill_migration_takes_the_categories_from_the_source_record(city) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("kasane.cases.migrations.0009_case_problems_backfill").backfill
+    record = _intake(city, city.recorder, problems={"marked": ["housing", "debt"], "main": "debt"})
+    case = Case.objects.get(source_sheet_record_id=record.pk)
+    CaseProblem.objects.all().delete()  # as before the migration
+    backfill(apps, None)
+    assert _marks(case) == {("housing", False), ("debt", True)}
+    backfill(apps, None)  # a second run leaves them as they are
+    assert CaseProblem.objects.filter(case=case).count() == 2
