@@ -34,12 +34,18 @@ def test_the_secretariat_reads_the_national_report_and_the_dashboards(
 
     page.goto("/stats/dashboard/?fiscal_year=2025")
     expect(page.locator("[data-testid='chart-consultations'] svg.chart")).to_be_visible()
-    expect(page.locator("[data-testid='chart-area']")).to_contain_text("算出できません")
+    for key in ("problem", "area", "age_area"):
+        expect(page.locator(f"[data-testid='chart-{key}'] svg.chart")).to_be_visible()
     screenshot(page, "stats-dashboard", device)
+    page.goto("/stats/dashboard/?fiscal_year=2025&chart=problem")
+    screenshot(page, "stats-dashboard-problems", device)
     logout(page, device)
 
     login(page, "iin")
     page.goto("/stats/dashboard/?fiscal_year=2025")
     expect(page.locator(".notice")).to_contain_text("個人が特定されるおそれ")
+    expect(page.locator("[data-testid='chart-age_area'] svg.chart")).to_be_visible()
+    page.goto("/stats/dashboard/?fiscal_year=2025&chart=age_area")
+    screenshot(page, "stats-dashboard-committee-area-age", device)
     assert page.goto("/stats/national/?fiscal_year=2025").status == 403
     assert blocked_requests == []

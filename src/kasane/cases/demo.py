@@ -39,6 +39,11 @@ def _open(actor: Actor, persons: list[Person], summary: str, **kw: Any) -> Case 
     return services.case_open(actor=actor, person_ids=[p.pk for p in persons], summary=summary, **kw)
 
 
+def _problems(actor: Actor, case: Case, marked: list[str]) -> None:
+    """課題の分類 as the 相談受付票 would have set them (the first is the 主訴 ◎)."""
+    services.case_problems_set(actor=actor, case=case, marked=marked, main=marked[0])
+
+
 def _consent_id(person: Person, org: Any) -> int:
     c = consent_current_for(person, org, Purpose.INFORMATION_SHARING)
     assert c is not None, f"demo consent of {person} for {org}"
@@ -55,6 +60,7 @@ def load(data: dict[str, Any]) -> None:
     case = _open(a["suishin"], [child], "8050世帯の長男（50代）。ひきこもり状態で、母の介護と家計に不安。母の担当ケアマネから相談。",
                  triage="3", tags=["multi_agency", "outreach"])
     if case is not None:
+        _problems(a["suishin"], case, ["withdrawal_truancy", "care", "household_budget"])
         shakyo = services.referral_create(actor=a["suishin"], case=case, to_org_id=orgs["shakyo"].pk,
                                           reason="地域の居場所と見守りの調整をお願いします。",
                                           consent_id=_consent_id(child, orgs["shakyo"]))
@@ -84,6 +90,7 @@ def load(data: dict[str, Any]) -> None:
     case = _open(a["houkatsu1"], [parent], "80代女性。要介護1。同居の長男への関わりに悩み。",
                  triage="2", tags=["comprehensive"])
     if case is not None:
+        _problems(a["houkatsu1"], case, ["care", "family_relations"])
         services.case_status_change(actor=a["houkatsu1"], case=case, to_status="assessment")
         services.referral_create(actor=a["houkatsu1"], case=Case.objects.get(pk=case.pk),
                                  to_org_id=orgs["shakyo"].pk, reason="見守りボランティアの調整をお願いします。",
@@ -93,6 +100,7 @@ def load(data: dict[str, Any]) -> None:
     case = _open(a["kodomo"], [restricted], "DV被害後の生活再建。子の就学と住まいの相談。", triage="3",
                  tags=["comprehensive", "multi_agency"])
     if case is not None:
+        _problems(a["kodomo"], case, ["dv_abuse", "housing", "childcare"])
         services.case_status_change(actor=a["kodomo"], case=case, to_status="planning")
         services.plan_create(actor=a["kodomo"], case=Case.objects.get(pk=case.pk), goals=["安全な住まいの確保"],
                             tasks=[], lead_org_id=orgs["kodomo_center"].pk, lead_user_id=users["kodomo"].pk,
@@ -102,9 +110,13 @@ def load(data: dict[str, Any]) -> None:
     csw_people = list(Person.objects.filter(created_by_org=orgs["shakyo"]).order_by("pk")[:2])
     shougai_people = list(Person.objects.filter(created_by_org=orgs["shougai_soudan"]).order_by("pk")[:1])
     if len(csw_people) == 2:
-        _open(a["csw"], [csw_people[0]], "近隣住民から「ごみが溜まっている」と連絡。", triage="4", tags=["outreach"])
+        first = _open(a["csw"], [csw_people[0]], "近隣住民から「ごみが溜まっている」と連絡。", triage="4",
+                      tags=["outreach"])
+        if first is not None:
+            _problems(a["csw"], first, ["community_relations", "housing", "mental"])
         case = _open(a["csw"], [csw_people[1]], "年金の手続きについての相談。", triage="1", tags=["comprehensive"])
         if case is not None:
+            _problems(a["csw"], case, ["income"])
             _contact(a["csw"], case, 30, "office", "来所。手続きを説明し解決。", tags=["comprehensive"])
             services.case_close(actor=a["csw"], case=Case.objects.get(pk=case.pk), reason="goal_met",
                                evaluation="受付時の助言で解決。", closed_on=today - dt.timedelta(days=29))
@@ -112,6 +124,7 @@ def load(data: dict[str, Any]) -> None:
         person = shougai_people[0]
         case = _open(a["shougai"], [person], "就労継続支援の利用後、生活が安定。", triage="2", tags=["participation"])
         if case is not None:
+            _problems(a["shougai"], case, ["job_search", "mental"])
             people_services.consent_record(actor=a["shougai"], person=person,
                                            organization_ids=[orgs["kodomo_center"].pk],
                                            purposes=["information_sharing"], obtained_on=today - dt.timedelta(days=60),

@@ -225,3 +225,29 @@ class MonitorForm(Form):
 class InvolvementEndForm(Form):
     reason = forms.CharField(label="終了の理由", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
     ended_on = WarekiDateField(label="終了日", required=False, help_text="空欄なら今日")
+
+
+class CaseProblemsForm(Form):
+    """課題の分類 (19分類): ○ every category that applies, ◎ the main one (主訴)."""
+
+    marked = forms.MultipleChoiceField(label="当てはまる分類（○）", required=False,
+                                       widget=forms.CheckboxSelectMultiple,
+                                       help_text="当てはまるものすべてに印を付けます。")
+    main = forms.ChoiceField(label="主訴（◎）", required=False,
+                             help_text="いちばん困っていることを1つ。○が1つだけなら、それが主訴です。")
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        from .problems import categories
+
+        super().__init__(*args, **kw)
+        choice_field(self, "marked").choices = list(categories())
+        choice_field(self, "main").choices = [("", "選ばない"), *categories()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        marked, main = data.get("marked") or [], data.get("main") or ""
+        if main and main not in marked:
+            self.add_error("main", "主訴（◎）は、当てはまる分類（○）の中から選んでください。")
+        elif len(marked) >= 2 and not main:
+            self.add_error("main", "○が2つ以上のときは、主訴（◎）を1つ選んでください。")
+        return data

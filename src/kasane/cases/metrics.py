@@ -5,7 +5,11 @@ Every metric here takes any :class:`~kasane.core.metrics.Period` (年度, 月, c
 declares its filters: ``tag`` (事業: a ``ProjectTag`` code, matched on the record's own tags —
 one record counts in every 事業 it carries), ``organization`` (an Organization id: the case's
 主担当機関, the contact's recording organization, the referral's receiving organization),
-``age_band`` (the primary subject's age on the period's last day, ``core.metrics.AGE_BANDS``).
+``age_band`` (the primary subject's age on the period's last day, ``core.metrics.AGE_BANDS``),
+``problem`` (a 課題の分類 code of ``cases.problems``: the case has it as ○ — with ``main=yes``
+only as ◎ 主訴), ``area`` (the 日常生活圏域 code of the primary subject's address, derived on
+read like the person page: the longest covering prefix of ``areas.AddressArea``, in SQL;
+``unset`` = 未設定 — no address or no covering row).
 Each gives ``drill`` — the cases behind the number, as a ``Case`` queryset (unfiltered by
 access: the stats screens list them through ``cases.policy``).
 
@@ -24,12 +28,33 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Length, Right, Substr
+from django.db.models.lookups import Exact, IsNull
 
-from kasane.core.metrics import MetricUnavailable, Period, age_band_birth_range, register_ranged
+from kasane.areas.models import AddressArea, AreaKind
+from kasane.core.metrics import (
+    MetricUnavailable,
+    Period,
+    Rate,
+    age_band_birth_range,
+    register_ranged,
+)
 
+from . import problems as problem_vocabulary
 from .models import (
     Case,
+    CaseProblem,
     CaseSubject,
     Closure,
     ClosureReason,
@@ -42,7 +67,9 @@ from .models import (
     SupportPlan,
 )
 
-CASE_FILTERS = ("tag", "organization", "age_band")
+CASE_FILTERS = ("tag", "organization", "age_band", "area", "problem", "main")
+AREA_UNSET = "unset"  # the ``area`` filter's value for 未設定 (no covering address-table row)
+DIGITS = tuple("0123456789")
 CLOSED = ("closed", "watching")
 
 
@@ -74,8 +101,58 @@ def _age_q(band: str, on: dt.date, outer: str = "pk") -> Q:
     return Q(Exists(primary))
 
 
-def case_q(period: Period, *, tag: str = "", organization: Any = None, age_band: str = "",
-           prefix: str = "", outer: str = "pk") -> Q:
+def area_code(municipality: Any = None, outer: str = "pk") -> Subquery:
+    """The 日常生活圏域 code of the primary subject of the case ``outer`` (an outer reference
+    to a case id), NULL when 未設定 — ``areas.selectors.area_for_address`` in SQL: the longest
+    address-table prefix the address key starts with, never cutting a number in two
+    (「本町1」 does not cover 「本町12-3」). The address table is the municipality's
+    (``municipality``, or the person's own when not given: the same tenant)."""
+    tenant = ({"municipality": municipality} if municipality is not None
+              else {"municipality_id": OuterRef("person__municipality_id")})
+    rows = (AddressArea.objects.filter(kind=AreaKind.DAILY_LIFE_AREA, **tenant)
+            .annotate(addr=ExpressionWrapper(OuterRef("person__address_key"),
+                                             output_field=CharField()))
+            .filter(addr__startswith=F("prefix_key"))
+            .annotate(last=Right("prefix_key", 1),
+                      nxt=Substr("addr", Length("prefix_key") + 1, 1))
+            .exclude(last__in=DIGITS, nxt__in=DIGITS)
+            .order_by(Length("prefix_key").desc()).values("area__code")[:1])
+    primary = (CaseSubject.objects.filter(case_id=OuterRef(outer), is_primary=True)
+               .annotate(area=Subquery(rows)).values("area")[:1])
+    return Subquery(primary, output_field=CharField())
+
+
+def _problem_q(problem: str, main: str, outer: str = "pk") -> Q:
+    """Records whose case has the category ``problem`` (○; with ``main=yes`` as ◎)."""
+    if problem not in problem_vocabulary.codes():
+        raise ValueError(f"課題の分類「{problem}」はありません（{'、'.join(problem_vocabulary.codes())}）。")
+    if main not in ("", "yes", "no"):
+        raise ValueError("main は yes（主訴◎のみ）か no（○すべて）で指定してください。")
+    rows = CaseProblem.objects.filter(case_id=OuterRef(outer), code=problem)
+    if main == "yes":
+        rows = rows.filter(is_main=True)
+    return Q(Exists(rows))
+
+
+def breakdown_q(period: Period, outer: str = "pk", *, age_band: str = "", area: str = "",
+                problem: str = "", main: str = "") -> Q:
+    """The filters every case metric shares on the case behind a record (``outer`` = the
+    case id column), as one condition: age band, 課題の分類, 圏域."""
+    if main and not problem:
+        raise ValueError("main は problem（課題の分類）と一緒に指定してください。")
+    q = Q()
+    if age_band:
+        q &= _age_q(age_band, period.end, outer)
+    if problem:
+        q &= _problem_q(problem, main, outer)
+    if area:
+        code = area_code(outer=outer)
+        q &= Q(IsNull(code, True)) if area == AREA_UNSET else Q(Exact(code, str(area)))
+    return q
+
+
+def case_q(period: Period, *, tag: str = "", organization: Any = None, prefix: str = "",
+           outer: str = "pk", **breakdown: Any) -> Q:
     """The case filters as one condition — on ``Case`` itself, or on a record's case through
     ``prefix`` (``"case__"``) with ``outer`` its case id column (``"case_id"``)."""
     q = Q()
@@ -83,9 +160,7 @@ def case_q(period: Period, *, tag: str = "", organization: Any = None, age_band:
         q &= tag_q(tag, f"{prefix}tags")
     if organization:
         q &= Q(**{f"{prefix}lead_org_id": int(organization)})
-    if age_band:
-        q &= _age_q(age_band, period.end, outer)
-    return q
+    return q & breakdown_q(period, outer, **breakdown)
 
 
 def _cases(municipality: Any, period: Period, **f: Any) -> QuerySet[Case]:
@@ -122,16 +197,15 @@ def contacts_in(municipality: Any, period: Period, **f: Any) -> QuerySet[Contact
                                   at__gte=start, at__lt=end)
 
 
-def contact_q(period: Period, *, tag: str = "", organization: Any = None, age_band: str = "",
-              reached: str = "") -> Q:
+def contact_q(period: Period, *, tag: str = "", organization: Any = None, reached: str = "",
+              **breakdown: Any) -> Q:
     """The contact filters as one condition (on ``Contact``)."""
     q = Q()
     if tag:
         q &= tag_q(tag)
     if organization:
         q &= Q(organization_id=int(organization))
-    if age_band:
-        q &= _age_q(age_band, period.end, "case_id")
+    q &= breakdown_q(period, "case_id", **breakdown)
     if reached:
         if reached not in ("yes", "no"):
             raise ValueError("reached は yes（会えた）か no（会えなかった）で指定してください。")
@@ -140,7 +214,7 @@ def contact_q(period: Period, *, tag: str = "", organization: Any = None, age_ba
 
 
 def _referrals(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
-               age_band: str = "") -> QuerySet[Referral]:
+               **breakdown: Any) -> QuerySet[Referral]:
     start, end = period_bounds(period)
     qs = Referral.objects.filter(case__municipality=municipality, responded_at__gte=start,
                                  responded_at__lt=end)
@@ -148,9 +222,7 @@ def _referrals(municipality: Any, period: Period, *, tag: str = "", organization
         qs = qs.filter(tag_q(tag, "case__tags"))
     if organization:
         qs = qs.filter(to_org_id=int(organization))
-    if age_band:
-        qs = qs.filter(_age_q(age_band, period.end, "case_id"))
-    return qs
+    return qs.filter(breakdown_q(period, "case_id", **breakdown))
 
 
 def _plans(municipality: Any, period: Period, **f: Any) -> QuerySet[SupportPlan]:
@@ -324,10 +396,11 @@ def m_referrals_acceptance_rate(municipality: Any, period: Period, **f: Any) -> 
     return percent(qs.filter(status=ReferralStatus.ACCEPTED).count(), total)
 
 
-def percent(numerator: int, denominator: int) -> Decimal:
-    """numerator ÷ denominator in %, rounded half-up to one decimal (for reading only)."""
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP)
+def percent(numerator: int, denominator: int) -> Rate:
+    """numerator ÷ denominator in %, rounded half-up to one decimal (for reading only); the
+    counts stay on the value (``core.metrics.Rate``) for the committee's suppression."""
+    return Rate((Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP), numerator, denominator)
 
 
 @register_ranged(key="referrals.response_days", label="つなぎ応答日数（中央値）", unit="日",

@@ -418,6 +418,28 @@ class Closure(models.Model):
         return f"終結#{self.pk}"
 
 
+class CaseProblem(models.Model):
+    """One of the 19 problem categories (``cases.problems``) that applies to the case (○);
+    ``is_main`` marks the 主訴 (◎, at most one per case). Set from the 相談受付票 by the sheet
+    link ``case`` and on the case page (``services.case_problems_set``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="problems")
+    code = models.CharField("課題の分類", max_length=40)
+    is_main = models.BooleanField("主訴", default=False)
+
+    class Meta:
+        verbose_name = "課題の分類"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "code"], name="case_problem_unique"),
+            models.UniqueConstraint(fields=["case"], condition=models.Q(is_main=True),
+                                    name="case_problem_one_main"),
+        ]
+        indexes = [models.Index(fields=["code", "case"], name="case_problem_code")]
+
+    def __str__(self) -> str:
+        return f"{'◎' if self.is_main else '○'}{self.code}"
+
+
 class EventKind(models.TextChoices):
     OPENED = "opened", "ケース開始"
     STATUS = "status", "状態の変更"

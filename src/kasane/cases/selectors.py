@@ -206,3 +206,14 @@ def reviews_due(actor: Actor, day: dt.date | None = None, within_days: int = 14)
 def recently_changed(actor: Actor, days: int = 7) -> QuerySet[Case]:
     since = timezone.now() - dt.timedelta(days=days)
     return cases_for(actor).filter(updated_at__gte=since)
+
+
+def problems_of(case: Case) -> list[tuple[str, bool]]:
+    """The case's 課題の分類 as (label, is_main): ◎ first, then the form's order."""
+    from . import problems
+    from .models import CaseProblem
+
+    order = {c: i for i, c in enumerate(problems.codes())}
+    rows = sorted(CaseProblem.objects.filter(case=case).values_list("code", "is_main"),
+                  key=lambda r: (not r[1], order.get(r[0], 99)))
+    return [(problems.label(code), main) for code, main in rows]

@@ -99,6 +99,10 @@ def _case_done(case_id: int) -> Outcome:
 def _run_case(link: Link, prev: SheetDerivation | None) -> Outcome:
     record, actor = link.record, link.actor
     if record.case_id is not None:
+        case = Case.objects.filter(pk=record.case_id,
+                                   municipality_id=record.municipality_id).first()
+        if case is not None:  # an edit of the 相談受付票 updates the case's 課題の分類
+            services.case_problems_from_record(actor=actor, case=case, record=record)
         return _case_done(record.case_id)
     if record.person_id is None:
         return Outcome(status=PENDING, label="ケース", url=reverse("cases:from_record", args=[record.pk]),

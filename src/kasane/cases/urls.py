@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:case_id>/status/", cases.status, name="status"),
     path("<int:case_id>/status/back/", cases.status_back, name="status_back"),
     path("<int:case_id>/edit/", cases.edit, name="edit"),
+    path("<int:case_id>/problems/", cases.problems, name="problems"),
     path("from-sheet/<int:record_id>/", sheet.from_record, name="from_record"),
     path("from-sheet/<int:record_id>/bind/", sheet.bind, name="bind"),
     path("<int:case_id>/refer/", records.refer, name="refer"),

@@ -24,6 +24,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -113,6 +114,29 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+class Rate(Decimal):
+    """A percentage that keeps its ``numerator`` and ``denominator`` (counts), so that a
+    reader who must not see small numbers (委員, B.5) can have the rate hidden when either is
+    small. Behaves as the Decimal it prints."""
+
+    numerator: int
+    denominator: int
+
+    def __new__(cls, value: Decimal, numerator: int, denominator: int) -> Rate:
+        rate = super().__new__(cls, value)
+        rate.numerator, rate.denominator = numerator, denominator
+        return rate
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Rate, (Decimal(str(self)), self.numerator, self.denominator))
+
+    def __copy__(self) -> Rate:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Rate:
+        return self
 
 
 class MetricUnavailable(Exception):

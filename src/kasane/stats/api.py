@@ -15,8 +15,7 @@ from kasane.core.wareki import fiscal_year
 
 from . import national
 from . import policy as stats_policy
-from .selectors import COUNT_UNITS, period_from, values_for
-from .suppression import is_small
+from .selectors import hides, period_from, values_for
 
 router = Router(tags=["stats"])
 
@@ -32,6 +31,7 @@ class MetricOut(Schema):
     description: str
     value: float | int | None
     unavailable_reason: str = ""
+    suppressed: bool = False
 
 
 class MetricList(Schema):
@@ -47,7 +47,8 @@ class YearQuery(Schema):
 def metric_list(request: HttpRequest, query: Query[YearQuery]) -> dict[str, Any]:
     membership = stats_policy.require_read(membership_of(request))
     fy = query.fiscal_year or fiscal_year(timezone.localdate())
-    items = values_for(membership.organization.municipality, fy)
+    items = values_for(membership.organization.municipality, fy,
+                       suppress=stats_policy.must_suppress(membership))
     return {"items": items, "count": len(items)}
 
 
@@ -91,7 +92,7 @@ def metric_value(request: HttpRequest, code: str, query: Query[PeriodQuery]) -> 
                                      period=period)
     value = figure.value if figure.ok else None
     suppressed = False
-    if stats_policy.must_suppress(actor) and metric.unit in COUNT_UNITS and is_small(value):
+    if stats_policy.must_suppress(actor) and figure.ok and hides(metric.unit, value):
         value, suppressed = None, True
     return {"code": code, "value": _number(value), "label": metric.label, "unit": metric.unit,
             "period": period.label, "available": figure.ok, "reason": figure.reason,

@@ -5,11 +5,9 @@ as a breakdown with its total (B.5). A chart whose records do not exist yet show
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
@@ -27,35 +25,16 @@ from kasane.cases.models import (
 from kasane.community.metrics import VISITS, community_activities, hub_logs
 from kasane.community.models import ActivityKind
 from kasane.core import metrics
-from kasane.core.metrics import AGE_BANDS, Period, age_band_birth_range
+from kasane.core.metrics import AGE_BANDS, Period
 from kasane.meetings.models import Meeting, MeetingType
 from kasane.participation.metrics import followups_done, matches_started
 
+from . import breakdowns
+from .charts import Chart
+from .charts import band_of as _band_of
 from .suppression import suppress_table
 
 MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
-
-
-@dataclass
-class Chart:
-    key: str
-    title: str
-    unit: str
-    labels: list[str] = field(default_factory=list)
-    series: list[tuple[str, list[int | None]]] = field(default_factory=list)
-    reason: str = ""
-    note: str = ""
-    suppressed_totals: list[int | None] | None = None
-
-    @property
-    def totals(self) -> list[int | None]:
-        """Each series' total (as suppression left it, for 委員)."""
-        if self.suppressed_totals is not None:
-            return self.suppressed_totals
-        return [sum(v for v in vs if v is not None) for _, vs in self.series]
-
-    def rows(self) -> list[tuple[str, list[int | None]]]:
-        return [(label, [vs[i] for _, vs in self.series]) for i, label in enumerate(self.labels)]
 
 
 def _by_month(qs: QuerySet[Any], field_name: str, period: Period) -> list[int | None]:
@@ -96,16 +75,6 @@ def age_bands(muni: Any, period: Period) -> Chart:
     return Chart("age", "新規ケースの年齢層（主たる本人、期間末の年齢）", "件",
                  [f"{b}歳" if b != "不明" else b for b in labels],
                  [("新規ケース", [counts.get(b, 0) for b in labels])])
-
-
-def _band_of(birth: dt.date | None, on: dt.date) -> str:
-    if birth is None:
-        return "不明"
-    for band in AGE_BANDS:
-        earliest, latest = age_band_birth_range(band, on)
-        if birth <= latest and (earliest is None or birth >= earliest):
-            return band
-    return "不明"
 
 
 def tags(muni: Any, period: Period) -> Chart:
@@ -210,17 +179,15 @@ CHARTS: dict[str, Callable[[Any, Period], Chart]] = {
     "contacts": contacts,
     "age": age_bands,
     "tags": tags,
-    "problem": _unavailable("problem", "課題の分類別（19分類）", "cases.by_problem",
-                            "課題の分類はまだケースの項目として記録していません（相談受付票の"
-                            "記入内容をケースに取り込む機能の後で表示します）"),
-    "area": _unavailable("area", "圏域別", "areas.cases", "圏域（areas）の記録がまだこのシステムに"
-                                                       "ありません"),
+    "problem": breakdowns.problem_breakdown,
+    "area": breakdowns.area_breakdown,
     "referrals": referrals,
     "status": case_status,
     "meetings": meetings,
     "participation": participation,
     "community_sessions": community_sessions,
     "community_participants": community_participants,
+    "age_area": breakdowns.age_area_breakdown,
 }
 
 
@@ -228,8 +195,10 @@ def build(muni: Any, period: Period, *, suppress: bool = False, only: str = "") 
     """Every chart (or ``only`` one) for the period; suppressed for 委員."""
     charts = [fn(muni, period) for key, fn in CHARTS.items() if not only or key == only]
     if suppress:
+        handled = breakdowns.for_committee(muni, period, charts)
         for chart in charts:
-            _suppress(chart)
+            if chart.key not in handled:
+                _suppress(chart)
     return charts
 
 

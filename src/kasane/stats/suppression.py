@@ -11,7 +11,7 @@ numbers or ``None`` (hidden); templates print ``None`` as 「＊」.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -104,3 +104,60 @@ def _protect_line(grid: list[list[int]], hidden: set[tuple[int, int]],
 
 def render(value: int | float | None) -> str:
     return MARK if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def suppress_lines(values: Mapping[Hashable, int], lines: Sequence[Sequence[Hashable]],
+                   k: int | None = None, *,
+                   unprinted: frozenset[Hashable] = frozenset(),
+                   keep: frozenset[Hashable] = frozenset()) -> dict[Hashable, int | None]:
+    """Suppression over any set of printed equations: ``values`` names every printed number
+    (cells and totals, possibly of several tables that share totals) and each line is an
+    equation *cells …, total* (the total last). Small numbers are hidden, then while a line
+    has exactly one hidden entry the smallest other non-zero entry of it (else a zero) is
+    hidden too. Used where tables are published side by side (圏域 × 年齢 with the 圏域 and
+    年齢層 breakdowns), so that no line of any of them can be differenced back."""
+    k = threshold() if k is None else k
+    order = {key: i for i, key in enumerate(values)}
+    hidden = {key for key, v in values.items() if is_small(v, k)}
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            unknown = [c for c in line if c in hidden]
+            if len(unknown) != 1:
+                continue
+            rest = [(values[c] == 0, values[c], order[c], c) for c in line
+                    if c not in hidden and c not in keep]
+            if rest:
+                hidden.add(min(rest)[3])
+                changed = True
+    return {key: None if key in hidden else v for key, v in values.items()
+            if key not in unprinted}
+
+
+def collapse_groups(columns: Sequence[Sequence[int]], k: int | None = None,
+                    fixed: Sequence[int] = ()) -> list[list[int]]:
+    """Collapse adjacent categories until cells pass (B.5 「集約」): ``columns`` are the counts of
+    each category (one list per category, one value per row); while some category holds a
+    small non-zero cell, it is merged with its neighbour of smaller total. Categories in
+    ``fixed`` (e.g. 不明) are never merged. Returns groups of category indices, in order."""
+    k = threshold() if k is None else k
+    mergeable = [i for i in range(len(columns)) if i not in fixed]
+    groups: list[list[int]] = [[i] for i in mergeable]
+
+    def total(g: list[int]) -> int:
+        return sum(sum(columns[i]) for i in g)
+
+    def small(g: list[int]) -> bool:
+        rows = len(columns[g[0]]) if g else 0
+        return any(is_small(sum(columns[i][r] for i in g), k) for r in range(rows))
+
+    while len(groups) > 1:
+        at = next((n for n, g in enumerate(groups) if small(g)), None)
+        if at is None:
+            break
+        neighbours = [n for n in (at - 1, at + 1) if 0 <= n < len(groups)]
+        other = min(neighbours, key=lambda n: (total(groups[n]), n))
+        a, b = sorted((at, other))
+        groups[a:b + 1] = [groups[a] + groups[b]]
+    return sorted(groups + [[i] for i in fixed], key=lambda g: g[0])

@@ -24,8 +24,8 @@ from kasane.core.wareki import fiscal_year, format_wareki, parse_date
 from . import dashboards, national, national_export, records, svg
 from . import model_report as model_report_module
 from . import policy as stats_policy
-from .selectors import COUNT_UNITS, period_from, values_for
-from .suppression import footnote, is_small
+from .selectors import committee_hides, period_from, values_for
+from .suppression import footnote
 from .suppression import render as render_cell
 
 
@@ -56,21 +56,14 @@ def _period(request: HttpRequest) -> tuple[metrics.Period, str]:
         return metrics.Period.fiscal(_year(request)), str(exc)
 
 
-def _suppress_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    for row in rows:
-        if row["unit"] in COUNT_UNITS and is_small(row["value"]):
-            row["value"], row["suppressed"] = None, True
-    return rows
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     member = stats_policy.require_read(membership_of(request))
     fy = _year(request)
-    rows = values_for(member.organization.municipality, fy)
     suppressed = stats_policy.must_suppress(member)
+    rows = values_for(member.organization.municipality, fy, suppress=suppressed)
     return render(request, "stats/index.html", {
-        "fiscal_year": fy, "metrics": _suppress_rows(rows) if suppressed else rows,
+        "fiscal_year": fy, "metrics": rows,
         "suppressed": suppressed, "footnote": footnote(),
         "national": stats_policy.can_read_national(member)})
 
@@ -87,17 +80,42 @@ def metric_detail(request: HttpRequest, key: str) -> HttpResponse:
     filters = {name: request.GET[name] for name in metric.filters if request.GET.get(name)}
     figure = metrics.evaluate_period(key, municipality=member.organization.municipality,
                                      period=period, **filters)
-    suppressed = stats_policy.must_suppress(member) and metric.unit in COUNT_UNITS \
-        and is_small(figure.value)
+    suppressed = stats_policy.must_suppress(member) and figure.ok and committee_hides(
+        metric, member.organization.municipality, period, filters, figure.value)
+    options = filter_options(member.organization.municipality)
     listing = None
     if figure.ok and not stats_policy.must_suppress(member):
         listing = records.drill(member, key, period, **filters)
     return render(request, "stats/metric.html", {
         "metric": metric, "period": period, "error": error, "figure": figure,
-        "filter_fields": [(name, metrics.FILTERS.get(name, name), filters.get(name, ""))
+        "filter_fields": [(name, metrics.FILTERS.get(name, FILTER_LABELS.get(name, name)),
+                           filters.get(name, ""), options.get(name))
                           for name in metric.filters], "suppressed": suppressed,
         "footnote": footnote(), "listing": listing,
         "from": format_wareki(period.start, "short"), "to": format_wareki(period.end, "short")})
+
+
+FILTER_LABELS = {"main": "主訴（◎）だけ", "reached": "会えたか", "revision": "版", "reason": "終結理由",
+                 "watch": "見守り継続"}
+
+
+def filter_options(municipality: Any) -> dict[str, list[tuple[str, str]]]:
+    """Choices of the drill-down's filters that have a fixed vocabulary (the others are typed)."""
+    from kasane.areas.models import AreaKind
+    from kasane.areas.selectors import areas
+    from kasane.cases import problems
+    from kasane.cases.metrics import AREA_UNSET
+    from kasane.cases.models import ProjectTag
+
+    return {
+        "area": [(a.code, f"{a.code} {a.name}") for a in areas(municipality, AreaKind.DAILY_LIFE_AREA)]
+        + [(AREA_UNSET, "未設定")],
+        "problem": list(problems.categories()),
+        "main": [("yes", "◎ 主訴のみ"), ("no", "○ すべて")],
+        "age_band": [(b, f"{b}歳") for b in metrics.AGE_BANDS],
+        "tag": [(str(v), str(label)) for v, label in ProjectTag.choices],
+        "reached": [("yes", "会えた・話せた"), ("no", "会えなかった")],
+    }
 
 
 @login_required
@@ -151,8 +169,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                               suppress=suppress, only=only)
     if only and request.GET.get("format") == "csv":
         return _chart_csv(charts[0], fy)
-    drawn = [{"chart": c, "svg": svg.bar_chart(c.labels, c.series, title=c.title, unit=c.unit)
-              if c.series and not c.reason else ""} for c in charts]
+    drawn = [{"chart": c, "svg": (svg.hbar_chart if c.horizontal else svg.bar_chart)(
+        c.labels, c.series, title=c.title, unit=c.unit) if c.series and not c.reason else ""}
+        for c in charts]
     period = metrics.Period.fiscal(fy)
     indicators = [] if suppress or only else [
         (metrics.get(key), metrics.evaluate_period(key, municipality=member.organization.municipality,

@@ -19,6 +19,8 @@ from .cases import (
 )
 from .common import check_tags, event
 from .grants import case_grant_ensure, case_grants_end, case_grants_move
+from .problems import case_problems_from_record, case_problems_set
+from .problems import current as problems_current
 from .records import (
     CONTACT_FIELDS,
     case_close,
@@ -42,7 +44,7 @@ from .sheets import case_open_from_record, is_source, prefill
 
 __all__ = [
     "CONTACT_FIELDS",    "MANUAL_STATUSES", "REFERRAL_DUE_DAYS", "Conflict", "case_assessment_set", "case_close", "case_grant_ensure",
-    "case_grants_end", "case_grants_move", "case_open", "case_open_from_record",
+    "case_grants_end", "case_grants_move", "case_open", "case_open_from_record", "case_problems_from_record", "case_problems_set", "problems_current",
     "case_status_change", "case_update", "check_tags", "check_version", "contact_record",
     "contact_update", "event", "grant_case_involvement", "involvement_end", "involvement_ensure",
     "is_source", "plan_approve", "plan_create", "plan_monitor", "plan_update", "prefill",

@@ -27,6 +27,7 @@ from kasane.sheets import services as sheet_services
 from ..models import Case, EventKind, Triage
 from .cases import case_open
 from .common import event
+from .problems import case_problems_from_record
 
 # Sheets a case may be opened from, and the free-text answers that make up its summary.
 SOURCE_CODES: dict[str, tuple[str, ...]] = {
@@ -99,6 +100,7 @@ def case_open_from_record(*, actor: Actor, record: Any, summary: str, triage: st
         event(case, actor, EventKind.SHEET,
               f"帳票から開始：{record.definition.title} #{record.pk}（{format_wareki(record.written_on)}記入）",
               link=reverse("sheets:detail", args=[record.pk]))
+        case_problems_from_record(actor=actor, case=case, record=record)
         if rederive:
             sheet_links.derive(record=record, actor=actor, operation="retry")
     return case

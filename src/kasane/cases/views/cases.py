@@ -22,7 +22,7 @@ from kasane.people.presenters import person_views
 
 from .. import policy as case_policy
 from .. import selectors, services
-from ..forms import CaseEditForm, OpenForm, StatusBackForm, StatusForm
+from ..forms import CaseEditForm, CaseProblemsForm, OpenForm, StatusBackForm, StatusForm
 from ..models import ProjectTag, Status, Triage
 
 
@@ -102,6 +102,7 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "closures": case.closures.select_related("watch_org"), "is_lead": lead, "is_involved": involved,
         **_status_forms(case, lead),
         "source_record": selectors.source_record(member, case),
+        "problems": selectors.problems_of(case),
     })
 
 
@@ -141,6 +142,25 @@ def edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return form_page(request, form, act, template="cases/edit.html", context={"case": case},
                      success="ケース情報を変更しました。", on_conflict=on_conflict)
+
+
+@login_required
+def problems(request: HttpRequest, case_id: int) -> HttpResponse:
+    """課題の分類（○/◎）の変更: organizations involved in the open case."""
+    member = acting(request)
+    case = case_policy.require_case(member, case_id, action="update")
+    if not case.is_open or not case_policy.is_involved(member, case):
+        messages.error(request, "課題の分類を変更できるのは、進行中のケースに関与している機関です。")
+        return redirect("cases:detail", case.pk)
+    marked, main = services.problems_current(case)
+    form = CaseProblemsForm(request.POST or None, initial={"marked": marked, "main": main})
+
+    def act(d: dict[str, Any]) -> str:
+        services.case_problems_set(actor=member, case=case, marked=d["marked"], main=d["main"])
+        return reverse("cases:detail", args=[case.pk])
+
+    return form_page(request, form, act, template="cases/problems.html", context={"case": case},
+                     success="課題の分類を変更しました。")
 
 
 @login_required

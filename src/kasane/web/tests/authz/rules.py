@@ -74,6 +74,7 @@ ENTRIES: list[Entry] = [
     page("cases:contact_new", "case", CASE_TEAM),
     page("cases:detail", "case", CASE_TEAM),
     page("cases:edit", "case", CASE_TEAM),
+    page("cases:problems", "case", CASE_TEAM),
     page("cases:from_record", "case_record", only("suishin", "csw", "houkatsu1")),
     page("cases:index", "none", roles("caseworker", "coordinator")),
     page("cases:involvement_end", "involvement", CASE_TEAM),

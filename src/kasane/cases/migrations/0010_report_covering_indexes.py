@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_membership_periods'),
-        ('cases', '0007_merge_20261202_2026'),
+        ('cases', '0009_case_problems_backfill'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
