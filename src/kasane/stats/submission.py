@@ -151,7 +151,10 @@ def late_additions(edition: NationalReportEdition,
 
 def _locked_edition(actor: Actor, fy: int) -> NationalReportEdition:
     municipality = actor.organization.municipality
-    national.check_year(fy)
+    try:
+        national.check_year(fy)
+    except national.FutureYear as exc:
+        raise ValidationError({"to_status": str(exc)}) from exc
     NationalReportEdition.objects.get_or_create(
         municipality=municipality, fiscal_year=fy,
         defaults={"template_version": national.template_version(fy)})
