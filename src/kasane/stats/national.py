@@ -164,7 +164,7 @@ def national_report(municipality: Any, fy: int,
     period = Period.fiscal(fy)
     cells = template_for(fy)
     typed = manual_values(municipality, fy) if any(c.manual for c in cells) else {}
-    out = []
+    out: list[dict[str, Any]] = []
     for done, cell in enumerate(cells, start=1):
         if progress is not None:
             progress(done - 1, len(cells))
