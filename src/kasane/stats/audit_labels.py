@@ -9,6 +9,7 @@ from .models import (
     NationalReportConfirmation,
     NationalReportEdition,
     NationalReportManualValue,
+    NationalReportTransition,
 )
 
 register(
@@ -24,5 +25,5 @@ register(
              "stats.NationalReportConfirmation": "国への報告の機関確認",
              "stats.NationalReportManualValue": "国への報告の手入力値"},
     models=[ModelReportText, NationalReportEdition, NationalReportConfirmation,
-            NationalReportManualValue],
+            NationalReportManualValue, NationalReportTransition],
 )
