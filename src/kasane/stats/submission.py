@@ -211,7 +211,7 @@ def edition_transition(*, actor: Actor, fiscal_year: int, to_status: str,
 
 
 @transaction.atomic
-def org_confirm(*, actor: Actor, fiscal_year: int, organization: Organization,
+def confirmation_save(*, actor: Actor, fiscal_year: int, organization: Organization,
                 comment: str = "") -> NationalReportConfirmation:
     """An organization's 推進員 confirm its own figures in the current round (again: the comment
     is replaced). Only for one's own organization, only while 機関確認."""

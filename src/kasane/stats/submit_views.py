@@ -65,7 +65,7 @@ def national_confirm(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         _form_errors(request, form)
         return _back(fy)
-    perform(request, lambda: submission.org_confirm(
+    perform(request, lambda: submission.confirmation_save(
         actor=actor, fiscal_year=fy, organization=actor.organization,
         comment=form.cleaned_data["comment"]),
         f"{actor.organization.name}の数字を確認しました。", labels=LABELS)

@@ -33,7 +33,7 @@ def _move(city, to: str, reason: str = "") -> NationalReportEdition:
 
 
 def _confirm(city, comment: str = "") -> NationalReportConfirmation:
-    return submission.org_confirm(actor=_actor(city.coordinator), fiscal_year=FY,
+    return submission.confirmation_save(actor=_actor(city.coordinator), fiscal_year=FY,
                                   organization=city.orgs["city"], comment=comment)
 
 
@@ -104,11 +104,11 @@ def test_only_the_secretariat_moves_the_report(city, w):
 def test_only_an_organizations_coordinator_confirms_and_only_its_own(city, w):
     _move(city, "org_confirm")
     with pytest.raises(PermissionDenied, match="自分の機関"):
-        submission.org_confirm(actor=_actor(city.coordinator), fiscal_year=FY,
+        submission.confirmation_save(actor=_actor(city.coordinator), fiscal_year=FY,
                                organization=city.orgs["shakyo"])
     for user in (city.secretariat, city.recorder, city.partner):
         with pytest.raises(PermissionDenied):
-            submission.org_confirm(actor=_actor(user), fiscal_year=FY,
+            submission.confirmation_save(actor=_actor(user), fiscal_year=FY,
                                    organization=_actor(user).organization)
     assert not NationalReportConfirmation.objects.exists()
 
