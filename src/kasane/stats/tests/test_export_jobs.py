@@ -77,3 +77,24 @@ def test_only_national_readers_start_a_report_file(city, client):
     bad = client.post(f"/stats/national/export/?fiscal_year={FY}", {"format": "docx"},
                       follow=True).content.decode()
     assert "形式は Excel か CSV を選んでください。" in bad and not ExportJob.objects.exists()
+
+
+def test_a_submitted_reports_job_prints_the_frozen_values(city, client):
+    from kasane.cases.models import Contact
+    from kasane.stats import submission
+
+    w = world.build(city)
+    secretariat = Membership.objects.get(user=city.secretariat)
+    for step in ("org_confirm", "final", "submitted"):
+        if step == "final":
+            submission.confirmation_save(actor=Membership.objects.get(user=city.coordinator),
+                                         fiscal_year=FY, organization=city.orgs["city"])
+        submission.edition_transition(actor=secretariat, fiscal_year=FY, to_status=step)
+    Contact.objects.create(case=w.cases["C1"], at=world.at(2024, 8, 1), method="visit",
+                           reached=True, summary="後から", tags=["comprehensive"],
+                           author=city.coordinator, organization=city.orgs["city"])
+    client.force_login(city.secretariat)
+    client.post(f"/stats/national/export/?fiscal_year={FY}", {"format": "csv"})
+    job = ExportJob.objects.get()
+    text = b"".join(client.get(f"/exports/{job.pk}/download/").streaming_content).decode("utf-8-sig")
+    assert "P1-1,相談受付件数（延べ）,回,3," in text and "提出済みの値" in text
