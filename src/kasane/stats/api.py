@@ -13,7 +13,7 @@ from kasane.accounts.http import membership_of
 from kasane.core import metrics
 from kasane.core.wareki import fiscal_year
 
-from . import national
+from . import national, submission
 from . import policy as stats_policy
 from .selectors import hides, period_from, values_for
 
@@ -112,6 +112,9 @@ class NationalOut(Schema):
     fiscal_year: int
     figures: list[FigureOut]
     note: str = ""
+    edition_status: str = "draft"
+    """The 年度's submission step (draft / org_confirm / final / submitted); ``figures`` are
+    always counted from the records now (the frozen values are in the files)."""
 
 
 class NationalQuery(Schema):
@@ -127,7 +130,9 @@ def national_report(request: HttpRequest, query: Query[NationalQuery]) -> Any:
         figures = national.national_report(actor.organization.municipality, query.fiscal_year)
     except national.FutureYear as exc:
         return 422, {"detail": str(exc)}
+    edition = submission.edition_of(actor.organization.municipality, query.fiscal_year)
     return {"fiscal_year": query.fiscal_year, "note": national.OVERLAP_NOTE,
+            "edition_status": edition.status,
             "figures": [{**f, "value": _number(f["value"])} for f in figures]}
 
 

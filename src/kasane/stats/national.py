@@ -13,6 +13,7 @@ across 事業 are never summed (「事業間で重複計上あり」).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,9 @@ class Cell:
     unit: str
     metric: str
     filters: dict[str, Any] = field(default_factory=dict)
+    manual: bool = False
+    """A cell with no records source (B.1: e.g. 予算): 事務局 type its value with a note
+    (``NationalReportManualValue``); ``metric`` is then empty."""
 
     @property
     def section(self) -> str:
@@ -53,6 +57,8 @@ COMP = {"tag": "comprehensive"}
 TEMPLATE_2024: tuple[Cell, ...] = (
     Cell("P0-1", "相談支援包括化推進員 配置数（3月31日現在）", "人", "staff.coordinators"),
     Cell("P0-2", "支援関係機関数", "か所", "organizations.involved"),
+    Cell("P0-3-budget", "事業費 予算額", "千円", "", manual=True),
+    Cell("P0-3-settled", "事業費 決算（見込）額", "千円", "", manual=True),
     Cell("P1-1", "相談受付件数（延べ）", "回", "contacts.count", {**COMP, "reached": "yes"}),
     Cell("P1-2", "新規相談件数", "件", "cases.opened", COMP),
     Cell("P1-3", "相談実人数", "人", "contacts.persons", {**COMP, "reached": "yes"}),
@@ -120,6 +126,26 @@ def check_year(fy: int) -> None:
         raise FutureYear("年度は2000以降の西暦で指定してください。")
 
 
+def template_version(fy: int) -> int:
+    """The first 年度 of the template in force for ``fy`` (kept on each edition)."""
+    return next(start for start, cells in TEMPLATES.items() if cells is template_for(fy))
+
+
+MANUAL_MISSING = "手入力の値がまだありません（事務局が入力します）"
+
+
+def manual_values(municipality: Any, fy: int) -> dict[str, Any]:
+    """The latest typed value of each manual cell of 年度 ``fy`` (one query)."""
+    from .models import NationalReportManualValue
+
+    latest: dict[str, Any] = {}
+    for row in NationalReportManualValue.objects.filter(
+            municipality=municipality, fiscal_year=fy).select_related("author") \
+            .order_by("code", "-created_at", "-pk"):
+        latest.setdefault(row.code, row)
+    return latest
+
+
 def _metric_for(cell: Cell) -> str:
     if cell.metric in metrics.METRICS:
         return cell.metric
@@ -129,36 +155,61 @@ def _metric_for(cell: Cell) -> str:
     return cell.metric
 
 
-def national_report(municipality: Any, fy: int) -> list[dict[str, Any]]:
+def national_report(municipality: Any, fy: int,
+                    progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
     """Every printed cell for 年度 ``fy``: code, label, unit, section, value (a number; 0 when
-    unavailable), available, reason, metric key and filters (for the drill-down link).
+    unavailable), available, reason, metric key and filters (for the drill-down link), and
+    ``manual`` (a typed cell: with its ``note`` and ``author``). ``progress(done, total)`` is
+    called as the cells are done (background exports).
 
-    The cells are evaluated together (``metrics.evaluate_many``): cells of one metric family
-    (contacts, cases, plans, closures, meetings) are computed in one pass over their records,
-    each figure the same as its metric alone."""
+    The computed cells are evaluated together (``metrics.evaluate_many``): cells of one metric
+    family (contacts, cases, plans, closures, meetings) are computed in one pass over their
+    records, each figure the same as its metric alone."""
     check_year(fy)
     period = Period.fiscal(fy)
+    template = template_for(fy)
+    if progress is not None:
+        progress(0, len(template))
+    typed = manual_values(municipality, fy) if any(c.manual for c in template) else {}
     cells = []
-    for cell in template_for(fy):
-        key = _metric_for(cell)
+    for cell in template:
+        key = "" if cell.manual else _metric_for(cell)
         cells.append((cell, key, cell.filters if key == cell.metric else {}))
-    asked = [(key, filters) for _cell, key, filters in cells if key in metrics.METRICS]
+    asked = [(key, filters) for cell, key, filters in cells
+             if not cell.manual and key in metrics.METRICS]
     with transaction.atomic():
         _without_jit()
         figures = iter(metrics.evaluate_many(asked, municipality=municipality, period=period))
-    out = []
-    for cell, key, filters in cells:
-        if key not in metrics.METRICS:
-            figure = metrics.Figure(key, reason="この事業の記録はまだこのシステムにありません"
-                                                f"（{cell.metric}）")
+    out: list[dict[str, Any]] = []
+    for done, (cell, key, filters) in enumerate(cells, start=1):
+        if cell.manual:
+            out.append(_typed_row(cell, typed.get(cell.code)))
         else:
-            figure = next(figures)
-        value = figure.value if figure.ok else 0
-        out.append({"code": cell.code, "label": cell.label, "unit": cell.unit,
-                    "section": cell.section, "value": value if value is not None else 0,
-                    "available": figure.ok, "reason": figure.reason, "metric": key,
-                    "filters": filters})
+            out.append(_computed_row(cell, key, filters, figures))
+        if progress is not None:
+            progress(done, len(cells))
     return out
+
+
+def _typed_row(cell: Cell, row: Any) -> dict[str, Any]:
+    return {"code": cell.code, "label": cell.label, "unit": cell.unit, "section": cell.section,
+            "value": row.value if row else 0, "available": row is not None,
+            "reason": "" if row else MANUAL_MISSING, "metric": "", "filters": {},
+            "manual": True, "note": row.note if row else "",
+            "author": str(row.author) if row else ""}
+
+
+def _computed_row(cell: Cell, key: str, filters: dict[str, Any],
+                  figures: Iterator[metrics.Figure]) -> dict[str, Any]:
+    if key not in metrics.METRICS:
+        figure = metrics.Figure(key, reason="この事業の記録はまだこのシステムにありません"
+                                            f"（{cell.metric}）")
+    else:
+        figure = next(figures)
+    value = figure.value if figure.ok else 0
+    return {"code": cell.code, "label": cell.label, "unit": cell.unit, "section": cell.section,
+            "value": value if value is not None else 0, "available": figure.ok,
+            "reason": figure.reason, "metric": key, "filters": filters, "manual": False}
 
 
 def _without_jit() -> None:
@@ -172,4 +223,5 @@ def _without_jit() -> None:
 
 def missing_metrics() -> list[str]:
     """Metric keys the current template needs and nobody registered (for the 点検 view)."""
-    return sorted({c.metric for c in TEMPLATE_2024 if _metric_for(c) not in metrics.METRICS})
+    return sorted({c.metric for c in TEMPLATE_2024
+                   if not c.manual and _metric_for(c) not in metrics.METRICS})

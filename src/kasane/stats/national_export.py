@@ -1,7 +1,8 @@
 """The national report as files, in the layout offices submit: one row per printed cell
 (事業, 番号, 項目, 単位, 値, 備考), the 年度 in 和暦 with 西暦, the municipality and the overlap note.
 CSV is UTF-8 with BOM (opens in Excel as is); Excel is an A4 portrait sheet fit to one page wide,
-header row repeated on every page."""
+header row repeated on every page. A 確定 / 提出済み report prints its frozen values, said in the
+note row (``export_kinds.national_file``)."""
 
 from __future__ import annotations
 
@@ -24,30 +25,42 @@ def title(municipality: Any, fy: int) -> str:
            f"{fiscal_year_label(fy)}（{fy}年度）"
 
 
+def _remark(f: dict[str, Any]) -> str:
+    if f.get("manual"):
+        return f"手入力（{f.get('author', '')}）{f.get('note', '')}" if f["available"] \
+            else f"未入力（{f['reason']}）"
+    return "" if f["available"] else f"算出できません（{f['reason']}）"
+
+
 def _rows(figures: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     return [(f["section"], f["code"], f["label"], f["unit"],
-             f["value"] if f["available"] else "",
-             "" if f["available"] else f"算出できません（{f['reason']}）") for f in figures]
+             f["value"] if f["available"] else "", _remark(f)) for f in figures]
 
 
-def to_csv(municipality: Any, fy: int, figures: list[dict[str, Any]]) -> bytes:
+def _note(status_note: str) -> str:
+    return f"{OVERLAP_NOTE} {status_note}" if status_note else OVERLAP_NOTE
+
+
+def to_csv(municipality: Any, fy: int, figures: list[dict[str, Any]],
+           status_note: str = "") -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([title(municipality, fy)])
-    writer.writerow([OVERLAP_NOTE])
+    writer.writerow([_note(status_note)])
     writer.writerow(HEADER)
     writer.writerows(_rows(figures))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(municipality: Any, fy: int, figures: list[dict[str, Any]]) -> bytes:
+def to_xlsx(municipality: Any, fy: int, figures: list[dict[str, Any]],
+            status_note: str = "") -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "国への報告"
     ws.append([title(municipality, fy)])
     ws["A1"].font = Font(bold=True, size=12)
-    ws.append([OVERLAP_NOTE])
+    ws.append([_note(status_note)])
     ws.append(list(HEADER))
     thin = Side(style="thin", color="888888")
     for cell in ws[3]:

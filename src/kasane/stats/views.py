@@ -21,11 +21,12 @@ from kasane.accounts.http import membership_of
 from kasane.core import metrics
 from kasane.core.wareki import fiscal_year, format_wareki, parse_date
 
-from . import dashboards, national, national_export, records, svg
+from . import dashboards, export_kinds, national, national_export, records, submission, svg
 from . import model_report as model_report_module
 from . import policy as stats_policy
-from .selectors import committee_hides, period_from, values_for
-from .suppression import footnote
+from .models import STATUS_ORDER, SubmissionStatus
+from .selectors import COUNT_UNITS, committee_hides, period_from, values_for
+from .suppression import footnote, is_small
 from .suppression import render as render_cell
 
 
@@ -120,29 +121,66 @@ def filter_options(municipality: Any) -> dict[str, list[tuple[str, str]]]:
 
 @login_required
 def national_report(request: HttpRequest) -> HttpResponse:
+    """The national report of a 年度 with its submission workflow (status bar, buttons per
+    role, confirmations with comments, history, typed cells, live vs frozen values and
+    確定後追加). ``&format=csv|xlsx`` answers the file directly (the frozen values once 確定);
+    the screen's buttons make it in the background (``submit_views.national_export``)."""
     member = stats_policy.require_national(membership_of(request))
     fy = _year(request)
     municipality = member.organization.municipality
+    fmt = request.GET.get("format", "")
     try:
-        figures = national.national_report(municipality, fy)
+        if fmt in ("csv", "xlsx"):
+            body = export_kinds.national_file(municipality, fy, fmt)
+        else:
+            figures = national.national_report(municipality, fy)
     except national.FutureYear as exc:
         return render(request, "stats/national.html", {"fiscal_year": fy, "error": str(exc),
                                                        "sections": []}, status=422)
-    fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
-        body = national_export.to_csv(municipality, fy, figures) if fmt == "csv" \
-            else national_export.to_xlsx(municipality, fy, figures)
         response = HttpResponse(body, content_type="text/csv; charset=utf-8" if fmt == "csv"
                                 else "application/vnd.openxmlformats-officedocument."
                                      "spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="national_{fy}.{fmt}"'
         return response
+    return render(request, "stats/national.html", {
+        "fiscal_year": fy, "note": national.OVERLAP_NOTE, "error": "",
+        "title": national_export.title(municipality, fy),
+        **submission_context(member, fy, figures)})
+
+
+def submission_context(member: Any, fy: int, figures: list[dict[str, Any]]) -> dict[str, Any]:
+    """The workflow part of the national page: what each role may do now."""
+    edition = submission.edition_of(member.organization.municipality, fy)
+    frozen = {f["code"]: f for f in edition.frozen or []} if edition.is_frozen else {}
     sections: dict[str, list[dict[str, Any]]] = {}
     for f in figures:
-        sections.setdefault(f["section"], []).append(f)
-    return render(request, "stats/national.html", {
-        "fiscal_year": fy, "sections": list(sections.items()), "note": national.OVERLAP_NOTE,
-        "title": national_export.title(municipality, fy), "error": ""})
+        sections.setdefault(f["section"], []).append({**f, "frozen": frozen.get(f["code"])})
+    manager = stats_policy.can_manage_submission(member)
+    status = edition.status
+    rows = submission.confirmation_rows(
+        edition, submission.org_shares(member.organization.municipality, fy)) \
+        if status == SubmissionStatus.ORG_CONFIRM else []
+    index = edition.status_index
+    steps = [{"status": s, "label": SubmissionStatus(s).label, "done": i < index,
+              "current": i == index} for i, s in enumerate(STATUS_ORDER)]
+    return {
+        "sections": list(sections.items()), "edition": edition, "steps": steps,
+        "is_frozen": edition.is_frozen, "can_manage": manager,
+        "next_status": STATUS_ORDER[index + 1] if manager and index + 1 < len(STATUS_ORDER)
+        else "",
+        "next_label": SubmissionStatus(STATUS_ORDER[index + 1]).label
+        if index + 1 < len(STATUS_ORDER) else "",
+        "back_choices": [(s, SubmissionStatus(s).label) for s in STATUS_ORDER[:index]]
+        if manager else [],
+        "can_type": manager and index < STATUS_ORDER.index(SubmissionStatus.FINAL),
+        "org_rows": rows,
+        "mine": next((r for r in rows if r.organization.pk == member.organization_id), None),
+        "can_confirm": status == SubmissionStatus.ORG_CONFIRM
+        and stats_policy.can_confirm(member),
+        "transitions": list(edition.transitions.select_related("by")) if edition.pk else [],
+        "late": submission.late_additions(edition, figures),
+    }
 
 
 @login_required
