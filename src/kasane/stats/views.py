@@ -25,8 +25,8 @@ from . import dashboards, export_kinds, national, national_export, records, subm
 from . import model_report as model_report_module
 from . import policy as stats_policy
 from .models import STATUS_ORDER, SubmissionStatus
-from .selectors import COUNT_UNITS, committee_hides, period_from, values_for
-from .suppression import footnote, is_small
+from .selectors import committee_hides, period_from, values_for
+from .suppression import footnote
 from .suppression import render as render_cell
 
 
