@@ -177,7 +177,9 @@ def baseline_sql() -> str:
         f"count(*) FILTER (WHERE NOT watch AND reason = '{r}') AS \"P2-5-{r}\""
         for r in REASONS))
     head, select, columns = sql.partition("\nSELECT\n")
-    return f"{head},{P45_CTES}{select}{columns.rstrip()},{P45_COLUMNS}\n"
+    # the P4/P5 columns go before the one-pass families (``ko.*, clo.*`` and their FROM)
+    columns = columns.replace("\n ko.*, clo.*\n", f"{P45_COLUMNS.rstrip()},\n ko.*, clo.*\n")
+    return f"{head},{P45_CTES}{select}{columns}"
 
 
 def baseline(muni: Any, fy: int) -> dict[str, int]:

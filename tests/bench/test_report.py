@@ -70,7 +70,8 @@ def test_a_prefecture_of_tenants_gives_each_municipality_its_own_figures(db):
     # more of B's records in the reported 年度: B's figures move, A's do not
     generate(muni=b, orgs=list(Organization.objects.filter(municipality=b).order_by("pk")),
              user=User.objects.filter(municipality=b).order_by("pk").first(),
-             bodies=list(MeetingBody.objects.filter(municipality=b).order_by("pk")),
+             bodies=list(MeetingBody.objects.filter(  # the two case-meeting bodies
+                 municipality=b, type__in=("support_meeting", "multilayer_meeting")).order_by("pk")),
              volume=Volume(1, 200, 4), last_fy=fy, seed=99)
     assert report.kasane(b, fy)["P1-2"] > b_before["P1-2"]
     assert report.kasane(a, fy) == before
