@@ -13,7 +13,6 @@ from kasane.notify import selectors as notify_selectors
 
 from .navigation import PLATFORM_ITEM, nav_for
 
-
 CACHE_ATTR = "_kasane_context"
 
 
