@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from kasane.accounts import services as account_services
 from kasane.accounts.http import membership_of
+from kasane.accounts.middleware import ACTIVE_MEMBERSHIPS_ATTR
 from kasane.accounts.tenants import is_platform_operator
 from kasane.notify import selectors as notify_selectors
 
@@ -30,10 +31,10 @@ def kasane(request: HttpRequest) -> dict[str, Any]:
 def _layout(request: HttpRequest) -> dict[str, Any]:
     membership = membership_of(request)
     user = getattr(request, "user", None)
-    memberships = (
-        account_services.user_active_memberships(user)
-        if user is not None and user.is_authenticated else []
-    )
+    memberships = getattr(request, ACTIVE_MEMBERSHIPS_ATTR, None)  # loaded by the gate
+    if memberships is None:
+        memberships = (account_services.user_active_memberships(user)
+                       if user is not None and user.is_authenticated else [])
     return {
         "site_name": settings.SITE_NAME,
         "demo_mode": settings.DEMO_MODE,
