@@ -9,8 +9,18 @@ from __future__ import annotations
 
 import os
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _session_renewal_once(settings: Any) -> None:
+    """A signed-in session is renewed at most every KASANE_SESSION_RENEW_SECONDS (60 s in
+    production): in tests, once (the first request after ``force_login``), so that a slow
+    machine passing the minute between two measured requests does not add a session UPDATE to
+    one of them (``core.testing.assert_flat_queries``). Tests of the renewal set it themselves."""
+    settings.KASANE_SESSION_RENEW_SECONDS = 10**9
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

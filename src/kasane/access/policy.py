@@ -37,6 +37,7 @@ from kasane.accounts.models import CASE_ROLES, Actor, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
 from kasane.core.ids import NO_ID, as_id
+from kasane.core.request_memo import memoised
 from kasane.people.models import Person
 
 from .models import SCOPE_ALL, EmergencyReview, Grant
@@ -94,6 +95,7 @@ def _grantee_q(actor: Actor) -> Q:
             | Q(organization__isnull=True, user_id=user_id))
 
 
+@memoised
 def active_grants(actor: Actor | None, *, purpose: str | None = None,
                   at: dt.datetime | None = None) -> QuerySet[Grant]:
     """Grants that currently apply to ``actor`` (none unless the actor handles persons)."""
@@ -214,6 +216,7 @@ def person_basis(actor: Actor | None, person_id: object, *, action: str = "view"
     return bases_for(actor, [pid], action=action, purpose=purpose, at=at).get(pid)
 
 
+@memoised
 def visible_persons(actor: Actor | None, queryset: QuerySet[Person] | None = None, *,
                     purpose: str | None = None, at: dt.datetime | None = None) -> QuerySet[Person]:
     """``queryset`` (default: all persons) narrowed to those ``actor`` may see, in its tenant."""

@@ -182,7 +182,11 @@ def user_active_memberships(user: User) -> list[Membership]:
 
 def membership_for(user: User, membership_id: int | None) -> Membership | None:
     """The user's chosen active membership, else their first one."""
-    memberships = user_active_memberships(user)
+    return membership_among(user_active_memberships(user), membership_id)
+
+
+def membership_among(memberships: list[Membership], membership_id: int | None) -> Membership | None:
+    """``membership_for`` over ``user_active_memberships`` already loaded."""
     for m in memberships:
         if m.pk == membership_id:
             return m

@@ -24,6 +24,7 @@ from kasane.accounts.models import Actor, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, access_log_many
 from kasane.core.ids import as_id
+from kasane.core.request_memo import memoised
 
 from .models import Case, CaseGrant, CaseGrantPurpose, CaseSubject, Involvement
 
@@ -35,6 +36,7 @@ def require_handler(actor: Actor | None, *, detail: str = "") -> Actor:
     return policy.require_handler(actor, message=NOT_HANDLER, detail=detail)
 
 
+@memoised
 def active_case_grants(actor: Actor, purpose: str, *,
                        at: dt.datetime | None = None) -> QuerySet[CaseGrant]:
     """CaseGrant rows that currently apply to ``actor`` (its organization, or it as a user in
@@ -47,6 +49,7 @@ def active_case_grants(actor: Actor, purpose: str, *,
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
 
 
+@memoised
 def visible_cases(actor: Actor | None, queryset: QuerySet[Case] | None = None, *,
                   at: dt.datetime | None = None) -> QuerySet[Case]:
     """Cases ``actor`` may see (see the module docstring). Logs nothing."""

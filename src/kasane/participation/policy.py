@@ -31,6 +31,7 @@ from kasane.audit.services import access_log, access_log_many
 from kasane.cases import policy as case_policy
 from kasane.cases.models import Case
 from kasane.core.ids import as_id
+from kasane.core.request_memo import memoised
 from kasane.people.models import Purpose
 
 from .models import Match, Volunteer
@@ -44,6 +45,7 @@ def require_handler(actor: Actor | None, *, detail: str = "") -> Actor:
     return policy.require_handler(actor, message=NOT_HANDLER, detail=detail)
 
 
+@memoised
 def hosted_matches(actor: Actor | None) -> QuerySet[Match]:
     """Matches shared with the actor's organization as the place (see the module docstring)."""
     if actor is None or not policy.handles_persons(actor):
@@ -54,6 +56,7 @@ def hosted_matches(actor: Actor | None) -> QuerySet[Match]:
                                 consent__withdrawn_on__isnull=True, person_id__in=persons)
 
 
+@memoised
 def visible_matches(actor: Actor | None) -> QuerySet[Match]:
     """Matches on the cases the actor sees, or shared with it as the place. Logs nothing."""
     if actor is None or not policy.handles_persons(actor):

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kasane.accounts.middleware.SecurityGateMiddleware",
+    # GET/HEAD: each policy visibility queryset built once per request (core.request_memo)
+    "kasane.core.request_memo.RequestMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -174,10 +176,13 @@ KASANE_SSE_MAX_SECONDS = env_int("KASANE_SSE_MAX_SECONDS", 300)
 KASANE_REQUIRE_MFA = env_bool("KASANE_REQUIRE_MFA", not DEMO_MODE)
 OTP_TOTP_ISSUER = SITE_NAME
 
-# Sessions: every request renews the cookie, so its age is the idle timeout.
+# Sessions: a request renews the session's deadline (its age is the idle timeout) when the last
+# renewal is KASANE_SESSION_RENEW_SECONDS old or older (accounts.middleware.SessionMiddleware):
+# not one session UPDATE + commit per page.
 SESSION_COOKIE_AGE = KASANE_IDLE_TIMEOUT_MINUTES * 60
+KASANE_SESSION_RENEW_SECONDS = env_int("KASANE_SESSION_RENEW_SECONDS", 60)
 KASANE_REPLICA_PIN_SECONDS = env_int("KASANE_REPLICA_PIN_SECONDS", SESSION_COOKIE_AGE)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

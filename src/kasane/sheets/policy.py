@@ -24,6 +24,7 @@ from kasane.access.models import SCOPE_ALL, Grant
 from kasane.accounts.models import CASE_ROLES, Actor, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, access_log_many
+from kasane.core.request_memo import memoised
 from kasane.people.models import Purpose
 
 from .masking import restricted_record_ids
@@ -100,6 +101,7 @@ def _shared_rule(actor: Actor, at: dt.datetime | None) -> Q:
         | (Q(person_id__isnull=True) & by_case) | area)
 
 
+@memoised
 def visible_records(actor: Actor | None, *, at: dt.datetime | None = None) -> QuerySet[SheetRecord]:
     """Records ``actor`` may see (docs/sheets.md "Visibility"):
 

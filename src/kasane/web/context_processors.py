@@ -8,19 +8,33 @@ from django.http import HttpRequest
 
 from kasane.accounts import services as account_services
 from kasane.accounts.http import membership_of
+from kasane.accounts.middleware import ACTIVE_MEMBERSHIPS_ATTR
 from kasane.accounts.tenants import is_platform_operator
 from kasane.notify import selectors as notify_selectors
 
 from .navigation import PLATFORM_ITEM, nav_for
 
+CACHE_ATTR = "_kasane_context"
+
 
 def kasane(request: HttpRequest) -> dict[str, Any]:
+    """The layout's context, computed once per request: a page that renders panels or
+    partials with ``render_to_string(..., request=request)`` runs every context processor
+    again for each of them, and this one asks the database (the user's memberships)."""
+    cached: dict[str, Any] | None = getattr(request, CACHE_ATTR, None)
+    if cached is None:
+        cached = _layout(request)
+        setattr(request, CACHE_ATTR, cached)
+    return cached
+
+
+def _layout(request: HttpRequest) -> dict[str, Any]:
     membership = membership_of(request)
     user = getattr(request, "user", None)
-    memberships = (
-        account_services.user_active_memberships(user)
-        if user is not None and user.is_authenticated else []
-    )
+    memberships = getattr(request, ACTIVE_MEMBERSHIPS_ATTR, None)  # loaded by the gate
+    if memberships is None:
+        memberships = (account_services.user_active_memberships(user)
+                       if user is not None and user.is_authenticated else [])
     return {
         "site_name": settings.SITE_NAME,
         "demo_mode": settings.DEMO_MODE,
