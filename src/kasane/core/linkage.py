@@ -1,4 +1,5 @@
-"""Record linkage (名寄せ): find records that describe the same person. Pure Python + rapidfuzz.
+"""Record linkage (名寄せ): find records that describe the same person. Python + rapidfuzz
+(the batch run's blocking and scoring in numpy arrays: ``linkage_vector``).
 
 Agencies register one person differently (髙橋/高橋, ｶﾀｶﾅ/ひらがな, 4月3日/3月4日, a new
 address or phone). This module proposes pairs of records that probably are one person, with
@@ -32,6 +33,7 @@ from math import log2
 from rapidfuzz.distance import JaroWinkler
 
 from kasane.core.linkage_address import address_parts as _address_parts
+from kasane.core.linkage_cluster import cluster
 from kasane.core.text import normalize_kana, normalize_name, normalize_phone
 
 __all__ = [
@@ -573,32 +575,3 @@ def candidate_pairs(records: Sequence[PersonRecord], *, threshold: float | None 
         threshold = threshold_for(len(records))
     return run(records, threshold=threshold, workers=workers, max_block=max_block,
                frequencies=frequencies)
-
-
-def cluster(pairs: Iterable[ScoredPair | tuple[Hashable, Hashable]]) -> list[set[Hashable]]:
-    """Connected components (union–find) of the given pairs: if a~b and b~c, {a, b, c}.
-
-    Pass only the pairs a coordinator confirmed (or, in benchmarks, the candidates). Groups
-    come out in order of first appearance; singletons are not listed.
-    """
-    parent: dict[Hashable, Hashable] = {}
-
-    def find(x: Hashable) -> Hashable:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:  # path compression
-            parent[x], x = root, parent[x]
-        return root
-
-    for p in pairs:
-        a, b = (p.a, p.b) if isinstance(p, ScoredPair) else p
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-    groups: dict[Hashable, set[Hashable]] = {}
-    for x in parent:
-        groups.setdefault(find(x), set()).add(x)
-    return [g for g in groups.values() if len(g) > 1]

@@ -210,6 +210,45 @@ def _blank_oversized(columns: list[list[str]], candidates: set[tuple[int, str]],
             columns[slot] = ["" if k == key else k for k in col]
 
 
+def _columns_chunk(bounds: tuple[int, int]) -> list[str]:
+    """``feature_columns`` of records[lo:hi] in a forked worker, each column one joined
+    string (see the module docstring)."""
+    records = _STATE["records"]
+    assert isinstance(records, Sequence)
+    out = []
+    for c, col in enumerate(feature_columns(records[bounds[0]:bounds[1]])):
+        if c == lk.F_BIRTH:
+            out.append(_SEP.join(map(str, col)))
+        elif c == lk.F_HH:
+            out.append(_SEP.join([_HH_SEP.join(h) for h in col]))
+        else:
+            out.append(_SEP.join(col))
+    return out
+
+
+def _feature_columns_parallel(records: Sequence[lk.PersonRecord],
+                              workers: int) -> list[Sequence[Any]]:
+    """``feature_columns(records)`` computed by chunks on ``workers`` forked processes."""
+    _STATE.update(records=records)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_columns_chunk, _chunks(len(records), workers))
+    finally:
+        _STATE.clear()
+    columns: list[Sequence[Any]] = []
+    for c in range(_N_FEATURES):
+        col: list[str] = []
+        for part in parts:
+            col.extend(part[c].split(_SEP))
+        if c == lk.F_BIRTH:
+            columns.append(list(map(int, col)))
+        elif c == lk.F_HH:
+            columns.append([tuple(h.split(_HH_SEP)) if h else () for h in col])
+        else:
+            columns.append(col)
+    return columns
+
+
 def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -305,7 +344,10 @@ def _run(records: Sequence[lk.PersonRecord], *, threshold: float, workers: int,
     if engine == "arrays":
         from kasane.core.linkage_vector import scored_pairs
 
-        columns = feature_columns(records)
+        if workers > 1 and n >= PARALLEL_MIN_RECORDS and _can_fork():
+            columns = _feature_columns_parallel(records, workers)
+        else:
+            columns = feature_columns(records)
         if frequencies is None:
             frequencies = lk.NameFrequencies(_name_counts(columns), n)
         feats = list(zip(*columns, strict=True))

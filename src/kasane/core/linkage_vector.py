@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import chain
-from operator import add
 from typing import Any
 
 import numpy as np
@@ -40,14 +39,32 @@ _W = lk._WEIGHT
 _SHIFT = np.int64(1 << 32)
 
 
-def _codes(columns: Sequence[Sequence[str]]) -> tuple[list[str], list[np.ndarray]]:
-    """One code table over ``columns`` ("" = 0) and each column as int64 codes."""
+def _codes(columns: Sequence[Sequence[str]]
+           ) -> tuple[dict[str, int], list[str], list[np.ndarray]]:
+    """One code table over ``columns`` ("" = 0), its values by code, each column as codes."""
     table = dict.fromkeys(chain(("",), *columns), 0)
     values = list(table)
     for code, value in enumerate(values):
         table[value] = code
     get = table.__getitem__
-    return values, [np.fromiter(map(get, col), np.int64, len(col)) for col in columns]
+    return table, values, [np.fromiter(map(get, col), np.int64, len(col)) for col in columns]
+
+
+def _concat(table: dict[str, int], values: list[str], a: np.ndarray,
+            b: np.ndarray) -> np.ndarray:
+    """The codes of values[a] + values[b], added to ``table`` / ``values`` where new; each
+    distinct pair is concatenated once."""
+    pairs, inverse = np.unique(a * _SHIFT + b, return_inverse=True)
+    codes = np.empty(len(pairs), np.int64)
+    for k, (x, y) in enumerate(zip((pairs // _SHIFT).tolist(), (pairs % _SHIFT).tolist(),
+                                   strict=True)):
+        joined = values[x] + values[y]
+        code = table.get(joined)
+        if code is None:
+            code = table[joined] = len(values)
+            values.append(joined)
+        codes[k] = code
+    return codes[inverse.reshape(-1)]
 
 
 def _pack(high: np.ndarray, low: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -61,11 +78,14 @@ class Columns:
         n = len(cols[lk.F_BIRTH])
         fam, giv, famk, givk = (cols[lk.F_FAM], cols[lk.F_GIV], cols[lk.F_FAMK],
                                 cols[lk.F_GIVK])
-        self.names, (self.fam, self.giv, self.famk, self.givk, kana_full, kanji_full) = \
-            _codes([fam, giv, famk, givk, list(map(add, famk, givk)), list(map(add, fam, giv))])
+        table, self.names, (self.fam, self.giv, self.famk, self.givk) = _codes(
+            [fam, giv, famk, givk])
+        kana_full = _concat(table, self.names, self.famk, self.givk)
+        kanji_full = _concat(table, self.names, self.fam, self.giv)
+        del table
         self.birth = np.fromiter(cols[lk.F_BIRTH], np.int64, n)
-        _, (self.phone,) = _codes([cols[lk.F_PHONE]])
-        lots, (self.addr, self.lot, self.chome) = _codes(
+        _, _, (self.phone,) = _codes([cols[lk.F_PHONE]])
+        _, lots, (self.addr, self.lot, self.chome) = _codes(
             [cols[lk.F_ADDR], cols[lk.F_LOT], cols[lk.F_CHOME]])
         self.household = np.fromiter(map(bool, cols[lk.F_HH]), np.bool_, n)
         self.keys = self._keys(kana_full, kanji_full, lots)
