@@ -564,10 +564,11 @@ def candidate_pairs(records: Sequence[PersonRecord], *, threshold: float | None 
     Name weights are term-frequency adjusted with ``frequencies``, by default counted over
     ``records`` themselves (pass one built from the whole register for a partial run).
 
-    ``workers`` > 1 forks processes (POSIX only; batch tasks, not a web request). The pairs
-    are the same, but on two shared cores it costs ≈ 1.8× the CPU for no shorter wall time
-    (more idle cores may change that; not measured — docs/matching.md, "Batch run").
-    Each pair is compared once even when it shares several keys.
+    Blocking and scoring run in numpy arrays (``linkage_vector``). ``workers`` > 1 derives
+    the features on that many forked processes (POSIX only; batch tasks, not a web request)
+    and runs Jaro–Winkler on that many threads; the pairs are the same on any number
+    (docs/matching.md, "Batch run"). Each pair is compared once even when it shares
+    several keys.
     """
     from kasane.core.linkage_batch import run  # local: keeps the single-pair path light
 

@@ -1,7 +1,11 @@
-"""Batch 名寄せ over many records: blocking, pair scoring (optionally on several processes).
+"""Batch 名寄せ over many records: features, blocking, pair scoring, explanations.
 
 Called through ``kasane.core.linkage.candidate_pairs``; see docs/matching.md for the design.
-The steps, each linear in the number of records except the pair loop:
+``run(engine="arrays")`` (the default) derives the features column by column
+(``feature_columns``; on forked workers by chunks of records when ``workers`` > 1) and
+leaves blocking and scoring to ``linkage_vector`` (numpy). ``engine="python"`` is the
+pure-Python reference the tests compare it with, in these steps, each linear in the number
+of records except the pair loop:
 
 1. derive features and blocking keys of every record (normalizers are memoized);
 2. group record indexes by key, per key kind; blocks larger than ``max_block`` are skipped;
