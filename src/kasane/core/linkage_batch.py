@@ -83,13 +83,18 @@ def feature_columns(records: Sequence[lk.PersonRecord]) -> list[Sequence[Any]]:
         return [() for _ in range(lk.F_HH + 1)]
     fam_n, giv_n, fam_k, giv_k, births, phones, addresses, households = zip(
         *map(_RECORD_FIELDS, records), strict=True)
-    fam, famk = zip(*map(lk._name_part, fam_n, fam_k), strict=True)
-    giv, givk = zip(*map(lk._name_part, giv_n, giv_k), strict=True)
+    # each distinct value once, in a dict of this batch (a million records overflow the
+    # normalizers' LRU caches, whose bookkeeping then costs on every miss)
+    name_part = lk._name_part.__wrapped__
+    parts = {p: name_part(*p) for p in {*zip(fam_n, fam_k), *zip(giv_n, giv_k)}}
+    fam, famk = zip(*map(parts.__getitem__, zip(fam_n, fam_k)), strict=True)
+    giv, givk = zip(*map(parts.__getitem__, zip(giv_n, giv_k)), strict=True)
     dates = {b: b.year * 10000 + b.month * 100 + b.day if b else 0 for b in set(births)}
     birth = list(map(dates.__getitem__, births))
-    core, lot, chome = zip(*map(address_parts, addresses), strict=True)
-    hh_keys = lk._household_keys
-    hh = [hh_keys(h) if h else () for h in households]
+    core, lot, chome = zip(*map(address_parts.__wrapped__, addresses), strict=True)
+    hh_keys = lk._household_keys.__wrapped__
+    distinct_hh = {h: hh_keys(h) if h else () for h in set(households)}
+    hh = list(map(distinct_hh.__getitem__, households))
     return [fam, giv, famk, givk, birth, list(map(_phone, phones)), core, lot, chome, hh]
 
 
