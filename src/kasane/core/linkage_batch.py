@@ -86,9 +86,10 @@ def feature_columns(records: Sequence[lk.PersonRecord]) -> list[Sequence[Any]]:
     # each distinct value once, in a dict of this batch (a million records overflow the
     # normalizers' LRU caches, whose bookkeeping then costs on every miss)
     name_part = lk._name_part.__wrapped__
-    parts = {p: name_part(*p) for p in {*zip(fam_n, fam_k), *zip(giv_n, giv_k)}}
-    fam, famk = zip(*map(parts.__getitem__, zip(fam_n, fam_k)), strict=True)
-    giv, givk = zip(*map(parts.__getitem__, zip(giv_n, giv_k)), strict=True)
+    pairs = {*zip(fam_n, fam_k, strict=True), *zip(giv_n, giv_k, strict=True)}
+    parts = {p: name_part(*p) for p in pairs}
+    fam, famk = zip(*map(parts.__getitem__, zip(fam_n, fam_k, strict=True)), strict=True)
+    giv, givk = zip(*map(parts.__getitem__, zip(giv_n, giv_k, strict=True)), strict=True)
     dates = {b: b.year * 10000 + b.month * 100 + b.day if b else 0 for b in set(births)}
     birth = list(map(dates.__getitem__, births))
     core, lot, chome = zip(*map(address_parts.__wrapped__, addresses), strict=True)
