@@ -76,14 +76,86 @@ def test_it_scores_the_batch_hot_path_like_score_pair() -> None:
     assert checked > 500
 
 
-def test_it_gives_the_same_pairs_on_two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("engine", ["arrays", "python"])
+def test_it_gives_the_same_pairs_on_two_processes(monkeypatch: pytest.MonkeyPatch,
+                                                  engine: str) -> None:
     from kasane.core import linkage_batch
 
     monkeypatch.setattr(linkage_batch, "PARALLEL_MIN_RECORDS", 100)
     data = generate(3000, seed=4)
-    one = candidate_pairs(data.records, workers=1)
-    two = candidate_pairs(data.records, workers=2)
-    assert {(p.a, p.b, p.score) for p in one} == {(p.a, p.b, p.score) for p in two}
+
+    def run(workers: int) -> list[tuple[object, object, float]]:
+        pairs = linkage_batch.run(data.records, threshold=THRESHOLD, workers=workers,
+                                  max_block=linkage.MAX_BLOCK, frequencies=None, engine=engine)
+        return [(p.a, p.b, p.score) for p in pairs]
+
+    one = run(1)
+    assert one == run(2) and len(one) > 300
+
+
+def _engines(records: list[PersonRecord], **kw: object) -> tuple[list[tuple], list[tuple]]:
+    from kasane.core import linkage_batch
+
+    args: dict[str, object] = dict(threshold=THRESHOLD, workers=1,
+                                   max_block=linkage.MAX_BLOCK, frequencies=None)
+    args.update(kw)
+    out = []
+    for engine in ("python", "arrays"):
+        pairs = linkage_batch.run(records, engine=engine, **args)  # type: ignore[arg-type]
+        out.append([(p.a, p.b, p.score, p.comparisons) for p in pairs])
+    return out[0], out[1]
+
+
+@pytest.mark.parametrize("seed", [1, 13])
+def test_it_finds_the_same_pairs_in_arrays_as_the_pure_python_reference(seed: int) -> None:
+    """Same pairs, scores, explanations and order as the pure-Python path: at the threshold,
+    and with a threshold so low that every compared pair comes out (every level, every
+    key kind, Jaro–Winkler and the household comparison)."""
+    data = generate(4000, seed=seed)
+    reference, arrays = _engines(data.records)
+    assert arrays == reference and len(reference) > 400
+    reference, arrays = _engines(data.records, threshold=-1000.0)
+    assert arrays == reference
+    levels = {c.level for pair in reference for c in pair[3]}
+    assert {"family.kana_similar", "given.differ", "birth.swap", "household.listed",
+            "household.overlap", "address.same_lot", "phone.differ"} <= levels
+
+
+def test_it_finds_the_same_pairs_in_arrays_with_term_frequencies_and_big_blocks() -> None:
+    data = generate(1500, seed=14)
+    tf = name_frequencies(data.records[:700])  # counts of another register: not the batch's
+    reference, arrays = _engines(data.records, frequencies=tf, max_block=5)
+    assert arrays == reference and reference
+
+
+def test_it_keys_names_that_split_differently_as_the_key_strings_do() -> None:
+    """kn/km keys join family and given kana: タカ+ハシヒロシ and タカハシ+ヒロシ share them."""
+    records = [person(1, family_kana="タカ", given_kana="ハシヒロシ", family_name="",
+                      given_name="", phone="", address=""),
+               person(2, family_name="", given_name="", phone="", address=""),
+               person(3, family_name="", given_name="", phone="", address="",
+                      birth_date=date(1951, 4, 3)),
+               person(4, birth_date=None, given_name="", given_kana="")]
+    reference, arrays = _engines(records, threshold=-1000.0)
+    assert arrays == reference
+    assert {(a, b) for a, b, _, _ in arrays} >= {(1, 2), (2, 3)}
+
+
+def test_it_runs_the_arrays_engine_on_empty_and_tiny_batches() -> None:
+    assert _engines([]) == ([], [])
+    assert _engines([person(1)]) == ([], [])
+    reference, arrays = _engines([person(1), person(2)])
+    assert arrays == reference and [(a, b) for a, b, _, _ in arrays] == [(1, 2)]
+
+
+def test_it_derives_feature_columns_like_features() -> None:
+    from kasane.core import linkage_batch
+
+    data = generate(1500, seed=15)
+    records = [*data.records, person(9_999, phone="12-34", birth_date=None, household=(
+        "和子", "タロウ")), person(10_000, family_name="", given_name="", address="")]
+    columns = linkage_batch.feature_columns(records)
+    assert list(zip(*columns, strict=True)) == [linkage.features(r) for r in records]
 
 
 def test_it_runs_the_match_benchmark_and_prints_json_lines() -> None:

@@ -1,4 +1,5 @@
-"""Record linkage (名寄せ): find records that describe the same person. Pure Python + rapidfuzz.
+"""Record linkage (名寄せ): find records that describe the same person. Python + rapidfuzz
+(the batch run's blocking and scoring in numpy arrays: ``linkage_vector``).
 
 Agencies register one person differently (髙橋/高橋, ｶﾀｶﾅ/ひらがな, 4月3日/3月4日, a new
 address or phone). This module proposes pairs of records that probably are one person, with
@@ -32,6 +33,7 @@ from math import log2
 from rapidfuzz.distance import JaroWinkler
 
 from kasane.core.linkage_address import address_parts as _address_parts
+from kasane.core.linkage_cluster import cluster
 from kasane.core.text import normalize_kana, normalize_name, normalize_phone
 
 __all__ = [
@@ -562,10 +564,11 @@ def candidate_pairs(records: Sequence[PersonRecord], *, threshold: float | None 
     Name weights are term-frequency adjusted with ``frequencies``, by default counted over
     ``records`` themselves (pass one built from the whole register for a partial run).
 
-    ``workers`` > 1 forks processes (POSIX only; batch tasks, not a web request). The pairs
-    are the same, but on two shared cores it costs ≈ 1.8× the CPU for no shorter wall time
-    (more idle cores may change that; not measured — docs/matching.md, "Batch run").
-    Each pair is compared once even when it shares several keys.
+    Blocking and scoring run in numpy arrays (``linkage_vector``). ``workers`` > 1 derives
+    the features on that many forked processes (POSIX only; batch tasks, not a web request)
+    and runs Jaro–Winkler on that many threads; the pairs are the same on any number
+    (docs/matching.md, "Batch run"). Each pair is compared once even when it shares
+    several keys.
     """
     from kasane.core.linkage_batch import run  # local: keeps the single-pair path light
 
@@ -573,32 +576,3 @@ def candidate_pairs(records: Sequence[PersonRecord], *, threshold: float | None 
         threshold = threshold_for(len(records))
     return run(records, threshold=threshold, workers=workers, max_block=max_block,
                frequencies=frequencies)
-
-
-def cluster(pairs: Iterable[ScoredPair | tuple[Hashable, Hashable]]) -> list[set[Hashable]]:
-    """Connected components (union–find) of the given pairs: if a~b and b~c, {a, b, c}.
-
-    Pass only the pairs a coordinator confirmed (or, in benchmarks, the candidates). Groups
-    come out in order of first appearance; singletons are not listed.
-    """
-    parent: dict[Hashable, Hashable] = {}
-
-    def find(x: Hashable) -> Hashable:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:  # path compression
-            parent[x], x = root, parent[x]
-        return root
-
-    for p in pairs:
-        a, b = (p.a, p.b) if isinstance(p, ScoredPair) else p
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-    groups: dict[Hashable, set[Hashable]] = {}
-    for x in parent:
-        groups.setdefault(find(x), set()).add(x)
-    return [g for g in groups.values() if len(g) > 1]

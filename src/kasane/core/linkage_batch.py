@@ -1,7 +1,11 @@
-"""Batch 名寄せ over many records: blocking, pair scoring (optionally on several processes).
+"""Batch 名寄せ over many records: features, blocking, pair scoring, explanations.
 
 Called through ``kasane.core.linkage.candidate_pairs``; see docs/matching.md for the design.
-The steps, each linear in the number of records except the pair loop:
+``run(engine="arrays")`` (the default) derives the features column by column
+(``feature_columns``; on forked workers by chunks of records when ``workers`` > 1) and
+leaves blocking and scoring to ``linkage_vector`` (numpy). ``engine="python"`` is the
+pure-Python reference the tests compare it with, in these steps, each linear in the number
+of records except the pair loop:
 
 1. derive features and blocking keys of every record (normalizers are memoized);
 2. group record indexes by key, per key kind; blocks larger than ``max_block`` are skipped;
@@ -25,10 +29,13 @@ import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Sequence
-from operator import itemgetter
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from kasane.core import linkage as lk
+from kasane.core.linkage_address import address_parts
 from kasane.core.linkage_score import TermWeights, score_fast
+from kasane.core.text import normalize_phone
 
 _STATE: dict[str, object] = {}  # read by forked children
 PARALLEL_MIN_RECORDS = 50_000  # below this, deriving features in workers costs more than it saves
@@ -37,20 +44,59 @@ _HH_SEP = "\x1e"  # record separator: joins the household names of one record
 _N_FEATURES = 10
 
 
-def _prepare(records: Sequence[lk.PersonRecord]) -> tuple[list[lk.Features],
-                                                          list[tuple[str, ...]],
-                                                          dict[str, int]]:
-    """Features, blocking keys ("" = none) and name-key counts of ``records``."""
-    features, keys_of = lk.features, lk._keys_of
+def _prepare(records: Sequence[lk.PersonRecord], *, keys: bool = True
+             ) -> tuple[list[lk.Features], list[tuple[str, ...]], dict[str, int]]:
+    """Features, blocking keys ("" = none; none at all unless ``keys``) and name-key counts
+    of ``records``."""
+    features = lk.features
     feats = [features(r) for r in records]
-    keys = [keys_of(f) for f in feats]
-    counts: dict[str, int] = {}  # the keys of linkage._tf_keys, counted column by column
+    key_rows = list(map(lk._keys_of, feats)) if keys else []
+    counts = _name_counts([list(map(itemgetter(c), feats)) for c in range(lk.F_HH)])
+    return feats, key_rows, counts
+
+
+def _name_counts(columns: Sequence[Sequence[object]]) -> dict[str, int]:
+    """The keys of ``linkage._tf_keys`` counted column by column (in C, ``Counter``)."""
+    counts: dict[str, int] = {}
     for prefix, column in (("fk:", lk.F_FAMK), ("fj:", lk.F_FAM), ("gk:", lk.F_GIVK),
                            ("gj:", lk.F_GIV)):
-        for value, count in Counter(map(itemgetter(column), feats)).items():
+        for value, count in Counter(columns[column]).items():
             if value:
-                counts[prefix + value] = count
-    return feats, keys, counts
+                counts[f"{prefix}{value}"] = count
+    return counts
+
+
+_RECORD_FIELDS = attrgetter("family_name", "given_name", "family_kana", "given_kana",
+                            "birth_date", "phone", "address", "household")
+
+
+def _phone(s: str) -> str:
+    digits = normalize_phone(s) if s else ""
+    return digits if len(digits) >= 9 else ""
+
+
+def feature_columns(records: Sequence[lk.PersonRecord]) -> list[Sequence[Any]]:
+    """``linkage.features`` of every record as ten columns (``list(zip(*columns))`` equals
+    ``[features(r) for r in records]``; a test checks it): the normalizers are mapped over
+    each column, so the memoized ones (names, addresses by shape) cost a C call per record."""
+    if not records:
+        return [() for _ in range(lk.F_HH + 1)]
+    fam_n, giv_n, fam_k, giv_k, births, phones, addresses, households = zip(
+        *map(_RECORD_FIELDS, records), strict=True)
+    # each distinct value once, in a dict of this batch (a million records overflow the
+    # normalizers' LRU caches, whose bookkeeping then costs on every miss)
+    name_part = lk._name_part.__wrapped__
+    pairs = {*zip(fam_n, fam_k, strict=True), *zip(giv_n, giv_k, strict=True)}
+    parts = {p: name_part(*p) for p in pairs}
+    fam, famk = zip(*map(parts.__getitem__, zip(fam_n, fam_k, strict=True)), strict=True)
+    giv, givk = zip(*map(parts.__getitem__, zip(giv_n, giv_k, strict=True)), strict=True)
+    dates = {b: b.year * 10000 + b.month * 100 + b.day if b else 0 for b in set(births)}
+    birth = list(map(dates.__getitem__, births))
+    core, lot, chome = zip(*map(address_parts.__wrapped__, addresses), strict=True)
+    hh_keys = lk._household_keys.__wrapped__
+    distinct_hh = {h: hh_keys(h) if h else () for h in set(households)}
+    hh = list(map(distinct_hh.__getitem__, households))
+    return [fam, giv, famk, givk, birth, list(map(_phone, phones)), core, lot, chome, hh]
 
 
 def _prepare_chunk(bounds: tuple[int, int]) -> tuple[list[str], dict[str, int], list[str]]:
@@ -174,6 +220,45 @@ def _blank_oversized(columns: list[list[str]], candidates: set[tuple[int, str]],
             columns[slot] = ["" if k == key else k for k in col]
 
 
+def _columns_chunk(bounds: tuple[int, int]) -> list[str]:
+    """``feature_columns`` of records[lo:hi] in a forked worker, each column one joined
+    string (see the module docstring)."""
+    records = _STATE["records"]
+    assert isinstance(records, Sequence)
+    out = []
+    for c, col in enumerate(feature_columns(records[bounds[0]:bounds[1]])):
+        if c == lk.F_BIRTH:
+            out.append(_SEP.join(map(str, col)))
+        elif c == lk.F_HH:
+            out.append(_SEP.join([_HH_SEP.join(h) for h in col]))
+        else:
+            out.append(_SEP.join(col))
+    return out
+
+
+def _feature_columns_parallel(records: Sequence[lk.PersonRecord],
+                              workers: int) -> list[Sequence[Any]]:
+    """``feature_columns(records)`` computed by chunks on ``workers`` forked processes."""
+    _STATE.update(records=records)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_columns_chunk, _chunks(len(records), workers))
+    finally:
+        _STATE.clear()
+    columns: list[Sequence[Any]] = []
+    for c in range(_N_FEATURES):
+        col: list[str] = []
+        for part in parts:
+            col.extend(part[c].split(_SEP))
+        if c == lk.F_BIRTH:
+            columns.append(list(map(int, col)))
+        elif c == lk.F_HH:
+            columns.append([tuple(h.split(_HH_SEP)) if h else () for h in col])
+        else:
+            columns.append(col)
+    return columns
+
+
 def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -244,24 +329,41 @@ def _blocks(keys: list[tuple[str, ...]], max_block: int) -> list[tuple[int, list
 
 
 def run(records: Sequence[lk.PersonRecord], *, threshold: float, workers: int,
-        max_block: int, frequencies: lk.NameFrequencies | None) -> list[lk.ScoredPair]:
+        max_block: int, frequencies: lk.NameFrequencies | None,
+        engine: str = "arrays") -> list[lk.ScoredPair]:
+    """The batch run. ``engine`` "arrays" (default): steps 2 and 3 in numpy
+    (``linkage_vector``); "python": the pure-Python reference (dict blocks, ``score_fast``
+    per pair; forked processes when ``workers`` > 1). Both give the same pairs."""
     # Millions of small tuples: the cyclic GC would rescan them over and over for nothing
     # (nothing here makes reference cycles), so it is paused for the run.
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _run(records, threshold=threshold, workers=workers, max_block=max_block,
-                    frequencies=frequencies)
+                    frequencies=frequencies, engine=engine)
     finally:
         if enabled:
             gc.enable()
 
 
 def _run(records: Sequence[lk.PersonRecord], *, threshold: float, workers: int,
-         max_block: int, frequencies: lk.NameFrequencies | None) -> list[lk.ScoredPair]:
+         max_block: int, frequencies: lk.NameFrequencies | None,
+         engine: str) -> list[lk.ScoredPair]:
     workers = max(1, min(workers, os.cpu_count() or 1))
     n = len(records)
-    if workers > 1 and n >= PARALLEL_MIN_RECORDS and _can_fork():
+    if engine == "arrays":
+        from kasane.core.linkage_vector import scored_pairs
+
+        if workers > 1 and n >= PARALLEL_MIN_RECORDS and _can_fork():
+            columns = _feature_columns_parallel(records, workers)
+        else:
+            columns = feature_columns(records)
+        if frequencies is None:
+            frequencies = lk.NameFrequencies(_name_counts(columns), n)
+        feats = list(zip(*columns, strict=True))
+        found = scored_pairs(columns, feats, TermWeights.of(frequencies),
+                             threshold=float(threshold), max_block=max_block, workers=workers)
+    elif workers > 1 and n >= PARALLEL_MIN_RECORDS and _can_fork():
         feats, found, frequencies = _run_parallel(records, threshold=threshold,
                                                   workers=workers, max_block=max_block,
                                                   frequencies=frequencies)

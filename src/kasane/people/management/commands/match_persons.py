@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--municipality", help="地方公共団体コード（省略時はすべての自治体）")
-        parser.add_argument("--workers", type=int, default=1, help="照合に使うプロセス数（既定 1。2 コアでは速くなりません）")
+        parser.add_argument("--workers", type=int, default=1, help="照合に使うプロセス数（既定 1。2 以上で特徴量の計算を複数プロセスで行います）")
         parser.add_argument("--rebuild-keys", action="store_true",
                             help="名寄せキーを作り直してから照合する（異体字表の変更後など）")
         parser.add_argument("--json", action="store_true", help="結果を JSON で1行ずつ出力")

@@ -1,0 +1,284 @@
+"""Steps 2 and 3 of the batch 名寄せ in arrays (numpy): blocks, candidate pairs, scores.
+
+``linkage_batch`` derives the features of every record (step 1) and explains the pairs that
+reach the threshold (step 4); this module does what lies between without a Python loop over
+records or pairs:
+
+- **Codes.** Every string feature becomes an integer code (``""`` = 0; equal strings, equal
+  codes — one code table per kind of string, shared where keys mix columns), birth dates
+  stay integers yyyymmdd.
+- **Blocks.** Each blocking key of ``linkage.KEY_KINDS`` is rebuilt from those codes as one
+  int64 per record (-1 = none) that is equal for two records exactly when their key strings
+  (``linkage._keys_of``) are; a stable argsort groups the records of a key, runs longer than
+  ``max_block`` are skipped and their keys blanked, and the pairs inside the other runs are
+  generated with ``numpy.repeat``. A pair that already shares a key of an earlier kind is
+  dropped (scored once, as in the pure-Python path).
+- **Scores.** The comparison levels of ``linkage._score`` over all pairs at once, added in the
+  same order (so the sums are the same floats); Jaro–Winkler only where two kana readings
+  differ, through ``rapidfuzz.process.cpdist`` on ``workers`` threads; the household
+  comparison (sets of names) in Python, only for the few pairs that could still reach the
+  threshold with it.
+
+The result is the same list of (i, j, score) as the pure-Python path (``linkage_batch``'s
+reference, a test compares both on generated registers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import chain
+from typing import Any
+
+import numpy as np
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cpdist
+
+from kasane.core import linkage as lk
+
+_W = lk._WEIGHT
+_SHIFT = np.int64(1 << 32)
+
+
+def _codes(columns: Sequence[Sequence[str]]
+           ) -> tuple[dict[str, int], list[str], list[np.ndarray]]:
+    """One code table over ``columns`` ("" = 0), its values by code, each column as codes."""
+    table = dict.fromkeys(chain(("",), *columns), 0)
+    values = list(table)
+    for code, value in enumerate(values):
+        table[value] = code
+    get = table.__getitem__
+    return table, values, [np.fromiter(map(get, col), np.int64, len(col)) for col in columns]
+
+
+def _concat(table: dict[str, int], values: list[str], a: np.ndarray,
+            b: np.ndarray) -> np.ndarray:
+    """The codes of values[a] + values[b], added to ``table`` / ``values`` where new; each
+    distinct pair is concatenated once."""
+    pairs, inverse = np.unique(a * _SHIFT + b, return_inverse=True)
+    codes = np.empty(len(pairs), np.int64)
+    for k, (x, y) in enumerate(zip((pairs // _SHIFT).tolist(), (pairs % _SHIFT).tolist(),
+                                   strict=True)):
+        joined = values[x] + values[y]
+        code = table.get(joined)
+        if code is None:
+            code = table[joined] = len(values)
+            values.append(joined)
+        codes[k] = code
+    return codes[inverse.reshape(-1)]
+
+
+def _pack(high: np.ndarray, low: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    return np.where(valid, high * _SHIFT + low, -1)
+
+
+class Columns:
+    """The features of a batch as arrays (see the module docstring)."""
+
+    def __init__(self, cols: Sequence[Sequence[Any]]) -> None:
+        n = len(cols[lk.F_BIRTH])
+        fam, giv, famk, givk = (cols[lk.F_FAM], cols[lk.F_GIV], cols[lk.F_FAMK],
+                                cols[lk.F_GIVK])
+        table, self.names, (self.fam, self.giv, self.famk, self.givk) = _codes(
+            [fam, giv, famk, givk])
+        kana_full = _concat(table, self.names, self.famk, self.givk)
+        kanji_full = _concat(table, self.names, self.fam, self.giv)
+        del table
+        self.birth = np.fromiter(cols[lk.F_BIRTH], np.int64, n)
+        _, _, (self.phone,) = _codes([cols[lk.F_PHONE]])
+        _, lots, (self.addr, self.lot, self.chome) = _codes(
+            [cols[lk.F_ADDR], cols[lk.F_LOT], cols[lk.F_CHOME]])
+        self.household = np.fromiter(map(bool, cols[lk.F_HH]), np.bool_, n)
+        self.keys = self._keys(kana_full, kanji_full, lots)
+
+    def _keys(self, kana_full: np.ndarray, kanji_full: np.ndarray,
+              lots: list[str]) -> list[np.ndarray]:
+        """One int64 array per kind of ``linkage.KEY_KINDS``, as ``linkage._keys_of``."""
+        b = self.birth
+        born = b != 0
+        ym, year = b // 100, b // 10000
+        m, d = ym % 100, b % 100
+        md = np.where(d < m, d * 100 + m, m * 100 + d)
+        has_kana = (self.famk != 0) & (self.givk != 0)
+        has_kanji = (self.fam != 0) & (self.giv != 0)
+        family = np.where(self.famk != 0, self.famk, self.fam)
+        given = np.where(self.givk != 0, self.givk, self.giv)
+        full = np.where(has_kana, kana_full, np.where(has_kanji, kanji_full, 0))
+        lot_ok = np.fromiter((bool(s) and s[-1].isdigit() for s in lots), np.bool_, len(lots))
+        return [
+            _pack(kana_full, ym, born & has_kana),
+            _pack(kanji_full, ym, born & has_kanji),
+            _pack(family, year * 10000 + md, born & (family != 0)),
+            _pack(given, year * 10000 + md, born & (given != 0)),
+            _pack(full, md, born & (full != 0)),
+            np.where(self.phone != 0, self.phone, -1),
+            np.where(lot_ok[self.lot], self.lot, -1),
+        ]
+
+
+def candidate_indexes(keys: list[np.ndarray], max_block: int) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) with i < j of every pair sharing a key, each once (in its first shared kind).
+
+    Keys of blocks larger than ``max_block`` are blanked in ``keys`` (so a pair sharing only
+    such a key may still meet in a later kind)."""
+    found_i: list[np.ndarray] = []
+    found_j: list[np.ndarray] = []
+    for slot, key in enumerate(keys):
+        valid = np.flatnonzero(key >= 0)
+        sorted_keys = key[valid]
+        order = np.argsort(sorted_keys, kind="stable")
+        members = valid[order]  # record indexes grouped by key, ascending within a key
+        sorted_keys = sorted_keys[order]
+        if not len(members):
+            continue
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        lengths = np.diff(np.r_[starts, len(members)])
+        block = np.repeat(np.arange(len(starts)), lengths)
+        oversized = (lengths > max_block)[block]
+        key[members[oversized]] = -1
+        end = np.repeat(starts + lengths, lengths)
+        ok = ((lengths >= 2) & (lengths <= max_block))[block]
+        position = np.flatnonzero(ok)
+        partners = end[position] - position - 1
+        total = int(partners.sum())
+        if not total:
+            continue
+        first = np.repeat(position, partners)
+        offset = np.arange(total) - np.repeat(np.cumsum(partners) - partners, partners)
+        i, j = members[first], members[first + 1 + offset]
+        keep = np.ones(total, np.bool_)
+        for earlier in keys[:slot]:
+            ki = earlier[i]
+            keep &= (ki < 0) | (ki != earlier[j])
+        found_i.append(i[keep])
+        found_j.append(j[keep])
+    if not found_i:
+        empty = np.zeros(0, np.int64)
+        return empty, empty
+    return np.concatenate(found_i), np.concatenate(found_j)
+
+
+def _similar(names: list[str], a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
+    """Jaro–Winkler ≥ ``KANA_SIMILAR`` of the name codes a[k], b[k]."""
+    if not len(a):
+        return np.zeros(0, np.bool_)
+    sim = cpdist([names[x] for x in a.tolist()], [names[x] for x in b.tolist()],
+                 scorer=JaroWinkler.normalized_similarity, dtype=np.float64,
+                 workers=workers)
+    return sim >= lk.KANA_SIMILAR
+
+
+def _tf_table(names: list[str], weights: dict[str, float], default: float) -> np.ndarray:
+    table = np.full(len(names), default)
+    for code, name in enumerate(names):
+        w = weights.get(name)
+        if w is not None:
+            table[code] = w
+    return table
+
+
+class TermTables:
+    """``linkage_score.TermWeights`` as arrays indexed by name code."""
+
+    def __init__(self, names: list[str], weights: object) -> None:
+        from kasane.core.linkage_score import TermWeights
+
+        assert isinstance(weights, TermWeights)
+        self.fk = _tf_table(names, weights.family_kana, _W["family.exact"])
+        self.fj = _tf_table(names, weights.family_kanji, _W["family.exact"])
+        self.gk = _tf_table(names, weights.given_kana, _W["given.exact"])
+        self.gj = _tf_table(names, weights.given_kanji, _W["given.exact"])
+
+
+def _name_weights(part: str, names: list[str], ka: np.ndarray, kb: np.ndarray,
+                  na: np.ndarray, nb: np.ndarray, tf_kana: np.ndarray,
+                  tf_kanji: np.ndarray, workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """(weight, conflict) of one name part, as ``linkage_score.score_fast`` /
+    ``linkage._name_level`` with term frequencies; conflict = 不一致, 漢字相違 or カナ類似."""
+    w = {level: _W[f"{part}.{level}"] for level in (
+        "kanji_kana_similar", "kana_only", "kana_kanji_differ", "kana_similar",
+        "kanji_differ", "differ", "missing")}
+    kana = (na != 0) & (nb != 0)
+    kanji = (ka != 0) & (kb != 0)
+    kana_eq = kana & (na == nb)
+    kanji_eq = kanji & (ka == kb)
+    out = np.full(len(ka), w["missing"])
+    # both kana: exact (TF) / kanji_kana_similar / kana_kanji_differ / kana_only / JW
+    np.copyto(out, tf_kana[na], where=kanji_eq & kana_eq)
+    out[kana & kanji_eq & ~kana_eq] = w["kanji_kana_similar"]
+    out[kana_eq & ~kanji_eq] = np.where(kanji, w["kana_kanji_differ"], w["kana_only"])[
+        kana_eq & ~kanji_eq]
+    fuzzy = kana & ~kanji_eq & ~kana_eq
+    idx = np.flatnonzero(fuzzy)
+    out[idx] = np.where(_similar(names, na[idx], nb[idx], workers), w["kana_similar"],
+                        w["differ"])
+    # no kana on one side: the kanji decide
+    only_kanji = ~kana & kanji
+    out[only_kanji & kanji_eq] = tf_kanji[ka[only_kanji & kanji_eq]]
+    out[only_kanji & ~kanji_eq] = w["kanji_differ"]
+    return out, fuzzy | (only_kanji & ~kanji_eq)
+
+
+def _birth_weights(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ya, yb = a // 10000, b // 10000
+    ma, mb, da, db = a // 100 % 100, b // 100 % 100, a % 100, b % 100
+    same_year = ya == yb
+    return np.select(
+        [(a == 0) | (b == 0), a == b, same_year & (ma == db) & (da == mb),
+         same_year & (ma == mb), same_year, (np.abs(ya - yb) == 1) & (a % 10000 == b % 10000)],
+        [_W["birth.missing"], _W["birth.exact"], _W["birth.swap"], _W["birth.same_month"],
+         _W["birth.differ"], _W["birth.year_off"]], _W["birth.differ"])
+
+
+def score(c: Columns, feats: Sequence[lk.Features], i: np.ndarray, j: np.ndarray,
+          tables: TermTables, cutoff: float, workers: int) -> np.ndarray:
+    """``linkage._score(feats[i], feats[j], tf)`` of every pair that reaches ``cutoff``
+    (the same floats: the terms are added in the same order); pairs below ``cutoff`` get a
+    value below it."""
+    total, conflict = _name_weights("family", c.names, c.fam[i], c.fam[j], c.famk[i],
+                                    c.famk[j], tables.fk, tables.fj, workers)
+    given, conflict = _name_weights("given", c.names, c.giv[i], c.giv[j], c.givk[i],
+                                    c.givk[j], tables.gk, tables.gj, workers)
+    total += given
+    total += _birth_weights(c.birth[i], c.birth[j])
+    pa, pb = c.phone[i], c.phone[j]
+    phone = (pa != 0) & (pb != 0)
+    total += np.where(phone & (pa != pb), _W["phone.differ"],
+                      np.where(phone & ~conflict, _W["phone.exact"], 0.0))
+    aa, ab = c.addr[i], c.addr[j]
+    x = np.select([aa == ab, c.lot[i] == c.lot[j], c.chome[i] == c.chome[j]],
+                  [_W["address.exact"], _W["address.same_lot"], _W["address.same_chome"]],
+                  _W["address.differ"])
+    total += np.where((aa != 0) & (ab != 0) & ~(conflict & (x > 0)), x, 0.0)
+    # household: in Python, for pairs that could still reach the cutoff with it
+    reach = total + np.where(conflict, 0.0, _W["household.overlap"]) >= cutoff
+    hh = np.flatnonzero((c.household[i] | c.household[j]) & reach)
+    weights = lk._W_HOUSEHOLD
+    level_of = lk._household_level
+    add_hh = np.zeros(len(hh))
+    for k, (a, b, conf) in enumerate(zip(i[hh].tolist(), j[hh].tolist(),
+                                         conflict[hh].tolist(), strict=True)):
+        fa, fb = feats[a], feats[b]
+        level = level_of(fa[lk.F_HH], fb[lk.F_HH], fa, fb)
+        if level < 3:
+            w = weights[level]
+            if not (conf and w > 0):
+                add_hh[k] = w
+    total[hh] += add_hh
+    return total
+
+
+def scored_pairs(columns: Sequence[Sequence[Any]], feats: Sequence[lk.Features],
+                 weights: object, *, threshold: float, max_block: int,
+                 workers: int) -> list[tuple[int, int, float]]:
+    """Steps 2 and 3: (i, j, score) of every pair at or above ``threshold``, best first
+    (ties by i, then j). ``columns``: ``linkage_batch.feature_columns``; ``feats``: the same
+    as rows (for the household comparison)."""
+    c = Columns(columns)
+    i, j = candidate_indexes(c.keys, max_block)
+    if not len(i):
+        return []
+    total = score(c, feats, i, j, TermTables(c.names, weights), threshold, workers)
+    keep = np.flatnonzero(total >= threshold)
+    i, j, total = i[keep], j[keep], total[keep]
+    order = np.lexsort((j, i, -total))
+    return list(zip(i[order].tolist(), j[order].tolist(), total[order].tolist(), strict=True))
