@@ -267,10 +267,11 @@ def serve(*, users: int, workers: int = 0, base_url: str = "", database: str = "
             [sys.executable, "-m", "gunicorn", "kasane.asgi:application",
              "-k", "uvicorn_worker.UvicornWorker", "--no-control-socket",
              "-w", str(workers or os.cpu_count() or 2), "-b", f"127.0.0.1:{port}",
-             "--graceful-timeout", "5", "--log-level", "warning"],
+             # a worker booting on a loaded machine can take > gunicorn's default 30 s
+             "--timeout", "120", "--graceful-timeout", "5", "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(var / "server.log", "wb"))  # noqa: SIM115
         url = f"http://127.0.0.1:{port}"
-        _wait_ready(url, process)
+        _wait_ready(url, process, timeout=150)
         yield Server(url=url, port=port, process=process, prep=prep, env=env,
                      database_url=database_url)
     finally:

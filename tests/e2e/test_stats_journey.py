@@ -20,7 +20,8 @@ def test_the_secretariat_reads_the_national_report_and_the_dashboards(
     expect(page.locator("h1")).to_contain_text("統計指標")
     page.goto("/stats/national/?fiscal_year=2025")
     expect(page.locator("h1")).to_contain_text("国への報告（令和7年度）")
-    expect(page.locator("[data-testid='cell-P4-1']")).to_contain_text("算出できません")
+    expect(page.locator("[data-testid='cell-P4-1'] a")).to_contain_text("人")  # from the records
+    expect(page.locator("[data-testid='cell-P0-3-budget']")).to_contain_text("未入力")  # typed cell
     new_cases = page.locator("[data-testid='cell-P1-2'] a")
     assert int(new_cases.inner_text().rstrip("件").replace(",", "")) > 0
     screenshot(page, "stats-national", device)

@@ -9,6 +9,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseGrant,
+    CaseProblem,
     CaseSubject,
     Closure,
     Contact,
@@ -33,5 +34,5 @@ register(
              "cases.Involvement": "関与", "cases.Monitoring": "モニタリング",
              "cases.CaseEvent": "ケースの経過"},
     models=[Case, CaseSubject, Involvement, CaseGrant, Referral, Contact, SupportPlan,
-            Monitoring, Closure, CaseEvent],
+            Monitoring, Closure, CaseEvent, CaseProblem],
 )
