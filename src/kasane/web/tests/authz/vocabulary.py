@@ -82,8 +82,11 @@ def page(key: str, kind: str, allow: frozenset[str], *, post: bool = False,
                  unsettled=unsettled)
 
 
-def op(key: str, kind: str, allow: frozenset[str], *, why: str = "", body: bool = True) -> Entry:
+def op(key: str, kind: str, allow: frozenset[str], *, why: str = "", body: bool = True,
+       unsettled: bool = False) -> Entry:
     """An API operation entry: ``METHOD /api/v1/path``. ``body=False``: the matrix cannot
     build a body the schema accepts, so the cells only show that nobody is let through
-    (422 or a refusal) and nothing is written."""
-    return Entry(key, kind, allow, key.split(" ", 1)[0].lower(), why, body)
+    (422 or a refusal) and nothing is written. ``unsettled``: as for pages (only the actors
+    in ``allow`` may write)."""
+    return Entry(key, kind, allow, key.split(" ", 1)[0].lower(), why, body,
+                 unsettled=unsettled)

@@ -56,6 +56,11 @@ def _first(cls: Any, **filters: Any) -> int:
     return row.pk if row is not None else ABSENT
 
 
+def _record_of(cls: Any) -> int:
+    row = cls.objects.order_by("pk").first()
+    return row.record_id if row is not None else ABSENT
+
+
 def _foreign_tenant() -> dict[str, Any]:
     from kasane.accounts.models import (
         Membership,
@@ -201,7 +206,8 @@ def object_ids(data: dict[str, Any], restricted: Any) -> dict[str, dict[str, Any
         "plan": {"plan_id": plan},
         "involvement": {"involvement_id": _first(m.Involvement, case_id=case)},
         "sheet_record": {"pk": record, "record_id": record},
-        "sheet_derivation": {"pk": _first(m.SheetDerivation),
+        # the derivation's own record (``pk`` of records/<pk>/derived/<derivation_id>/)
+        "sheet_derivation": {"pk": _record_of(m.SheetDerivation),
                              "derivation_id": _first(m.SheetDerivation)},
         "sheet_code": {"code": m.SheetDefinition.objects.order_by("pk").first().code},
         "sheet_attachment": {"pk": _first(m.SheetAttachment),
