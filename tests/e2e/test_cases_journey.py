@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.utils import timezone
+
 from .conftest import login, screenshot
 
 NAME = "重田 葵"
@@ -81,7 +83,7 @@ def _record_consent(page: Any, case_url: str) -> None:
     page.get_by_label(HOUKATSU).check()
     page.get_by_label(SHOUGAI).check()
     page.get_by_label("関係機関との情報共有").check()
-    page.fill("input[name=obtained_on]", dt.date.today().isoformat())
+    page.fill("input[name=obtained_on]", timezone.localdate().isoformat())
     page.get_by_label("書面").check()
     page.click("main form.consent-form button[type=submit]")
     page.wait_for_selector("[data-testid=consents]")
@@ -165,7 +167,7 @@ def test_it_runs_a_case_from_a_liaison_sheet_across_three_organizations(
     page.fill("#id_goals", "毎日食事をとる\n居場所につながる")
     page.select_option("#id_task_org_0", label=HOUKATSU)
     page.fill("#id_task_0", "食事支援と見守りの調整")
-    page.fill("#id_review_on", (dt.date.today() + dt.timedelta(days=30)).isoformat())
+    page.fill("#id_review_on", (timezone.localdate() + dt.timedelta(days=30)).isoformat())
     page.click("button:has-text('保存')")
     page.click("[data-testid=plan-1] button:has-text('承認')")
     page.wait_for_selector("[data-testid=plan-1] >> text=承認済み")
@@ -215,7 +217,7 @@ def test_it_runs_a_case_from_a_liaison_sheet_across_three_organizations(
     page.check("#id_watch")
     page.select_option("#id_watch_org", label=HOUKATSU)
     page.fill("#id_watch_method", "月1回の電話")
-    page.fill("#id_next_check_on", (dt.date.today() + dt.timedelta(days=30)).isoformat())
+    page.fill("#id_next_check_on", (timezone.localdate() + dt.timedelta(days=30)).isoformat())
     page.click("button:has-text('終結を記録')")
     page.wait_for_selector("[data-testid=case-status]:has-text('見守り継続')")
     screenshot(page, "case-watching", device)

@@ -10,6 +10,8 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.utils import timezone
+
 from kasane.access import services as access_services
 from kasane.accounts.models import Membership
 from kasane.core.text import normalize_name
@@ -120,7 +122,7 @@ def _consent(actor: Membership, person: Person, orgs: dict[str, Any], keys: list
 
 def load(data: dict[str, Any]) -> None:
     rng = random.Random(4)  # noqa: S311 - deterministic demo data, not security
-    today = dt.date.today()
+    today = timezone.localdate()
     ref = BIRTH_REFERENCE
     users, orgs = data["users"], data["orgs"]
     actors = {name: _actor(users[name]) for name in RECORDERS}

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from kasane.accounts.models import Municipality
 from kasane.cases.models import Case, CaseSubject, Status
@@ -117,7 +118,7 @@ def _split(candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate
 def purge_plan(*, municipality: Municipality, as_of: dt.date | None = None) -> PurgePlan:
     """Every record of the tenant past its period on ``as_of`` (today), split into expiring
     and held. Reads ids and dates only."""
-    as_of = as_of or dt.date.today()
+    as_of = as_of or timezone.localdate()
     plan = PurgePlan(municipality=municipality, as_of=as_of, years=retention_years(municipality))
     held_persons, held_cases = _holds(municipality)
     subjects: dict[int, set[int]] = defaultdict(set)

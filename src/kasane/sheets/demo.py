@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from kasane.accounts.models import Membership
 
@@ -41,7 +42,7 @@ def _person(family: str, given: str, fk: str, gk: str, **extra: Any) -> dict[str
 
 
 def _specs(orgs: dict[str, Any], users: dict[str, Any]) -> list[tuple[str, str, bool, dict[str, Any]]]:
-    d = dt.date.today()
+    d = timezone.localdate()
 
     def ago(days: int) -> str:
         return (d - dt.timedelta(days=days)).isoformat()

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from django.utils import timezone
+
 from kasane.core import live_server as server
 
 
@@ -82,7 +84,7 @@ def _case_for_referral(member: Any, org_b: Any) -> tuple[int, int]:
         "given_name_kana": "イチロウ", "birth_date": dt.date(1950, 1, 2),
         "address": "重ね市本町1-1", "phone": "03-0000-0000"})
     consent = consent_record(actor=member, person=person, organization_ids=[org_b.pk],
-                             purposes=["information_sharing"], obtained_on=dt.date.today(),
+                             purposes=["information_sharing"], obtained_on=timezone.localdate(),
                              method="written")
     case = case_open(actor=member, person_ids=[person.pk], summary="相談")
     return case.pk, consent.pk

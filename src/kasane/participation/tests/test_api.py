@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from .factories import setup
 
@@ -22,7 +23,7 @@ def test_it_records_wishes_proposes_answers_starts_and_follows_up(city: Any, cli
     r = client.get(base + "/suggestions")
     assert r.json()["items"][0]["place"] == "北のカフェ"
     assert "同じ圏域（北部圏域）" in r.json()["items"][0]["reasons"]
-    today = dt.date.today()
+    today = timezone.localdate()
     r = client.post(base + "/matches", {"place_id": s.place.pk,
                                         "proposed_on": (today - dt.timedelta(days=9)).isoformat()},
                     content_type="application/json")

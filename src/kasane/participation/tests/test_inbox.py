@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kasane.participation import inbox, services
 from kasane.people.tests.factories import make_consent
@@ -25,7 +26,7 @@ def test_it_lists_proposals_to_answer_and_follow_ups_due(city: Any) -> None:
     assert section.items[0]["label"].startswith("包括の居場所への受入打診")
     assert s.person.family_name not in section.items[0]["label"]
     assert inbox.proposals(city.coordinator, s.coord) is None
-    start = dt.date.today() - dt.timedelta(days=10)
+    start = timezone.localdate() - dt.timedelta(days=10)
     m = services.match_propose(actor=s.coord, case=s.case, person_id=s.person.pk,
                                place_id=s.place.pk, proposed_on=start)
     m = services.match_answer(actor=s.coord, match=m, answer="accepted", answer_on=start)

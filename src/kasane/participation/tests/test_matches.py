@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from kasane.cases.models import CaseEvent, EventKind
 from kasane.participation import services
@@ -15,7 +16,7 @@ from kasane.resources.models import Place, PlaceStatus
 
 from .factories import make_place, setup
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def propose(s: Any, place: Any = None, **kw: Any) -> Match:

@@ -3,12 +3,12 @@ linked to it and the person's participation consent names it (the consent's gran
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from kasane.audit.models import AccessLog, Basis
 from kasane.notify.models import Notification
@@ -53,11 +53,11 @@ def test_it_shares_with_the_place_under_the_consent_and_lets_it_answer(city: Any
     assert AccessLog.objects.filter(action="participation.match.view", basis=Basis.CONSENT,
                                     person_id=s.person.pk).exists()
     answered = services.match_answer(actor=s.partner, match=seen, answer="accepted",
-                                     answer_on=dt.date.today())
+                                     answer_on=timezone.localdate())
     assert answered.stage == Stage.ACCEPTED and answered.answer_via == AnswerVia.SYSTEM
     assert Notification.objects.filter(user=city.coordinator, kind="placement_answered").exists()
     with pytest.raises(PermissionDenied):  # the place answers; the case side starts
-        services.match_start(actor=s.partner, match=answered, started_on=dt.date.today())
+        services.match_start(actor=s.partner, match=answered, started_on=timezone.localdate())
     consent_withdraw(actor=s.coord, consent=consent, reason="本人の申し出により撤回")
     with pytest.raises(Http404):
         policy.require_match(s.partner, m.pk)

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kasane.core.testing import assert_flat_queries
 from kasane.participation import services
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_case_page_panel_suggestions_and_apis(city: Any, client: Any) -> None:
     s = setup(city)
-    start = dt.date.today() - dt.timedelta(days=5)
+    start = timezone.localdate() - dt.timedelta(days=5)
 
     def add(n: int) -> None:
         for _ in range(n):
@@ -48,7 +49,7 @@ def test_volunteer_list_and_api(city: Any, client: Any) -> None:
         for i in range(n):
             v = services.volunteer_save(actor=s.outsider, data={"name": f"登録者{i}",
                                                                 "area": s.area.pk})
-            services.hours_log(actor=s.outsider, volunteer=v, on=dt.date.today(), hours="1")
+            services.hours_log(actor=s.outsider, volunteer=v, on=timezone.localdate(), hours="1")
 
     client.force_login(city.outsider)
     assert_flat_queries(add, lambda: client.get("/participation/bank/"),

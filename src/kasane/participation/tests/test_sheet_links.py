@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kasane.participation.models import FollowUp, Match, Stage, Wish
 from kasane.resources.models import Place, PlaceStatus
@@ -18,7 +19,7 @@ from kasane.sheets.tests.factories import full_answers
 from .factories import make_place, setup
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def _iso(days_ago: int) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from kasane.core.wareki import format_wareki
 from kasane.participation.models import Match, Stage
@@ -14,7 +15,7 @@ from kasane.participation.models import Match, Stage
 from .factories import make_place, setup
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def w(days_ago: int) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from kasane.accounts.models import Membership
 from kasane.people import services
 
@@ -28,7 +30,7 @@ def make_person(by: Any, **fields: Any) -> Any:
 
 def make_consent(by: Any, person: Any, orgs: list[Any], purposes: list[str] | None = None,
                  **kwargs: Any) -> Any:
-    kwargs.setdefault("obtained_on", dt.date.today())
+    kwargs.setdefault("obtained_on", timezone.localdate())
     kwargs.setdefault("method", "written")
     return services.consent_record(actor=actor(by), person=person,
                                    organization_ids=[o.pk for o in orgs],

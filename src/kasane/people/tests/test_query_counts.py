@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from kasane.access import services as access_services
 from kasane.audit.services import access_log
@@ -73,7 +74,7 @@ def test_the_person_page_runs_the_same_queries_for_1_and_25_consents_and_relativ
         for _ in range(n):
             i = len(consents)
             consents.append(make_consent(city.coordinator, person, [orgs[i % 4], orgs[(i + 1) % 4]],
-                                         obtained_on=dt.date.today() - dt.timedelta(days=i)))
+                                         obtained_on=timezone.localdate() - dt.timedelta(days=i)))
             relative = make_person(city.coordinator)
             services.household_member_add(actor=me, person=relative, with_person=person,
                                           relation="child")

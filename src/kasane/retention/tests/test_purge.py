@@ -31,7 +31,7 @@ def test_it_reports_nothing_before_the_period_ends(city) -> None:
 def test_a_dry_run_lists_expired_records_and_changes_nothing(city) -> None:
     s = closed_case(city)
     linked = sheet(city, person_id=s.person.pk, case_id=s.case.pk)
-    alone = sheet(city, written_on=dt.date.today())
+    alone = sheet(city, written_on=timezone.localdate())
     run, plan = services.purge_execute(municipality=city.municipality, dry_run=True, as_of=LATER)
     assert plan.ids(RecordType.CASE) == [s.case.pk]
     assert plan.case_sheets == {s.case.pk: [linked.pk]}
@@ -129,10 +129,10 @@ def test_a_person_with_a_case_still_kept_is_not_purged(city) -> None:
 def test_a_lone_person_and_an_old_sheet_follow_their_own_periods(city) -> None:
     person = lone_person(city)
     old = sheet(city, person_id=person.pk, written_on=dt.date(2020, 4, 1))
-    recent = sheet(city, written_on=dt.date.today())
+    recent = sheet(city, written_on=timezone.localdate())
     Person.objects.filter(pk=person.pk).update(updated_at=timezone.now() - dt.timedelta(days=6 * 366))
     plan = purge_plan(municipality=city.municipality,
-                      as_of=add_years(dt.date.today(), 5) - dt.timedelta(days=1))
+                      as_of=add_years(timezone.localdate(), 5) - dt.timedelta(days=1))
     assert plan.ids(RecordType.SHEET) == [old.pk]  # 2020 + 5 years has passed, today's has not
     assert recent.pk not in plan.ids(RecordType.SHEET)
     assert plan.ids(RecordType.PERSON) == [person.pk]

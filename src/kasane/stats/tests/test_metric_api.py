@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from kasane.accounts.models import Membership, Role, User
 from kasane.core import metrics
@@ -88,7 +89,7 @@ def test_coordinators_as_of_31_march_follow_membership_history(city):
     assert coordinators.compute_period(muni, Period.fiscal(2023)) == 1  # X only (from 2024-01-01)
     x = Membership.objects.filter(user__username="X", organization=city.orgs["city"]).get()
     account_services.membership_end(actor=city.admin, membership=x)
-    today = dt.date.today()
+    today = timezone.localdate()
     assert x.periods.get().ended_on == today - dt.timedelta(days=1)
     # X still held the role through the other org; the past year is unchanged
     assert coordinators.compute_period(muni, Period.fiscal(2024)) == 2

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from .probe import verdict
 
@@ -66,7 +67,7 @@ def _value(name: str, prop: dict[str, Any], components: dict[str, Any],
     if any(o.get("format") == "date-time" for o in options) or name in {"at", "starts_at"}:
         return dt.datetime.now(dt.UTC).isoformat()
     if name in {"on", "date"} or name.endswith(("_on", "_date")):
-        return dt.date.today().isoformat()
+        return timezone.localdate().isoformat()
     if "array" in kinds:
         return []
     if "boolean" in kinds:
@@ -74,7 +75,7 @@ def _value(name: str, prop: dict[str, Any], components: dict[str, Any],
     if "number" in kinds:
         return 1
     if any(o.get("format") == "date" for o in options):
-        return dt.date.today().isoformat()
+        return timezone.localdate().isoformat()
     if "object" in kinds:
         return {}
     return REASON
