@@ -4,6 +4,9 @@ file's progress page). The page itself is ``views.national_report``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -38,21 +41,28 @@ def _form_errors(request: HttpRequest, form: Form) -> None:
             messages.error(request, f"{label}: {error}" if label else str(error))
 
 
+def _post(request: HttpRequest, fy: int, form: Form,
+          action: Callable[[dict[str, Any]], object], done: Callable[[dict[str, Any]], str]) -> HttpResponse:
+    """Validate ``form``; if valid, run ``action(cleaned_data)`` through ``perform`` (its
+    refusals as messages) with the message ``done(cleaned_data)``; back to the report."""
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        data = form.cleaned_data
+        perform(request, lambda: action(data), done(data), labels=LABELS)
+    return _back(fy)
+
+
 @login_required
 @require_POST
 def national_transition(request: HttpRequest) -> HttpResponse:
     """事務局: move the 年度's report on (機関確認・確定・提出) or back with a reason."""
     actor = stats_policy.require_submission_manager(membership_of(request))
     fy = _year(request)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(fy)
-    to = form.cleaned_data["to_status"]
-    perform(request, lambda: submission.edition_transition(
-        actor=actor, fiscal_year=fy, to_status=to, reason=form.cleaned_data["reason"]),
-        f"「{SubmissionStatus(to).label}」にしました。", labels=LABELS)
-    return _back(fy)
+    return _post(request, fy, TransitionForm(request.POST),
+                 lambda d: submission.edition_transition(
+                     actor=actor, fiscal_year=fy, to_status=d["to_status"], reason=d["reason"]),
+                 lambda d: f"「{SubmissionStatus(d['to_status']).label}」にしました。")
 
 
 @login_required
@@ -61,15 +71,11 @@ def national_confirm(request: HttpRequest) -> HttpResponse:
     """An organization's 推進員: confirm the figures counted from the cases it leads."""
     actor = stats_policy.require_confirmer(membership_of(request))
     fy = _year(request)
-    form = ConfirmForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(fy)
-    perform(request, lambda: submission.confirmation_save(
-        actor=actor, fiscal_year=fy, organization=actor.organization,
-        comment=form.cleaned_data["comment"]),
-        f"{actor.organization.name}の数字を確認しました。", labels=LABELS)
-    return _back(fy)
+    return _post(request, fy, ConfirmForm(request.POST),
+                 lambda d: submission.confirmation_save(
+                     actor=actor, fiscal_year=fy, organization=actor.organization,
+                     comment=d["comment"]),
+                 lambda d: f"{actor.organization.name}の数字を確認しました。")
 
 
 @login_required
@@ -78,15 +84,11 @@ def national_manual(request: HttpRequest) -> HttpResponse:
     """事務局: type the value of a cell without a records source (予算 …) with its note."""
     actor = stats_policy.require_submission_manager(membership_of(request))
     fy = _year(request)
-    form = ManualValueForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(fy)
-    data = form.cleaned_data
-    perform(request, lambda: submission.manual_value_save(
-        actor=actor, fiscal_year=fy, code=data["code"], value=data["value"], note=data["note"]),
-        f"{data['code']} の値を保存しました。", labels=LABELS)
-    return _back(fy)
+    return _post(request, fy, ManualValueForm(request.POST),
+                 lambda d: submission.manual_value_save(
+                     actor=actor, fiscal_year=fy, code=d["code"], value=d["value"],
+                     note=d["note"]),
+                 lambda d: f"{d['code']} の値を保存しました。")
 
 
 @login_required
