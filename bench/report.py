@@ -35,13 +35,14 @@ from bench._common import emit, print_table
 BENCH = "report"
 
 # One query: every national figure with a records source (P0 … P3 here, P4/P5 spliced in from
-# P45_*), as named columns; each family of counts over one set of records (a year's contacts,
-# its closures) in one pass with FILTER. Run with JIT off (``baseline``): PostgreSQL's JIT
+# P45_*), as named columns; contacts, involvements and referrals filtered on their own tenant
+# column like Kasane's metrics; each family of counts over one set of records (a year's
+# contacts, its closures) in one pass with FILTER. Run with JIT off (``baseline``): PostgreSQL's JIT
 # otherwise compiles this one big plan for longer than it runs (10 of 11 s at city80k).
 BASELINE_SQL = """
 WITH c AS (SELECT id, tags, status, opened_at FROM cases_case WHERE municipality_id = %(m)s),
-k AS (SELECT k.case_id, k.tags, k.reached FROM cases_contact k JOIN c ON c.id = k.case_id
-      WHERE k.at >= %(s)s AND k.at < %(e)s),
+k AS (SELECT k.case_id, k.tags, k.reached FROM cases_contact k
+      WHERE k.municipality_id = %(m)s AND k.at >= %(s)s AND k.at < %(e)s),
 handled AS (SELECT c.* FROM c WHERE c.opened_at < %(e)s AND NOT (
       c.status IN ('closed', 'watching')
       AND EXISTS (SELECT 1 FROM cases_closure x WHERE x.case_id = c.id AND x.closed_on < %(sd)s)
@@ -65,18 +66,18 @@ SELECT
          AND NOT EXISTS (SELECT 1 FROM accounts_membershipperiod p WHERE p.membership_id = ms.id))
    )) AS "P0-1",
  (SELECT count(*) FROM (
-   SELECT i.organization_id FROM cases_involvement i JOIN c ON c.id = i.case_id
-    WHERE i.started_on <= %(ed)s AND (i.ended_on IS NULL OR i.ended_on >= %(sd)s)
-   UNION SELECT r.to_org_id FROM cases_referral r JOIN c ON c.id = r.case_id
-    WHERE r.created_at >= %(s)s AND r.created_at < %(e)s
-   UNION SELECT r.from_org_id FROM cases_referral r JOIN c ON c.id = r.case_id
-    WHERE r.created_at >= %(s)s AND r.created_at < %(e)s) o) AS "P0-2",
+   SELECT i.organization_id FROM cases_involvement i WHERE i.municipality_id = %(m)s
+    AND i.started_on <= %(ed)s AND (i.ended_on IS NULL OR i.ended_on >= %(sd)s)
+   UNION SELECT r.to_org_id FROM cases_referral r WHERE r.municipality_id = %(m)s
+    AND r.created_at >= %(s)s AND r.created_at < %(e)s
+   UNION SELECT r.from_org_id FROM cases_referral r WHERE r.municipality_id = %(m)s
+    AND r.created_at >= %(s)s AND r.created_at < %(e)s) o) AS "P0-2",
  (SELECT count(*) FROM c WHERE opened_at >= %(s)s AND opened_at < %(e)s
    AND tags @> '["comprehensive"]') AS "P1-2",
  (SELECT count(DISTINCT s.person_id) FROM cases_casesubject s WHERE s.case_id IN
    (SELECT case_id FROM k WHERE reached AND tags @> '["comprehensive"]')) AS "P1-3",
  (SELECT count(*) FROM cases_referral r JOIN c ON c.id = r.case_id WHERE r.status = 'accepted'
-   AND r.responded_at >= %(s)s AND r.responded_at < %(e)s
+   AND r.municipality_id = %(m)s AND r.responded_at >= %(s)s AND r.responded_at < %(e)s
    AND c.tags @> '["multi_agency"]') AS "P1-4",
  (SELECT count(*) FROM c WHERE opened_at >= %(s)s AND opened_at < %(e)s
    AND tags @> '["multi_agency"]') AS "P2-1-new",
@@ -134,8 +135,7 @@ P45_COLUMNS = """
    SELECT person_id FROM ma
    UNION SELECT s.person_id FROM cases_casesubject s
     WHERE s.case_id IN (SELECT k2.case_id FROM cases_contact k2
-                        JOIN cases_case cc ON cc.id = k2.case_id AND cc.municipality_id = %(m)s
-                        WHERE k2.at >= %(s)s AND k2.at < %(e)s
+                        WHERE k2.municipality_id = %(m)s AND k2.at >= %(s)s AND k2.at < %(e)s
                         AND k2.tags @> '["participation"]')
     AND s.person_id IN (SELECT g.person_id FROM people_consent g
                         WHERE g.municipality_id = %(m)s AND g.obtained_on <= %(ed)s

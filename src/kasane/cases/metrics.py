@@ -193,7 +193,7 @@ def cases_continuing(municipality: Any, period: Period, **f: Any) -> QuerySet[Ca
 
 def contacts_in(municipality: Any, period: Period, **f: Any) -> QuerySet[Contact]:
     start, end = period_bounds(period)
-    return Contact.objects.filter(contact_q(period, **f), case__municipality=municipality,
+    return Contact.objects.filter(contact_q(period, **f), municipality=municipality,
                                   at__gte=start, at__lt=end)
 
 
@@ -216,7 +216,7 @@ def contact_q(period: Period, *, tag: str = "", organization: Any = None, reache
 def _referrals(municipality: Any, period: Period, *, tag: str = "", organization: Any = None,
                **breakdown: Any) -> QuerySet[Referral]:
     start, end = period_bounds(period)
-    qs = Referral.objects.filter(case__municipality=municipality, responded_at__gte=start,
+    qs = Referral.objects.filter(municipality=municipality, responded_at__gte=start,
                                  responded_at__lt=end)
     if tag:
         qs = qs.filter(tag_q(tag, "case__tags"))
@@ -441,10 +441,10 @@ def _organizations_involved(municipality: Any, period: Period, **_: Any) -> Quer
     receiving and requesting organizations)."""
     start, end = period_bounds(period)
     involved = Involvement.objects.filter(
-        case__municipality=municipality, started_on__lte=period.end).filter(
+        municipality=municipality, started_on__lte=period.end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)).order_by().values_list(
         "organization_id", flat=True)
-    referred = Referral.objects.filter(case__municipality=municipality, created_at__gte=start,
+    referred = Referral.objects.filter(municipality=municipality, created_at__gte=start,
                                        created_at__lt=end).order_by()
     return involved.union(referred.values_list("to_org_id", flat=True),
                           referred.values_list("from_org_id", flat=True))

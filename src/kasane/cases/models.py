@@ -8,6 +8,7 @@ read-only properties.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -72,6 +73,8 @@ class Case(models.Model):
     class Meta:
         verbose_name = "支援ケース"
         ordering = ["-updated_at", "-id"]
+        # (id, municipality) is what contacts, involvements and referrals point at (CaseTenantRow)
+        constraints = [models.UniqueConstraint(fields=["id", "municipality"], name="case_id_tenant")]
         indexes = [models.Index(fields=["municipality", "status"], name="case_muni_status"),
                    # statistics by 受付 date (cases.metrics)
                    models.Index(fields=["municipality", "opened_at"], name="case_muni_opened")]
@@ -124,6 +127,38 @@ class CaseSubject(models.Model):
         return f"{self.case_id}:{self.person_id}"
 
 
+class CaseTenantRow(models.Model):
+    """A child row of a case that carries the case's municipality (the tenant) itself, so
+    statistics and tenant filters read it without joining the case (docs/scaling.md §6).
+
+    It always equals ``case.municipality_id``: :meth:`save` fills it from the case when unset
+    and refuses a different one; on PostgreSQL a composite foreign key
+    ``(case_id, municipality_id) → cases_case (id, municipality_id)`` (migration
+    ``0012_tenant_on_rows_required``) also refuses bulk inserts and raw SQL that disagree.
+    """
+
+    municipality = models.ForeignKey("accounts.Municipality", on_delete=models.PROTECT,
+                                     related_name="+", editable=False, db_index=False,
+                                     verbose_name="自治体")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save with the case's municipality: set from the case when unset (one query unless
+        the case is loaded); ``ValueError`` when it is another tenant's. A stored row whose
+        case is not loaded is saved as is (the database constraint still checks it)."""
+        field = type(self).case  # type: ignore[attr-defined]
+        if self.municipality_id is None or field.is_cached(self):
+            tenant = self.case.municipality_id  # type: ignore[attr-defined]
+            if self.municipality_id is None:
+                self.municipality_id = tenant
+            elif self.municipality_id != tenant:
+                raise ValueError(f"{self._meta.verbose_name}の自治体がケースの自治体と異なります"
+                                 f"（{self.municipality_id} ≠ {tenant}）。")
+        super().save(*args, **kwargs)
+
+
 class InvolvementRole(models.TextChoices):
     LEAD = "lead", "主担当"
     MEMBER = "member", "関与機関"
@@ -131,7 +166,7 @@ class InvolvementRole(models.TextChoices):
     WATCH = "watch", "見守り担当"
 
 
-class Involvement(models.Model):
+class Involvement(CaseTenantRow):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements")
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
                                      related_name="+")
@@ -145,7 +180,10 @@ class Involvement(models.Model):
 
     class Meta:
         ordering = ["started_on", "id"]
-        indexes = [models.Index(fields=["organization", "ended_on"], name="involvement_org_open")]
+        indexes = [models.Index(fields=["organization", "ended_on"], name="involvement_org_open"),
+                   # the tenant's involvements in a period (P0-2) from the index alone
+                   models.Index(fields=["municipality", "started_on"], name="involvement_muni_start",
+                                include=["ended_on", "organization"])]
 
     def __str__(self) -> str:
         return f"関与#{self.pk}"
@@ -220,7 +258,7 @@ class ReferralStatus(models.TextChoices):
 OPEN_REFERRAL_STATUSES = (ReferralStatus.REQUESTED, ReferralStatus.PROPOSED)
 
 
-class Referral(models.Model):
+class Referral(CaseTenantRow):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     from_org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT,
                                  related_name="+", verbose_name="依頼元")
@@ -245,9 +283,10 @@ class Referral(models.Model):
     class Meta:
         verbose_name = "つなぎ"
         ordering = ["-created_at", "-id"]
+        # statistics: the tenant's referrals by answer / request date
         indexes = [models.Index(fields=["to_org", "status"], name="referral_to_status"),
-                   models.Index(fields=["responded_at"], name="referral_responded"),
-                   models.Index(fields=["created_at"], name="referral_created")]
+                   models.Index(fields=["municipality", "responded_at"], name="referral_muni_responded"),
+                   models.Index(fields=["municipality", "created_at"], name="referral_muni_created")]
 
     def __str__(self) -> str:
         return f"つなぎ#{self.pk}"
@@ -278,7 +317,7 @@ class Stage(models.TextChoices):  # spec/reporting.md stages (アウトリーチ
     AGREED = "agreed", "支援の合意"
 
 
-class Contact(models.Model):
+class Contact(CaseTenantRow):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
     at = models.DateTimeField("日時")
     method = models.CharField("方法", max_length=10, choices=Method.choices)
@@ -301,8 +340,9 @@ class Contact(models.Model):
     class Meta:
         verbose_name = "支援記録"
         ordering = ["-at", "-id"]
-        # statistics by date; covering, so a year of contacts is read from the index alone
-        indexes = [models.Index(fields=["at"], name="contact_at_cover",
+        # statistics: the tenant's contacts by date; covering, so a year of one municipality's
+        # contacts is read from the index alone
+        indexes = [models.Index(fields=["municipality", "at"], name="contact_muni_at_cover",
                                 include=["case", "reached", "tags"])]
 
     def __str__(self) -> str:

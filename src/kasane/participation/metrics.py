@@ -119,7 +119,7 @@ def _json_has(field: str, value: str) -> Q:
 
 def _participation_contacts(municipality: Any, period: Period) -> QuerySet[Contact]:
     start, end = period_bounds(period)
-    contacts = Contact.objects.filter(case__municipality=municipality, at__gte=start, at__lt=end) \
+    contacts = Contact.objects.filter(municipality=municipality, at__gte=start, at__lt=end) \
         .filter(tag_q(ProjectTag.PARTICIPATION))
     if settings.KASANE_PARTICIPATION_REQUIRES_PLAN:
         contacts = contacts.filter(_with_plan("case_id", period))

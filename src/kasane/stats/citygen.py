@@ -184,7 +184,8 @@ class Gen:
                                              is_primary=k == 0))
         until = closed or min(self.end, opened + dt.timedelta(days=600))
         self._add("involvement", Involvement(
-            id=self._id("involvement"), case_id=cid, organization_id=lead.pk, role="lead",
+            id=self._id("involvement"), case_id=cid, municipality_id=self.muni.pk,
+            organization_id=lead.pk, role="lead",
             basis="own_record", started_on=opened, ended_on=closed, end_reason=""))
         self._contacts(case, opened, until)
         self._referrals(case, opened, until)
@@ -220,7 +221,8 @@ class Gen:
             reached = r.random() < 0.8
             tags = [t for t in case.tags if r.random() < 0.9] or case.tags[:1]
             self._add("contact", Contact(
-                id=self._id("contact"), case_id=case.id, at=self._at(day),
+                id=self._id("contact"), case_id=case.id, municipality_id=case.municipality_id,
+                at=self._at(day),
                 method=r.choice(("visit", "phone", "office", "accompany")), reached=reached,
                 not_reached_reason="" if reached else "不在", stage=r.choice(STAGES),
                 summary="記録", tags=tags, author_id=self.user.pk,
@@ -241,7 +243,8 @@ class Gen:
             if status != "requested" else None
         to = self.orgs[r.randrange(len(self.orgs))]
         self._add("referral", Referral(
-            id=self._id("referral"), case_id=case.id, from_org_id=case.lead_org_id,
+            id=self._id("referral"), case_id=case.id, municipality_id=case.municipality_id,
+            from_org_id=case.lead_org_id,
             to_org_id=to.pk, reason="依頼", status=status, due_on=created + dt.timedelta(days=14),
             response_text="", responded_at=responded, created_by_id=self.user.pk,
             created_at=self._at(created)))

@@ -108,7 +108,8 @@ def _participation(gen: Any, r: random.Random, places: list[Any]) -> None:
                 day = opened + dt.timedelta(days=r.randint(0, 300))
                 if day <= gen.end:
                     gen._add("contact", Contact(
-                        id=gen._id("contact"), case_id=case.id, at=gen._at(day), method="visit",
+                        id=gen._id("contact"), case_id=case.id, municipality_id=case.municipality_id,
+                        at=gen._at(day), method="visit",
                         reached=True, not_reached_reason="", stage="", summary="参加支援",
                         tags=["participation"], author_id=gen.user.pk, organization_id=org.pk,
                         created_at=gen.now, updated_at=gen.now, lock_version=1, next_action="",

@@ -49,7 +49,7 @@ def _month_labels() -> list[str]:
 
 def consultations(muni: Any, period: Period) -> Chart:
     start, end = period_bounds(period)
-    contacts = Contact.objects.filter(case__municipality=muni, at__gte=start, at__lt=end,
+    contacts = Contact.objects.filter(municipality=muni, at__gte=start, at__lt=end,
                                       reached=True)
     return Chart("consultations", "相談の受付（月別）", "件", _month_labels(), [
         ("新規ケース", _by_month(cases_opened(muni, period), "opened_at", period)),
@@ -58,7 +58,7 @@ def consultations(muni: Any, period: Period) -> Chart:
 
 def contacts(muni: Any, period: Period) -> Chart:
     start, end = period_bounds(period)
-    qs = Contact.objects.filter(case__municipality=muni, at__gte=start, at__lt=end)
+    qs = Contact.objects.filter(municipality=muni, at__gte=start, at__lt=end)
     return Chart("contacts", "支援記録（月別、会えなかった試みを含む）", "回", _month_labels(), [
         ("会えた・話せた", _by_month(qs.filter(reached=True), "at", period)),
         ("会えなかった（不在など）", _by_month(qs.filter(reached=False), "at", period))])
@@ -90,7 +90,7 @@ def tags(muni: Any, period: Period) -> Chart:
 
 def referrals(muni: Any, period: Period) -> Chart:
     start, end = period_bounds(period)
-    qs = Referral.objects.filter(case__municipality=muni, created_at__gte=start,
+    qs = Referral.objects.filter(municipality=muni, created_at__gte=start,
                                  created_at__lt=end)
     counts = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
     labels = [ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.REQUESTED,

@@ -79,7 +79,7 @@ def report_checks(actor: Actor, fy: int) -> list[CheckGroup]:
     municipality = actor.organization.municipality
     period = Period.fiscal(fy)
     start, end = period_bounds(period)
-    untagged_contacts = Contact.objects.filter(case__municipality=municipality, at__gte=start,
+    untagged_contacts = Contact.objects.filter(municipality=municipality, at__gte=start,
                                                at__lt=end, tags=[])
     by_case = Counter(untagged_contacts.values_list("case_id", flat=True))
     handled = cases_handled(municipality, period)

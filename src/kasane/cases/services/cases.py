@@ -50,7 +50,8 @@ def involvement_ensure(*, actor: Actor, case: Case, organization: Organization, 
             found.role = role
             found.save(update_fields=["role"])
         return found
-    inv = Involvement(case=case, organization=organization, role=role, basis=basis,
+    inv = Involvement(case=case, municipality_id=case.municipality_id, organization=organization,
+                      role=role, basis=basis,
                       source_type=source_type, source_id=str(source_id))
     inv.full_clean()
     inv.save()
@@ -176,7 +177,8 @@ def case_open(*, actor: Actor, person_ids: Iterable[Any], summary: str, triage: 
                       organization_id=actor.organization_id)
         event(case, actor, EventKind.OPENED, f"{actor.organization.name} が受付",
               to_status=Status.INTAKE)
-        Involvement.objects.create(case=case, organization=actor.organization,
+        Involvement.objects.create(case=case, municipality_id=case.municipality_id,
+                                   organization=actor.organization,
                                    role=InvolvementRole.LEAD, basis=Basis.OWN_RECORD,
                                    source_type="case", source_id=str(case.pk))
     return case

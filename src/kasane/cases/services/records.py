@@ -90,7 +90,8 @@ def contact_record(*, actor: Actor, case: Case, data: Mapping[str, Any]) -> Cont
     """支援記録 (a failed attempt is a contact with reached=False)."""
     _involved(actor, case)
     values = _check_contact(data)
-    contact = Contact(case=case, author=actor.user, organization=actor.organization, **values)
+    contact = Contact(case=case, municipality_id=case.municipality_id, author=actor.user,
+                      organization=actor.organization, **values)
     with transaction.atomic():
         contact.full_clean()
         contact.save()

@@ -78,7 +78,8 @@ def referral_create(*, actor: Actor, case: Case, to_org_id: Any, reason: str, co
                    and consent_current_for(p, to_org, Purpose.INFORMATION_SHARING) is None]
         if missing:
             raise ValidationError({"consent_id": f"{'、'.join(missing)} さんの {to_org.name} との情報共有への同意がありません。"})
-    referral = Referral(case=case, from_org=actor.organization, to_org=to_org, reason=reason,
+    referral = Referral(case=case, municipality_id=case.municipality_id, from_org=actor.organization,
+                        to_org=to_org, reason=reason,
                         consent=consent, due_on=due, created_by=actor.user, previous=previous)
     with transaction.atomic():
         referral.full_clean()
