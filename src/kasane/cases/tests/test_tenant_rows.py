@@ -162,7 +162,7 @@ def test_the_migrations_backfill_each_row_with_its_cases_tenant(city) -> None:
         _migrate("0010_report_covering_indexes")
         with connection.cursor() as cur:
             cur.execute("SELECT * FROM cases_contact LIMIT 0")
-            assert "municipality_id" not in [c.name for c in cur.description]
+            assert "municipality_id" not in [c[0] for c in cur.description]
         _migrate("0012_tenant_on_rows_required")
         got = {(m.__name__, case.pk): set(m.objects.filter(case=case).values_list(
             "municipality_id", flat=True)) for m in ROWS for case in (s.case, theirs)
