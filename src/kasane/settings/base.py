@@ -119,14 +119,6 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-# Server-side prepared statements, only for the statements run through a server-side binding
-# cursor (person search; Django's own cursors bind client-side and never prepare): psycopg
-# prepares one once it ran this many times on a connection, so it pays with kept connections
-# (KASANE_DB_POOL_SIZE, db_worker). 0 = never (PgBouncer < 1.21 in transaction mode).
-KASANE_DB_PREPARE_THRESHOLD = env_int("KASANE_DB_PREPARE_THRESHOLD", 5)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        KASANE_DB_PREPARE_THRESHOLD or None)
 # Idle PostgreSQL connections kept per worker process for the next request (kasane.core.pgpool;
 # under ASGI Django's own persistent connections are never reused). 0 = off.
 KASANE_DB_POOL_SIZE = env_int("KASANE_DB_POOL_SIZE", 0)
