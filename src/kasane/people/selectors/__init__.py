@@ -32,7 +32,6 @@ from .matching import (
 )
 from .persons import (
     BIRTH_ONLY_DAYS,
-    CANDIDATES,
     MAX_QUERY,
     MAX_RAW,
     MAX_TOKENS,
@@ -59,7 +58,6 @@ from .persons import (
 __all__ = [
     "IDENTITY_RECORDS",
     "BIRTH_ONLY_DAYS",
-    "CANDIDATES",
     "CandidateCounts",
     "CandidateView",
     "CompareRow",

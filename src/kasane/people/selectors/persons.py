@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from kasane.access import policy
 from kasane.accounts.models import Actor
 from kasane.audit.services import access_log_many
-from kasane.core.text import normalize_name, normalize_phone
+from kasane.core.text import is_kana, normalize_name, normalize_phone
 from kasane.core.wareki import parse_partial_birth
 
 from ..models import Consent, HouseholdMember, Person
@@ -27,7 +27,6 @@ from . import compiled
 MAX_QUERY = 100  # characters after cleaning
 MAX_RAW = 1000  # longer raw input is refused before it is even cleaned
 MAX_TOKENS = 4
-CANDIDATES = 100  # rows read per index branch (2× the page), then ranked in Python
 BIRTH_ONLY_DAYS = 31  # a query of a birth date alone must name at least the month
 _PHONE_RE = re.compile(r"[0-9()\-]+")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -143,12 +142,24 @@ def _visible_where(actor: Actor, at: dt.datetime | None = None) -> tuple[str, li
 _SELECT = ('SELECT "people_person"."id", {branch} AS branch FROM "people_person" WHERE {where}')
 
 
-def _branches(actor: Actor, parsed: ParsedQuery, *, words: bool = False
+def _name_fields(parsed: ParsedQuery) -> tuple[str, ...]:
+    """The key columns a name query reads, first the one that alone may fill the page: the
+    kana reading for a kana query, else the written name. One word: all four key columns;
+    several words read as one name: the whole name's two."""
+    fields = NAME_FIELDS if len(parsed.names) == 1 else ("name_key", "kana_key")
+    first = "kana_key" if is_kana("".join(parsed.names)) else "name_key"
+    return (first, *(f for f in fields if f != first))
+
+
+def _branches(actor: Actor, parsed: ParsedQuery, per_branch: int, *, words: bool = False
               ) -> list[tuple[str, list[Any]]]:
     """Candidate queries (SQL, params), each served by one index of migration 0002 and cut
-    at CANDIDATES. One key column per branch, ordered by that column, so the scan stops
-    early however broad the prefix; access scoping (``visible_persons``, compiled once) is
-    evaluated on the rows scanned, so invisible persons never use up the candidate rows.
+    at ``per_branch`` rows (the page + 1). One key column per branch, ordered by that
+    column, so the scan stops early however broad the prefix; access scoping
+    (``visible_persons``, compiled once) is evaluated on the rows scanned, so invisible
+    persons never use up the candidate rows. A name query's first branch is the key
+    column of ``_name_fields`` that alone may fill the page (``_statement`` reads the others
+    only when it does not).
 
     ``words``: instead, the one query for several words matched separately ("ハナコ タカハシ",
     "高橋 はなこ"): the ids whose keys start with each word, intersected (index ranges only)."""
@@ -174,7 +185,8 @@ def _branches(actor: Actor, parsed: ParsedQuery, *, words: bool = False
         elif order_by is not None:
             birth = ', "people_person"."birth_date"' if order_by in _BIRTH_INDEXED else ""
             sql += f' ORDER BY {_col(order_by)}{birth}, "people_person"."id"'
-        out.append((f"{sql} LIMIT {CANDIDATES}", params + [v for _, ps in extra for v in ps]))
+        out.append((f"{sql} LIMIT {int(per_branch)}",
+                    params + [v for _, ps in extra for v in ps]))
 
     if not parsed.names:
         if parsed.phone and not parsed.birth:
@@ -183,59 +195,78 @@ def _branches(actor: Actor, parsed: ParsedQuery, *, words: bool = False
             add([], "birth_date")
         return out
     if words:
-        # per word: the ids of its four key ranges (index-only scans: id ends every index)
-        tenant = policy.tenant_id(actor)
-        sets: list[str] = []
-        set_params: list[Any] = []
-        for key in parsed.names:
-            ranges = [_prefix(col, key) for col in NAME_FIELDS]
-            union = " UNION ALL ".join(
-                f'SELECT "people_person"."id" FROM "people_person" WHERE '  # noqa: S608
-                f'"people_person"."municipality_id" = %s AND {sql}' for sql, _ in ranges)
-            sets.append(f"SELECT id FROM ({union}) AS w{len(sets)}")  # noqa: S608
-            set_params += [v for _, ps in ranges for v in [tenant, *ps]]
-        add([(f'"people_person"."id" IN ({" INTERSECT ".join(sets)})', set_params)], None)
+        add([_words_filter(actor, parsed)], None)
         return out
     joined = "".join(parsed.names)
-    for col in NAME_FIELDS if len(parsed.names) == 1 else ("name_key", "kana_key"):
+    for col in _name_fields(parsed):
         add([_prefix(col, joined)], col)
     return out
+
+
+def _words_filter(actor: Actor, parsed: ParsedQuery) -> tuple[str, list[Any]]:
+    """The ids whose keys start with each word (per word: the ids of its four key ranges,
+    index-only scans since id ends every index), intersected."""
+    tenant = policy.tenant_id(actor)
+    sets: list[str] = []
+    set_params: list[Any] = []
+    for key in parsed.names:
+        ranges = [_prefix(col, key) for col in NAME_FIELDS]
+        union = " UNION ALL ".join(
+            f'SELECT "people_person"."id" FROM "people_person" WHERE '  # noqa: S608
+            f'"people_person"."municipality_id" = %s AND {sql}' for sql, _ in ranges)
+        sets.append(f"SELECT id FROM ({union}) AS w{len(sets)}")  # noqa: S608
+        set_params += [v for _, ps in ranges for v in [tenant, *ps]]
+    return f'"people_person"."id" IN ({" INTERSECT ".join(sets)})', set_params
+
+
+def _source(branches: list[tuple[str, list[Any]]], per_branch: int
+            ) -> tuple[str, list[Any]]:
+    """The candidates (id, branch) of ``branches`` as one CTE list: the first branch, then
+    the others only when the first did not fill the page (``per_branch`` rows; a one-time
+    filter in the same statement, so a broad prefix reads one key range)."""
+    (first, params), rest = branches[0], branches[1:]
+    if not rest:
+        return f"cand AS ({first})", list(params)
+    parts = ["SELECT id, branch FROM p"]
+    out_params = list(params)
+    for i, (sql, ps) in enumerate(rest):
+        parts.append(f"SELECT * FROM ({sql}) AS b{i} "  # noqa: S608
+                     "WHERE (SELECT COUNT(*) FROM p) < %s")
+        out_params += [*ps, per_branch]
+    return f"p AS ({first}), cand AS ({' UNION ALL '.join(parts)})", out_params
 
 
 def _statement(actor: Actor, parsed: ParsedQuery, limit: int
                ) -> tuple[str, list[Any]] | None:
     """The whole search read as ONE statement (None: the actor sees nobody): the candidate
-    branches (``_branches``) as one UNION ALL; for several words, the words-matched-separately
-    branch, run only when the words read as one name found fewer than ``limit`` persons (a
-    one-time filter in the same statement, not a second round trip); joined to each
-    candidate's person row, its recording organization's name and the basis columns of
+    branches (``_branches``, read as ``_source`` says); for several words, the
+    words-matched-separately branch, run only when the words read as one name found fewer
+    than ``limit`` persons (a one-time filter too); joined to each candidate's person row,
+    its recording organization's name and the basis columns of
     ``policy.basis_annotations`` (the one rule, compiled here), so ranking, masking and the
     access log need no further read."""
-    branches = _branches(actor, parsed)
+    per_branch = limit + 1
+    branches = _branches(actor, parsed, per_branch)
     if not branches:
         return None
     # Only constant column names are formatted in; every value is a query parameter.
-    union = " UNION ALL ".join(f"SELECT * FROM ({b}) AS b{i}"  # noqa: S608
-                               for i, (b, _) in enumerate(branches))
-    params: list[Any] = [p for _, ps in branches for p in ps]
+    ctes, params = _source(branches, per_branch)
     if len(parsed.names) > 1 and all(len(k) >= 2 for k in parsed.names):
-        [(words, words_params)] = _branches(actor, parsed, words=True)
-        head = f"WITH cand AS ({union}) "
-        source = (f"(SELECT id, branch FROM cand UNION ALL SELECT id, -1 FROM ({words}) AS w "  # noqa: S608
-                  f"WHERE (SELECT COUNT(DISTINCT id) FROM cand) < %s) AS c")
-        head_params, tail_params = params, [*words_params, limit]
+        [(words, words_params)] = _branches(actor, parsed, per_branch, words=True)
+        source = ("(SELECT id, branch FROM cand UNION ALL SELECT id, -1 FROM "  # noqa: S608
+                  f"({words}) AS w WHERE (SELECT COUNT(DISTINCT id) FROM cand) < %s) AS c")
+        tail_params = [*words_params, limit]
     else:
-        head, source = "", f"({union}) AS c"
-        head_params, tail_params = [], params
+        source, tail_params = "cand AS c", []
     basis = compiled.fragment("basis:search", actor, lambda at: _basis_columns(actor, at),
                               rule=_rule())
     assert basis is not None  # only the visibility rule may say "nobody"
     columns, column_params = _page_columns(basis)
-    sql = (f"{head}SELECT c.branch, {columns} FROM {source} "  # noqa: S608
+    sql = (f"WITH {ctes} SELECT c.branch, {columns} FROM {source} "  # noqa: S608
            'INNER JOIN "people_person" ON "people_person"."id" = c.id '
            'LEFT OUTER JOIN "accounts_organization" ON '
            '"accounts_organization"."id" = "people_person"."created_by_org_id"')
-    return sql, [*head_params, *column_params, *tail_params]  # in the order of the text
+    return sql, [*params, *column_params, *tail_params]  # in the order of the text
 
 
 _PERSON_FIELDS = list(Person._meta.concrete_fields)
@@ -265,15 +296,42 @@ def _page_columns(basis: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
 
 
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    """The rows of the search statement. On PostgreSQL through a server-side binding cursor
+    (``_server_cursor``), elsewhere through Django's usual cursor."""
+    cursor = _server_cursor() if connection.vendor == "postgresql" else connection.cursor()
+    with cursor:
         cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
         return rows
 
 
+def _server_cursor() -> Any:
+    """A Django cursor (execute wrappers, query log, error wrapping as ``connection.cursor()``)
+    over psycopg's server-side binding cursor: the ~80 values travel apart from the statement
+    text (extended protocol, unnamed statement), so psycopg no longer re-parses the 6 KB text
+    and merges literals into it on each search, and PostgreSQL still plans it with the
+    values. Not prepared (a named statement): PostgreSQL would switch to a generic plan after
+    five runs, and the generic plan of the policy's grant probe hashes every grant of the
+    tenant (issue 21: 1.1 s at 1M) instead of probing the index per row."""
+    from django.db.backends.postgresql import base as postgresql
+
+    pg: Any = postgresql  # the psycopg 3 names of Django's backend (untyped in the stubs)
+    db: Any = connection
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        raw = pg.ServerBindingCursor(db.connection)
+        # time zone of loaded timestamps, as Django's create_cursor() sets it
+        loader = db.connection.adapters.get_loader(pg.TIMESTAMPTZ_OID, pg.Format.TEXT)
+        if db.timezone != loader.timezone:
+            pg.register_tzloader(db.timezone, raw)
+        return db._prepare_cursor(raw)  # what connection.cursor() wraps its cursor in
+
+
 def _candidates(actor: Actor, parsed: ParsedQuery, limit: int
                 ) -> tuple[list[tuple[Any, ...]], bool]:
-    """(distinct candidate rows of ``_statement``, whether a branch was cut at CANDIDATES)."""
+    """(distinct candidate rows of ``_statement``, whether a branch was cut at its page + 1
+    rows)."""
     statement = _statement(actor, parsed, limit)
     if statement is None:
         return [], False
@@ -282,7 +340,7 @@ def _candidates(actor: Actor, parsed: ParsedQuery, limit: int
     rows: dict[int, tuple[Any, ...]] = {}
     for row in fetched:
         rows.setdefault(row[_AT["id"]], row)
-    return list(rows.values()), any(n >= CANDIDATES for n in per_branch.values())
+    return list(rows.values()), any(n > limit for n in per_branch.values())
 
 
 def _keys(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -334,9 +392,11 @@ def person_search(actor: Actor, q: str | None, *, limit: int = 50,
     """Visible persons matching ``q`` (kanji/kana/partial, 和暦 or partial birth, phone),
     ranked, masked for 閲覧制限 and logged. Never reveals an invisible person or a count.
 
-    Candidates come from the key indexes (``_branches``), at most CANDIDATES per branch, all
-    inside ``policy.visible_persons``; they are ranked here and only the best ``limit`` are
-    loaded, masked and logged."""
+    Candidates come from the key indexes (``_branches``), at most ``limit`` + 1 per branch,
+    all inside ``policy.visible_persons``; they are ranked here and only the best ``limit``
+    are shown, masked and logged. ``truncated``: more visible persons match than are shown
+    (a branch filled its ``limit`` + 1 rows, or the branches found more than ``limit``);
+    when it is False every matching visible person was read and ranked."""
     parsed = parse_query(q)
     result = SearchResult(query=clean_query((q or "")[:MAX_RAW])[:MAX_QUERY])
     if parsed.error:

@@ -28,7 +28,7 @@ def _plan(city, q: str) -> str:
             cur.execute("ANALYZE people_person")  # statistics of this test's rows, not stale ones
             cur.execute("SET LOCAL enable_seqscan = off")  # tiny test tables: force the choice
             cur.execute("SET LOCAL enable_bitmapscan = off")
-        for sql, params in selectors._branches(member, parsed):
+        for sql, params in selectors._branches(member, parsed, 51):
             prefix = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
             cur.execute(f"{prefix} {sql}", params)
             lines += [" ".join(str(c) for c in row) for row in cur.fetchall()]
