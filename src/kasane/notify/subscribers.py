@@ -52,13 +52,15 @@ def referral_answered(event: Occurrence) -> None:
 
 @SHEET_ROUTED.subscribe
 def sheet_routed(event: Occurrence) -> None:
+    """The tenant's coordinators who may see the routed sheet (decided for all of them at once
+    by ``sheets.policy.actors_who_may_see``) are told."""
     record_id = int(event.data["record_id"])
-    person_id = SheetRecord.objects.filter(pk=record_id).values_list("person_id", flat=True).first()
+    record = SheetRecord.objects.select_related("definition").filter(pk=record_id).first()
+    person_id = None if record is None else record.person_id
     word, priority = SHEET_URGENCY.get(str(event.data.get("urgency", "")), ("", 30))
     candidates = recipients.coordinators(event.municipality_id)
-    notify(memberships=recipients.who_may(
-               candidates,
-               lambda m: sheet_policy.visible_records(m).filter(pk=record_id).exists()),
+    notify(memberships=[] if record is None
+           else sheet_policy.actors_who_may_see(record, candidates),
            kind="sheet_received",
            title=f"つなぐシートが届きました{f'（{word}）' if word else ''}",
            url=reverse("sheets:detail", args=[record_id]), object_type="sheet_record",

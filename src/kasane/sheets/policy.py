@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from kasane.access import policy
 from kasane.access.models import SCOPE_ALL, Grant
@@ -25,7 +27,7 @@ from kasane.accounts.models import CASE_ROLES, Actor, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, access_log_many
 from kasane.core.request_memo import memoised
-from kasane.people.models import Purpose
+from kasane.people.models import Person, Purpose
 
 from .masking import restricted_record_ids
 from .models import RecordStatus, SheetAttachment, SheetRecord, SheetShare
@@ -309,3 +311,146 @@ def can_route(actor: Actor, record: SheetRecord) -> bool:
 def can_bind_person(actor: Actor | None) -> bool:
     """推進員 bind a sheet that names no person yet (a 連絡員's つなぐシート) to a Person."""
     return actor is not None and actor.is_active and actor.role == Role.COORDINATOR
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk: which of many actors may see ONE record (notify's recipients of a routed sheet).
+# The same rule as ``visible_records`` above, applied to the record's own columns in Python
+# with the facts it reads (the person's recording organization, 閲覧制限 names and active
+# grants, the case reach, the 情報提供先) loaded once for every candidate: a constant number of
+# queries instead of one compiled visibility query per candidate. notify/tests/
+# test_sheet_audience.py compares it with ``visible_records`` for every membership of the
+# demo city and records of every kind; a change to the rule above must be made here too.
+
+
+@dataclass(frozen=True)
+class _GrantFacts:
+    municipality_id: int
+    organization_id: int | None
+    user_id: int | None
+    basis: str
+    scope: str
+
+    def applies_to(self, actor: Actor) -> bool:
+        """``access.policy.active_grants(actor)``'s grantee and tenant test for this grant."""
+        if self.municipality_id != policy.tenant_id(actor):
+            return False
+        if self.organization_id == actor.organization_id:
+            return self.user_id is None or self.user_id == actor.user_id
+        return self.organization_id is None and self.user_id == actor.user_id
+
+    def covers(self, purpose: str | None) -> bool:
+        """``access.policy``'s scope test: "all" or the purpose among the listed ones."""
+        return purpose is None or self.scope == SCOPE_ALL or purpose in self.scope.split(",")
+
+
+class _RecordFacts:
+    """What ``visible_records`` reads beyond the record's own columns, for one record and
+    every candidate: at most four queries (the person, its 閲覧制限 names and active grants,
+    one for the case reach of all candidates, one for the 情報提供先)."""
+
+    def __init__(self, record: SheetRecord, actors: list[Actor]) -> None:
+        now = timezone.now()
+        self.person: tuple[int, int | None] | None = None
+        self.named: set[int] = set()
+        self.grants: list[_GrantFacts] = []
+        if record.person_id is not None:
+            self.person = Person.objects.filter(pk=record.person_id).values_list(
+                "municipality_id", "created_by_org_id").first()
+            self.named = set(Person.restriction_users.through.objects.filter(
+                person_id=record.person_id).values_list("user_id", flat=True))
+            self.grants = [_GrantFacts(*row) for row in Grant.objects.filter(
+                person_id=record.person_id, ended_at__isnull=True, valid_from__lte=now,
+            ).filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now)).values_list(
+                "municipality_id", "organization_id", "user_id", "basis", "scope")]
+        self.reach = self._reach(record, actors)
+        self.share_orgs: set[int] = set()
+        if record.definition.code == AREA_ISSUE_CODE and record.person_id is None:
+            self.share_orgs = set(SheetShare.objects.filter(record_id=record.pk)
+                                  .values_list("organization_id", flat=True))
+
+    @staticmethod
+    def _reach(record: SheetRecord, actors: list[Actor]) -> dict[int, list[str | None]]:
+        """Per candidate (its index): the purposes of the case reaches that reach the
+        record's case (None: no purpose needed) — one query for all candidates."""
+        if record.case_id is None:
+            return {}
+        kinds: dict[str, tuple[int, str | None]] = {}
+        checks = {}
+        for i, actor in enumerate(actors):
+            if actor is None or not actor.is_active or not policy.handles_persons(actor):
+                continue
+            for j, r in enumerate(case_reach(actor)):
+                name = f"_reach_{i}_{j}"
+                kinds[name] = (i, r.purpose)
+                checks[name] = Exists(r.case_ids.filter(pk=record.case_id))
+        if not checks:
+            return {}
+        row = SheetRecord.objects.filter(pk=record.pk).annotate(**checks) \
+            .values(*checks).first() or {}
+        found: dict[int, list[str | None]] = {}
+        for name, (i, purpose) in kinds.items():
+            if row.get(name):
+                found.setdefault(i, []).append(purpose)
+        return found
+
+    def granted(self, actor: Actor, basis: str, purpose: str | None) -> bool:
+        """An active grant of ``actor`` on the record's person with ``basis`` covering
+        ``purpose`` (``_grant_persons``)."""
+        return policy.handles_persons(actor) and any(
+            g.basis == basis and g.covers(purpose) and g.applies_to(actor) for g in self.grants)
+
+    def person_visible(self, actor: Actor) -> bool:
+        """``access.policy.visible_persons(actor)`` contains the record's person."""
+        if self.person is None or not policy.handles_persons(actor):
+            return False
+        municipality_id, created_by_org_id = self.person
+        return municipality_id == policy.tenant_id(actor) and (
+            created_by_org_id == actor.organization_id or actor.user_id in self.named
+            or any(g.applies_to(actor) for g in self.grants))
+
+
+def _shared_sees(actor: Actor, record: SheetRecord, facts: _RecordFacts, index: int) -> bool:
+    """``_shared_rule`` for one submitted record."""
+    pid, code = record.person_id, record.definition.code
+    by_case = any(purpose is None or pid is None or facts.granted(actor, Basis.CONSENT, purpose)
+                  for purpose in facts.reach.get(index, []))
+    if pid is not None and facts.person_visible(actor):
+        by_person = facts.granted(actor, Basis.EMERGENCY, None) or any(
+            code in codes and facts.granted(actor, Basis.CONSENT, purpose)
+            for purpose, codes in PURPOSE_SHEETS.items())
+        if by_person or by_case:
+            return True
+    if pid is None and by_case:
+        return True
+    return code == AREA_ISSUE_CODE and pid is None and (
+        actor.role == Role.COORDINATOR or actor.organization_id in facts.share_orgs)
+
+
+def _sees(actor: Actor | None, record: SheetRecord, facts: _RecordFacts, index: int) -> bool:
+    """``visible_records(actor)`` contains ``record`` (read from ``facts``, no query)."""
+    if actor is None or not actor.is_active or record.municipality_id != policy.tenant_id(actor):
+        return False
+    mine = record.author_id == actor.user_id and record.organization_id == actor.organization_id
+    if actor.role == Role.LIAISON:
+        return mine
+    if actor.role not in CASE_ROLES:
+        return False
+    submitted = record.status == RecordStatus.SUBMITTED
+    if (record.organization_id == actor.organization_id and submitted) or (
+            mine and record.status == RecordStatus.DRAFT):
+        return True
+    if actor.role == Role.COORDINATOR and submitted and record.definition.code == LIAISON_CODE \
+            and (record.person_id is None or facts.person_visible(actor)):
+        return True
+    return submitted and policy.handles_persons(actor) and _shared_sees(actor, record, facts,
+                                                                         index)
+
+
+def actors_who_may_see(record: SheetRecord, candidates: Iterable[Actor]) -> list[Actor]:
+    """The candidates (in order) for whom ``visible_records(actor)`` contains ``record`` now —
+    the same answer as asking each, in at most four queries whatever their number. Logs
+    nothing (deciding who is notified is not a read of the record)."""
+    actors = list(candidates)
+    facts = _RecordFacts(record, actors)
+    return [a for i, a in enumerate(actors) if _sees(a, record, facts, i)]

@@ -3,7 +3,7 @@ inbox (records come from ``sheets.policy.visible_records``)."""
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 
 from kasane.accounts.models import CASE_ROLES, Actor, Organization, Role, User
@@ -30,10 +30,12 @@ def definitions_current(*, municipality_id: int) -> list[SheetDefinition]:
 
 
 def definition_current(*, municipality_id: int, code: str) -> SheetDefinition:
-    """The version in force of one sheet for a municipality (its own version, else the standard)."""
-    current = SheetDefinition.objects.filter(code=code, is_current=True)
-    found = (current.filter(municipality_id=municipality_id).first()
-             or current.filter(municipality__isnull=True).first())
+    """The version in force of one sheet for a municipality (its own version, else the
+    standard) — one query: the municipality's rows sort before the standard's."""
+    found = SheetDefinition.objects.filter(
+        Q(municipality_id=municipality_id) | Q(municipality__isnull=True),
+        code=code, is_current=True,
+    ).order_by(F("municipality_id").asc(nulls_last=True), "-version").first()
     if found is None:
         raise Http404("帳票が見つかりません。")
     return found

@@ -41,6 +41,12 @@ HISTORY_FIELDS = ["status", "answers", "tags", "written_on", "sensitive_keys", "
                   "person_differences", "household_id", "case_id", "route_status"]
 
 
+# References a new record takes from rows already loaded (the definition in force, the actor's
+# municipality): ``full_clean`` need not query whether they exist. (The organization and the
+# author stay checked: the unique constraints on them are validated with them.)
+TRUSTED_REFS = ("definition", "municipality")
+
+
 class ConflictError(ValidationError):
     """Someone else saved the record since this form was opened (optimistic lock)."""
 
@@ -215,7 +221,8 @@ def record_create(*, actor: Actor | None, code: str, answers: dict[str, Any] | N
             record.submitted_at = timezone.now()
             if definition.is_routed:
                 record.route_status = RouteStatus.SENT
-        record.full_clean(exclude=["answers", "tags", "sensitive_keys", "person_snapshot"])
+        record.full_clean(exclude=["answers", "tags", "sensitive_keys", "person_snapshot",
+                                   *TRUSTED_REFS])
         record.save()
         attachments.attachments_claim(actor=actor, record=record, answers=record.answers,
                                       confirm=submit)
@@ -274,7 +281,7 @@ def _draft_save(actor: Actor, record: SheetRecord | None, code: str, form_key: s
         fresh.draft_answers = typed
         if created:
             fresh.full_clean(exclude=["answers", "draft_answers", "tags", "sensitive_keys",
-                                      "person_snapshot"])
+                                      "person_snapshot", *TRUSTED_REFS])
             fresh.save()  # a pk for the claimed attachments
         canonical = result.answers
         try:
