@@ -16,6 +16,7 @@ from .models import ReportStatus, WatchReport
 
 
 def reports_to_me(user: Any, membership: Actor) -> Section | None:
+    """The first ten, and the whole number (counted only when there may be more)."""
     if not policy.can_write(membership):
         return None
     qs = WatchReport.objects.filter(routed_to=membership, status=ReportStatus.NEW) \
@@ -27,7 +28,8 @@ def reports_to_me(user: Any, membership: Actor) -> Section | None:
               "url": reverse("community:report", args=[r.pk]), "note": r.get_channel_display()}
              for r in rows]
     return Section(title="見守りの気づき（未対応）", items=items,
-                   more_url=reverse("community:watch"), order=25, count=qs.count())
+                   more_url=reverse("community:watch"), order=25,
+                   count=len(rows) if len(rows) < 10 else qs.count())
 
 
 SECTIONS.add("community.reports_to_me", reports_to_me)

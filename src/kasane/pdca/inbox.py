@@ -16,12 +16,13 @@ from .selectors import unit_businesses
 
 
 def self_evaluation_tasks(user: Any, membership: Actor) -> Section | None:
+    """The unit's businesses with open targets or no Do, in each cycle open to units."""
     unit_id = pdca_policy.unit_id_of(membership)
     if unit_id is None:
         return None
     cycles = PdcaCycle.objects.filter(
         municipality_id=membership.organization.municipality_id,
-        state__in=pdca_policy.UNIT_STATES)
+        state__in=pdca_policy.UNIT_STATES).select_related("municipality")  # build_report reads it
     items = []
     for cycle in cycles:
         report = build_report(cycle, live=False)

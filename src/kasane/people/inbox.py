@@ -51,13 +51,13 @@ def my_emergency_grants(user: Any, membership: Actor) -> Section | None:
 def match_candidates_waiting(user: Any, membership: Actor) -> Section | None:
     """Coordinators: the open 名寄せ candidates (未確認・保留) they can decide — both records
     visible — counted exactly as the queue counts them (``candidate_counts``), and how many
-    more have a record they may not see."""
-    from .selectors import candidate_counts, candidates_for, may_review
+    more have a record they may not see; one statement (``match_inbox.waiting_summary``)."""
+    from .selectors import may_review
+    from .selectors.match_inbox import waiting_summary
 
     if not may_review(membership):
         return None
-    counts = candidate_counts(membership)
-    waiting = candidates_for(membership, visibility="both")[:5]
+    counts, waiting = waiting_summary(membership, limit=5)
     summary = f"判断できる候補（未確認・保留）{counts.decidable} 件"
     if counts.one_side:
         summary += f"。ほかに相手の記録を閲覧できない候補 {counts.one_side} 件"

@@ -14,6 +14,7 @@ from . import policy, selectors
 
 
 def pending_changes(user: Any, membership: Actor) -> Section | None:
+    """The first five, and the whole number (counted only when there may be more)."""
     if not policy.can_edit(membership):
         return None
     qs = selectors.pending_changes(policy.tenant_id(membership))
@@ -23,7 +24,8 @@ def pending_changes(user: Any, membership: Actor) -> Section | None:
     items = [{"label": c.place.name, "url": reverse("resources:changes"),
               "note": f"{c.get_source_display()}の回答"} for c in rows]
     return Section(title="居場所調査の確認待ち", items=items, more_url=reverse("resources:changes"),
-                   order=60, count=qs.count(), summary="反映（公開）か却下を選んでください。")
+                   order=60,
+                   count=len(rows) if len(rows) < 5 else qs.count(), summary="反映（公開）か却下を選んでください。")
 
 
 SECTIONS.add("resources.pending_changes", pending_changes)
