@@ -66,7 +66,7 @@ def page_relations(case: Case) -> None:
     prefetch_related_objects([case], *_page_prefetches())
 
 
-def _page_prefetches() -> list[Prefetch]:
+def _page_prefetches() -> list[Prefetch[Any]]:
     # built per call: a Prefetch's queryset is not shared between requests
     return [
         Prefetch("subjects", queryset=CaseSubject.objects.select_related(
