@@ -96,14 +96,20 @@ class Case(models.Model):
         """The statuses this case may be moved FORWARD to, nearest first: any later open status
         (受付 → アセスメント・プラン作成, アセスメント → プラン作成, プラン作成 → 支援中); 支援中 only
         once a support plan is approved (then also straight from 受付/アセスメント). None for a
-        closed case. One query (the approved plan) when 支援中 is ahead."""
+        closed case. One query (the approved plan) when 支援中 is ahead, none when the case's
+        plans are loaded on it (``prefetch_related("plans")``)."""
         if not self.is_open:
             return []
         ahead = [str(s) for s in OPEN_STATUSES[OPEN_STATUSES.index(Status(self.status)) + 1:]]
-        if Status.SUPPORTING in ahead and not self.plans.filter(
-                status=PlanStatus.APPROVED).exists():
+        if Status.SUPPORTING in ahead and not self._has_approved_plan():
             ahead.remove(Status.SUPPORTING)
         return ahead
+
+    def _has_approved_plan(self) -> bool:
+        loaded = getattr(self, "_prefetched_objects_cache", {}).get("plans")
+        if loaded is not None:
+            return any(p.status == PlanStatus.APPROVED for p in loaded)
+        return self.plans.filter(status=PlanStatus.APPROVED).exists()
 
     @property
     def earlier_statuses(self) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,7 +23,9 @@ from .models import (
     Case,
     CaseEvent,
     CaseSubject,
+    Closure,
     Contact,
+    Involvement,
     PlanStatus,
     Referral,
     ReferralStatus,
@@ -55,10 +57,40 @@ def case_list(actor: Actor, *, status: str = "", limit: int = LIST_LIMIT, detail
     return cases
 
 
+def page_relations(case: Case) -> None:
+    """Load what the case page and its panels show of ``case`` onto it, one query a relation
+    (subjects with their persons, involvements, referrals, plans with their monitoring,
+    closures): ``case.subjects.all()`` … then answer from memory for the rest of the request.
+    Relations already loaded are left as they are. Only for a case the caller has read
+    through ``case_policy.require_case`` (nothing here checks or logs)."""
+    prefetch_related_objects([case], *_page_prefetches())
+
+
+def _page_prefetches() -> list[Prefetch[Any]]:
+    # built per call: a Prefetch's queryset is not shared between requests
+    return [
+        Prefetch("subjects", queryset=CaseSubject.objects.select_related(
+            "person", "person__created_by_org")),
+        Prefetch("involvements", queryset=Involvement.objects.select_related("organization")
+                 .order_by("ended_on", "started_on", "id")),
+        Prefetch("referrals", queryset=Referral.objects.select_related("from_org", "to_org")),
+        Prefetch("plans", queryset=SupportPlan.objects.select_related(
+            "lead_org", "lead_user", "approved_by").prefetch_related("monitoring")),
+        Prefetch("closures", queryset=Closure.objects.select_related("watch_org")),
+    ]
+
+
+def case_subjects(case: Case) -> list[CaseSubject]:
+    """The case's subject rows (primary first) with their persons (one query, none when
+    ``page_relations`` loaded them)."""
+    prefetch_related_objects([case], Prefetch("subjects", queryset=CaseSubject.objects
+                                              .select_related("person", "person__created_by_org")))
+    return list(case.subjects.all())
+
+
 def subjects_of(actor: Actor, case: Case) -> list[Any]:
     """The case's persons as the actor may see them (masked where 閲覧制限 applies)."""
-    subjects = list(CaseSubject.objects.filter(case=case).select_related(
-        "person", "person__created_by_org"))
+    subjects = case_subjects(case)
     views = person_views(actor, [s.person for s in subjects])
     for view, s in zip(views, subjects, strict=True):
         view.is_primary = s.is_primary  # type: ignore[attr-defined]
@@ -80,13 +112,12 @@ def timeline(case: Case) -> list[CaseEvent]:
                                            "plan").order_by("-at", "-id")[:300])
 
 
-def contacts_of(case: Case) -> QuerySet[Contact]:
-    return case.contacts.select_related("author", "organization")
-
-
 def plans_of(case: Case) -> list[SupportPlan]:
-    return list(case.plans.select_related("lead_org", "lead_user", "approved_by")
-                .prefetch_related("monitoring"))
+    """The plan versions, newest first, with their monitoring (two queries, none when
+    ``page_relations`` loaded them)."""
+    prefetch_related_objects([case], Prefetch("plans", queryset=SupportPlan.objects.select_related(
+        "lead_org", "lead_user", "approved_by").prefetch_related("monitoring")))
+    return list(case.plans.all())
 
 
 def source_record(actor: Actor, case: Case) -> Any:
@@ -101,8 +132,10 @@ def source_record(actor: Actor, case: Case) -> Any:
 
 
 def household_cases(actor: Actor, case: Case) -> list[dict[str, Any]]:
-    """Family members of the subjects the actor may see, with their open cases it may see."""
-    subjects = list(case.subjects.select_related("person"))
+    """Family members of the subjects the actor may see, with their open cases it may see
+    (newest first): the subjects of ``case_subjects``, the households (``households_of``),
+    then one query for the members' cases."""
+    subjects = case_subjects(case)
     subject_ids = {s.person_id for s in subjects}
     rows: list[dict[str, Any]] = []
     member_ids: set[int] = set()
@@ -117,11 +150,10 @@ def household_cases(actor: Actor, case: Case) -> list[dict[str, Any]]:
     if not rows:
         return rows
     by_person: dict[int, list[Case]] = {}
-    for other in cases_for(actor, status="open").filter(subjects__person_id__in=member_ids) \
-            .exclude(pk=case.pk).distinct().prefetch_related("subjects"):
-        for subject in other.subjects.all():
-            if subject.person_id in member_ids:
-                by_person.setdefault(subject.person_id, []).append(other)
+    others = cases_for(actor, status="open").exclude(pk=case.pk)
+    for subject in CaseSubject.objects.filter(person_id__in=member_ids, case__in=others) \
+            .select_related("case").order_by("-case__updated_at", "-case__id"):
+        by_person.setdefault(subject.person_id, []).append(subject.case)
     for row in rows:
         row["cases"] = by_person.get(row["person"].pk, [])
     return rows

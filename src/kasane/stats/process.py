@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from kasane.cases.models import Case, Contact, Involvement, Referral, Stage
@@ -50,19 +51,29 @@ def case_process(case: Case) -> CaseProcess:
     first = next((at for at, reached, _ in contacts if reached), None)
     if first is not None:
         out.first_contact_days = round(max((first - case.opened_at).total_seconds(), 0) / 86400, 1)
-    person_ids = list(case.subjects.values_list("person_id", flat=True))
+    _load_relations(case)
+    person_ids = [s.person_id for s in case.subjects.all()]
     out.consents = [{"obtained_on": c.obtained_on, "withdrawn_on": c.withdrawn_on,
                      "valid_until": c.valid_until, "purposes": len(c.purposes or [])}
                     for c in Consent.objects.filter(person_id__in=person_ids)
                     .order_by("obtained_on", "id")]
     out.organizations = [{"name": i.organization.name, "role": i.get_role_display(),
                           "started_on": i.started_on, "ended_on": i.ended_on}
-                         for i in Involvement.objects.filter(case=case)
-                         .select_related("organization").order_by("started_on", "id")]
+                         for i in sorted(case.involvements.all(),
+                                         key=lambda i: (i.started_on, i.pk))]
     out.referrals = [{"to": r.to_org.name, "status": r.get_status_display(),
                       "created": timezone.localtime(r.created_at).date(),
                       "days": round((r.responded_at - r.created_at).total_seconds() / 86400, 1)
                       if r.responded_at else None}
-                     for r in Referral.objects.filter(case=case).select_related("to_org")
-                     .order_by("created_at", "id")]
+                     for r in sorted(case.referrals.all(), key=lambda r: (r.created_at, r.pk))]
     return out
+
+
+def _load_relations(case: Case) -> None:
+    """The subjects, involvements (with organizations) and referrals (with the receiving
+    organization) of ``case``: read from the case when the case page already loaded them
+    (``cases.selectors.page_relations``), else one query each."""
+    prefetch_related_objects(
+        [case], "subjects",
+        Prefetch("involvements", queryset=Involvement.objects.select_related("organization")),
+        Prefetch("referrals", queryset=Referral.objects.select_related("to_org")))

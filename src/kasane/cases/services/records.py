@@ -39,6 +39,8 @@ from ..models import (
 from .cases import grant_case_involvement, involvement_ensure
 from .common import check_tags, event, tenant_org
 
+# foreign keys a new contact takes from loaded rows (full_clean need not query them)
+LOADED_REFERENCES = ["case", "author", "organization"]
 CONTACT_FIELDS = ("at", "method", "reached", "not_reached_reason", "stage", "summary", "minutes",
                   "tags", "next_action", "next_due_on")
 
@@ -87,13 +89,15 @@ def _check_contact(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def contact_record(*, actor: Actor, case: Case, data: Mapping[str, Any]) -> Contact:
-    """支援記録 (a failed attempt is a contact with reached=False)."""
+    """支援記録 (a failed attempt is a contact with reached=False). The case, the author and
+    the organization are rows already loaded (the read-checked case, the acting membership),
+    so ``full_clean`` does not look them up again."""
     _involved(actor, case)
     values = _check_contact(data)
     contact = Contact(case=case, municipality_id=case.municipality_id, author=actor.user,
                       organization=actor.organization, **values)
     with transaction.atomic():
-        contact.full_clean()
+        contact.full_clean(exclude=LOADED_REFERENCES)
         contact.save()
         change_record(user=actor.user, instance=contact, operation="create",
                       organization_id=actor.organization_id)

@@ -89,17 +89,19 @@ def _status_forms(case: Any, lead: bool) -> dict[str, Any]:
 @login_required
 @require_GET
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case page: its relations loaded once onto the case (``selectors.page_relations``:
+    the panels of other apps read the same rows), one query for each other block."""
     member = acting(request)
     case = case_policy.require_case(member, case_id)
     involved = case_policy.is_involved(member, case)
     lead = involved and case_policy.is_lead(member, case)
+    selectors.page_relations(case)
     return render(request, "cases/detail.html", {
         "case": case, "subjects": selectors.subjects_of(member, case),
-        "involvements": case.involvements.select_related("organization").order_by("ended_on", "started_on"),
-        "referrals": case.referrals.select_related("from_org", "to_org"),
+        "involvements": case.involvements.all(), "referrals": case.referrals.all(),
         "plans": selectors.plans_of(case), "events": selectors.timeline(case),
-        "contacts": selectors.contacts_of(case)[:50], "household": selectors.household_cases(member, case),
-        "closures": case.closures.select_related("watch_org"), "is_lead": lead, "is_involved": involved,
+        "household": selectors.household_cases(member, case),
+        "closures": case.closures.all(), "is_lead": lead, "is_involved": involved,
         **_status_forms(case, lead),
         "source_record": selectors.source_record(member, case),
         "problems": selectors.problems_of(case),
