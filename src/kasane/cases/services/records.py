@@ -40,7 +40,7 @@ from .cases import grant_case_involvement, involvement_ensure
 from .common import check_tags, event, tenant_org
 
 # foreign keys a new contact takes from loaded rows (full_clean need not query them)
-LOADED_REFERENCES = ["case", "author", "organization"]
+LOADED_REFERENCES = ["case", "municipality", "author", "organization"]
 CONTACT_FIELDS = ("at", "method", "reached", "not_reached_reason", "stage", "summary", "minutes",
                   "tags", "next_action", "next_due_on")
 
