@@ -42,7 +42,9 @@ class OneHopASGIHandler(ASGIHandler):
 
     def load_middleware(self, is_async: bool = False) -> None:
         super().load_middleware(is_async=False)
-        self._middleware_chain = sync_to_async(self._middleware_chain, thread_sensitive=True)
+        handler: Any = self  # the stubs leave Django's private chain attribute untyped
+        handler._middleware_chain = sync_to_async(handler._middleware_chain,
+                                                  thread_sensitive=True)
 
 
 django.setup(set_prefix=False)
