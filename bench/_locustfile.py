@@ -1,7 +1,8 @@
 """Locust users of ``./kasane bench web|soak`` (run by locust in its own process).
 
 The JSON file named by ``KASANE_BENCH_WEB_CONFIG`` says ``host``, ``mix`` ("pages": the
-realistic mix; "bare": only the baseline view ``/bench/bare``), ``rate`` (tasks per second per
+realistic mix; "bare": only the baseline view ``/bench/bare``; "floor": only
+``/bench/signed-in``, what every signed-in page pays), ``rate`` (tasks per second per
 user, 0 = no wait), the signed-in sessions (``users``, made by bench._webprep) and the search
 words. Each locust user takes the next session; every request carries ``X-Forwarded-Proto:
 https`` (the load balancer terminates TLS; the production cookies are Secure, so they are sent
@@ -122,6 +123,9 @@ class KasaneUser(FastHttpUser):
         """One task of the configured mix."""
         if CONFIG["mix"] == "bare":
             self.client.get("/bench/bare", headers={"X-Forwarded-Proto": "https"}, name="bare")
+            return
+        if CONFIG["mix"] == "floor":
+            self._page("/bench/signed-in", "floor")
             return
         name = random.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]  # noqa: S311
         getattr(self, name)()

@@ -12,7 +12,11 @@ Phases, N seconds each:
     server and users; ratio = value ÷ baseline.
 (b) latency — a constant offered rate of R requests/s (100; locust ``constant_throughput`` per
     user): overall ``p95_ms`` and ``p99_ms``, per page ``p95_ms.<page>``.
-``--db-pool N`` keeps N idle PostgreSQL connections per worker (KASANE_DB_POOL_SIZE,
+``--floor`` adds a phase (c) like (a) over ``/bench/signed-in`` only (the full middleware chain,
+session, MFA gate and the base layout around an empty body: the floor every signed-in page
+pays): ``req_per_s.floor`` with its worker CPU per request.
+``--database NAME`` names the bench database (default ``kasane_bench_web``; dropped and
+recreated: give each concurrent run its own). ``--db-pool N`` keeps N idle PostgreSQL connections per worker (KASANE_DB_POOL_SIZE,
 kasane.core.pgpool; 0 = off, the default). ``--dataset pref50`` serves the same demo users from
 a copy of the generated 50-municipality database (bench/city.py; build it first with
 ``./kasane bench report --scale pref50``), the demo city being the 51st tenant: the same pages
@@ -116,11 +120,13 @@ def errors(phase: dict[str, Any]) -> int:
 
 
 def run(*, seconds: int, users: int, rate: float, workers: int,
-        database: str = "kasane_bench_web", db_pool: int = 0, dataset: str = "") -> dict[str, Any]:
-    """Both phases on one server; returns the figures."""
+        database: str = "kasane_bench_web", db_pool: int = 0, dataset: str = "",
+        floor: bool = False) -> dict[str, Any]:
+    """Both phases (and the floor's with ``floor``) on one server; returns the figures."""
     with serve(users=users, workers=workers, database=database, db_pool=db_pool,
                dataset=dataset) as server:
         bare = run_phase(server, users=users, seconds=seconds, mix="bare")
+        base = run_phase(server, users=users, seconds=seconds, mix="floor") if floor else None
         mixed = run_phase(server, users=users, seconds=seconds)
         latency = run_phase(server, users=users, seconds=seconds, rate=rate)
         workers_used = len(server.worker_pids())
@@ -130,12 +136,18 @@ def run(*, seconds: int, users: int, rate: float, workers: int,
         "p95_ms": figure(latency, "Aggregated", "95%"),
         "p99_ms": figure(latency, "Aggregated", "99%"),
         "achieved_rate": latency["req_per_s"],
-        "per_page": per_page, "errors": errors(bare) + errors(mixed) + errors(latency),
+        "per_page": per_page,
+        "errors": errors(bare) + errors(mixed) + errors(latency) + (errors(base) if base else 0),
         "workers": workers_used,
-        "failures": bare["failures"] + mixed["failures"] + latency["failures"],
+        "failures": bare["failures"] + mixed["failures"] + latency["failures"]
+        + (base["failures"] if base else []),
         "mixed_p95_ms": figure(mixed, "Aggregated", "95%"),
         "cpu_ms_per_req": mixed["cpu_ms_per_req"], "bare_cpu_ms_per_req": bare["cpu_ms_per_req"],
         "pages": {p: int(figure(mixed, p, "Request Count")) for p in PAGES},
+        "floor": None if base is None else {
+            "req_per_s": base["req_per_s"], "cpu_ms_per_req": base["cpu_ms_per_req"],
+            "p95_ms": figure(base, "Aggregated", "95%"), "errors": errors(base),
+            "failures": base["failures"]},
     }
 
 
@@ -143,12 +155,14 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv, {"scale": 50},
                       extra=[("--seconds", int, 30), ("--users", int, 0), ("--rate", float, 100.0),
                              ("--workers", int, 0), ("--db-pool", int, 0),
-                             ("--dataset", str, "")],
+                             ("--dataset", str, ""), ("--database", str, "kasane_bench_web")],
+                      flags=["--floor"],
                       description="Web 層の処理量と応答時間（gunicorn + uvicorn、本番設定、locust）")
     users = args.users or args.scale
     try:
         figures = run(seconds=max(1, args.seconds), users=users, rate=args.rate,
-                      workers=args.workers, db_pool=args.db_pool, dataset=args.dataset)
+                      workers=args.workers, db_pool=args.db_pool, dataset=args.dataset,
+                      floor=args.floor, database=args.database)
     except Exception as exc:  # no PostgreSQL, the server did not start …
         print(f"ベンチマークを実行できません（{exc}）", file=sys.stderr)
         return 2
@@ -170,6 +184,12 @@ def main(argv: list[str]) -> int:
         emit(BENCH, "p99_ms", figures["p99_ms"], "ms", None, lat)
         for page, value in figures["per_page"].items():
             emit(BENCH, f"p95_ms.{page}", value, "ms", None, lat)
+        floor = figures["floor"]
+        if floor is not None:
+            emit(BENCH, "req_per_s.floor", floor["req_per_s"], "req/s",
+                 figures["baseline_req_per_s"],
+                 {**extra, "phase": "floor", "p95_ms": floor["p95_ms"],
+                  "cpu_ms_per_req": floor["cpu_ms_per_req"]})
         emit(BENCH, "errors", figures["errors"], "count", None, extra)
         return 0
     rows = [("capacity req/s (mixed)", figures["req_per_s"]),
@@ -181,5 +201,8 @@ def main(argv: list[str]) -> int:
             ("worker CPU ms per request (bare)", figures["bare_cpu_ms_per_req"]),
             *[(f"p95 ms {p}", v) for p, v in figures["per_page"].items()],
             ("errors", figures["errors"]), ("load average", load)]
+    if figures["floor"] is not None:
+        rows[2:2] = [("floor req/s (/bench/signed-in)", figures["floor"]["req_per_s"]),
+                     ("worker CPU ms per request (floor)", figures["floor"]["cpu_ms_per_req"])]
     print_table(["figure", "value"], rows)
     return 0

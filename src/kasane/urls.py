@@ -28,8 +28,11 @@ urlpatterns = [
     path("", include("kasane.web.urls")),
 ]
 
-if settings.KASANE_BENCH_VIEWS:  # ./kasane bench web: the bare baseline view
-    urlpatterns.insert(0, path("bench/bare", web_views.bench_bare, name="bench_bare"))
+if settings.KASANE_BENCH_VIEWS:  # ./kasane bench web: the bare baseline view and the floor
+    urlpatterns[:0] = [
+        path("bench/bare", web_views.bench_bare, name="bench_bare"),
+        path("bench/signed-in", web_views.bench_signed_in, name="bench_signed_in"),
+    ]
 
 handler400 = "kasane.web.views.bad_request"
 handler403 = "kasane.web.views.permission_denied"

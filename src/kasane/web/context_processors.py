@@ -12,7 +12,7 @@ from kasane.accounts.middleware import ACTIVE_MEMBERSHIPS_ATTR
 from kasane.accounts.tenants import is_platform_operator
 from kasane.notify import selectors as notify_selectors
 
-from .navigation import PLATFORM_ITEM, nav_for
+from .navigation import nav_links
 
 CACHE_ATTR = "_kasane_context"
 
@@ -52,7 +52,7 @@ def _layout(request: HttpRequest) -> dict[str, Any]:
 def _nav(role: str | None, platform: bool) -> dict[str, Any]:
     """The menu: ``nav_items`` (every entry of the role) and ``nav_more`` (those shown under
     「その他」)."""
-    items = nav_for(role) + ([PLATFORM_ITEM] if platform else [])
+    items = nav_links(role, platform)
     return {"nav_items": items, "nav_more": [item for item in items if item.more]}
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from kasane.accounts.models import CASE_ROLES, Role
 
@@ -61,6 +62,30 @@ def nav_for(role: str | None) -> list[NavItem]:
     if role is None:
         return []
     return [item for item in NAV_ITEMS if role in item.roles and item.url]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A menu entry with its URL resolved (what the layout renders)."""
+
+    label: str
+    url: str
+    more: bool
+
+
+def nav_links(role: str | None, platform: bool) -> tuple[NavLink, ...]:
+    """The menu of a role (plus the platform operators' entry): ``nav_for``'s entries with
+    their URLs, resolved once per process for each role, URL configuration and script prefix
+    instead of ~40 ``reverse()`` calls on every page (the entries and URLs are constants of
+    the code; a test that swaps ROOT_URLCONF or the prefix gets its own entry)."""
+    return _nav_links(role, platform, get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _nav_links(role: str | None, platform: bool, urlconf: str | None,
+               prefix: str) -> tuple[NavLink, ...]:
+    items = nav_for(role) + ([PLATFORM_ITEM] if platform else [])
+    return tuple(NavLink(item.label, item.url, item.more) for item in items)
 
 
 def handles_cases(role: str | None) -> bool:

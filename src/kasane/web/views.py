@@ -31,6 +31,14 @@ def bench_bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+@login_required
+def bench_signed_in(request: HttpRequest) -> HttpResponse:
+    """``./kasane bench web``'s floor (mounted only with KASANE_BENCH_VIEWS): what every
+    signed-in page pays — the whole middleware chain with the session, the user, the MFA gate
+    and the acting membership — plus the base layout rendered around an empty body."""
+    return render(request, "web/bench_signed_in.html")
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
