@@ -119,6 +119,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# PostgreSQL's JIT compiles any plan whose estimated cost passes jit_above_cost; for a page's
+# statements the compilation took longer than the scan (the 名寄せ inbox: ~1 s of JIT for a
+# 15 ms scan). Off per connection unless KASANE_DB_JIT=1 (docs/operations.md: behind
+# PgBouncer, list "options" in ignore_startup_parameters or set jit = off for the role).
+DB_JIT = env_bool("KASANE_DB_JIT", False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not DB_JIT:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # Idle PostgreSQL connections kept per worker process for the next request (kasane.core.pgpool;
 # under ASGI Django's own persistent connections are never reused). 0 = off.
 KASANE_DB_POOL_SIZE = env_int("KASANE_DB_POOL_SIZE", 0)
@@ -133,6 +140,8 @@ DATABASE_ROUTERS: list[str] = []
 if KASANE_REPLICA_DATABASE_URL:
     DATABASES["replica"] = dj_database_url.parse(
         KASANE_REPLICA_DATABASE_URL, conn_max_age=env_int("KASANE_DB_CONN_MAX_AGE", 0))
+    if not DB_JIT:
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["kasane.core.replica.ReplicaRouter"]
     # marks writing requests and their browser for the router
