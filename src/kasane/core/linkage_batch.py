@@ -33,9 +33,10 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from kasane.core import linkage as lk
+from kasane.core.linkage import _is_kana_key
 from kasane.core.linkage_address import address_parts
 from kasane.core.linkage_score import TermWeights, score_fast
-from kasane.core.text import normalize_phone
+from kasane.core.text import normalize_kana, normalize_name, normalize_phone
 
 _STATE: dict[str, object] = {}  # read by forked children
 PARALLEL_MIN_RECORDS = 50_000  # below this, deriving features in workers costs more than it saves
@@ -75,28 +76,84 @@ def _phone(s: str) -> str:
     return digits if len(digits) >= 9 else ""
 
 
+# Characters a phone number is written with, each mapped to what ``normalize_phone`` keeps of
+# it alone (its ASCII digit, or nothing). A string of these only is NFKC-normalized character
+# by character (none composes with another), so translating it equals ``normalize_phone``
+# when nothing but ASCII digits is left; anything else takes ``normalize_phone``.
+_PHONE_CHARS = str.maketrans({
+    **{c: None for c in " \u3000-‐‑‒–—―ー−﹣－ｰ()（）[]［］.．,，/／+＋#＃*＊~〜～:："},
+    **dict(zip("０１２３４５６７８９", "0123456789", strict=True)),
+})
+
+
+def _phones(values: Sequence[str]) -> list[str]:
+    """``_phone`` of each value (through ``_PHONE_CHARS`` where that suffices)."""
+    out: list[str] = []
+    append = out.append
+    table = _PHONE_CHARS
+    for value in values:
+        digits = value.translate(table)
+        if not (digits.isascii() and digits.isdigit()):
+            digits = normalize_phone(value) if value else ""
+        append(digits if len(digits) >= 9 else "")
+    return out
+
+
+def _name_parts(names: Sequence[str], kanas: Sequence[str], memo: dict[str, str],
+                kana_memo: dict[str, str]) -> tuple[Sequence[str], Sequence[str]]:
+    """``linkage._name_part`` of each (name, kana) as two columns: ``normalize_name`` /
+    ``normalize_kana`` once per distinct string (``memo`` / ``kana_memo``), the rest once
+    per distinct pair."""
+    pairs = dict.fromkeys(zip(names, kanas, strict=True))
+    for name, kana in pairs:
+        fold = memo.get(name)
+        if fold is None:
+            fold = memo[name] = normalize_name(name) if name else ""
+        reading = kana_memo.get(kana)
+        if reading is None:
+            reading = kana_memo[kana] = normalize_kana(kana) if kana else ""
+        if fold and _is_kana_key(fold):
+            pairs[name, kana] = (reading or fold, "")
+        else:
+            pairs[name, kana] = (reading, fold)
+    readings, folds = zip(*map(pairs.__getitem__, zip(names, kanas, strict=True)), strict=True)
+    return folds, readings
+
+
+def _households(households: Sequence[tuple[str, ...]], memo: dict[str, str]
+                ) -> list[tuple[str, ...]]:
+    """``linkage._household_keys`` of each household, names normalized through ``memo``."""
+    distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for names in set(households):
+        keys = set()
+        for name in names:
+            key = memo.get(name)
+            if key is None:
+                key = memo[name] = normalize_name(name) if name else ""
+            keys.add(key)
+        keys.discard("")
+        distinct[names] = tuple(sorted(keys))
+    return list(map(distinct.__getitem__, households))
+
+
 def feature_columns(records: Sequence[lk.PersonRecord]) -> list[Sequence[Any]]:
     """``linkage.features`` of every record as ten columns (``list(zip(*columns))`` equals
-    ``[features(r) for r in records]``; a test checks it): the normalizers are mapped over
-    each column, so the memoized ones (names, addresses by shape) cost a C call per record."""
+    ``[features(r) for r in records]``; a test checks it): each normalizer runs once per
+    distinct value of the batch (a dict, not the normalizers' LRU caches, which a million
+    records overflow and whose bookkeeping then costs on every miss)."""
     if not records:
         return [() for _ in range(lk.F_HH + 1)]
     fam_n, giv_n, fam_k, giv_k, births, phones, addresses, households = zip(
         *map(_RECORD_FIELDS, records), strict=True)
-    # each distinct value once, in a dict of this batch (a million records overflow the
-    # normalizers' LRU caches, whose bookkeeping then costs on every miss)
-    name_part = lk._name_part.__wrapped__
-    pairs = {*zip(fam_n, fam_k, strict=True), *zip(giv_n, giv_k, strict=True)}
-    parts = {p: name_part(*p) for p in pairs}
-    fam, famk = zip(*map(parts.__getitem__, zip(fam_n, fam_k, strict=True)), strict=True)
-    giv, givk = zip(*map(parts.__getitem__, zip(giv_n, giv_k, strict=True)), strict=True)
+    names: dict[str, str] = {}
+    kanas: dict[str, str] = {}
+    fam, famk = _name_parts(fam_n, fam_k, names, kanas)
+    giv, givk = _name_parts(giv_n, giv_k, names, kanas)
     dates = {b: b.year * 10000 + b.month * 100 + b.day if b else 0 for b in set(births)}
     birth = list(map(dates.__getitem__, births))
     core, lot, chome = zip(*map(address_parts.__wrapped__, addresses), strict=True)
-    hh_keys = lk._household_keys.__wrapped__
-    distinct_hh = {h: hh_keys(h) if h else () for h in set(households)}
-    hh = list(map(distinct_hh.__getitem__, households))
-    return [fam, giv, famk, givk, birth, list(map(_phone, phones)), core, lot, chome, hh]
+    hh = _households(households, names)
+    return [fam, giv, famk, givk, birth, _phones(phones), core, lot, chome, hh]
 
 
 def _prepare_chunk(bounds: tuple[int, int]) -> tuple[list[str], dict[str, int], list[str]]:

@@ -25,6 +25,7 @@ reference, a test compares both on generated registers).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from itertools import chain
 from typing import Any
@@ -52,18 +53,15 @@ def _codes(columns: Sequence[Sequence[str]]
 
 def _concat(table: dict[str, int], values: list[str], a: np.ndarray,
             b: np.ndarray) -> np.ndarray:
-    """The codes of values[a] + values[b], added to ``table`` / ``values`` where new; each
-    distinct pair is concatenated once."""
+    """The codes of values[a] + values[b], added to ``table`` / ``values`` where new (in order
+    of first appearance); each distinct pair is concatenated once."""
     pairs, inverse = np.unique(a * _SHIFT + b, return_inverse=True)
-    codes = np.empty(len(pairs), np.int64)
-    for k, (x, y) in enumerate(zip((pairs // _SHIFT).tolist(), (pairs % _SHIFT).tolist(),
-                                   strict=True)):
-        joined = values[x] + values[y]
-        code = table.get(joined)
-        if code is None:
-            code = table[joined] = len(values)
-            values.append(joined)
-        codes[k] = code
+    joined = list(map(operator.add, map(values.__getitem__, (pairs // _SHIFT).tolist()),
+                      map(values.__getitem__, (pairs % _SHIFT).tolist())))
+    fresh = [v for v in dict.fromkeys(joined) if v not in table]
+    table.update(zip(fresh, range(len(values), len(values) + len(fresh)), strict=True))
+    values.extend(fresh)
+    codes = np.fromiter(map(table.__getitem__, joined), np.int64, len(joined))
     return codes[inverse.reshape(-1)]
 
 
@@ -80,6 +78,7 @@ class Columns:
                                 cols[lk.F_GIVK])
         table, self.names, (self.fam, self.giv, self.famk, self.givk) = _codes(
             [fam, giv, famk, givk])
+        self.parts = len(self.names)  # codes below this are name parts, the rest full names
         kana_full = _concat(table, self.names, self.famk, self.givk)
         kanji_full = _concat(table, self.names, self.fam, self.giv)
         del table
@@ -103,7 +102,9 @@ class Columns:
         family = np.where(self.famk != 0, self.famk, self.fam)
         given = np.where(self.givk != 0, self.givk, self.giv)
         full = np.where(has_kana, kana_full, np.where(has_kanji, kanji_full, 0))
-        lot_ok = np.fromiter((bool(s) and s[-1].isdigit() for s in lots), np.bool_, len(lots))
+        lot_ok = np.zeros(len(lots), np.bool_)
+        used = np.unique(self.lot).tolist()  # the lots only (``lots`` also holds the cores)
+        lot_ok[used] = [bool(s) and s[-1].isdigit() for s in map(lots.__getitem__, used)]
         return [
             _pack(kana_full, ym, born & has_kana),
             _pack(kanji_full, ym, born & has_kanji),
@@ -180,6 +181,7 @@ class TermTables:
     """``linkage_score.TermWeights`` as arrays indexed by name code."""
 
     def __init__(self, names: list[str], weights: object) -> None:
+        """``names``: the name parts by code (``Columns.names[:Columns.parts]``)."""
         from kasane.core.linkage_score import TermWeights
 
         assert isinstance(weights, TermWeights)
@@ -277,7 +279,8 @@ def scored_pairs(columns: Sequence[Sequence[Any]], feats: Sequence[lk.Features],
     i, j = candidate_indexes(c.keys, max_block)
     if not len(i):
         return []
-    total = score(c, feats, i, j, TermTables(c.names, weights), threshold, workers)
+    total = score(c, feats, i, j, TermTables(c.names[:c.parts], weights), threshold,
+                  workers)
     keep = np.flatnonzero(total >= threshold)
     i, j, total = i[keep], j[keep], total[keep]
     order = np.lexsort((j, i, -total))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kasane.core import linkage, linkage_address
+from kasane.core import linkage, linkage_address, linkage_batch
 from kasane.core.linkage import (
     HIGH,
     LEVELS,
@@ -159,3 +159,34 @@ def test_it_clusters_transitively() -> None:
 def test_it_derives_address_parts_from_the_shape_for_any_text(address: str) -> None:
     assert linkage_address.address_parts.__wrapped__(address) == \
         linkage_address.address_parts_plain(address)
+
+
+_TRICKY_PHONES = ["", "０３-1234（5678）", "042(530)8949", "０７０－０６３０－７９３２", "03 1234 5678",
+                  "03\u30001234\u30005678", "①②③4567890", "03-1234-567８内線12", "TEL:0312345678",
+                  "0312345678\u0301", "12345678", "+81-3-1234-5678", "ー", "٣١٢٣٤٥٦٧٨٩"]
+
+
+@given(st.lists(st.sampled_from(_TRICKY_PHONES) | st.text(
+    alphabet="0123456789０１２３４５６７８９-－ー()（） \u3000+①٣\u0301a", max_size=14), max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_batch_phones_equal_the_per_value_normalizer(phones: list[str]) -> None:
+    assert linkage_batch._phones(phones) == [linkage_batch._phone(p) for p in phones]
+
+
+_TRICKY_NAMES = ["", "髙橋", "高橋", "ﾀｶﾊｼ", "たかはし", "タカハシ", "齋藤", "斎藤", "辻\U000e0100",
+                 "ヴァイオリン", "ジョン・スミス", "ＡＢＣ", "abc", "カ゛ー", "よーこ", "山田　太郎", " "]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_TRICKY_NAMES), st.sampled_from(_TRICKY_NAMES)),
+                max_size=10),
+       st.lists(st.lists(st.sampled_from(_TRICKY_NAMES), max_size=3).map(tuple), max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_batch_names_and_households_equal_the_per_value_normalizers(
+        pairs: list[tuple[str, str]], households: list[tuple[str, ...]]) -> None:
+    names, kanas = [n for n, _ in pairs], [k for _, k in pairs]
+    memo: dict[str, str] = {}
+    folds, readings = linkage_batch._name_parts(names, kanas, memo, {}) if pairs else ((), ())
+    assert list(zip(folds, readings, strict=True)) == [
+        linkage._name_part.__wrapped__(n, k) for n, k in pairs]
+    assert linkage_batch._households(households, memo) == [
+        linkage._household_keys.__wrapped__(h) if h else () for h in households]
