@@ -40,6 +40,7 @@ from kasane.core.ids import NO_ID, as_id
 from kasane.core.request_memo import memoised
 from kasane.people.models import Person
 
+from . import compiled
 from .models import SCOPE_ALL, EmergencyReview, Grant
 
 BASIS_PREFERENCE: tuple[str, ...] = (
@@ -219,10 +220,27 @@ def person_basis(actor: Actor | None, person_id: object, *, action: str = "view"
 @memoised
 def visible_persons(actor: Actor | None, queryset: QuerySet[Person] | None = None, *,
                     purpose: str | None = None, at: dt.datetime | None = None) -> QuerySet[Person]:
-    """``queryset`` (default: all persons) narrowed to those ``actor`` may see, in its tenant."""
+    """``queryset`` (default: all persons) narrowed to those ``actor`` may see, in its tenant.
+    At the current time the rule comes precompiled (``access.compiled.pk_filter``: the
+    persons' ids, selected by the database when the query runs)."""
     qs = queryset if queryset is not None else Person.objects.all()
     if actor is None or not handles_persons(actor):
         return qs.none()
+    if at is None:
+        narrow = compiled.pk_filter(
+            ("access.visible_persons", purpose), actor,
+            lambda when: _visible_persons(actor, Person.objects.all(), purpose, when),
+            rule=(_visible_persons, active_grants),
+            implied={"municipality_id": tenant_id(actor)})
+        if narrow is not None:
+            return narrow(qs)
+    return _visible_persons(actor, qs, purpose, at)
+
+
+def _visible_persons(actor: Actor, qs: QuerySet[Person], purpose: str | None,
+                     at: dt.datetime | None) -> QuerySet[Person]:
+    """The person rule itself: own record, an active grant (for ``purpose``), or named on
+    the person's 閲覧制限 — within the actor's tenant."""
     grants = active_grants(actor, purpose=purpose, at=at).filter(person_id=OuterRef("pk"))
     named = Person.restriction_users.through.objects.filter(
         person_id=OuterRef("pk"), user_id=actor.user_id)

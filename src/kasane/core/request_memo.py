@@ -10,9 +10,10 @@ actor and arguments for the rest of the request, and hands each caller its own c
 
 Only inside ``scope()``, which ``RequestMemoMiddleware`` opens for GET and HEAD requests: a
 request that writes may create or end a grant, an involvement or a restriction and then ask
-again, so it always builds afresh; so do tasks, commands and tests outside a request. The SQL
-is unchanged — every query still carries the whole predicate and is answered by the database
-at the time it runs; only the Python objects describing it are reused. A memoised call is
+again, so it always builds afresh; so do tasks, commands and tests outside a request. The memo
+changes no SQL — every query still carries the whole predicate and is answered by the database
+at the time it runs; only the Python objects describing it are reused. (Across requests, the
+builders themselves embed their rule precompiled per actor: ``access.compiled.pk_filter``.) A memoised call is
 always one with the default time (``at=None``, "now" of the request) and no narrowing
 ``queryset``; other calls are built as before.
 """

@@ -19,12 +19,13 @@ Every read goes through ``require_*`` (logged, 404 alike when invisible); lists 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kasane.access import policy
+from kasane.access import compiled, policy
 from kasane.accounts.models import Actor, Role
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log, access_log_many
@@ -47,10 +48,19 @@ def require_handler(actor: Actor | None, *, detail: str = "") -> Actor:
 
 @memoised
 def hosted_matches(actor: Actor | None) -> QuerySet[Match]:
-    """Matches shared with the actor's organization as the place (see the module docstring)."""
+    """Matches shared with the actor's organization as the place (see the module docstring).
+    The rule comes precompiled (``access.compiled.pk_filter``), evaluated when the query runs."""
     if actor is None or not policy.handles_persons(actor):
         return Match.objects.none()
-    persons = policy.visible_persons(actor, purpose=Purpose.PARTICIPATION).values("pk")
+    narrow = compiled.pk_filter(
+        "participation.hosted_matches", actor, lambda at: _hosted_matches(actor, at),
+        rule=(_hosted_matches, policy.visible_persons),
+        implied={"municipality_id": policy.tenant_id(actor)})
+    return narrow(Match.objects.all()) if narrow is not None else _hosted_matches(actor, None)
+
+
+def _hosted_matches(actor: Actor, at: dt.datetime | None) -> QuerySet[Match]:
+    persons = policy.visible_persons(actor, purpose=Purpose.PARTICIPATION, at=at).values("pk")
     return Match.objects.filter(municipality_id=policy.tenant_id(actor),
                                 host_org_id=actor.organization_id, consent__isnull=False,
                                 consent__withdrawn_on__isnull=True, person_id__in=persons)
@@ -58,11 +68,20 @@ def hosted_matches(actor: Actor | None) -> QuerySet[Match]:
 
 @memoised
 def visible_matches(actor: Actor | None) -> QuerySet[Match]:
-    """Matches on the cases the actor sees, or shared with it as the place. Logs nothing."""
+    """Matches on the cases the actor sees, or shared with it as the place. Logs nothing.
+    The rule comes precompiled (``access.compiled.pk_filter``), evaluated when the query runs."""
     if actor is None or not policy.handles_persons(actor):
         return Match.objects.none()
-    cases = case_policy.visible_cases(actor).values("pk")
-    hosted = hosted_matches(actor).values("pk")
+    narrow = compiled.pk_filter(
+        "participation.visible_matches", actor, lambda at: _visible_matches(actor, at),
+        rule=(_visible_matches, _hosted_matches, case_policy.visible_cases),
+        implied={"municipality_id": policy.tenant_id(actor)})
+    return narrow(Match.objects.all()) if narrow is not None else _visible_matches(actor, None)
+
+
+def _visible_matches(actor: Actor, at: dt.datetime | None) -> QuerySet[Match]:
+    cases = case_policy.visible_cases(actor, at=at).values("pk")
+    hosted = _hosted_matches(actor, at).values("pk")
     return Match.objects.filter(Q(case_id__in=cases) | Q(pk__in=hosted),
                                 municipality_id=policy.tenant_id(actor))
 

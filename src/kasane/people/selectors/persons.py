@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import F, QuerySet
 from rapidfuzz import fuzz
 
-from kasane.access import policy
+from kasane.access import compiled, policy
 from kasane.accounts.models import Actor
 from kasane.audit.services import access_log_many
 from kasane.core.text import is_kana, normalize_name, normalize_phone
@@ -22,7 +22,6 @@ from kasane.core.wareki import parse_partial_birth
 
 from ..models import Consent, HouseholdMember, Person
 from ..presenters import PersonView, person_views
-from . import compiled
 
 MAX_QUERY = 100  # characters after cleaning
 MAX_RAW = 1000  # longer raw input is refused before it is even cleaned

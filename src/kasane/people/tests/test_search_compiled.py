@@ -1,4 +1,4 @@
-"""The compiled-policy cache of search (``people.selectors.compiled``): a cached predicate is
+"""The compiled-policy cache of search (``access.compiled``): a cached predicate is
 never served to another actor, nor to the same actor after a change the policy reads, and the
 time grants are checked against is always the current one."""
 
@@ -10,11 +10,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from kasane.access import policy
+from kasane.access import compiled, policy
 from kasane.access import services as access_services
 from kasane.accounts.models import Role
 from kasane.audit.models import AccessLog
-from kasane.people.selectors import compiled, person_search
+from kasane.people.selectors import person_search
 from kasane.people.tests.factories import actor, make_person
 
 pytestmark = pytest.mark.django_db
