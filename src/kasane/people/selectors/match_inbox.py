@@ -8,22 +8,21 @@ Here the person rule (``policy.visible_persons``, compiled once per actor and ti
 ``compiled.fragment`` like search) is evaluated once per side of each open candidate in an
 inner query; the outer query counts with window sums and keeps the decidable pairs first,
 ordered like the queue (``SORTS["score"]``: score, a pair under 閲覧制限 as 0, then id).
-On PostgreSQL the statement runs with JIT off (its transaction only): at city scale its
-estimated cost passes ``jit_above_cost`` and compiling took longer than the scan itself.
+At city scale its estimated cost passes PostgreSQL's ``jit_above_cost`` and compiling took
+longer than the scan itself: connections run with JIT off (settings ``KASANE_DB_JIT``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Exists, OuterRef
 
-from kasane.access import policy
+from kasane.access import compiled, policy
 from kasane.accounts.models import Actor
 
 from ..models import MatchCandidate, Person
-from . import compiled
 from .matching import OPEN, CandidateCounts, may_review
 from .persons import _rule, _visible_where
 
@@ -90,11 +89,7 @@ def waiting_summary(actor: Actor, *, limit: int = 5) -> tuple[CandidateCounts, l
     if visible is None:
         return CandidateCounts(0, 0), []
     sql, params = _statement(actor, visible, limit)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("SET LOCAL jit = off")
-        rows = list(MatchCandidate.objects.raw(sql, params))
+    rows = list(MatchCandidate.objects.raw(sql, params))
     if not rows:
         return CandidateCounts(0, 0), []
     flagged: list[Any] = rows  # the raw columns n_both / n_one / k_both ride on each row
