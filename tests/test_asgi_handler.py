@@ -18,6 +18,8 @@ from asgiref import sync as asgiref_sync
 from asgiref.sync import async_to_sync
 from django.conf import settings as django_settings
 from django.core.handlers.asgi import ASGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 
 from kasane.asgi import OneHopASGIHandler
@@ -68,12 +70,18 @@ def _serve(handler: ASGIHandler, path: str, cookie: str = "", *,
         await handler(scope, receive, send)
 
     asgiref_sync.SyncToAsync.__call__ = counting  # type: ignore[method-assign]
+    # as Django's test clients do: the test's connection is inside the test transaction, and
+    # closing "old" connections at the request's start or end would close it
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # e.g. a file read whole into memory
             async_to_sync(run)()
     finally:
         asgiref_sync.SyncToAsync.__call__ = original  # type: ignore[method-assign]
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     start = sent[0]
     head = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     return start["status"], head, b"".join(m.get("body", b"") for m in sent[1:]), hops

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.utils import timezone
 from rapidfuzz import fuzz
 
 from kasane.access import compiled, policy
@@ -125,8 +126,10 @@ def _rule() -> tuple[Any, ...]:
 def _visible_where(actor: Actor, at: dt.datetime | None = None) -> tuple[str, list[Any]] | None:
     """The WHERE clause of ``policy.visible_persons(actor, at=at)`` as SQL on "people_person"
     (None: the actor sees nobody). Shared by every branch; reused across searches through
-    ``compiled.fragment`` (the time put back fresh each time)."""
-    qs = policy.visible_persons(actor, at=at)
+    ``compiled.fragment`` (the time put back fresh each time). Always the rule itself, built
+    at an explicit time: the precompiled ``pk IN (SELECT …)`` form would run a subquery over
+    every visible person instead of the inlined predicate each index scan filters with."""
+    qs = policy.visible_persons(actor, at=at or timezone.now())
     try:
         joined = [a for a, n in qs.query.alias_refcount.items() if n and a != "people_person"]
         if joined:  # the policy joined another table: use it whole, as a subquery
