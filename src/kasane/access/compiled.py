@@ -109,7 +109,11 @@ def pk_filter(name: Hashable, actor: Actor, build: Callable[[dt.datetime], Query
     once for this actor and shape, the time put back fresh — or None when the rule cannot be
     cached (the caller then builds its queryset as before). An actor the rule shows nothing
     gets ``.none()``. ``implied``: plain column conditions the rule already contains (the
-    tenant), repeated on the outer query so that its plan keeps their indexes."""
+    tenant), repeated on the outer query so that its plan keeps their indexes. PostgreSQL
+    only: SQLite (the demo) builds the rule each time — its parser's stack overflows on the
+    nested subqueries a precompiled rule inside another policy's query makes (a sheet export)."""
+    if connection.vendor != "postgresql":
+        return None
     entry = _entry(name, actor, lambda at: _pk_select(build(at)), rule)
     if entry is _UNCACHEABLE:
         return None

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from kasane.audit.models import AccessLog
+from kasane.cases.models import Contact, Involvement, Referral
 from kasane.retention.models import LegalHold, RetentionPolicy
 from kasane.retention.tests.factories import closed_case
 
@@ -64,6 +65,8 @@ def test_a_hold_on_another_tenants_case_is_refused(city, client) -> None:
     s = closed_case(city)
     s.case.municipality = city.other
     s.case.save(update_fields=["municipality"])
+    for rows in (Contact, Involvement, Referral):  # the rows follow their case's tenant
+        rows.objects.filter(case=s.case).update(municipality=city.other)
     _login(client, city.secretariat, city.password)
     response = client.post(reverse("retention:hold_new"),
                            {"target": "case", "number": s.case.pk, "reason": "訴訟のため保存する"})

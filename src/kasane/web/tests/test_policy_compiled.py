@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -26,7 +27,9 @@ from kasane.people.tests.factories import actor, make_person
 from kasane.sheets import policy as sheet_policy
 from kasane.web.demo import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.skipif(connection.vendor != "postgresql",
+                                 reason="rules are precompiled on PostgreSQL only")]
 
 
 @pytest.fixture(autouse=True)
