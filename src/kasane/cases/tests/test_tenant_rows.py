@@ -5,9 +5,7 @@ refuses it for any writer), and the migrations fill the column of existing rows.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any
 
 import pytest
@@ -21,10 +19,10 @@ from kasane.cases.models import Case, Contact, Involvement, Referral
 from kasane.cases.tests.factories import contact_data, refer, setup_case
 from kasane.cases.tests.test_sheet_links import _contact_row, _outreach
 from kasane.people.tests.factories import actor
-from kasane.sheets import codec, imports
+from kasane.sheets import imports
 from kasane.sheets import selectors as sheet_selectors
 from kasane.sheets.models import ImportStatus, SheetDerivation
-from kasane.sheets.tests.factories import full_answers
+from kasane.sheets.tests.factories import full_answers, import_csv
 
 pytestmark = pytest.mark.django_db
 ROWS = (Contact, Involvement, Referral)
@@ -85,17 +83,7 @@ def _application_csv(city: Any) -> bytes:
         disposition="own", restriction_requested=False, consent_orgs=[city.orgs["shougai"].pk],
         consent_purposes=["information_sharing"], consent_on="2024-05-01",
         consent_method="written")
-    cols = [c for c in codec.columns(definition.schema, system=False) if codec.importable(c)]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.header for c in cols])
-    row = []
-    for col in cols:
-        head, _, sub = col.path.partition(".")
-        value = answers.get(head)
-        row.append(codec.to_cell(col.field, (value or {}).get(sub) if sub else value))
-    writer.writerow(row)
-    return out.getvalue().encode()
+    return import_csv(definition.schema, answers)
 
 
 def test_an_imported_application_opens_a_case_whose_rows_carry_the_tenant(city) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from kasane.accounts.models import Membership
@@ -108,3 +110,21 @@ def attach(me: Membership, code: str, answers: dict[str, Any], schema: dict[str,
                                                       upload=upload(name)).as_answer()
                         for name in (f"{key}.pdf", f"{key}.png")]
     return answers
+
+
+def import_csv(schema: dict[str, Any], answers: dict[str, Any]) -> bytes:
+    """A CSV of the importable columns of ``schema`` (header + one row of ``answers``) as a
+    sheet import reads it."""
+    from kasane.sheets import codec
+
+    cols = [c for c in codec.columns(schema, system=False) if codec.importable(c)]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.header for c in cols])
+    row = []
+    for col in cols:
+        head, _, sub = col.path.partition(".")
+        value = answers.get(head)
+        row.append(codec.to_cell(col.field, (value or {}).get(sub) if sub else value))
+    writer.writerow(row)
+    return out.getvalue().encode()

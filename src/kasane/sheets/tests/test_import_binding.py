@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kasane.audit.models import AccessLog, ChangeRecord
 from kasane.people.models import Consent, MatchCandidate, Person
-from kasane.sheets import codec, imports, selectors
+from kasane.sheets import imports, selectors
 from kasane.sheets.models import ImportMapping, ImportStatus, SheetDerivation, SheetRecord
 
-from .factories import actor, full_answers
+from .factories import actor, full_answers, import_csv
 
 LOGO_HEADER = ["回答ID", "回答日時", "ステータス", "相談日", "窓口（事業）", "相談方法", "相談者",
                "氏名（姓）", "氏名（名）", "フリガナ（セイ）", "フリガナ（メイ）", "生年月日", "性別",
@@ -133,18 +133,9 @@ def test_imported_applications_record_consent_and_open_cases_like_a_submission(c
         consent_orgs=[city.orgs["shougai"].pk, city.orgs["city"].pk],
         consent_purposes=["information_sharing"], consent_on="2024-05-01",
         consent_method="written")
-    cols = [c for c in codec.columns(definition.schema, system=False) if codec.importable(c)]
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow([c.header for c in cols])
-    row = []
-    for col in cols:
-        head, _, sub = col.path.partition(".")
-        value = answers.get(head)
-        row.append(codec.to_cell(col.field, (value or {}).get(sub) if sub else value))
-    w.writerow(row)
     job = imports.import_create(actor=me, code="intake_application",
-                                upload=SimpleUploadedFile("apps.csv", out.getvalue().encode()))
+                                upload=SimpleUploadedFile("apps.csv",
+                                                          import_csv(definition.schema, answers)))
     job = imports.run_check(job)
     assert job.row_errors == []
     job = imports.run_commit(job)
