@@ -130,7 +130,10 @@ def run(*, seconds: int, users: int, rate: float, workers: int,
         mixed = run_phase(server, users=users, seconds=seconds)
         latency = run_phase(server, users=users, seconds=seconds, rate=rate)
         workers_used = len(server.worker_pids())
-    per_page = {p: figure(latency, p, "95%") for p in PAGES if p in latency["rows"]}
+    # every page of the mix, with its sample count: a short run on a slow machine may not
+    # reach a page at all (its value is then null, never a made-up 0)
+    per_page = {p: (figure(latency, p, "95%") if figure(latency, p, "Request Count") else None,
+                    int(figure(latency, p, "Request Count"))) for p in PAGES}
     return {
         "req_per_s": mixed["req_per_s"], "baseline_req_per_s": bare["req_per_s"],
         "p95_ms": figure(latency, "Aggregated", "95%"),
@@ -182,8 +185,8 @@ def main(argv: list[str]) -> int:
                "achieved_req_per_s": figures["achieved_rate"]}
         emit(BENCH, "p95_ms", figures["p95_ms"], "ms", None, lat)
         emit(BENCH, "p99_ms", figures["p99_ms"], "ms", None, lat)
-        for page, value in figures["per_page"].items():
-            emit(BENCH, f"p95_ms.{page}", value, "ms", None, lat)
+        for page, (value, samples) in figures["per_page"].items():
+            emit(BENCH, f"p95_ms.{page}", value, "ms", None, {**lat, "samples": samples})
         floor = figures["floor"]
         if floor is not None:
             emit(BENCH, "req_per_s.floor", floor["req_per_s"], "req/s",
@@ -199,7 +202,7 @@ def main(argv: list[str]) -> int:
             ("achieved req/s", figures["achieved_rate"]),
             ("worker CPU ms per request (mixed)", figures["cpu_ms_per_req"]),
             ("worker CPU ms per request (bare)", figures["bare_cpu_ms_per_req"]),
-            *[(f"p95 ms {p}", v) for p, v in figures["per_page"].items()],
+            *[(f"p95 ms {p} ({n} requests)", v) for p, (v, n) in figures["per_page"].items()],
             ("errors", figures["errors"]), ("load average", load)]
     if figures["floor"] is not None:
         rows[2:2] = [("floor req/s (/bench/signed-in)", figures["floor"]["req_per_s"]),

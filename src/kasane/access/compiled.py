@@ -83,9 +83,11 @@ def actor_key(actor: Actor) -> tuple[Any, ...]:
 
 
 def clear() -> None:
-    """Forget every compiled fragment (tests; a deployment changes rules by restarting)."""
+    """Forget every compiled fragment and zero the counters (tests; a deployment changes
+    rules by restarting)."""
     with _lock:
         _entries.clear()
+        stats.update(hits=0, misses=0, uncacheable=0)
 
 
 def fragment(name: Hashable, actor: Actor, build: Builder, *, rule: tuple[Any, ...] = ()
