@@ -8,11 +8,11 @@ from django.urls import reverse
 
 from kasane.accounts.models import Actor
 from kasane.core.inbox import SECTIONS, Section
+from kasane.core.wareki import fiscal_year_label
 
 from . import policy as pdca_policy
 from .models import PdcaCycle
-from .report import build_report
-from .selectors import unit_businesses
+from .selectors import unit_gaps
 
 
 def self_evaluation_tasks(user: Any, membership: Actor) -> Section | None:
@@ -22,17 +22,17 @@ def self_evaluation_tasks(user: Any, membership: Actor) -> Section | None:
         return None
     cycles = PdcaCycle.objects.filter(
         municipality_id=membership.organization.municipality_id,
-        state__in=pdca_policy.UNIT_STATES).select_related("municipality")  # build_report reads it
+        state__in=pdca_policy.UNIT_STATES)
     items = []
     for cycle in cycles:
-        report = build_report(cycle, live=False)
-        for b in unit_businesses(report, unit_id):
+        for b in unit_gaps(cycle, unit_id):
             if b["open"] or b["no_do"]:
                 notes = [f"実績未入力 {b['open']}件"] if b["open"] else []
                 notes += ["Do 未記入"] if b["no_do"] else []
-                items.append({"label": f"{report['fy_label']} {b['plan_name']} {b['title']}",
-                              "url": reverse("pdca:business", args=[cycle.pk, b["node_id"]]),
-                              "note": "・".join(notes)})
+                label = f"{fiscal_year_label(cycle.fiscal_year)} {b['plan_name']} " \
+                    f"{b['node'].display_title}"
+                items.append({"label": label, "note": "・".join(notes),
+                              "url": reverse("pdca:business", args=[cycle.pk, b["node"].pk])})
     if not items and not cycles:
         return None
     return Section(title="PDCA 自己評価", items=items[:10], order=60,

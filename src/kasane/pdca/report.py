@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from kasane.accounts.models import Unit
@@ -27,6 +28,7 @@ from .models import (
     PdcaCycle,
     Plan,
     PlanKind,
+    PlanLevel,
     PlanNode,
     ProgressPair,
     SheetScope,
@@ -77,7 +79,6 @@ def _metric_text(key: str, value: Any) -> str:
 class _Tree:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self.levels = {lv.depth: lv for lv in plan.levels.all()}
         nodes = list(plan.nodes.select_related("repost_of__plan").prefetch_related(
             "units", "repost_of__units"))
         self.by_id = {n.pk: n for n in nodes}
@@ -86,6 +87,11 @@ class _Tree:
             self.children[n.parent_id].append(n)
         for kids in self.children.values():
             kids.sort(key=lambda n: (n.order, n.number, n.pk))
+
+    @cached_property
+    def levels(self) -> dict[int, PlanLevel]:
+        """The plan's levels by depth (read when a label is first asked for)."""
+        return {lv.depth: lv for lv in self.plan.levels.all()}
 
     def preorder(self, parent: int | None = None) -> Iterable[PlanNode]:
         for node in self.children.get(parent, []):
@@ -158,6 +164,44 @@ def live_metric(node: PlanNode, municipality: Any, fiscal_year: int) -> Figure |
                             **(node.source.indicator_filters or {}))
 
 
+def _reported(plan: Plan, tree: _Tree, nodes: list[PlanNode]
+              ) -> tuple[list[PlanNode], dict[int, set[int]], set[int]]:
+    """The plan's reported graded nodes, the businesses each reports (scope), and the ids of
+    every node printed as a row: above, at and below a reported graded node."""
+    graded_all = [n for n in nodes if n.depth == plan.graded_level and not n.is_business] or \
+        [n for n in nodes if n.depth == plan.graded_level]
+    scope: dict[int, set[int]] = {}
+    graded_nodes = []
+    for g in graded_all:
+        included, businesses = _in_scope(plan, tree, g)
+        if included:
+            graded_nodes.append(g)
+            scope[g.pk] = businesses
+    included_ids: set[int] = set()
+    for g in graded_nodes:
+        included_ids.add(g.pk)
+        included_ids.update(a.pk for a in tree.ancestors(g))
+        for n in tree.preorder(g.pk):
+            if n.is_business and n.pk not in scope[g.pk]:
+                continue
+            if not n.is_business and n.depth > g.depth and \
+                    not any(b.pk in scope[g.pk] for b in tree.businesses_under(n)):
+                continue
+            included_ids.add(n.pk)
+    return graded_nodes, scope, included_ids
+
+
+def reported_businesses(plan: Plan) -> list[PlanNode]:
+    """The plan's own businesses (not 再掲) printed as business rows of its report, in plan
+    order, their ``units`` prefetched — what ``build_plan`` lists, without building it."""
+    tree = _Tree(plan)
+    nodes = list(tree.preorder())
+    graded_nodes, _, included_ids = _reported(plan, tree, nodes)
+    graded = {g.pk for g in graded_nodes}
+    return [n for n in nodes if n.pk in included_ids and n.pk not in graded
+            and n.is_business and not n.repost_of_id]
+
+
 @using_replica()  # a report: may read from a replica (docs/scaling.md)
 def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, Any]:
     tree = _Tree(plan)
@@ -181,15 +225,7 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
         opinions[o.node_id].append(o)
 
     scale = plan.scale()
-    graded_all = [n for n in nodes if n.depth == plan.graded_level and not n.is_business] or \
-        [n for n in nodes if n.depth == plan.graded_level]
-    scope: dict[int, set[int]] = {}
-    graded_nodes = []
-    for g in graded_all:
-        included, businesses = _in_scope(plan, tree, g)
-        if included:
-            graded_nodes.append(g)
-            scope[g.pk] = businesses
+    graded_nodes, scope, included_ids = _reported(plan, tree, nodes)
     refs = _node_refs(tree, graded_nodes)
 
     def facts(business: PlanNode) -> list[grading.TargetFact]:
@@ -224,19 +260,7 @@ def build_plan(plan: Plan, fiscal_year: int, *, live: bool = True) -> dict[str, 
         graded_out.append(item)
         grade_of[g.pk] = item
 
-    # Rows in plan order: everything above/at/below reported graded nodes.
-    included_ids: set[int] = set()
-    for g in graded_nodes:
-        included_ids.add(g.pk)
-        included_ids.update(a.pk for a in tree.ancestors(g))
-        for n in tree.preorder(g.pk):
-            if n.is_business and n.pk not in scope[g.pk]:
-                continue
-            if not n.is_business and n.depth > g.depth and \
-                    not any(b.pk in scope[g.pk] for b in tree.businesses_under(n)):
-                continue
-            included_ids.add(n.pk)
-
+    # Rows in plan order: everything above/at/below reported graded nodes (included_ids).
     rows: list[dict[str, Any]] = []
     first_row_of: dict[int, int] = {}
     for n in nodes:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from kasane.accounts.models import Membership
 
 from . import policy as pdca_policy
-from .models import CycleState, PdcaCycle, Plan, PlanNode
-from .report import build_report
+from .models import AnnualTarget, CycleState, PdcaCycle, Plan, PlanNode, ProgressPair
+from .report import build_report, reported_businesses
 
 
 def cycles_for(membership: Membership) -> QuerySet[PdcaCycle]:
@@ -64,3 +64,22 @@ def unit_businesses(report: dict[str, Any], unit_id: int) -> list[dict[str, Any]
                 out.append(dict(row, plan_name=plan["short_name"], open=open_,
                                 no_do=not any(p["do"] for p in row["pairs"])))
     return out
+
+
+def unit_gaps(cycle: PdcaCycle, unit_id: int) -> list[dict[str, Any]]:
+    """The unit's businesses in the cycle's report (as ``unit_businesses`` finds them) with
+    ``open`` (this 年度's targets without a result, withdrawn ones aside) and ``no_do`` (no
+    Do written this 年度), computed by the database instead of building the report: the
+    home page asks on every load. Each: ``{"node", "plan_name", "open", "no_do"}``."""
+    fy = cycle.fiscal_year
+    mine = [(plan, node) for plan in cycle.plans.order_by("order", "pk")
+            for node in reported_businesses(plan)
+            if any(u.pk == unit_id for u in node.units.all())]
+    ids = [node.pk for _, node in mine]
+    open_ = dict(AnnualTarget.objects.filter(
+        business_id__in=ids, fiscal_year=fy, withdrawn=False, achieved__isnull=True)
+        .values("business_id").annotate(n=Count("pk")).values_list("business_id", "n"))
+    done = set(ProgressPair.objects.filter(business_id__in=ids, fiscal_year=fy)
+               .exclude(do_text="").values_list("business_id", flat=True))
+    return [{"node": node, "plan_name": plan.short_name, "open": open_.get(node.pk, 0),
+             "no_do": node.pk not in done} for plan, node in mine]
