@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from kasane.core.request_memo import memoised
 
 from .models import Case, CaseGrant, CaseGrantPurpose, CaseSubject, Involvement
 
+R = TypeVar("R", bound=Model)
 NOT_HANDLER = "支援ケースは相談支援に携わる職員のみが扱えます。"
 
 
@@ -104,6 +106,18 @@ def require_case(actor: Actor | None, case_id: object, *, action: str = "view",
                     entries=[("cases.Case", case.pk, pid, bases.get(pid, Basis.DENIED))
                              for pid in pids])
     return case
+
+
+def require_case_row(actor: Actor | None, model: type[R], row_id: object, *, action: str,
+                     related: tuple[str, ...] = ()) -> tuple[R, Case]:
+    """A record of a case (a contact, plan or involvement: ``model`` has ``case``) and its
+    case, when ``require_case`` lets the actor ``action`` the case (logged); a row that does
+    not exist is denied and logged like a case the actor may not see (Http404)."""
+    rid = as_id(row_id)
+    row = model._default_manager.select_related(*related).filter(pk=rid).first() if rid else None
+    case = require_case(actor, getattr(row, "case_id", None), action=action)
+    assert row is not None  # require_case raised for the missing case
+    return row, case
 
 
 def _log_subjects(actor: Actor, case_ids: Iterable[int], *, action: str, detail: str,

@@ -128,9 +128,7 @@ def contact_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
     member = acting(request)
-    contact = Contact.objects.filter(pk=contact_id).first()
-    case = case_policy.require_case(member, contact.case_id if contact else None, action="contact")
-    assert contact is not None
+    contact, case = case_policy.require_case_row(member, Contact, contact_id, action="contact")
     initial = {f: getattr(contact, f) for f in services.CONTACT_FIELDS}
     initial.update(at=contact.at,
                    reached="1" if contact.reached else "0", lock_version=contact.lock_version)
@@ -179,9 +177,7 @@ def plan_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     member = acting(request)
-    plan = SupportPlan.objects.filter(pk=plan_id).first()
-    case = case_policy.require_case(member, plan.case_id if plan else None, action="plan")
-    assert plan is not None
+    plan, case = case_policy.require_case_row(member, SupportPlan, plan_id, action="plan")
     form = PlanForm(request.POST or None, municipality_id=case.municipality_id,
                     initial=PlanForm.initial_for(plan))
 
@@ -208,10 +204,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
     member = acting(request)
-    plan = SupportPlan.objects.filter(pk=plan_id).first()
-    if plan is None:
-        raise Http404("見つかりません。")
-    case_policy.require_case(member, plan.case_id, action="plan")
+    plan, _ = case_policy.require_case_row(member, SupportPlan, plan_id, action="plan")
     try:
         services.plan_approve(actor=member, plan=plan,
                                       expected_version=int(request.POST.get("lock_version") or 0) or None)
@@ -248,9 +241,8 @@ def close(request: HttpRequest, case_id: int) -> HttpResponse:
 def monitor(request: HttpRequest, plan_id: int) -> HttpResponse:
     """モニタリング: date, note and an evaluation of each goal of an approved plan."""
     member = acting(request)
-    plan = SupportPlan.objects.select_related("lead_org").filter(pk=plan_id).first()
-    case = case_policy.require_case(member, plan.case_id if plan else None, action="plan")
-    assert plan is not None
+    plan, case = case_policy.require_case_row(member, SupportPlan, plan_id, action="plan",
+                                              related=("lead_org",))
     form = MonitorForm(request.POST or None, plan=plan,
                        initial={"on": timezone.localdate()})
 
@@ -267,9 +259,8 @@ def monitor(request: HttpRequest, plan_id: int) -> HttpResponse:
 def involvement_end(request: HttpRequest, involvement_id: int) -> HttpResponse:
     """An organization leaves the case (reason, date); its case_involvement grants end."""
     member = acting(request)
-    inv = Involvement.objects.select_related("organization").filter(pk=involvement_id).first()
-    case = case_policy.require_case(member, inv.case_id if inv else None, action="involvement")
-    assert inv is not None
+    inv, case = case_policy.require_case_row(member, Involvement, involvement_id,
+                                             action="involvement", related=("organization",))
     if inv.ended_on is not None:
         raise Http404("見つかりません。")
     form = InvolvementEndForm(request.POST or None)

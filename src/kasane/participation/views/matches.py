@@ -134,9 +134,12 @@ def match(request: HttpRequest, pk: int) -> HttpResponse:
 def _step(request: HttpRequest, pk: int, form_class: Any, prefix: str,
           run: Callable[[Actor, Match, dict[str, Any]], object], success: str) -> HttpResponse:
     """One POST step of a match: validate the form, call the service, back to the match (a
-    refusal is shown on the match page at the form)."""
+    refusal is shown on the match page at the form). ``form_class``: a form class, or a
+    function of (actor, match) choosing one once the match has been allowed."""
     member = acting(request)
     m = policy.require_match(member, pk, action="write")
+    if not isinstance(form_class, type):
+        form_class = form_class(member, m)
     form = form_class(request.POST, prefix=prefix or None)
     if form.is_valid():
         try:
@@ -161,10 +164,10 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                                      answer_on=d["answer_on"], via=d.get("via") or "",
                                      note=d.get("note") or "",
                                      expected_version=d.get("lock_version"))
-    m = Match.objects.filter(pk=pk).only("case_id").first()
-    form_class = AnswerForm if m is not None and policy.is_case_side(acting(request), m) \
-        else HostAnswerForm
-    return _step(request, pk, form_class, "", run, "受入先の回答を記録しました。")
+    def form_for(member: Actor, m: Match) -> type[AnswerForm] | type[HostAnswerForm]:
+        return AnswerForm if policy.is_case_side(member, m) else HostAnswerForm
+
+    return _step(request, pk, form_for, "", run, "受入先の回答を記録しました。")
 
 
 @login_required
