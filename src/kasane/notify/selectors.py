@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,11 +18,16 @@ from .models import (
     AlertEvent,
     AlertRecipient,
     AlertStatus,
+    Channel,
+    EmailDelivery,
     Notification,
+    NotificationSetting,
+    RotaShift,
     Webhook,
     WebhookDelivery,
 )
 from .policy import visible_alerts
+from .services.notifications import channel_on
 
 
 def notifications_for(user: User, *, unread: bool = False) -> QuerySet[Notification]:
@@ -80,3 +86,32 @@ def webhooks_of(actor: Actor) -> list[Webhook]:
 def deliveries_of(actor: Actor) -> QuerySet[WebhookDelivery]:
     return WebhookDelivery.objects.filter(webhook__organization=actor.organization
                                           ).select_related("webhook")[:50]
+
+
+def setting_rows(user: User, kinds: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The user's channels per notification kind as the settings screen shows them (a kind
+    without a saved row takes the default of ``channel_on``; 緊急 alerts cannot be turned off)."""
+    saved = {(s.kind, s.channel): s for s in NotificationSetting.objects.filter(user=user)}
+    rows = []
+    for code, label in kinds:
+        lookup = {(int(user.pk), c): s for (k, c), s in saved.items() if k == code}
+        email = saved.get((code, Channel.EMAIL))
+        rows.append({"code": code, "label": label,
+                     "in_app": channel_on(lookup, int(user.pk), code, Channel.IN_APP),
+                     "email": channel_on(lookup, int(user.pk), code, Channel.EMAIL),
+                     "digest": bool(email and email.digest), "locked": code == "alert"})
+    return rows
+
+
+def recent_emails(user: User, limit: int = 10) -> list[EmailDelivery]:
+    """The user's latest mails (titles and links only, like every mail of Kasane)."""
+    return list(EmailDelivery.objects.filter(user=user)[:limit])
+
+
+def rota_table(municipality_id: int, mondays: list[dt.date]
+               ) -> list[tuple[dt.date, list[RotaShift]]]:
+    """The tenant's 当番 for each week starting on ``mondays``, in their order."""
+    shifts = list(RotaShift.objects.filter(
+        municipality_id=municipality_id, week_start__in=mondays,
+    ).select_related("membership__user", "membership__organization"))
+    return [(d, [s for s in shifts if s.week_start == d]) for d in mondays]

@@ -31,9 +31,8 @@ from .forms import (
     WebhookForm,
     settings_form_fields,
 )
-from .models import Channel, EmailDelivery, NotificationSetting, RotaShift
+from .models import RotaShift
 from .services.channels import can_manage_webhooks, require_webhook_admin
-from .services.notifications import channel_on
 
 PAGE = 50
 NO_ROLE = "緊急案件を扱えるのは相談支援に携わる職員です。"
@@ -104,18 +103,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         services.settings_save(user=user, choices=choices)  # type: ignore[arg-type]
         messages.success(request, "通知の設定を保存しました。")
         return redirect("notify:settings")
-    saved = {(s.kind, s.channel): s for s in NotificationSetting.objects.filter(user=user)}
-    rows = []
-    for code, label in kinds:
-        lookup = {(int(user.pk), c): s for (k, c), s in saved.items() if k == code}
-        email = saved.get((code, Channel.EMAIL))
-        rows.append({"code": code, "label": label,
-                     "in_app": channel_on(lookup, int(user.pk), code, Channel.IN_APP),
-                     "email": channel_on(lookup, int(user.pk), code, Channel.EMAIL),
-                     "digest": bool(email and email.digest), "locked": code == "alert"})
     return render(request, "notify/settings.html", {
-        "rows": rows, "email_on": bool(settings.EMAIL_HOST),
-        "emails": list(EmailDelivery.objects.filter(user=user)[:10])})
+        "rows": selectors.setting_rows(user, kinds), "email_on": bool(settings.EMAIL_HOST),
+        "emails": selectors.recent_emails(user)})
 
 
 @login_required
@@ -260,10 +250,7 @@ def rota(request: HttpRequest) -> HttpResponse:
         messages.success(request, "当番を登録しました。")
         return reverse("notify:rota")
 
-    shifts = list(RotaShift.objects.filter(
-        municipality_id=member.organization.municipality_id, week_start__in=mondays,
-    ).select_related("membership__user", "membership__organization"))
-    table = [(d, [s for s in shifts if s.week_start == d]) for d in mondays]
+    table = selectors.rota_table(member.organization.municipality_id, mondays)
     return form_page(request, form, act, template="notify/rota.html", success="",
                      names={"user_id": "user"},
                      context={"table": table, "can_edit": member.role == Role.COORDINATOR})
