@@ -11,9 +11,10 @@ from django.utils import timezone
 from kasane.accounts.models import Actor
 from kasane.cases.models import Case
 from kasane.people.models import Person
+from kasane.resources.models import Place, PlaceStatus
 
 from . import places, policy
-from .models import OPEN_STAGES, FollowUp, Match, Volunteer, Wish
+from .models import OPEN_STAGES, FollowUp, HelpRequest, Match, Volunteer, Wish
 from .ranking import Suggestion, WishFacts, rank
 
 # The sheet's / wish's 参加の形 that point at a kind of place.
@@ -85,3 +86,20 @@ def volunteers_for(actor: Actor, *, kinds: list[str] | None = None,
 def hours_total(volunteer: Volunteer) -> Any:
     from django.db.models import Sum
     return volunteer.hours.aggregate(total=Sum("hours"))["total"] or 0
+
+
+def place_choices(municipality_id: int) -> list[tuple[str, str]]:
+    """(id, name) of the tenant's places that are not closed, by name (a form's choices)."""
+    rows = Place.objects.filter(municipality_id=municipality_id).exclude(
+        status=PlaceStatus.CLOSED).order_by("name").values_list("pk", "name")
+    return [(str(pk), name) for pk, name in rows]
+
+
+def help_requests(municipality_id: int, *, open_only: bool = False, limit: int = 100
+                  ) -> list[HelpRequest]:
+    """The tenant's 募集 (open ones first, newest first) with their place and its area."""
+    qs = HelpRequest.objects.filter(municipality_id=municipality_id)
+    if open_only:
+        qs = qs.filter(is_open=True)
+    return list(qs.select_related("place", "place__area").order_by("-is_open", "-created_at")
+                [:limit])

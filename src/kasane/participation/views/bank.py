@@ -16,11 +16,10 @@ from django.views.decorators.http import require_POST
 from kasane.access import policy as access_policy
 from kasane.accounts.models import Actor
 from kasane.core.forms import form_error_texts, form_page, perform
-from kasane.resources.models import Place, PlaceStatus
 
 from .. import policy, selectors, services
 from ..forms import HelpRequestForm, HoursForm, NoteForm, VolunteerForm
-from ..models import AssignmentStatus, HelpRequest
+from ..models import AssignmentStatus
 from .matches import acting as _acting
 
 
@@ -34,9 +33,7 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 
 
 def _places(member: Actor) -> list[tuple[str, str]]:
-    rows = Place.objects.filter(municipality_id=access_policy.tenant_id(member)).exclude(
-        status=PlaceStatus.CLOSED).order_by("name").values_list("pk", "name")
-    return [(str(pk), name) for pk, name in rows]
+    return selectors.place_choices(access_policy.tenant_id(member))
 
 
 @login_required
@@ -74,8 +71,7 @@ def volunteer(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": list(v.assignments.select_related("place", "help_request")),
         "note_form": NoteForm(prefix="note"), "hours_form": HoursForm(prefix="h", places=places),
         "places": places,
-        "requests": list(HelpRequest.objects.filter(
-            municipality_id=v.municipality_id, is_open=True).select_related("place")[:30])})
+        "requests": selectors.help_requests(v.municipality_id, open_only=True, limit=30)})
 
 
 @login_required
@@ -148,8 +144,7 @@ def help_requests(request: HttpRequest) -> HttpResponse:
                                      time_bands=d.get("time_bands"), wanted=d["wanted"])
         return reverse("participation:help_requests")
 
-    rows = list(HelpRequest.objects.filter(municipality_id=access_policy.tenant_id(member))
-                .select_related("place", "place__area").order_by("-is_open", "-created_at")[:100])
+    rows = selectors.help_requests(access_policy.tenant_id(member), limit=100)
     fits = {r.pk: selectors.volunteers_for(member, kinds=[r.place.kind],
                                            area_id=r.place.area_id)[:5] for r in rows if r.is_open}
     shown = {v.pk: v for vs in fits.values() for v in vs}
