@@ -83,6 +83,15 @@ def agenda_cases(actor: Actor, meeting: Meeting, *, action: str) -> dict[int, Ag
     return found
 
 
+def agenda_items(meeting: Meeting, shown_case_ids: list[int]) -> QuerySet[AgendaItem]:
+    """The meeting's agenda items with their decisions prefetched — only those of the cases
+    in ``shown_case_ids`` (the ones ``agenda_cases`` let the reader see)."""
+    decisions = Decision.objects.filter(item__case_id__in=shown_case_ids) \
+        .select_related("plan", "lead_org", "referred_body")
+    return meeting.items.select_related("presenting_org", "case", "case__lead_org") \
+        .prefetch_related(Prefetch("decisions", queryset=decisions))
+
+
 def items_for(actor: Actor, meeting: Meeting) -> list[dict[str, Any]]:
     """The agenda: titles for everyone who may see the meeting; the case, question, minutes and
     decisions only for pledged attendees, read through ``cases.policy.read_cases`` (logged)."""
@@ -92,9 +101,7 @@ def items_for(actor: Actor, meeting: Meeting) -> list[dict[str, Any]]:
         return [{"item": item, "open": False} for item in items]
     found = agenda_cases(actor, meeting, action="meeting.view")
     rows = []
-    decisions = Decision.objects.filter(item__case_id__in=list(found)) \
-        .select_related("plan", "lead_org", "referred_body")  # of the cases shown only
-    for item in items.prefetch_related(Prefetch("decisions", queryset=decisions)):
+    for item in agenda_items(meeting, list(found)):
         row: dict[str, Any] = {"item": item, "open": False}
         seen = found.get(item.case_id)
         if seen is not None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,7 +17,7 @@ from kasane.core.pdf import html_to_pdf
 
 from .. import policy as meeting_policy
 from .. import selectors, services
-from ..models import Decision, PrintKind
+from ..models import PrintKind
 from .meetings import _meeting
 
 
@@ -28,9 +27,7 @@ def render_pdf(html: str) -> bytes:
 
 def pack_context(actor: Actor, meeting: Any, *, action: str) -> dict[str, Any]:
     found = selectors.agenda_cases(actor, meeting, action=action)
-    agenda = list(meeting.items.select_related("presenting_org").prefetch_related(
-        Prefetch("decisions", queryset=Decision.objects.filter(item__case_id__in=list(found))
-                 .select_related("plan", "referred_body"))))
+    agenda = list(selectors.agenda_items(meeting, list(found)))
     items = []
     pids: list[int] = []
     for item in agenda:
