@@ -5,7 +5,9 @@ measures wall time and pairwise precision / recall / F1 against the known truth;
 the same records through Splink 5 (duckdb backend, EM-trained) as the baseline.
 
 JSON lines (DESIGN.md §9): metrics f1, precision, recall, seconds; value = Kasane,
-baseline = Splink (null with --no-splink or when Splink is not installed).
+baseline = Splink (null with --no-splink or when Splink is not installed). Every line also
+carries ``workers``, ``cpu_s`` (Kasane's CPU, forked workers included) and the 1-minute load
+average when Kasane started (``load_avg``) and when Splink started (``load_avg_splink``).
 
 ``--fit`` instead prints the m/u probabilities of every comparison level measured on the
 synthetic truth (m over all true pairs, u over random pairs) and log2(m/u): the evidence
@@ -14,6 +16,7 @@ behind the weights in ``kasane.core.linkage.LEVELS`` (see docs/matching.md).
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -162,7 +165,9 @@ def main(argv: list[str]) -> int:
         print_table(("level", "m", "u", "log2(m/u)", "weight"), rows)
         return 0
 
+    load_kasane = round(os.getloadavg()[0], 2)  # other processes inflate both wall times
     seconds, cpu, predicted = run_kasane(data, args.workers)
+    load_splink = round(os.getloadavg()[0], 2)
     ours = {**quality(predicted, truth), "seconds": seconds}
     baseline: dict[str, float] | None = None
     note = ""
@@ -181,7 +186,8 @@ def main(argv: list[str]) -> int:
             digits = 2 if metric == "seconds" else 4
             emit(BENCH, metric, round(ours[metric], digits), units[metric],
                  None if baseline is None else round(baseline[metric], digits),
-                 {"scale": args.scale})
+                 {"scale": args.scale, "workers": args.workers, "cpu_s": round(cpu, 2),
+                  "load_avg": load_kasane, "load_avg_splink": load_splink})
     else:
         print_table(("指標 metric", "Kasane", "Splink", "Kasane/Splink"), [
             (metric, ours[metric], None if baseline is None else baseline[metric],

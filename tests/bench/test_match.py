@@ -168,7 +168,9 @@ def test_it_runs_the_match_benchmark_and_prints_json_lines() -> None:
     for x in lines:
         assert x["bench"] == "match" and x["scale"] == 300
         assert x["baseline"] is None and x["ratio"] is None
-        assert set(x) == {"bench", "metric", "value", "unit", "baseline", "ratio", "scale"}
+        assert set(x) == {"bench", "metric", "value", "unit", "baseline", "ratio", "scale",
+                          "workers", "cpu_s", "load_avg", "load_avg_splink"}
+        assert x["load_avg"] >= 0 and x["cpu_s"] > 0
     assert 0.9 <= lines[0]["value"] <= 1.0
 
 
