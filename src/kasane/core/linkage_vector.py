@@ -43,10 +43,8 @@ _SHIFT = np.int64(1 << 32)
 def _codes(columns: Sequence[Sequence[str]]
            ) -> tuple[dict[str, int], list[str], list[np.ndarray]]:
     """One code table over ``columns`` ("" = 0), its values by code, each column as codes."""
-    table = dict.fromkeys(chain(("",), *columns), 0)
-    values = list(table)
-    for code, value in enumerate(values):
-        table[value] = code
+    values = list(dict.fromkeys(chain(("",), *columns)))  # in order of first appearance
+    table = dict(zip(values, range(len(values))))
     get = table.__getitem__
     return table, values, [np.fromiter(map(get, col), np.int64, len(col)) for col in columns]
 
