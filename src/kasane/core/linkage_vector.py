@@ -44,7 +44,7 @@ def _codes(columns: Sequence[Sequence[str]]
            ) -> tuple[dict[str, int], list[str], list[np.ndarray]]:
     """One code table over ``columns`` ("" = 0), its values by code, each column as codes."""
     values = list(dict.fromkeys(chain(("",), *columns)))  # in order of first appearance
-    table = dict(zip(values, range(len(values))))
+    table = dict(zip(values, range(len(values)), strict=True))
     get = table.__getitem__
     return table, values, [np.fromiter(map(get, col), np.int64, len(col)) for col in columns]
 
