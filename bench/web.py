@@ -132,8 +132,8 @@ def run(*, seconds: int, users: int, rate: float, workers: int,
         workers_used = len(server.worker_pids())
     # every page of the mix, with its sample count: a short run on a slow machine may not
     # reach a page at all (its value is then null, never a made-up 0)
-    per_page = {p: (figure(latency, p, "95%") if figure(latency, p, "Request Count") else None,
-                    int(figure(latency, p, "Request Count"))) for p in PAGES}
+    counts = {p: int(figure(latency, p, "Request Count")) for p in PAGES}
+    per_page = {p: (figure(latency, p, "95%") if n else None, n) for p, n in counts.items()}
     return {
         "req_per_s": mixed["req_per_s"], "baseline_req_per_s": bare["req_per_s"],
         "p95_ms": figure(latency, "Aggregated", "95%"),
