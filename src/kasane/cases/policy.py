@@ -26,6 +26,7 @@ from kasane.audit.models import Basis
 from kasane.audit.services import access_log, access_log_many
 from kasane.core.ids import as_id
 from kasane.core.request_memo import memoised
+from kasane.people.models import Person
 
 from .models import Case, CaseGrant, CaseGrantPurpose, CaseSubject, Involvement
 
@@ -118,6 +119,16 @@ def require_case_row(actor: Actor | None, model: type[R], row_id: object, *, act
     case = require_case(actor, getattr(row, "case_id", None), action=action)
     assert row is not None  # require_case raised for the missing case
     return row, case
+
+
+def require_case_subject(actor: Actor | None, case_id: object, person_id: object, *,
+                         action: str) -> tuple[Case, Person]:
+    """The case (``require_case``: its read logged for every subject person) and one of its
+    subject persons: ``person_id`` when it names one, otherwise the primary subject."""
+    case = require_case(actor, case_id, action=action)
+    subjects = list(case.subjects.select_related("person").order_by("-is_primary", "id"))
+    pid = as_id(person_id)
+    return case, next((s for s in subjects if s.person_id == pid), subjects[0]).person
 
 
 def _log_subjects(actor: Actor, case_ids: Iterable[int], *, action: str, detail: str,

@@ -1,6 +1,7 @@
 """``cases.policy.require_case_row``: a contact, plan or involvement is reached only through
 its case — the case's read is logged, a stranger and a missing row both get 404 with a
-``denied`` row, and the edit screens answer the same way."""
+``denied`` row, and the edit screens answer the same way; ``require_case_subject`` gives a
+subject person only through its case."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from kasane.audit.models import AccessLog, Basis
 from kasane.cases import policy as case_policy
 from kasane.cases import services
 from kasane.cases.models import Contact, Involvement, SupportPlan
+from kasane.people.tests.factories import make_person
 
 from .factories import contact_data, make_plan, setup_case
 
@@ -45,4 +47,19 @@ def test_a_stranger_and_a_missing_row_get_404_and_a_denied_row(city, model) -> N
 def test_the_screens_answer_404_for_a_missing_row(city, client, url) -> None:
     client.force_login(city.coordinator)
     assert client.get(url.format(10**9)).status_code == 404
+
+
+def test_approving_a_missing_plan_answers_404(city, client) -> None:
+    client.force_login(city.coordinator)
     assert client.post("/cases/plans/999999999/approve/").status_code == 404
+
+
+def test_a_subject_comes_with_its_case_else_the_primary_subject(city) -> None:
+    s = setup_case(city)
+    other = make_person(city.coordinator, given_name="別人")
+    for asked in (s.person.pk, str(s.person.pk), other.pk, "x", None):
+        case, person = case_policy.require_case_subject(s.coord, s.case.pk, asked,
+                                                        action="participation")
+        assert (case.pk, person.pk) == (s.case.pk, s.person.pk)
+    with pytest.raises(Http404):
+        case_policy.require_case_subject(s.outsider, s.case.pk, s.person.pk, action="view")

@@ -16,10 +16,8 @@ from django.views.decorators.http import require_POST
 from kasane.access.http import acting as _acting
 from kasane.accounts.models import Actor
 from kasane.cases import policy as case_policy
-from kasane.cases.models import Case
 from kasane.core.forms import add_service_errors, form_page, perform
 from kasane.core.locking import Conflict
-from kasane.people.models import Person
 
 from .. import policy, selectors, services
 from ..forms import AnswerForm, DateStepForm, EndForm, FollowUpForm, HostAnswerForm, WishForm
@@ -48,15 +46,6 @@ def acting(request: HttpRequest) -> Actor:
     return _acting(request, policy.NOT_HANDLER)
 
 
-def _case_person(member: Actor, case_id: int, person_id: object, action: str
-                 ) -> tuple[Case, Person]:
-    case = case_policy.require_case(member, case_id, action=action)
-    ids = list(case.subjects.order_by("-is_primary", "id").values_list("person_id", flat=True))
-    pid = int(str(person_id)) if str(person_id or "").isdigit() and int(str(person_id)) in ids \
-        else ids[0]
-    return case, Person.objects.get(pk=pid)
-
-
 def _case_url(case_id: int) -> str:
     return reverse("cases:detail", args=[case_id]) + "#participation"
 
@@ -64,7 +53,8 @@ def _case_url(case_id: int) -> str:
 @login_required
 def wish(request: HttpRequest, case_id: int) -> HttpResponse:
     member = acting(request)
-    case, person = _case_person(member, case_id, request.GET.get("person"), "participation")
+    case, person = case_policy.require_case_subject(
+        member, case_id, request.GET.get("person"), action="participation")
     found = selectors.wish_of(case, person.pk)
     initial: dict[str, Any] = {}
     if found is not None:
@@ -87,7 +77,8 @@ def suggest(request: HttpRequest, case_id: int) -> HttpResponse:
     """Suggested places ranked by fit (GET); 「打診する」 proposes one (POST)."""
     member = acting(request)
     person_id = request.POST.get("person") or request.GET.get("person")
-    case, person = _case_person(member, case_id, person_id, "participation")
+    case, person = case_policy.require_case_subject(member, case_id, person_id,
+                                                    action="participation")
     if request.method == "POST":
         reasons = [r for r in request.POST.getlist("reasons") if r][:12]
         holder: dict[str, Match] = {}
