@@ -8,6 +8,7 @@ import json
 from contextlib import redirect_stdout
 from datetime import date
 
+import numpy as np
 import pytest
 
 from bench import match as bench_match
@@ -169,8 +170,9 @@ def test_it_runs_the_match_benchmark_and_prints_json_lines() -> None:
         assert x["bench"] == "match" and x["scale"] == 300
         assert x["baseline"] is None and x["ratio"] is None
         assert set(x) == {"bench", "metric", "value", "unit", "baseline", "ratio", "scale",
-                          "workers", "cpu_s", "load_avg", "load_avg_splink"}
+                          "workers", "cpu_s", "load_avg", "load_avg_splink", "splink_prep_s"}
         assert x["load_avg"] >= 0 and x["cpu_s"] > 0
+        assert x["splink_prep_s"] is None  # no Splink run, no preparation
     assert 0.9 <= lines[0]["value"] <= 1.0
 
 
@@ -246,3 +248,50 @@ def test_it_skips_oversized_blocks_alike_on_one_and_two_processes(
     assert (10_000, 10_001) in {(p.a, p.b) for p in one}  # … in the address block
     assert sum(1 for r in records if r.phone == "000-0000-0000") > 60
     assert "ph:00000000000" in block_keys(twin)
+
+
+def test_it_codes_a_batch_in_chunks_like_in_one_piece() -> None:
+    """Chunks coded apart (as forked workers do) and merged give the same features, the
+    empty value code 0 in every table, and the batch's name-key counts."""
+    from kasane.core import linkage_batch, linkage_codes
+
+    data = generate(1500, seed=16)
+    records = [*data.records, person(9_999, household=("和子", "タロウ")),
+               person(10_000, family_name="", given_name="", address="", phone="")]
+    columns = linkage_batch.feature_columns(records)
+    whole = linkage_codes.code(columns)
+    merged = linkage_codes.merge([
+        linkage_codes.code(linkage_batch.feature_columns(records[lo:hi]), np.int32)
+        for lo, hi in linkage_batch._chunks(len(records), 3)])
+    expected = dict(enumerate(zip(*columns, strict=True)))
+    assert whole.rows(range(len(records))) == expected
+    assert merged.rows(range(len(records))) == expected
+    assert merged.rows([5, 3, 5]) == {3: expected[3], 5: expected[5]}
+    famk, givk = columns[linkage.F_FAMK], columns[linkage.F_GIVK]
+    for coded in (whole, merged):
+        assert all(table[0] == "" for table in coded.tables.values())
+        full = coded.tables["full"]
+        assert [full[k] for k in coded.codes["kana_full"].tolist()] == [
+            a + b for a, b in zip(famk, givk, strict=True)]
+        assert coded.name_counts() == linkage_batch._name_counts(columns)
+
+
+def test_it_codes_exactly_when_different_strings_share_a_hash(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from kasane.core import linkage_batch, linkage_codes
+
+    data = generate(400, seed=17)
+    columns = linkage_batch.feature_columns(data.records)
+    expected = dict(enumerate(zip(*columns, strict=True)))
+    monkeypatch.setattr(linkage_codes, "_hash", len)  # every string of a length collides
+    whole = linkage_codes.code(columns)
+    merged = linkage_codes.merge([
+        linkage_codes.code(linkage_batch.feature_columns(data.records[lo:hi]), np.int32)
+        for lo, hi in linkage_batch._chunks(len(data.records), 2)])
+    for coded in (whole, merged):
+        assert coded.rows(range(len(data.records))) == expected
+        for group, names in linkage_codes.GROUPS.items():  # equal codes only for equal values
+            table = coded.tables[group]
+            for name in names:
+                codes = coded.codes[name].tolist()
+                assert len({table[k] for k in codes}) == len(set(codes)), name

@@ -43,6 +43,6 @@ def test_the_settings_are_household_aware_and_block_like_kasane() -> None:
 
 def test_it_runs_end_to_end_on_a_small_register() -> None:
     data = generate(2000, seed=1)
-    seconds, predicted = bench_match.run_splink(data)
+    seconds, prep, predicted = bench_match.run_splink(data)
     quality = bench_match.quality(predicted, data.true_pairs())
-    assert seconds > 0 and quality["f1"] > 0.8
+    assert seconds > 0 and prep > 0 and quality["f1"] > 0.8

@@ -2,8 +2,9 @@
 
 Called through ``kasane.core.linkage.candidate_pairs``; see docs/matching.md for the design.
 ``run(engine="arrays")`` (the default) derives the features column by column
-(``feature_columns``; on forked workers by chunks of records when ``workers`` > 1) and
-leaves blocking and scoring to ``linkage_vector`` (numpy). ``engine="python"`` is the
+(``feature_columns``) and turns them into integer codes (``linkage_codes``) — on forked
+workers by chunks of records when ``workers`` > 1, each chunk coded in its worker and only the
+distinct values merged — and leaves blocking and scoring to ``linkage_vector`` (numpy). ``engine="python"`` is the
 pure-Python reference the tests compare it with, in these steps, each linear in the number
 of records except the pair loop:
 
@@ -13,7 +14,7 @@ of records except the pair loop:
    earlier kind (so each pair is scored once without a global "seen" set);
 4. keep pairs at or above the threshold and explain them.
 
-With ``workers`` > 1 the steps run in forked processes: step 1 by chunks of records, sending
+With ``workers`` > 1 the reference's steps run in forked processes: step 1 by chunks of records, sending
 its results back *columnar* — one string per feature column, joined with a separator that
 normalization never leaves in a key (``\\x1f`` is whitespace to ``str.split``) — instead of
 millions of pickled tuples; steps 2 and 3 by hash partitions of the keys, each child sending
@@ -28,20 +29,24 @@ import gc
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any
+
+import numpy as np
 
 from kasane.core import linkage as lk
 from kasane.core.linkage import _is_kana_key
 from kasane.core.linkage_address import address_parts
+from kasane.core.linkage_codes import HH_SEP, Coded, code, merge
 from kasane.core.linkage_score import TermWeights, score_fast
 from kasane.core.text import normalize_kana, normalize_name, normalize_phone
 
 _STATE: dict[str, object] = {}  # read by forked children
 PARALLEL_MIN_RECORDS = 50_000  # below this, deriving features in workers costs more than it saves
 _SEP = "\x1f"  # unit separator: whitespace for str.split, so never inside a normalized key
-_HH_SEP = "\x1e"  # record separator: joins the household names of one record
+_HH_SEP = HH_SEP  # record separator: joins the household names of one record
 _N_FEATURES = 10
 
 
@@ -277,45 +282,28 @@ def _blank_oversized(columns: list[list[str]], candidates: set[tuple[int, str]],
             columns[slot] = ["" if k == key else k for k in col]
 
 
-def _columns_chunk(bounds: tuple[int, int]) -> list[str]:
-    """``feature_columns`` of records[lo:hi] in a forked worker, each column one joined
-    string (see the module docstring)."""
+def _coded_chunk(bounds: tuple[int, int]) -> Coded:
+    """The features of records[lo:hi] as codes (tables of the chunk's own, int32 codes), in a
+    forked worker: only each column's distinct values and the codes go back to the parent."""
     records = _STATE["records"]
     assert isinstance(records, Sequence)
-    out = []
-    for c, col in enumerate(feature_columns(records[bounds[0]:bounds[1]])):
-        if c == lk.F_BIRTH:
-            out.append(_SEP.join(map(str, col)))
-        elif c == lk.F_HH:
-            out.append(_SEP.join([_HH_SEP.join(h) for h in col]))
-        else:
-            out.append(_SEP.join(col))
-    return out
+    return code(feature_columns(records[bounds[0]:bounds[1]]), np.int32)
 
 
-def _feature_columns_parallel(records: Sequence[lk.PersonRecord],
-                              workers: int) -> list[Sequence[Any]]:
-    """``feature_columns(records)`` computed by chunks on ``workers`` forked processes."""
+def _coded(records: Sequence[lk.PersonRecord], workers: int) -> Coded:
+    """The features of ``records`` as codes: on ``workers`` forked processes by chunks of
+    records (merged), or in this process for a small batch or one worker."""
+    if workers == 1 or len(records) < PARALLEL_MIN_RECORDS or not _can_fork():
+        return code(feature_columns(records))
     _STATE.update(records=records)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             # smaller chunks than one per worker: a worker that finishes early takes the next
             # (≈ 0.7 s less idle at 1M; the chunks come back in order)
-            parts = pool.map(_columns_chunk, _chunks(len(records), workers * 4), chunksize=1)
+            parts = pool.map(_coded_chunk, _chunks(len(records), workers * 4), chunksize=1)
     finally:
         _STATE.clear()
-    columns: list[Sequence[Any]] = []
-    for c in range(_N_FEATURES):
-        col: list[str] = []
-        for part in parts:
-            col.extend(part[c].split(_SEP))
-        if c == lk.F_BIRTH:
-            columns.append(list(map(int, col)))
-        elif c == lk.F_HH:
-            columns.append([tuple(h.split(_HH_SEP)) if h else () for h in col])
-        else:
-            columns.append(col)
-    return columns
+    return merge(parts)
 
 
 def _can_fork() -> bool:
@@ -410,18 +398,16 @@ def _run(records: Sequence[lk.PersonRecord], *, threshold: float, workers: int,
          engine: str) -> list[lk.ScoredPair]:
     workers = max(1, min(workers, os.cpu_count() or 1))
     n = len(records)
+    feats: Coded | Sequence[lk.Features]
     if engine == "arrays":
         from kasane.core.linkage_vector import scored_pairs
 
-        if workers > 1 and n >= PARALLEL_MIN_RECORDS and _can_fork():
-            columns = _feature_columns_parallel(records, workers)
-        else:
-            columns = feature_columns(records)
+        coded = _coded(records, workers)
         if frequencies is None:
-            frequencies = lk.NameFrequencies(_name_counts(columns), n)
-        feats = list(zip(*columns, strict=True))
-        found = scored_pairs(columns, feats, TermWeights.of(frequencies),
-                             threshold=float(threshold), max_block=max_block, workers=workers)
+            frequencies = lk.NameFrequencies(coded.name_counts(), n)
+        found = scored_pairs(coded, TermWeights.of(frequencies), threshold=float(threshold),
+                             max_block=max_block, workers=workers)
+        feats = coded
     elif workers > 1 and n >= PARALLEL_MIN_RECORDS and _can_fork():
         feats, found, frequencies = _run_parallel(records, threshold=threshold,
                                                   workers=workers, max_block=max_block,
@@ -438,9 +424,66 @@ def _run(records: Sequence[lk.PersonRecord], *, threshold: float, workers: int,
         finally:
             _STATE.clear()
     found.sort(key=lambda x: (-x[2], x[0], x[1]))  # the same order on any number of workers
-    # 4. explain (few pairs)
-    explain = lk._explain
-    pairs = [explain(records[i].id, records[j].id, feats[i], feats[j], frequencies)
-             for i, j, _ in found]
+    pairs = _explained(records, found, feats, frequencies, workers)
     pairs.sort(key=lambda p: -p.score)
     return pairs
+
+
+PARALLEL_MIN_PAIRS = 20_000  # below this, explaining on forked workers costs more than it saves
+
+
+def _explained(records: Sequence[lk.PersonRecord], found: list[tuple[int, int, float]],
+               feats: Coded | Sequence[lk.Features], frequencies: lk.NameFrequencies,
+               workers: int) -> list[lk.ScoredPair]:
+    """Step 4: the pairs of ``found`` explained, in its order. ``feats``: every record's
+    features, or the batch's codes (then the rows of the found pairs' records only are
+    rebuilt). Many pairs are explained on ``workers`` forked processes, by slices."""
+    if not found:
+        return []
+    _STATE.update(records=records, found=found, feats=feats, frequencies=frequencies)
+    try:
+        if workers > 1 and len(found) >= PARALLEL_MIN_PAIRS and _can_fork():
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                parts = pool.map(_explain_slice, _chunks(len(found), workers))
+        else:
+            parts = [_explain_slice((0, len(found)))]
+    finally:
+        _STATE.clear()
+    out: list[lk.ScoredPair] = []
+    for levels, rows in parts:  # the comparisons rebuilt here, once per distinct one
+        comparisons = [lk._comparison(*level) for level in levels]
+        get = comparisons.__getitem__
+        out += [lk.ScoredPair(a, b, score, tuple(map(get, row))) for a, b, score, row in rows]
+    return out
+
+
+_Level = tuple[str, float, str]  # (level code, weight, note) of one comparison
+
+
+def _explain_slice(bounds: tuple[int, int]
+                   ) -> tuple[list[_Level], list[tuple[Any, Any, float, list[int]]]]:
+    """``_explained`` for found[lo:hi] (from ``_STATE``), compact to send between processes:
+    the distinct comparison levels, then per pair (id a, id b, score, its levels' indexes)."""
+    records, found, feats, frequencies = (_STATE[k] for k in (
+        "records", "found", "feats", "frequencies"))
+    assert isinstance(records, Sequence) and isinstance(found, list)
+    assert isinstance(frequencies, lk.NameFrequencies)
+    found = found[bounds[0]:bounds[1]]
+    rows = (feats.rows(chain.from_iterable((i, j) for i, j, _ in found))
+            if isinstance(feats, Coded) else feats)
+    assert isinstance(rows, Mapping | Sequence)
+    index: dict[_Level, int] = {}
+    rounded: list[float] = []  # each level's weight as its Comparison holds it
+    weights = lk._weights
+    out = []
+    for i, j, _ in found:
+        levels = []
+        for level in weights(rows[i], rows[j], frequencies):
+            k = index.get(level)
+            if k is None:
+                k = index[level] = len(rounded)
+                rounded.append(round(level[1], 2))
+            levels.append(k)
+        score = round(sum([rounded[k] for k in levels]), 2)  # as ``linkage._explain``
+        out.append((records[i].id, records[j].id, score, levels))
+    return list(index), out

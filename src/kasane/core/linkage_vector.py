@@ -4,9 +4,9 @@
 reach the threshold (step 4); this module does what lies between without a Python loop over
 records or pairs:
 
-- **Codes.** Every string feature becomes an integer code (``""`` = 0; equal strings, equal
-  codes — one code table per kind of string, shared where keys mix columns), birth dates
-  stay integers yyyymmdd.
+- **Codes.** Every string feature arrives as an integer code (``linkage_codes``: equal
+  strings, equal codes; the full names a table of their own), birth dates as integers
+  yyyymmdd.
 - **Blocks.** Each blocking key of ``linkage.KEY_KINDS`` is rebuilt from those codes as one
   int64 per record (-1 = none) that is equal for two records exactly when their key strings
   (``linkage._keys_of``) are; a stable argsort groups the records of a key, runs longer than
@@ -25,42 +25,17 @@ reference, a test compares both on generated registers).
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Sequence
 from itertools import chain
-from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
 from kasane.core import linkage as lk
+from kasane.core.linkage_codes import GROUPS, Coded
 
 _W = lk._WEIGHT
 _SHIFT = np.int64(1 << 32)
-
-
-def _codes(columns: Sequence[Sequence[str]]
-           ) -> tuple[dict[str, int], list[str], list[np.ndarray]]:
-    """One code table over ``columns`` ("" = 0), its values by code, each column as codes."""
-    values = list(dict.fromkeys(chain(("",), *columns)))  # in order of first appearance
-    table = dict(zip(values, range(len(values)), strict=True))
-    get = table.__getitem__
-    return table, values, [np.fromiter(map(get, col), np.int64, len(col)) for col in columns]
-
-
-def _concat(table: dict[str, int], values: list[str], a: np.ndarray,
-            b: np.ndarray) -> np.ndarray:
-    """The codes of values[a] + values[b], added to ``table`` / ``values`` where new (in order
-    of first appearance); each distinct pair is concatenated once."""
-    pairs, inverse = np.unique(a * _SHIFT + b, return_inverse=True)
-    joined = list(map(operator.add, map(values.__getitem__, (pairs // _SHIFT).tolist()),
-                      map(values.__getitem__, (pairs % _SHIFT).tolist())))
-    fresh = [v for v in dict.fromkeys(joined) if v not in table]
-    table.update(zip(fresh, range(len(values), len(values) + len(fresh)), strict=True))
-    values.extend(fresh)
-    codes = np.fromiter(map(table.__getitem__, joined), np.int64, len(joined))
-    return codes[inverse.reshape(-1)]
 
 
 def _pack(high: np.ndarray, low: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -70,22 +45,16 @@ def _pack(high: np.ndarray, low: np.ndarray, valid: np.ndarray) -> np.ndarray:
 class Columns:
     """The features of a batch as arrays (see the module docstring)."""
 
-    def __init__(self, cols: Sequence[Sequence[Any]]) -> None:
-        n = len(cols[lk.F_BIRTH])
-        fam, giv, famk, givk = (cols[lk.F_FAM], cols[lk.F_GIV], cols[lk.F_FAMK],
-                                cols[lk.F_GIVK])
-        table, self.names, (self.fam, self.giv, self.famk, self.givk) = _codes(
-            [fam, giv, famk, givk])
-        self.parts = len(self.names)  # codes below this are name parts, the rest full names
-        kana_full = _concat(table, self.names, self.famk, self.givk)
-        kanji_full = _concat(table, self.names, self.fam, self.giv)
-        del table
-        self.birth = np.fromiter(cols[lk.F_BIRTH], np.int64, n)
-        _, _, (self.phone,) = _codes([cols[lk.F_PHONE]])
-        _, lots, (self.addr, self.lot, self.chome) = _codes(
-            [cols[lk.F_ADDR], cols[lk.F_LOT], cols[lk.F_CHOME]])
-        self.household = np.fromiter(map(bool, cols[lk.F_HH]), np.bool_, n)
-        self.keys = self._keys(kana_full, kanji_full, lots)
+    def __init__(self, coded: Coded) -> None:
+        self.coded = coded
+        codes = coded.codes
+        self.names = coded.tables["names"]  # the name parts, shared by kanji and kana
+        self.fam, self.giv, self.famk, self.givk = (codes[k] for k in GROUPS["names"])
+        self.birth = coded.birth
+        self.phone = codes["phone"]
+        self.addr, self.lot, self.chome = (codes[k] for k in GROUPS["place"])
+        self.household = codes["hh"] != 0
+        self.keys = self._keys(codes["kana_full"], codes["kanji_full"], coded.tables["place"])
 
     def _keys(self, kana_full: np.ndarray, kanji_full: np.ndarray,
               lots: list[str]) -> list[np.ndarray]:
@@ -229,9 +198,9 @@ def _birth_weights(a: np.ndarray, b: np.ndarray) -> np.ndarray:
          _W["birth.differ"], _W["birth.year_off"]], _W["birth.differ"])
 
 
-def score(c: Columns, feats: Sequence[lk.Features], i: np.ndarray, j: np.ndarray,
+def score(c: Columns, i: np.ndarray, j: np.ndarray,
           tables: TermTables, cutoff: float, workers: int) -> np.ndarray:
-    """``linkage._score(feats[i], feats[j], tf)`` of every pair that reaches ``cutoff``
+    """``linkage._score(features[i], features[j], tf)`` of every pair that reaches ``cutoff``
     (the same floats: the terms are added in the same order); pairs below ``cutoff`` get a
     value below it."""
     total, conflict = _name_weights("family", c.names, c.fam[i], c.fam[j], c.famk[i],
@@ -255,6 +224,7 @@ def score(c: Columns, feats: Sequence[lk.Features], i: np.ndarray, j: np.ndarray
     weights = lk._W_HOUSEHOLD
     level_of = lk._household_level
     add_hh = np.zeros(len(hh))
+    feats = c.coded.rows(chain(i[hh].tolist(), j[hh].tolist()))
     for k, (a, b, conf) in enumerate(zip(i[hh].tolist(), j[hh].tolist(),
                                          conflict[hh].tolist(), strict=True)):
         fa, fb = feats[a], feats[b]
@@ -267,18 +237,15 @@ def score(c: Columns, feats: Sequence[lk.Features], i: np.ndarray, j: np.ndarray
     return total
 
 
-def scored_pairs(columns: Sequence[Sequence[Any]], feats: Sequence[lk.Features],
-                 weights: object, *, threshold: float, max_block: int,
+def scored_pairs(coded: Coded, weights: object, *, threshold: float, max_block: int,
                  workers: int) -> list[tuple[int, int, float]]:
     """Steps 2 and 3: (i, j, score) of every pair at or above ``threshold``, best first
-    (ties by i, then j). ``columns``: ``linkage_batch.feature_columns``; ``feats``: the same
-    as rows (for the household comparison)."""
-    c = Columns(columns)
+    (ties by i, then j). ``coded``: the batch's features as codes (``linkage_codes``)."""
+    c = Columns(coded)
     i, j = candidate_indexes(c.keys, max_block)
     if not len(i):
         return []
-    total = score(c, feats, i, j, TermTables(c.names[:c.parts], weights), threshold,
-                  workers)
+    total = score(c, i, j, TermTables(c.names, weights), threshold, workers)
     keep = np.flatnonzero(total >= threshold)
     i, j, total = i[keep], j[keep], total[keep]
     order = np.lexsort((j, i, -total))

@@ -153,7 +153,7 @@ def test_it_clusters_transitively() -> None:
     assert cluster([]) == []
 
 
-@given(st.text(alphabet="0123456789０１２３４５６７８９一二三十〇丁目番地号の-－ー 本町市都県%ｶ゛髙",
+@given(st.text(alphabet="0123456789０１２３４５６７８９一二三十百千〇丁目番地号の-－ー 本町市都県%ｶ゛髙八王子",
                max_size=16))
 @settings(max_examples=300, deadline=None)
 def test_it_derives_address_parts_from_the_shape_for_any_text(address: str) -> None:
