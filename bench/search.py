@@ -311,8 +311,8 @@ def _equiv_sql(actor: Any, q: str, vendor: str) -> tuple[str, list[Any]]:
 
 
 def _equiv_run(actor: Any, sql: str, params: list[Any], connection: Any) -> None:
-    """Run the same-work SQL, then one multi-row INSERT of the access-log rows, committed as
-    it runs (autocommit: the INSERT and its durable COMMIT are one round trip, as in the
+    """Run the same-work SQL, then one multi-row INSERT of the access-log rows (one array per
+    column, as the service writes them), committed as it runs (autocommit: the INSERT and its durable COMMIT are one round trip, as in the
     service; an explicit transaction would add BEGIN and COMMIT round trips the service
     does not make)."""
     from django.utils import timezone
@@ -322,16 +322,17 @@ def _equiv_run(actor: Any, sql: str, params: list[Any], connection: Any) -> None
         rows = cur.fetchall()
         if not rows:
             return
-        values = ", ".join(["(%s, %s, %s, 'person.search', 'people.Person', %s, %s, %s, "
-                            "'q', '', NULL, %s, %s)"] * len(rows))
         now = timezone.now()
-        flat: list[Any] = []
-        for row in rows:
-            flat += [now, actor.user_id, actor.user.username, str(row[0]), row[0], row[-1],
-                     actor.organization.municipality_id, actor.organization_id]
+        columns = list(zip(*[(now, actor.user_id, actor.user.username, str(row[0]), row[0],
+                              row[-1], actor.organization.municipality_id,
+                              actor.organization_id) for row in rows], strict=True))
+        # one array per column, as the service's bulk insert does (kasane.core.bulk)
         cur.execute("INSERT INTO audit_accesslog (at, user_id, username, action, object_type, "
                     "object_id, person_id, basis, detail, request_id, ip, municipality_id, "
-                    f"organization_id) VALUES {values}", flat)
+                    "organization_id) SELECT a, u, n, 'person.search', 'people.Person', o, p, "
+                    "b, 'q', '', NULL, m, g FROM unnest(%s::timestamptz[], %s::int[], "
+                    "%s::text[], %s::text[], %s::bigint[], %s::text[], %s::bigint[], "
+                    "%s::bigint[]) AS t(a, u, n, o, p, b, m, g)", [list(c) for c in columns])
 
 
 def _measure(actor: Any, queries: list[tuple[str, str]], connection: Any
