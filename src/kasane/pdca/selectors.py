@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
-from kasane.accounts.models import Membership
+from kasane.accounts.models import Membership, Unit
 
 from . import policy as pdca_policy
-from .models import AnnualTarget, CycleState, PdcaCycle, Plan, PlanNode, ProgressPair
+from .models import (
+    AnnualTarget,
+    CommitteeOpinion,
+    CycleState,
+    Evaluation,
+    PdcaCycle,
+    Plan,
+    PlanNode,
+    ProgressPair,
+)
 from .report import build_report, reported_businesses
 
 
@@ -33,6 +42,75 @@ def plan_get(membership: Membership | None, pk: int) -> Plan:
     if plan is None:
         raise Http404
     return plan
+
+
+def plans_for(membership: Membership) -> QuerySet[Plan]:
+    return Plan.objects.filter(municipality_id=membership.organization.municipality_id)
+
+
+def _id(value: object) -> int:
+    """A primary key from a URL or form value; 404 for anything that is not one."""
+    try:
+        return int(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+def plan_node_get(plan: Plan, pk: object, *, business: bool = False) -> PlanNode:
+    """A node of ``plan`` (``business``: an original business, not a repost); 404 when the
+    plan has no such node."""
+    nodes = PlanNode.objects.filter(plan=plan, pk=_id(pk))
+    if business:
+        nodes = nodes.filter(is_business=True, repost_of__isnull=True)
+    node = nodes.select_related("parent").first()
+    if node is None:
+        raise Http404
+    return node
+
+
+def next_number(plan: Plan, parent: PlanNode | None) -> int:
+    """The number a new node under ``parent`` (None: at the top) of ``plan`` gets."""
+    last = PlanNode.objects.filter(plan=plan, parent=parent).aggregate(m=Max("number"))["m"]
+    return (last or 0) + 1
+
+
+def target_get(business: PlanNode, pk: object) -> AnnualTarget:
+    target = AnnualTarget.objects.filter(business=business, pk=_id(pk)).first()
+    if target is None:
+        raise Http404
+    return target
+
+
+def units_for(membership: Membership) -> QuerySet[Unit]:
+    return Unit.objects.filter(
+        municipality_id=membership.organization.municipality_id).order_by("order", "code")
+
+
+def unit_get(membership: Membership, pk: object) -> Unit:
+    unit = units_for(membership).filter(pk=_id(pk)).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def evaluation_of(node: PlanNode, fiscal_year: int) -> Evaluation | None:
+    return Evaluation.objects.filter(node=node, fiscal_year=fiscal_year).first()
+
+
+def opinions_before(node: PlanNode, fiscal_year: int) -> QuerySet[CommitteeOpinion]:
+    """The committee's opinions of the year before ``fiscal_year`` on ``node`` and on the
+    graded nodes above it (shown beside a business)."""
+    graded = [a for a in node.plan.nodes.filter(depth=node.plan.graded_level)
+              if node.code.startswith(f"{a.code}-")]
+    return CommitteeOpinion.objects.filter(node__in=[*graded, node], fiscal_year=fiscal_year - 1)
+
+
+def published_cycle(pk: int) -> PdcaCycle:
+    """A 公表 cycle by id, for the public page (no login); 404 for any other."""
+    cycle = PdcaCycle.objects.filter(pk=pk, state=CycleState.PUBLISHED).first()
+    if cycle is None:
+        raise Http404
+    return cycle
 
 
 def node_get(cycle: PdcaCycle, pk: int) -> PlanNode:

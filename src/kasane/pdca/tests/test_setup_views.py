@@ -137,3 +137,23 @@ def test_a_new_child_is_offered_the_next_number_and_code(pdca, city, client) -> 
     page = client.get(reverse("pdca:node_new", args=[pdca.plan.pk]),
                       {"parent": pdca.g1.pk}).content.decode()
     assert 'value="1-1-1-3"' in page and 'name="number" value="3"' in page
+
+
+@pytest.mark.django_db
+def test_setup_screens_answer_404_to_ids_that_are_not_theirs(pdca, city, client) -> None:
+    """A typed-over or stale id (not a number, another plan's node, a business's unknown
+    target, a unit of no such id) is a 404, never a server error or a silent top-level node."""
+    client.force_login(city.secretariat)
+    new_node = reverse("pdca:node_new", args=[pdca.plan.pk])
+    targets = reverse("pdca:targets", args=[pdca.plan.pk, pdca.c.pk])
+    for url, params in ((new_node, {"parent": "abc"}), (new_node, {"parent": "999999"}),
+                        (targets, {"target": "x"}), (targets, {"target": "999999"})):
+        assert client.get(url, params).status_code == 404, (url, params)
+    assert client.get(reverse("pdca:node_edit", args=[pdca.plan.pk, 999999])).status_code == 404
+    assert client.get(reverse("pdca:unit_edit", args=[999999])).status_code == 404
+    move = reverse("pdca:node_move", args=[pdca.plan.pk, 999999])
+    assert client.post(move, {"direction": "up"}).status_code == 404
+    nodes = PlanNode.objects.count()
+    response = client.post(new_node, {"parent": "999999", "code": "9", "number": "9",
+                                      "title": "迷子", "marker": ""})
+    assert response.status_code == 404 and PlanNode.objects.count() == nodes

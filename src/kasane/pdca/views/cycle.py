@@ -14,14 +14,14 @@ from kasane.accounts.http import membership_of
 from .. import policy as pdca_policy
 from .. import selectors, services
 from ..forms import TransitionForm
-from ..models import STATE_ORDER, CycleState, Plan
+from ..models import STATE_ORDER, CycleState
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     membership = pdca_policy.require_read(membership_of(request))
     cycles = list(selectors.cycles_for(membership))
-    plans = Plan.objects.filter(municipality_id=membership.organization.municipality_id)
+    plans = selectors.plans_for(membership)
     return render(request, "pdca/index.html", {
         "cycles": cycles, "plans": plans,
         "is_secretariat": pdca_policy.is_secretariat(membership),

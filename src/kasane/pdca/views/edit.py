@@ -13,14 +13,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from kasane.accounts.http import membership_of
-from kasane.accounts.models import Actor, Unit
+from kasane.accounts.models import Actor
 from kasane.core.forms import add_service_errors
 from kasane.core.numbers import input_number
 
 from .. import policy as pdca_policy
 from .. import selectors, services
 from ..forms import OpinionForm, OverrideForm, PairForm, ReasonForm, TargetResultForm
-from ..models import CommitteeOpinion, Evaluation, ProgressPair
+from ..models import ProgressPair
 from ..report import build_plan
 
 
@@ -57,9 +57,7 @@ def business_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
             else:
                 messages.success(request, "保存しました。")
                 return redirect("pdca:business", pk=cycle.pk, node_id=node.pk)
-    graded = [a for a in node.plan.nodes.filter(depth=node.plan.graded_level)
-              if node.code.startswith(f"{a.code}-")]
-    last_year = CommitteeOpinion.objects.filter(node__in=graded + [node], fiscal_year=fy - 1)
+    last_year = selectors.opinions_before(node, fy)
     return render(request, "pdca/business.html", {
         "cycle": cycle, "node": node, "units": units, "target_forms": target_forms,
         "pair_forms": pair_forms, "new_form": new_form, "reason_form": reason_form,
@@ -81,7 +79,7 @@ def _save(membership: Actor, node: Any, fy: int, target_forms: list[Any], pair_f
                                           achieved=d["achieved"],
                                           actual_value=d.get("actual_value"),
                                           note=d["note"], reason=reason)
-    unit_by_id = {u.pk: u for u in Unit.objects.filter(pk__in=[u.pk for u in node.units.all()])}
+    unit_by_id = {u.pk: u for u in node.units.all()}
     for pair, form in pair_forms:
         d = form.cleaned_data
         if d.get("delete") or form.is_blank:
@@ -107,7 +105,7 @@ def grade_edit(request: HttpRequest, pk: int, node_id: int) -> HttpResponse:
     cycle = selectors.cycle_get(membership, pk)
     node = selectors.node_get(cycle, node_id)
     pdca_policy.check_override(membership, cycle)
-    ev = Evaluation.objects.filter(node=node, fiscal_year=cycle.fiscal_year).first()
+    ev = selectors.evaluation_of(node, cycle.fiscal_year)
     plan = build_plan(node.plan, cycle.fiscal_year, live=False)
     graded = next((g for g in plan["graded"] if g["node_id"] == node.pk), None)
     form = OverrideForm(request.POST or None, scale=node.plan.scale(), initial={

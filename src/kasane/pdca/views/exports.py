@@ -81,12 +81,12 @@ def report_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 def public(request: HttpRequest, pk: int) -> HttpResponse:
     """The published report as a public web page (no login: only 公表 editions)."""
-    cycle = PdcaCycle.objects.filter(pk=pk, state=CycleState.PUBLISHED).first()
-    edition = cycle.editions.order_by("-number").first() if cycle else None
+    cycle = selectors.published_cycle(pk)
+    edition = cycle.editions.order_by("-number").first()
     if edition is None:
         raise Http404
     report = edition.snapshot
     return render(request, "pdca/public.html", {
         "cycle": cycle, "edition": edition, "report": report, "plans": layout(report),
         "scales": scales(report),
-        "editions": cycle.editions.order_by("number")})  # type: ignore[union-attr]
+        "editions": cycle.editions.order_by("number")})

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -68,16 +67,12 @@ def node_edit(request: HttpRequest, plan_id: int, node_id: int | None = None) ->
     plan = selectors.plan_get(membership, plan_id)
     if node_id is None:
         parent_id = request.GET.get("parent") or request.POST.get("parent")
-        parent = PlanNode.objects.filter(plan=plan, pk=parent_id).first() if parent_id else None
-        number = (PlanNode.objects.filter(plan=plan, parent=parent)
-                  .aggregate(m=Max("number"))["m"] or 0) + 1
+        parent = selectors.plan_node_get(plan, parent_id) if parent_id else None
+        number = selectors.next_number(plan, parent)
         node = PlanNode(plan=plan, parent=parent, depth=(parent.depth + 1) if parent else 1,
                         number=number, code=f"{parent.code}-{number}" if parent else str(number))
     else:
-        found = PlanNode.objects.filter(plan=plan, pk=node_id).select_related("parent").first()
-        if found is None:
-            raise Http404
-        node = found
+        node = selectors.plan_node_get(plan, node_id)
     form = NodeForm(request.POST or None, instance=node, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,9 +96,7 @@ def node_edit(request: HttpRequest, plan_id: int, node_id: int | None = None) ->
 def node_move(request: HttpRequest, plan_id: int, node_id: int) -> HttpResponse:
     membership = pdca_policy.require_secretariat(membership_of(request))
     plan = selectors.plan_get(membership, plan_id)
-    node = PlanNode.objects.filter(plan=plan, pk=node_id).first()
-    if node is None:
-        raise Http404
+    node = selectors.plan_node_get(plan, node_id)
     setup.node_move(actor=membership, node=node, up=request.POST.get("direction") == "up")
     return redirect(reverse("pdca:plan", args=[plan.pk]) + f"#node-{node.pk}")
 
@@ -112,11 +105,8 @@ def node_move(request: HttpRequest, plan_id: int, node_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def units(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
     membership = pdca_policy.require_secretariat(membership_of(request))
-    muni_id = membership.organization.municipality_id
-    unit = Unit(municipality_id=muni_id) if unit_id is None else \
-        Unit.objects.filter(pk=unit_id, municipality_id=muni_id).first()
-    if unit is None:
-        raise Http404
+    unit = Unit(municipality_id=membership.organization.municipality_id) if unit_id is None \
+        else selectors.unit_get(membership, unit_id)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +118,7 @@ def units(request: HttpRequest, unit_id: int | None = None) -> HttpResponse:
             return redirect("pdca:units")
     return render(request, "pdca/units.html", {
         "form": form, "unit": unit,
-        "units": Unit.objects.filter(municipality_id=muni_id).order_by("order", "code")},
+        "units": selectors.units_for(membership)},
         status=400 if form.errors else 200)
 
 
@@ -180,15 +170,10 @@ def targets(request: HttpRequest, plan_id: int, node_id: int) -> HttpResponse:
     (``?target=<id>``); the year's cycle must exist (its stage decides, see policy)."""
     membership = pdca_policy.require_secretariat(membership_of(request))
     plan = selectors.plan_get(membership, plan_id)
-    node = PlanNode.objects.filter(plan=plan, pk=node_id, is_business=True,
-                                   repost_of__isnull=True).first()
-    if node is None:
-        raise Http404
+    node = selectors.plan_node_get(plan, node_id, business=True)
     target_id = request.GET.get("target") or request.POST.get("target")
     target = AnnualTarget(business=node) if not target_id else \
-        AnnualTarget.objects.filter(business=node, pk=target_id).first()
-    if target is None:
-        raise Http404
+        selectors.target_get(node, target_id)
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
         try:
