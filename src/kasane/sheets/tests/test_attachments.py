@@ -220,7 +220,9 @@ def test_it_withholds_attachments_of_a_restricted_person(city, client) -> None:
             "family_name": "田中", "given_name": "一", "family_name_kana": "タナカ",
             "given_name_kana": "ハジメ"}})
     client.force_login(city.recorder)
-    assert client.get(f"/sheets/attachments/{att.pk}/").status_code == 200
+    response = client.get(f"/sheets/attachments/{att.pk}/")
+    # read to the end: the test client then closes the file (and keeps the DB connection)
+    assert response.status_code == 200 and b"".join(response.streaming_content)
     person_restriction_set(actor=me, person=Person.objects.get(pk=record.person_id), kind="dv",
                            user_ids=[city.coordinator.pk])
     page = client.get(f"/sheets/records/{record.pk}/").content.decode()
