@@ -295,3 +295,19 @@ def test_it_codes_exactly_when_different_strings_share_a_hash(
             for name in names:
                 codes = coded.codes[name].tolist()
                 assert len({table[k] for k in codes}) == len(set(codes)), name
+
+
+def test_it_explains_pairs_alike_on_one_and_two_processes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Explanations made on forked workers (sent back as level indexes) are the same pairs,
+    scores and comparisons, in the same order, as in one process."""
+    from kasane.core import linkage_batch
+
+    data = generate(1200, seed=18)
+    one = candidate_pairs(data.records, workers=1)
+    monkeypatch.setattr(linkage_batch, "PARALLEL_MIN_PAIRS", 10)
+    monkeypatch.setattr(linkage_batch, "PARALLEL_MIN_RECORDS", 100)
+    two = candidate_pairs(data.records, workers=2)
+    assert len(one) > 10
+    assert [(p.a, p.b, p.score, p.comparisons) for p in two] == \
+        [(p.a, p.b, p.score, p.comparisons) for p in one]
