@@ -115,6 +115,20 @@ def _first_codes(values: list[str], hashes: np.ndarray | None = None
 _hash = hash
 
 
+# Groups whose values repeat a lot (a few tens of thousands of names in a million records):
+# a small dict that stays in the CPU cache codes them faster than sorting their hashes.
+_FEW = frozenset({"names"})
+
+
+def _few_codes(columns: Sequence[Sequence[str]], dtype: type
+               ) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
+    """``_codes`` through a dict (the same table, codes and hashes)."""
+    table = list(dict.fromkeys(chain(("",), *columns)))
+    get = dict(zip(table, range(len(table)), strict=True)).__getitem__
+    hashes = np.fromiter(map(_hash, table), np.int64, len(table))
+    return table, hashes, [np.fromiter(map(get, col), dtype, len(col)) for col in columns]
+
+
 def _codes(columns: Sequence[Sequence[str]], dtype: type = np.int64
            ) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
     """One code table over ``columns`` ("" = 0): its values by code (in order of first
@@ -140,7 +154,8 @@ def code(columns: Sequence[Sequence[Any]], dtype: type = np.int64) -> Coded:
     hashes: dict[str, np.ndarray] = {}
     codes: dict[str, np.ndarray] = {}
     for group, names in GROUPS.items():
-        tables[group], hashes[group], arrays = _codes([strings[name] for name in names], dtype)
+        coder = _few_codes if group in _FEW else _codes
+        tables[group], hashes[group], arrays = coder([strings[name] for name in names], dtype)
         codes.update(zip(names, arrays, strict=True))
     birth = np.fromiter(columns[lk.F_BIRTH], np.int64, len(columns[lk.F_BIRTH]))
     return Coded(birth, tables, codes, hashes)

@@ -349,4 +349,13 @@ def normalize_address(s: str) -> str:
     ``本町三丁目4番5号``, ``本町3丁目4番地5`` and ``本町３－４－５`` all give ``本町3-4-5``.
     A ー inside a katakana word is never touched. Idempotent.
     """
-    return _fixpoint(_address_pass, s)
+    first = _address_pass(s)
+    if unicodedata.is_normalized("NFKC", first) and not _HAS_KNUM_RE.search(first):
+        # A second pass would change nothing (a test holds this against the full fixpoint):
+        # no whitespace and no 異体字 are left (no folded form is itself folded), no kanji
+        # numeral is left that a dropped marker could have put in a number's context
+        # (二十三番地の四 → 23の四 → 23-4 takes two passes), the "-" and the dropped markers
+        # sit beside digits only, and the text is NFKC (else marks the first pass brought
+        # together may compose).
+        return first
+    return _fixpoint(_address_pass, first)

@@ -267,6 +267,16 @@ def test_it_normalizes_addresses_idempotently(s: str) -> None:
     assert normalize_address(once) == once
 
 
+@settings(database=None, deadline=None, max_examples=2000)
+@given(st.one_of(addresses, tricky))
+def test_it_stops_after_one_address_pass_only_where_the_fixpoint_would(s: str) -> None:
+    """``normalize_address`` skips the second pass when the first gives NFKC text: the same
+    key as applying the pass until nothing changes."""
+    from kasane.core.text import _address_pass, _fixpoint
+
+    assert normalize_address(s) == _fixpoint(_address_pass, s)
+
+
 def _kanji(n: int) -> str:
     """23 → 二十三, 105 → 百五, 10 → 十 (the way numbers are written on forms)."""
     digits = "〇一二三四五六七八九"
