@@ -311,8 +311,9 @@ def _equiv_sql(actor: Any, q: str, vendor: str) -> tuple[str, list[Any]]:
 
 
 def _equiv_run(actor: Any, sql: str, params: list[Any], connection: Any) -> None:
-    """Run the same-work SQL, then one multi-row INSERT of the access-log rows (one array per
-    column, as the service writes them), committed as it runs (autocommit: the INSERT and its durable COMMIT are one round trip, as in the
+    """Run the same-work SQL, then one multi-row INSERT of the access-log rows as the service
+    writes them (PostgreSQL: one array per column; SQLite: a VALUES list), committed as it
+    runs (autocommit: the INSERT and its durable COMMIT are one round trip, as in the
     service; an explicit transaction would add BEGIN and COMMIT round trips the service
     does not make)."""
     from django.utils import timezone
@@ -323,16 +324,22 @@ def _equiv_run(actor: Any, sql: str, params: list[Any], connection: Any) -> None
         if not rows:
             return
         now = timezone.now()
-        columns = list(zip(*[(now, actor.user_id, actor.user.username, str(row[0]), row[0],
-                              row[-1], actor.organization.municipality_id,
-                              actor.organization_id) for row in rows], strict=True))
-        # one array per column, as the service's bulk insert does (kasane.core.bulk)
-        cur.execute("INSERT INTO audit_accesslog (at, user_id, username, action, object_type, "
-                    "object_id, person_id, basis, detail, request_id, ip, municipality_id, "
-                    "organization_id) SELECT a, u, n, 'person.search', 'people.Person', o, p, "
-                    "b, 'q', '', NULL, m, g FROM unnest(%s::timestamptz[], %s::int[], "
-                    "%s::text[], %s::text[], %s::bigint[], %s::text[], %s::bigint[], "
-                    "%s::bigint[]) AS t(a, u, n, o, p, b, m, g)", [list(c) for c in columns])
+        values = [(now, actor.user_id, actor.user.username, str(row[0]), row[0], row[-1],
+                   actor.organization.municipality_id, actor.organization_id) for row in rows]
+        head = ("INSERT INTO audit_accesslog (at, user_id, username, action, object_type, "
+                "object_id, person_id, basis, detail, request_id, ip, municipality_id, "
+                "organization_id) ")
+        if connection.vendor == "postgresql":
+            cur.execute(head + "SELECT a, u, n, 'person.search', 'people.Person', o, p, b, 'q', "
+                        "'', NULL, m, g FROM unnest(%s::timestamptz[], %s::int[], %s::text[], "
+                        "%s::text[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[]) "
+                        "AS t(a, u, n, o, p, b, m, g)",
+                        [list(c) for c in zip(*values, strict=True)])
+        else:
+            row_sql = ("(%s, %s, %s, 'person.search', 'people.Person', %s, %s, %s, 'q', '', "
+                       "NULL, %s, %s)")
+            cur.execute(head + "VALUES " + ", ".join([row_sql] * len(values)),
+                        [v for row in values for v in row])
 
 
 def _measure(actor: Any, queries: list[tuple[str, str]], connection: Any
