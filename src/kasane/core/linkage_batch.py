@@ -3,10 +3,11 @@
 Called through ``kasane.core.linkage.candidate_pairs``; see docs/matching.md for the design.
 ``run(engine="arrays")`` (the default) derives the features column by column
 (``feature_columns``) and turns them into integer codes (``linkage_codes``) — on forked
-workers by chunks of records when ``workers`` > 1, each chunk coded in its worker and only the
-distinct values merged — and leaves blocking and scoring to ``linkage_vector`` (numpy). ``engine="python"`` is the
-pure-Python reference the tests compare it with, in these steps, each linear in the number
-of records except the pair loop:
+workers by chunks of records when ``workers`` > 1, each chunk coded in its worker and only
+the distinct values merged — and leaves blocking and scoring to ``linkage_vector`` (numpy);
+many found pairs are explained on the workers too. ``engine="python"`` is the pure-Python
+reference the tests compare it with, in these steps, each linear in the number of records
+except the pair loop:
 
 1. derive features and blocking keys of every record (normalizers are memoized);
 2. group record indexes by key, per key kind; blocks larger than ``max_block`` are skipped;
@@ -14,13 +15,13 @@ of records except the pair loop:
    earlier kind (so each pair is scored once without a global "seen" set);
 4. keep pairs at or above the threshold and explain them.
 
-With ``workers`` > 1 the reference's steps run in forked processes: step 1 by chunks of records, sending
-its results back *columnar* — one string per feature column, joined with a separator that
-normalization never leaves in a key (``\\x1f`` is whitespace to ``str.split``) — instead of
-millions of pickled tuples; steps 2 and 3 by hash partitions of the keys, each child sending
-back only its pairs at or above the threshold. Same pairs as one process, but on two shared
-cores it costs ≈ 1.8× the CPU (copy-on-write, caches warmed per child): see
-docs/matching.md, "Batch run".
+With ``workers`` > 1 the reference's steps run in forked processes: step 1 by chunks of
+records, sending its results back *columnar* — one string per feature column, joined with a
+separator that normalization never leaves in a key (``\\x1f`` is whitespace to
+``str.split``) — instead of millions of pickled tuples; steps 2 and 3 by hash partitions of
+the keys, each child sending back only its pairs at or above the threshold. Same pairs as
+one process, but on two shared cores it costs ≈ 1.8× the CPU (copy-on-write, caches warmed
+per child): see docs/matching.md, "Batch run".
 """
 
 from __future__ import annotations
