@@ -40,14 +40,13 @@ import numpy as np
 from kasane.core import linkage as lk
 from kasane.core.linkage import _is_kana_key
 from kasane.core.linkage_address import address_parts
-from kasane.core.linkage_codes import HH_SEP, Coded, code, merge
+from kasane.core.linkage_codes import HH_SEP, Coded, code, household_names, merge
 from kasane.core.linkage_score import TermWeights, score_fast
 from kasane.core.text import normalize_kana, normalize_name, normalize_phone
 
 _STATE: dict[str, object] = {}  # read by forked children
 PARALLEL_MIN_RECORDS = 50_000  # below this, deriving features in workers costs more than it saves
 _SEP = "\x1f"  # unit separator: whitespace for str.split, so never inside a normalized key
-_HH_SEP = HH_SEP  # record separator: joins the household names of one record
 _N_FEATURES = 10
 
 
@@ -181,7 +180,7 @@ def _prepare_chunk(bounds: tuple[int, int]) -> tuple[list[str], dict[str, int], 
         if c == lk.F_BIRTH:
             columns.append(_SEP.join(map(str, col)))
         elif c == lk.F_HH:
-            columns.append(_SEP.join([_HH_SEP.join(h) for h in col]))
+            columns.append(_SEP.join([HH_SEP.join(h) for h in col]))
         else:
             columns.append(_SEP.join(col))
     columns.extend(_SEP.join(col) for col in zip(*keys, strict=True))
@@ -200,8 +199,7 @@ def _decode(parts: list[tuple[list[str], dict[str, int], list[str]]]
         for k, v in chunk_counts.items():
             counts[k] = counts.get(k, 0) + v
     births: list[int] = list(map(int, cols[lk.F_BIRTH]))
-    households: list[tuple[str, ...]] = [tuple(h.split(_HH_SEP)) if h else ()
-                                         for h in cols[lk.F_HH]]
+    households = list(map(household_names, cols[lk.F_HH]))
     feature_cols: list[list] = list(cols[:_N_FEATURES])
     feature_cols[lk.F_BIRTH] = births
     feature_cols[lk.F_HH] = households

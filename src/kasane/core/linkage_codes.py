@@ -55,9 +55,6 @@ class Coded:
     codes: dict[str, np.ndarray]
     hashes: dict[str, np.ndarray] = field(default_factory=dict)  # of each table's values
 
-    def __len__(self) -> int:
-        return len(self.birth)
-
     def rows(self, indexes: Iterable[int]) -> dict[int, lk.Features]:
         """``linkage.features`` of the records at ``indexes`` (rebuilt from the codes)."""
         idx = np.unique(np.fromiter(indexes, np.int64))
@@ -68,7 +65,7 @@ class Coded:
                 continue
             values = self.tables[_group_of(name)]
             column = map(values.__getitem__, self.codes[name][idx].tolist())
-            columns.append(map(_household, column) if name == "hh" else column)
+            columns.append(map(household_names, column) if name == "hh" else column)
         return dict(zip(idx.tolist(), zip(*columns, strict=True), strict=True))
 
     def name_counts(self) -> dict[str, int]:
@@ -87,7 +84,8 @@ def _group_of(column: str) -> str:
     return next(g for g, cols in GROUPS.items() if column in cols)
 
 
-def _household(joined: str) -> tuple[str, ...]:
+def household_names(joined: str) -> tuple[str, ...]:
+    """The household names of one record from their ``HH_SEP``-joined string."""
     return tuple(joined.split(HH_SEP)) if joined else ()
 
 
