@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from kasane.accounts.models import Membership, Unit
 
@@ -37,11 +38,7 @@ def cycle_get(membership: Membership | None, pk: int) -> PdcaCycle:
 
 
 def plan_get(membership: Membership | None, pk: int) -> Plan:
-    m = pdca_policy.require_read(membership)
-    plan = Plan.objects.filter(pk=pk, municipality_id=m.organization.municipality_id).first()
-    if plan is None:
-        raise Http404
-    return plan
+    return get_object_or_404(plans_for(pdca_policy.require_read(membership)), pk=pk)
 
 
 def plans_for(membership: Membership) -> QuerySet[Plan]:
@@ -59,13 +56,10 @@ def _id(value: object) -> int:
 def plan_node_get(plan: Plan, pk: object, *, business: bool = False) -> PlanNode:
     """A node of ``plan`` (``business``: an original business, not a repost); 404 when the
     plan has no such node."""
-    nodes = PlanNode.objects.filter(plan=plan, pk=_id(pk))
+    nodes = PlanNode.objects.filter(plan=plan).select_related("parent")
     if business:
         nodes = nodes.filter(is_business=True, repost_of__isnull=True)
-    node = nodes.select_related("parent").first()
-    if node is None:
-        raise Http404
-    return node
+    return get_object_or_404(nodes, pk=_id(pk))
 
 
 def next_number(plan: Plan, parent: PlanNode | None) -> int:
@@ -75,10 +69,7 @@ def next_number(plan: Plan, parent: PlanNode | None) -> int:
 
 
 def target_get(business: PlanNode, pk: object) -> AnnualTarget:
-    target = AnnualTarget.objects.filter(business=business, pk=_id(pk)).first()
-    if target is None:
-        raise Http404
-    return target
+    return get_object_or_404(AnnualTarget, business=business, pk=_id(pk))
 
 
 def units_for(membership: Membership) -> QuerySet[Unit]:
@@ -87,10 +78,7 @@ def units_for(membership: Membership) -> QuerySet[Unit]:
 
 
 def unit_get(membership: Membership, pk: object) -> Unit:
-    unit = units_for(membership).filter(pk=_id(pk)).first()
-    if unit is None:
-        raise Http404
-    return unit
+    return get_object_or_404(units_for(membership), pk=_id(pk))
 
 
 def evaluation_of(node: PlanNode, fiscal_year: int) -> Evaluation | None:
@@ -107,10 +95,7 @@ def opinions_before(node: PlanNode, fiscal_year: int) -> QuerySet[CommitteeOpini
 
 def published_cycle(pk: int) -> PdcaCycle:
     """A 公表 cycle by id, for the public page (no login); 404 for any other."""
-    cycle = PdcaCycle.objects.filter(pk=pk, state=CycleState.PUBLISHED).first()
-    if cycle is None:
-        raise Http404
-    return cycle
+    return get_object_or_404(PdcaCycle, pk=pk, state=CycleState.PUBLISHED)
 
 
 def node_get(cycle: PdcaCycle, pk: int) -> PlanNode:
