@@ -4,8 +4,8 @@ Called through ``kasane.core.linkage.candidate_pairs``; see docs/matching.md for
 ``run(engine="arrays")`` (the default) derives the features column by column
 (``feature_columns``) and turns them into integer codes (``linkage_codes``) — on forked
 workers by chunks of records when ``workers`` > 1, each chunk coded in its worker and only
-the distinct values merged — and leaves blocking and scoring to ``linkage_vector`` (numpy);
-many found pairs are explained on the workers too. ``engine="python"`` is the pure-Python
+the distinct values merged — and leaves blocking and scoring to ``linkage_vector`` and the
+explanations to ``linkage_explain`` (numpy). ``engine="python"`` is the pure-Python
 reference the tests compare it with, in these steps, each linear in the number of records
 except the pair loop:
 
@@ -30,8 +30,7 @@ import gc
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from itertools import chain
+from collections.abc import Sequence
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -397,17 +396,21 @@ def _run(records: Sequence[lk.PersonRecord], *, threshold: float, workers: int,
          engine: str) -> list[lk.ScoredPair]:
     workers = max(1, min(workers, os.cpu_count() or 1))
     n = len(records)
-    feats: Coded | Sequence[lk.Features]
+    feats: Sequence[lk.Features]
     if engine == "arrays":
+        from kasane.core.linkage_explain import explained
         from kasane.core.linkage_vector import scored_pairs
 
         coded = _coded(records, workers)
         if frequencies is None:
             frequencies = lk.NameFrequencies(coded.name_counts(), n)
-        found = scored_pairs(coded, TermWeights.of(frequencies), threshold=float(threshold),
-                             max_block=max_block, workers=workers)
-        feats = coded
-    elif workers > 1 and n >= PARALLEL_MIN_RECORDS and _can_fork():
+        columns, tables, i, j, households = scored_pairs(
+            coded, TermWeights.of(frequencies), threshold=float(threshold),
+            max_block=max_block, workers=workers)
+        pairs = explained(records, columns, tables, i, j, households, workers)
+        pairs.sort(key=lambda p: -p.score)
+        return pairs
+    if workers > 1 and n >= PARALLEL_MIN_RECORDS and _can_fork():
         feats, found, frequencies = _run_parallel(records, threshold=threshold,
                                                   workers=workers, max_block=max_block,
                                                   frequencies=frequencies)
@@ -432,11 +435,11 @@ PARALLEL_MIN_PAIRS = 20_000  # below this, explaining on forked workers costs mo
 
 
 def _explained(records: Sequence[lk.PersonRecord], found: list[tuple[int, int, float]],
-               feats: Coded | Sequence[lk.Features], frequencies: lk.NameFrequencies,
+               feats: Sequence[lk.Features], frequencies: lk.NameFrequencies,
                workers: int) -> list[lk.ScoredPair]:
-    """Step 4: the pairs of ``found`` explained, in its order. ``feats``: every record's
-    features, or the batch's codes (then the rows of the found pairs' records only are
-    rebuilt). Many pairs are explained on ``workers`` forked processes, by slices."""
+    """Step 4 of the pure-Python reference: the pairs of ``found`` explained, in its order
+    (``feats``: every record's features). Many pairs are explained on ``workers`` forked
+    processes, by slices. (The arrays engine explains in arrays: ``linkage_explain``.)"""
     if not found:
         return []
     _STATE.update(records=records, found=found, feats=feats, frequencies=frequencies)
@@ -467,17 +470,15 @@ def _explain_slice(bounds: tuple[int, int]
         "records", "found", "feats", "frequencies"))
     assert isinstance(records, Sequence) and isinstance(found, list)
     assert isinstance(frequencies, lk.NameFrequencies)
+    assert isinstance(feats, Sequence)
     found = found[bounds[0]:bounds[1]]
-    rows = (feats.rows(chain.from_iterable((i, j) for i, j, _ in found))
-            if isinstance(feats, Coded) else feats)
-    assert isinstance(rows, Mapping | Sequence)
     index: dict[_Level, int] = {}
     rounded: list[float] = []  # each level's weight as its Comparison holds it
     weights = lk._weights
     out = []
     for i, j, _ in found:
         levels = []
-        for level in weights(rows[i], rows[j], frequencies):
+        for level in weights(feats[i], feats[j], frequencies):
             k = index.get(level)
             if k is None:
                 k = index[level] = len(rounded)

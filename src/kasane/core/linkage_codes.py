@@ -57,7 +57,9 @@ class Coded:
 
     def rows(self, indexes: Iterable[int]) -> dict[int, lk.Features]:
         """``linkage.features`` of the records at ``indexes`` (rebuilt from the codes)."""
-        idx = np.unique(np.fromiter(indexes, np.int64))
+        idx = np.sort(np.fromiter(indexes, np.int64))
+        idx = idx[np.r_[True, idx[1:] != idx[:-1]]] if len(idx) else idx  # numpy 2's
+        # plain ``unique`` hashes, ~10× slower than this sort on a million integers
         columns: list[Iterable[Any]] = []
         for name in _ROW:
             if name == "birth":

@@ -70,7 +70,8 @@ class Columns:
         given = np.where(self.givk != 0, self.givk, self.giv)
         full = np.where(has_kana, kana_full, np.where(has_kanji, kanji_full, 0))
         lot_ok = np.zeros(len(lots), np.bool_)
-        used = np.unique(self.lot).tolist()  # the lots only (``lots`` also holds the cores)
+        lot_ok[self.lot] = True  # the lots only (``lots`` also holds the cores); a mask, as
+        used = np.flatnonzero(lot_ok).tolist()  # numpy 2's plain unique hashes (10× slower)
         lot_ok[used] = [bool(s) and s[-1].isdigit() for s in map(lots.__getitem__, used)]
         return [
             _pack(kana_full, ym, born & has_kana),
@@ -125,7 +126,7 @@ def candidate_indexes(keys: list[np.ndarray], max_block: int) -> tuple[np.ndarra
     return np.concatenate(found_i), np.concatenate(found_j)
 
 
-def _similar(names: list[str], a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
+def similar(names: list[str], a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
     """Jaro–Winkler ≥ ``KANA_SIMILAR`` of the name codes a[k], b[k]."""
     if not len(a):
         return np.zeros(0, np.bool_)
@@ -178,7 +179,7 @@ def _name_weights(part: str, names: list[str], ka: np.ndarray, kb: np.ndarray,
         kana_eq & ~kanji_eq]
     fuzzy = kana & ~kanji_eq & ~kana_eq
     idx = np.flatnonzero(fuzzy)
-    out[idx] = np.where(_similar(names, na[idx], nb[idx], workers), w["kana_similar"],
+    out[idx] = np.where(similar(names, na[idx], nb[idx], workers), w["kana_similar"],
                         w["differ"])
     # no kana on one side: the kanji decide
     only_kanji = ~kana & kanji
@@ -198,11 +199,12 @@ def _birth_weights(a: np.ndarray, b: np.ndarray) -> np.ndarray:
          _W["birth.differ"], _W["birth.year_off"]], _W["birth.differ"])
 
 
-def score(c: Columns, i: np.ndarray, j: np.ndarray,
-          tables: TermTables, cutoff: float, workers: int) -> np.ndarray:
+def score(c: Columns, i: np.ndarray, j: np.ndarray, tables: TermTables, cutoff: float,
+          workers: int) -> tuple[np.ndarray, np.ndarray]:
     """``linkage._score(features[i], features[j], tf)`` of every pair that reaches ``cutoff``
     (the same floats: the terms are added in the same order); pairs below ``cutoff`` get a
-    value below it."""
+    value below it. Also each pair's household level (``linkage._household_level``; 3 =
+    missing) wherever a record lists a household and the pair may reach ``cutoff``."""
     total, conflict = _name_weights("family", c.names, c.fam[i], c.fam[j], c.famk[i],
                                     c.famk[j], tables.fk, tables.fj, workers)
     given, conflict = _name_weights("given", c.names, c.giv[i], c.giv[j], c.givk[i],
@@ -221,32 +223,35 @@ def score(c: Columns, i: np.ndarray, j: np.ndarray,
     # household: in Python, for pairs that could still reach the cutoff with it
     reach = total + np.where(conflict, 0.0, _W["household.overlap"]) >= cutoff
     hh = np.flatnonzero((c.household[i] | c.household[j]) & reach)
-    weights = lk._W_HOUSEHOLD
+    levels = np.full(len(i), 3, np.int8)
+    levels[hh] = household_levels(c, i[hh], j[hh])
+    weight = np.array([*lk._W_HOUSEHOLD, 0.0])[levels]
+    total += np.where(conflict & (weight > 0), 0.0, weight)
+    return total, levels
+
+
+def household_levels(c: Columns, i: np.ndarray, j: np.ndarray) -> list[int]:
+    """``linkage._household_level`` of each pair (i[k], j[k]) (sets of names, in Python)."""
+    ia, ib = i.tolist(), j.tolist()
+    rows = c.coded.rows(chain(ia, ib))
     level_of = lk._household_level
-    add_hh = np.zeros(len(hh))
-    feats = c.coded.rows(chain(i[hh].tolist(), j[hh].tolist()))
-    for k, (a, b, conf) in enumerate(zip(i[hh].tolist(), j[hh].tolist(),
-                                         conflict[hh].tolist(), strict=True)):
-        fa, fb = feats[a], feats[b]
-        level = level_of(fa[lk.F_HH], fb[lk.F_HH], fa, fb)
-        if level < 3:
-            w = weights[level]
-            if not (conf and w > 0):
-                add_hh[k] = w
-    total[hh] += add_hh
-    return total
+    hh = lk.F_HH
+    return [level_of(rows[a][hh], rows[b][hh], rows[a], rows[b])
+            for a, b in zip(ia, ib, strict=True)]
 
 
 def scored_pairs(coded: Coded, weights: object, *, threshold: float, max_block: int,
-                 workers: int) -> list[tuple[int, int, float]]:
-    """Steps 2 and 3: (i, j, score) of every pair at or above ``threshold``, best first
-    (ties by i, then j). ``coded``: the batch's features as codes (``linkage_codes``)."""
+                 workers: int) -> tuple[Columns, TermTables, np.ndarray, np.ndarray, np.ndarray]:
+    """Steps 2 and 3: the batch's columns and term-frequency tables; the pairs (i, j) at or
+    above ``threshold``, best first (ties by i, then j), and their household levels (see
+    ``score``). ``coded``: the batch's features as codes (``linkage_codes``)."""
     c = Columns(coded)
+    tables = TermTables(c.names, weights)
     i, j = candidate_indexes(c.keys, max_block)
     if not len(i):
-        return []
-    total = score(c, i, j, TermTables(c.names, weights), threshold, workers)
+        return c, tables, i, j, np.zeros(0, np.int8)
+    total, households = score(c, i, j, tables, threshold, workers)
     keep = np.flatnonzero(total >= threshold)
-    i, j, total = i[keep], j[keep], total[keep]
+    i, j, total, households = i[keep], j[keep], total[keep], households[keep]
     order = np.lexsort((j, i, -total))
-    return list(zip(i[order].tolist(), j[order].tolist(), total[order].tolist(), strict=True))
+    return c, tables, i[order], j[order], households[order]
