@@ -276,6 +276,23 @@ def test_it_codes_a_batch_in_chunks_like_in_one_piece() -> None:
         assert coded.name_counts() == linkage_batch._name_counts(columns)
 
 
+def test_it_pickles_codes_with_joined_tables_and_back() -> None:
+    """Workers send their codes pickled, each table as one joined string; a table whose
+    values hold the separator stays a list."""
+    import pickle
+
+    from kasane.core import linkage_batch, linkage_codes
+
+    data = generate(300, seed=18)
+    coded = linkage_codes.code(linkage_batch.feature_columns(data.records), np.int32)
+    coded.tables["phone"].append("a\x1fb")
+    back = pickle.loads(pickle.dumps(coded))
+    assert back.tables == coded.tables and back.tables["phone"][-1] == "a\x1fb"
+    assert back.rows(range(len(data.records))) == coded.rows(range(len(data.records)))
+    assert isinstance(coded.__getstate__()["tables"]["names"], str)
+    assert isinstance(coded.__getstate__()["tables"]["phone"], list)
+
+
 def test_it_codes_exactly_when_different_strings_share_a_hash(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from kasane.core import linkage_batch, linkage_codes

@@ -32,6 +32,7 @@ import numpy as np
 from kasane.core import linkage as lk
 
 HH_SEP = "\x1e"  # joins the household names of one record (normalization never leaves it)
+_TABLE_SEP = "\x1f"  # joins a table's values for pickling (likewise)
 GROUPS: dict[str, tuple[str, ...]] = {
     "names": ("fam", "giv", "famk", "givk"),
     "full": ("kana_full", "kanji_full"),
@@ -54,6 +55,24 @@ class Coded:
     tables: dict[str, list[str]]
     codes: dict[str, np.ndarray]
     hashes: dict[str, np.ndarray] = field(default_factory=dict)  # of each table's values
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (from a worker to the parent) with each table as one joined string: a few
+        C calls instead of one object per value — a third of the time for a chunk of 150,000
+        records. A table whose values hold the separator (normalization never leaves it: it
+        is whitespace) stays a list."""
+        state = dict(self.__dict__)
+        joined = {}
+        for group, values in self.tables.items():
+            text = _TABLE_SEP.join(values)
+            joined[group] = text if text.count(_TABLE_SEP) == len(values) - 1 else values
+        state["tables"] = joined
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["tables"] = {group: text.split(_TABLE_SEP) if isinstance(text, str) else text
+                           for group, text in state["tables"].items()}
+        self.__dict__.update(state)
 
     def rows(self, indexes: Iterable[int]) -> dict[int, lk.Features]:
         """``linkage.features`` of the records at ``indexes`` (rebuilt from the codes)."""

@@ -114,7 +114,15 @@ def normalize_kana(s: str) -> str:
 
     Non-kana characters pass through (after steps 1–2 and 7). Idempotent.
     """
-    return _fixpoint(_kana_pass, s)
+    first = _kana_pass(s)
+    if unicodedata.is_normalized("NFKC", first):
+        # A second pass would change nothing (a test holds this against the full fixpoint):
+        # its steps map character by character (hira2kata, the fold table) and leave no
+        # whitespace, hiragana of the table, ヴ or folded kana behind — no folded form is
+        # folded again — so only composition can expose new work (カー゙ → ガ → ガ), and
+        # NFKC text (which also excludes spacing ゛゜) has none left.
+        return first
+    return _fixpoint(_kana_pass, first)
 
 
 _KANA_ALLOWED_RE = re.compile(
@@ -278,7 +286,17 @@ def normalize_name(s: str) -> str:
     rules of ``normalize_kana`` (which leave kanji alone). So ``"髙橋 ﾀﾛｳ"`` and ``"高橋　たろう"``
     both give ``"高橋タロウ"``, and ``"やまだ"`` equals ``normalize_kana("ヤマダ")``. Idempotent.
     """
-    return _fixpoint(lambda t: normalize_kana(fold_itaiji(_nfkc(t)).casefold()), s)
+    first = _name_pass(s)
+    if (unicodedata.is_normalized("NFKC", first) and fold_itaiji(first) == first
+            and first.casefold() == first):
+        # A second pass would change nothing: NFKC, 異体字 and case are already folded, and
+        # NFKC output of the kana pass is its own fixpoint (see ``normalize_kana``).
+        return first
+    return _fixpoint(_name_pass, first)
+
+
+def _name_pass(s: str) -> str:
+    return normalize_kana(fold_itaiji(_nfkc(s)).casefold())
 
 
 _NON_DIGIT_RE = re.compile(r"[^0-9]")

@@ -87,6 +87,23 @@ def test_it_normalizes_kana_idempotently(s: str) -> None:
     assert normalize_kana(once) == once
 
 
+@settings(database=None, deadline=None, max_examples=2000)
+@given(st.one_of(tricky, kata_words))
+def test_it_stops_after_one_kana_pass_only_where_the_fixpoint_would(s: str) -> None:
+    """``normalize_kana`` skips the second pass when the first gives NFKC text: the same key
+    as applying the pass until nothing changes."""
+    from kasane.core.text import _fixpoint, _kana_pass
+
+    assert normalize_kana(s) == _fixpoint(_kana_pass, s)
+
+
+def test_it_takes_a_second_kana_pass_where_a_dropped_mark_frees_a_composition() -> None:
+    from kasane.core.text import _kana_pass
+
+    assert _kana_pass("カー\u3099") != "ガ"  # one pass leaves カ + combining ゙ …
+    assert normalize_kana("カー\u3099") == "ガ"  # … which the second composes
+
+
 @PROPERTY
 @given(kata_words)
 def test_it_gives_hiragana_and_katakana_the_same_key(s: str) -> None:
@@ -193,6 +210,17 @@ def test_it_gives_kana_names_the_kana_key() -> None:
 def test_it_normalizes_names_idempotently(s: str) -> None:
     once = normalize_name(s)
     assert normalize_name(once) == once
+
+
+@settings(database=None, deadline=None, max_examples=2000)
+@given(st.one_of(tricky, kata_words))
+def test_it_stops_after_one_name_pass_only_where_the_fixpoint_would(s: str) -> None:
+    from kasane.core.text import _fixpoint, _kana_pass, _nfkc, fold_itaiji
+
+    def name_pass(t: str) -> str:  # as the rules read: the kana rules until stable, per pass
+        return _fixpoint(_kana_pass, fold_itaiji(_nfkc(t)).casefold())
+
+    assert normalize_name(s) == _fixpoint(name_pass, s)
 
 
 @PROPERTY
