@@ -23,19 +23,21 @@ __all__ = ["address_parts", "address_parts_plain"]
 
 _PREFECTURE_RE = re.compile(r"^(?:東京都|北海道|京都府|大阪府|[^\d-]{2,3}?県)")
 _CITY_RE = re.compile(r"^[^\d-]{1,6}?[市]")
-_LOT_RE = re.compile(r"^\D*\d+(?:-\d+)*")
-_CHOME_RE = re.compile(r"^\D*\d+")
+_LOT_RE = re.compile(r"^(\D*\d+)(?:-\d+)*")  # group 1: the chome (up to the first number)
 
 
 def address_parts_plain(s: str) -> tuple[str, str, str]:
-    """(core, lot, chome): core drops 都道府県 and 市; lot = core up to the last number."""
+    """(core, lot, chome): core drops 都道府県 and 市; lot = core up to the last number,
+    chome = core up to the first."""
     if not s:
         return "", "", ""
     core = normalize_address(s)
-    core = _CITY_RE.sub("", _PREFECTURE_RE.sub("", core), count=1)
+    if "都" in core or "道" in core or "府" in core or "県" in core:  # else nothing to drop
+        core = _PREFECTURE_RE.sub("", core)
+    if "市" in core:
+        core = _CITY_RE.sub("", core, count=1)
     lot = _LOT_RE.match(core)
-    chome = _CHOME_RE.match(core)
-    return core, lot.group() if lot else core, chome.group() if chome else core
+    return (core, lot.group(), lot.group(1)) if lot else (core, core, core)
 
 
 _KANJI_NUMERAL_RE = re.compile("[〇一二三四五六七八九十百千]")

@@ -153,6 +153,21 @@ def test_it_clusters_transitively() -> None:
     assert cluster([]) == []
 
 
+@pytest.mark.parametrize(("address", "parts"), [
+    ("東京都重ね市本町3丁目4番5号 コーポ101", ("本町3-4-5コーポ101", "本町3-4-5", "本町3")),
+    ("重ね市本町三丁目4番地5", ("本町3-4-5", "本町3-4-5", "本町3")),
+    ("北海道札幌市中央区北5条西3丁目", ("中央区北5条西3丁目", "中央区北5", "中央区北5")),
+    ("京都府京都市左京区1-2", ("左京区1-2", "左京区1-2", "左京区1")),
+    ("大阪府大阪市北区梅田1丁目", ("北区梅田1丁目", "北区梅田1", "北区梅田1")),
+    ("番地なし", ("番地なし", "番地なし", "番地なし")),
+    ("", ("", "", "")),
+])
+def test_it_cuts_an_address_into_core_lot_and_chome(address: str,
+                                                     parts: tuple[str, str, str]) -> None:
+    assert linkage_address.address_parts_plain(address) == parts
+    assert linkage_address.address_parts.__wrapped__(address) == parts
+
+
 @given(st.text(alphabet="0123456789０１２３４５６７８９一二三十百千〇丁目番地号の-－ー 本町市都県%ｶ゛髙八王子",
                max_size=16))
 @settings(max_examples=300, deadline=None)
