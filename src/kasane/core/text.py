@@ -333,6 +333,24 @@ _MARKER_BETWEEN_DIGITS_RE = re.compile(
 _TRAILING_MARKER_RE = re.compile(r"(?<=[0-9])(?:番地|番|号)(?![\u3400-\u9fff\uf900-\ufaff])")
 
 
+class _KanjiNumbers(dict[str, str]):
+    """Memo of ``_kanji_number`` per run (addresses repeat a few hundred runs: 三, 二十三 …);
+    bounded, as any text can reach it."""
+
+    def __missing__(self, run: str) -> str:
+        if len(self) > 10_000:
+            self.clear()
+        value = self[run] = _kanji_number(run)
+        return value
+
+
+_KANJI_NUMBERS = _KanjiNumbers()
+
+
+def _kanji_run(match: re.Match[str]) -> str:
+    return _KANJI_NUMBERS[match.group()]
+
+
 def _kanji_number(run: str) -> str:
     """二十三 → "23", 百五 → "105", 一二三 → "123" (digit by digit when there is no 十百千)."""
     if not any(c in _KANJI_UNITS for c in run):
@@ -350,9 +368,11 @@ def _kanji_number(run: str) -> str:
 def _address_pass(s: str) -> str:
     s = fold_itaiji(_remove_ws(_nfkc(s)))
     if _HAS_KNUM_RE.search(s):  # most addresses are typed with digits: skip the kanji passes
-        s = _KNUM_BEFORE_MARKER_RE.sub(lambda m: _kanji_number(m.group()), s)
-        s = _fixpoint(
-            lambda t: _KNUM_AFTER_MARKER_RE.sub(lambda m: _kanji_number(m.group()), t), s)
+        s = _KNUM_BEFORE_MARKER_RE.sub(_kanji_run, s)
+        while _HAS_KNUM_RE.search(s):  # until stable; a pass that converts shrinks the runs
+            s, converted = _KNUM_AFTER_MARKER_RE.subn(_kanji_run, s)
+            if not converted:
+                break
     s = _MARKER_BETWEEN_DIGITS_RE.sub("-", s)
     return _TRAILING_MARKER_RE.sub("", s)
 
