@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from kasane.accounts.models import Actor
 
@@ -31,6 +32,17 @@ def emergency_reviews(*, actor: Actor, open_only: bool = True) -> QuerySet[Emerg
     if open_only:
         qs = qs.filter(reviewed_at__isnull=True)
     return qs.order_by("-reviewed_at", "requested_at") if open_only else qs.order_by("-requested_at")
+
+
+def emergency_reviews_done(*, actor: Actor, limit: int = 30) -> list[EmergencyReview]:
+    """The tenant's latest reviewed emergency accesses (newest request first)."""
+    return list(emergency_reviews(actor=actor, open_only=False)
+                .filter(reviewed_at__isnull=False)[:limit])
+
+
+def emergency_review_of(*, actor: Actor, pk: int) -> EmergencyReview:
+    """One emergency access of the actor's tenant, for review (Http404 otherwise)."""
+    return get_object_or_404(emergency_reviews(actor=actor, open_only=False), pk=pk)
 
 
 def emergency_grants_of(*, actor: Actor) -> QuerySet[Grant]:

@@ -40,6 +40,15 @@ def staff_with_roles(*, municipality_id: int, roles: Iterable[str] = CASE_ROLES)
         .values("user_id")).order_by("display_name", "username", "pk")
 
 
+def case_memberships(*, municipality_id: int) -> QuerySet[Membership]:
+    """Active memberships of the tenant in a case role, with user and organization, by
+    organization name then username (pickers that name a person's handlers)."""
+    return (Membership.objects.filter(organization__municipality_id=municipality_id,
+                                      is_active=True, role__in=CASE_ROLES)
+            .select_related("user", "organization").order_by("organization__name",
+                                                             "user__username"))
+
+
 def agencies(*, municipality_id: int) -> QuerySet[Organization]:
     """The organizations that take part in support (支援関係機関), for 機関 pickers: every active
     organization of the tenant except a back office — one whose active members all hold roles

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
+from kasane.accounts.models import Municipality
 from kasane.areas.models import Area, AreaKind
 
 from .models import ChangeStatus, Place, PlaceChange, PlaceStatus, Provider
@@ -51,6 +52,18 @@ def providers(municipality: Any) -> QuerySet[Provider]:
 def pending_changes(municipality: Any) -> QuerySet[PlaceChange]:
     return (PlaceChange.objects.filter(municipality=municipality, status=ChangeStatus.PENDING)
             .select_related("place", "place__area", "uploaded_by").order_by("uploaded_at", "id"))
+
+
+def pending_change(municipality: Any, change_id: int) -> PlaceChange | None:
+    """One proposed change of the tenant still waiting for a decision (None: decided or
+    not there)."""
+    return PlaceChange.objects.filter(pk=change_id, municipality=municipality,
+                                      status=ChangeStatus.PENDING).first()
+
+
+def tenant(municipality_id: int) -> Municipality:
+    """The municipality whose directory is exported."""
+    return Municipality.objects.get(pk=municipality_id)
 
 
 def daily_life_areas(municipality: Any) -> QuerySet[Area]:

@@ -131,6 +131,43 @@ def import_set_mapping(*, actor: Actor | None, job: SheetImport, mapping: dict[s
     return job
 
 
+def import_check_start(*, actor: Actor | None, job: SheetImport, mapping: dict[str, str],
+                       skip_invalid: bool) -> SheetImport:
+    """Set the column mapping (``import_set_mapping``; ValidationError at the mapping) and
+    queue the dry run (``tasks.import_check``)."""
+    from . import tasks
+
+    job = import_set_mapping(actor=actor, job=job, mapping=mapping, skip_invalid=skip_invalid)
+    _set_status(job, ImportStatus.CHECKING)
+    tasks.import_check.enqueue(job.pk)
+    return job
+
+
+def import_commit_start(*, actor: Actor | None, job: SheetImport,
+                        skip_invalid: bool) -> SheetImport:
+    """Queue the commit of a checked import (``tasks.import_commit``). ValidationError (one
+    Japanese message) when the dry run has not finished, or when rows have errors and
+    ``skip_invalid`` is off."""
+    from . import tasks
+
+    _require_owner(actor, job)
+    if job.status != ImportStatus.CHECKED:
+        raise ValidationError("先に内容の確認（ドライラン）を行ってください。")
+    if job.row_errors and not skip_invalid:
+        raise ValidationError("エラーのある行があるため取り込めません。ファイルを直して取り込み直すか、"
+                              "「エラー行を除いて取り込む」を選んでください。")
+    job.skip_invalid = skip_invalid
+    _set_status(job, ImportStatus.COMMITTING, "skip_invalid")
+    tasks.import_commit.enqueue(job.pk)
+    return job
+
+
+def _set_status(job: SheetImport, status: str, *fields: str) -> None:
+    job.status = status
+    SheetImport.objects.filter(pk=job.pk).update(
+        status=status, **{name: getattr(job, name) for name in fields})
+
+
 def _require_owner(actor: Actor | None, job: SheetImport) -> Actor:
     if actor is None or job.created_by_id != actor.user_id or job.organization_id != actor.organization_id:
         raise PermissionDenied("この取り込みを操作できるのは取り込んだ本人だけです。")

@@ -3,15 +3,17 @@ inbox (records come from ``sheets.policy.visible_records``)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from kasane.accounts.models import CASE_ROLES, Actor, Organization, Role, User
 from kasane.accounts.selectors import LIAISON_ROLES, agencies, staff_with_roles
 from kasane.audit.models import ChangeRecord
 
 from . import policy
-from .models import RecordStatus, SheetAttachment, SheetDefinition, SheetRecord
+from .models import RecordStatus, SheetAttachment, SheetDefinition, SheetImport, SheetRecord
 from .validation import Refs
 
 
@@ -126,3 +128,19 @@ def record_thumbnails(record: SheetRecord) -> dict[int, str]:
 
     return {a.pk: thumbnail_uri(a) for a in
             SheetAttachment.objects.filter(record=record, thumbnail__isnull=False)}
+
+
+def imports_recent(actor: Actor, *, limit: int = 10) -> list[SheetImport]:
+    """The actor's own latest imports in the acting organization, newest first."""
+    return list(SheetImport.objects.filter(created_by_id=actor.user_id,
+                                           organization_id=actor.organization_id)[:limit])
+
+
+def import_of(actor: Actor, pk: int) -> SheetImport:
+    """One import of the acting organization (404 otherwise) that the actor made
+    (PermissionDenied otherwise: only whoever uploaded a file maps, checks and commits it)."""
+    job = get_object_or_404(SheetImport.objects.select_related("definition"), pk=pk,
+                            organization_id=actor.organization_id)
+    if job.created_by_id != actor.user_id:
+        raise PermissionDenied("この取り込みを操作できるのは取り込んだ本人だけです。")
+    return job

@@ -491,6 +491,16 @@ def consents_of(person: Person) -> QuerySet[Consent]:
             .order_by("-obtained_on", "-id"))
 
 
+def consent_for(actor: Actor, consent_id: int, action: str) -> Consent:
+    """One consent of the tenant, read through its person's access check
+    (``require_person`` with ``action``, audited; Http404 when either is not there)."""
+    consent = Consent.objects.filter(pk=consent_id, municipality_id=policy.tenant_id(actor)).first()
+    policy.require_person(actor, consent.person_id if consent else 0, action=action,
+                          detail=f"本人同意#{consent_id}")
+    assert consent is not None  # require_person raised Http404 otherwise
+    return consent
+
+
 def consent_current_for(person: Person, organization: Any, purpose: str,
                         day: dt.date | None = None, *, consent: Consent | None = None
                         ) -> Consent | None:

@@ -6,15 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from kasane.access import policy
 from kasane.access import services as access_services
-from kasane.access.models import EmergencyReview
-from kasane.access.selectors import emergency_reviews
+from kasane.access.selectors import emergency_review_of, emergency_reviews, emergency_reviews_done
 from kasane.accounts.http import membership_of
-from kasane.accounts.models import CASE_ROLES, Membership
+from kasane.accounts.models import Membership
+from kasane.accounts.selectors import case_memberships
 from kasane.core.forms import add_service_errors
 
 from .. import services
@@ -55,8 +55,7 @@ def emergency_queue(request: HttpRequest) -> HttpResponse:
     member = _reviewer(request)
     return render(request, "people/emergency_queue.html", {
         "open": emergency_reviews(actor=member),
-        "done": emergency_reviews(actor=member, open_only=False).filter(
-            reviewed_at__isnull=False)[:30],
+        "done": emergency_reviews_done(actor=member),
     })
 
 
@@ -64,8 +63,7 @@ def emergency_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def emergency_review(request: HttpRequest, review_id: int) -> HttpResponse:
     member = _reviewer(request)
-    review = get_object_or_404(EmergencyReview, pk=review_id,
-                               municipality_id=policy.tenant_id(member))
+    review = emergency_review_of(actor=member, pk=review_id)
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -87,9 +85,7 @@ def emergency_review(request: HttpRequest, review_id: int) -> HttpResponse:
 def restriction(request: HttpRequest, person_id: int) -> HttpResponse:
     member = acting(request)
     person, _ = policy.require_person(member, person_id, action="restriction.set")
-    users = (Membership.objects.filter(organization__municipality_id=person.municipality_id,
-                                       is_active=True, role__in=CASE_ROLES)
-             .select_related("user", "organization").order_by("organization__name", "user__username"))
+    users = case_memberships(municipality_id=person.municipality_id)
     choices: dict[int, str] = {}
     for m in users:
         choices.setdefault(m.user_id, f"{m.user}（{m.organization.name}）")

@@ -12,13 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from kasane.access import policy
-from kasane.accounts.models import Actor
 from kasane.core.forms import add_service_errors
 from kasane.core.streaming import FileDownloadResponse
 
-from .. import services
+from .. import selectors, services
 from ..forms.persons import ConsentForm, WithdrawForm
-from ..models import Consent
 from .persons import acting
 
 
@@ -47,19 +45,10 @@ def consent_create(request: HttpRequest, person_id: int) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
-def _consent_for(member: Actor, consent_id: int, action: str) -> Consent:
-    consent = Consent.objects.filter(pk=consent_id,
-                                     municipality_id=policy.tenant_id(member)).first()
-    person_id = consent.person_id if consent else 0
-    policy.require_person(member, person_id, action=action, detail=f"本人同意#{consent_id}")
-    assert consent is not None  # require_person raised Http404 otherwise
-    return consent
-
-
 @login_required
 def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
     member = acting(request)
-    consent = _consent_for(member, consent_id, "consent.withdraw")
+    consent = selectors.consent_for(member, consent_id, "consent.withdraw")
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,7 +69,7 @@ def consent_withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
 @require_GET
 def consent_file(request: HttpRequest, consent_id: int) -> FileDownloadResponse:
     member = acting(request)
-    consent = _consent_for(member, consent_id, "consent.file")
+    consent = selectors.consent_for(member, consent_id, "consent.file")
     if not consent.scanned_file:
         raise Http404("ファイルがありません。")
     name = consent.scanned_file.name or ""

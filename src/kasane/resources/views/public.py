@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from kasane.accounts.models import Municipality
 from kasane.areas.models import Area
 from kasane.audit.models import Basis
 from kasane.audit.services import access_log
@@ -54,7 +53,7 @@ def download(request: HttpRequest, kind: str) -> HttpResponse:
     actor = reader(request)
     if kind not in ("html", "csv", "pdf"):
         raise Http404
-    muni = Municipality.objects.get(pk=policy.tenant_id(actor))
+    muni = selectors.tenant(policy.tenant_id(actor))
     area = request.GET.get("area", "")[:20]
     access_log(user=actor.user, action="resources.public.export", basis=Basis.NOT_PERSONAL,
                organization_id=actor.organization_id, object_type="resources.Place",

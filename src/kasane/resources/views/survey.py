@@ -15,7 +15,7 @@ from kasane.core.forms import add_service_errors, perform
 
 from .. import policy, selectors, survey
 from ..forms import UploadForm
-from ..models import ChangeStatus, PlaceChange
+from ..models import PlaceChange
 from .places import editor, place_or_404
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,8 +78,7 @@ def changes(request: HttpRequest) -> HttpResponse:
 
 def _change(request: HttpRequest, change_id: int) -> tuple[object, PlaceChange]:
     actor = editor(request)
-    change = PlaceChange.objects.filter(pk=change_id, municipality_id=policy.tenant_id(actor),
-                                        status=ChangeStatus.PENDING).first()
+    change = selectors.pending_change(policy.tenant_id(actor), change_id)
     if change is None:
         raise Http404("この変更の提案は処理済みか、見つかりません。")
     return actor, change

@@ -7,9 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,9 +17,9 @@ from kasane.core.streaming import StreamingResponse
 from kasane.exports import selectors as export_selectors
 from kasane.exports import services as export_jobs
 
-from .. import codec, exports, imports, selectors, tasks
+from .. import codec, exports, imports, selectors
 from .. import policy as sheet_policy
-from ..models import ImportStatus, SheetImport
+from ..models import SheetImport
 from ._common import actor_of, error_dict
 
 
@@ -77,8 +77,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             return redirect("sheets:import_detail", pk=job.pk)
         except ValidationError as exc:
             errors = error_dict(exc)
-    recent = SheetImport.objects.filter(created_by_id=actor.user_id,
-                                        organization_id=actor.organization_id)[:10]
+    recent = selectors.imports_recent(actor)
     return render(request, "sheets/import_upload.html",
                   {"definitions": definitions, "errors": errors, "recent": recent,
                    "code": request.POST.get("code", request.GET.get("sheet", ""))},
@@ -88,11 +87,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def _job(request: HttpRequest, pk: int) -> tuple[Any, SheetImport]:
     actor = actor_of(request)
     sheet_policy.require_exchange(actor)
-    job = get_object_or_404(SheetImport.objects.select_related("definition"), pk=pk,
-                            organization_id=actor.organization_id)
-    if job.created_by_id != actor.user_id:
-        raise PermissionDenied("この取り込みを操作できるのは取り込んだ本人だけです。")
-    return actor, job
+    return actor, selectors.import_of(actor, pk)
 
 
 def _mapping_rows(job: SheetImport) -> list[dict[str, Any]]:
@@ -109,10 +104,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         mapping = {str(i): request.POST.get(f"col-{i}", "") for i in range(len(job.headers))}
         try:
-            imports.import_set_mapping(actor=actor, job=job, mapping=mapping,
+            imports.import_check_start(actor=actor, job=job, mapping=mapping,
                                        skip_invalid=request.POST.get("skip_invalid") == "1")
-            SheetImport.objects.filter(pk=job.pk).update(status=ImportStatus.CHECKING)
-            tasks.import_check.enqueue(job.pk)
             return redirect("sheets:import_detail", pk=job.pk)
         except ValidationError as exc:
             errors = error_dict(exc)
@@ -131,15 +124,10 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    _actor, job = _job(request, pk)
-    skip = request.POST.get("skip_invalid") == "1"
-    if job.status != ImportStatus.CHECKED:
-        messages.error(request, "先に内容の確認（ドライラン）を行ってください。")
-    elif job.row_errors and not skip:
-        messages.error(request, "エラーのある行があるため取り込めません。ファイルを直して取り込み直すか、"
-                                "「エラー行を除いて取り込む」を選んでください。")
-    else:
-        SheetImport.objects.filter(pk=job.pk).update(skip_invalid=skip,
-                                                     status=ImportStatus.COMMITTING)
-        tasks.import_commit.enqueue(job.pk)
+    actor, job = _job(request, pk)
+    try:
+        imports.import_commit_start(actor=actor, job=job,
+                                    skip_invalid=request.POST.get("skip_invalid") == "1")
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
     return redirect("sheets:import_detail", pk=job.pk)
