@@ -25,7 +25,7 @@ reference, a test compares both on generated registers).
 
 from __future__ import annotations
 
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
@@ -137,12 +137,7 @@ def similar(names: list[str], a: np.ndarray, b: np.ndarray, workers: int) -> np.
 
 
 def _tf_table(names: list[str], weights: dict[str, float], default: float) -> np.ndarray:
-    table = np.full(len(names), default)
-    for code, name in enumerate(names):
-        w = weights.get(name)
-        if w is not None:
-            table[code] = w
-    return table
+    return np.fromiter(map(weights.get, names, repeat(default)), np.float64, len(names))
 
 
 class TermTables:
