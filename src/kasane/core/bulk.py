@@ -79,14 +79,7 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]], *,
     columns = [qn(str(f.column)) for f in fields]
     ids: list[int] = []
     if not returning_ids and len(values) <= SMALL:
-        # One array per column: the statement's text (one %s per column) is the same for any
-        # number of rows, so psycopg parses it once per process (it re-parses any statement of
-        # more than 50 parameters — a VALUES list of 4 access-log rows — on every call).
-        arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - identifiers from the model
-                           f"SELECT * FROM unnest({arrays})",
-                           [list(column) for column in zip(*values, strict=True)])
+        _insert_small(table, fields, columns, values)
         return ids
     with connection.cursor() as cursor:
         if returning_ids:
@@ -104,6 +97,38 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]], *,
                 for row in values[start:start + BATCH]:
                     copy.write_row(row)
     return ids
+
+
+def _insert_small(table: str, fields: list[models.Field[Any, Any]], columns: list[str],
+                  values: list[list[Any]]) -> None:
+    """One ``INSERT … SELECT FROM unnest(<one array per column>)``: the statement's text does
+    not depend on the number of rows, so psycopg parses it once per process (it re-parses any
+    statement of more than 50 parameters — a VALUES list of 4 access-log rows — on every
+    call). A column whose value is the same in every row (the user, the time, the action of
+    a page of access-log rows) goes in as one value instead of an array: psycopg writes
+    array elements one by one in Python, and most columns of such rows are constant."""
+    by_column = [list(column) for column in zip(*values, strict=True)]
+    varying = [len(values) > 1 and any(v != column[0] for v in column) for column in by_column]
+    if not any(varying):
+        varying[0] = True  # unnest needs one array to give the number of rows
+    select: list[str] = []
+    arrays: list[str] = []
+    params: list[Any] = []
+    array_params: list[list[Any]] = []
+    for field, column, varies in zip(fields, by_column, varying, strict=True):
+        db_type = field.db_type(connection)
+        if varies:
+            select.append(f"t.c{len(arrays)}")
+            arrays.append(f"%s::{db_type}[]")
+            array_params.append(column)
+        else:
+            select.append(f"%s::{db_type}")
+            params.append(column[0])
+    names = ", ".join(f"c{i}" for i in range(len(arrays)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - identifiers from the model
+                       f"SELECT {', '.join(select)} FROM unnest({', '.join(arrays)}) "
+                       f"AS t({names})", [*params, *array_params])
 
 
 def insert_instances(objs: Sequence[models.Model]) -> None:

@@ -33,3 +33,23 @@ def test_change_record_many_records_the_given_values(city) -> None:
         (str(orgs[0].pk), "create", {"name": [None, "甲"]}),
         (str(orgs[1].pk), "create", {"name": [None, "乙"]})]
     assert all(r.model == "accounts.Organization" and r.at is not None for r in rows)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("entries", [
+    [("people.Person", 7, 7, Basis.OWN_RECORD)],  # one row: every column the same
+    [("people.Person", 7, 7, Basis.OWN_RECORD)] * 3,  # identical rows
+    [("people.Person", 7, 7, Basis.OWN_RECORD), ("people.Person", 8, None, Basis.CONSENT),
+     ("people.Household", 9, 7, Basis.CONSENT)],  # varying columns, a NULL among them
+])
+def test_access_log_many_writes_constant_and_varying_columns_alike(city, entries) -> None:
+    """A page of rows goes in as one INSERT with the columns that are the same in every row
+    sent once: the rows read back as given, whatever varies."""
+    services.access_log_many(user=city.recorder, action="person.search", detail="q=x",
+                             entries=entries, organization_id=city.orgs["shougai"].pk)
+    rows = list(AccessLog.objects.order_by("pk"))
+    assert [(r.object_type, r.object_id, r.person_id, r.basis) for r in rows] == [
+        (t, str(i), p, b) for t, i, p, b in entries]
+    assert {(r.username, r.action, r.detail, r.organization_id) for r in rows} == {
+        ("recorder", "person.search", "q=x", city.orgs["shougai"].pk)}
+    assert len({r.at for r in rows}) == 1
