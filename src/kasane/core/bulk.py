@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 BATCH = 5000
@@ -49,18 +49,33 @@ def _prepared(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> t
         list[models.Field[Any, Any]], list[list[Any]]]:
     fields = _fields(model)
     now = timezone.now()
-    defaults = {f.attname: _default(f, now) for f in fields}
-    plain = connection.vendor == "postgresql"
-    preps = [(f.attname, None if plain and f.get_internal_type() in PLAIN_TYPES
-              else f.get_db_prep_save) for f in fields]
+    conn = connections[DEFAULT_DB_ALIAS]  # once: the proxy looks it up on every attribute
+    plain = conn.vendor == "postgresql"
+    columns = []
+    for f in fields:
+        default = _default(f, now)
+        column = [row.get(f.attname, default) for row in rows]
+        if not (plain and f.get_internal_type() in PLAIN_TYPES):
+            column = _prep_column(f, column, conn)
+        columns.append(column)
+    return fields, [list(row) for row in zip(*columns, strict=True)]
+
+
+def _prep_column(field: models.Field[Any, Any], column: list[Any], conn: Any) -> list[Any]:
+    """``get_db_prep_save`` of each value, once per distinct hashable value and type (a page
+    of rows repeats the same IP address or none; 1 and True stay apart)."""
+    prep = field.get_db_prep_save
+    done: dict[tuple[type, Any], Any] = {}
     out = []
-    for row in rows:
-        values = []
-        for name, prep in preps:
-            value = row[name] if name in row else defaults[name]
-            values.append(value if prep is None else prep(value, connection=connection))
-        out.append(values)
-    return fields, out
+    for value in column:
+        key = (type(value), value)
+        try:
+            prepared = done[key] if key in done else done.setdefault(
+                key, prep(value, connection=conn))
+        except TypeError:  # unhashable (a dict for a JSON field)
+            prepared = prep(value, connection=conn)
+        out.append(prepared)
+    return out
 
 
 def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]], *,
