@@ -20,16 +20,20 @@ from operator import attrgetter
 import numpy as np
 
 from kasane.core import linkage as lk
-from kasane.core.linkage_vector import Columns, TermTables, similar
+from kasane.core.linkage_vector import (
+    BIRTH_LEVELS,
+    NAME_CONFLICTS,
+    NAME_LEVELS,
+    Columns,
+    TermTables,
+    birth_levels,
+    name_levels,
+    name_weights,
+)
 
 _W = lk._WEIGHT
 _NOTE = lk._HOUSEHOLD_NOTE
-_NAME_LEVELS = ("missing", "exact", "kanji_kana_similar", "kana_kanji_differ", "kana_only",
-                "kana_similar", "kanji_differ", "differ")
-_CONFLICT = (_NAME_LEVELS.index("kana_similar"), _NAME_LEVELS.index("kanji_differ"),
-             _NAME_LEVELS.index("differ"))
-_BIRTH = ("birth.missing", "birth.exact", "birth.swap", "birth.same_month", "birth.differ",
-          "birth.year_off")
+_BIRTH = tuple(f"birth.{level}" for level in BIRTH_LEVELS)
 _PHONE = ("phone.missing", "phone.exact", "phone.differ")
 _ADDRESS = ("address.missing", "address.exact", "address.same_lot", "address.same_chome",
             "address.differ")
@@ -38,41 +42,21 @@ _HOUSEHOLD = ("household.listed", "household.overlap", "household.differ",
 _Field = tuple[list[lk.Comparison], np.ndarray]  # distinct comparisons, each pair's index
 
 
-def _name_field(part: str, names: list[str], ka: np.ndarray, kb: np.ndarray,
-                na: np.ndarray, nb: np.ndarray, tf_kana: np.ndarray, tf_kanji: np.ndarray,
-                workers: int) -> tuple[_Field, np.ndarray]:
-    """The comparisons of one name part (``linkage._name_level`` with term frequencies) and
-    whether the level is a conflict (不一致, 漢字相違 or カナ類似)."""
-    kana = (na != 0) & (nb != 0)
-    kanji = (ka != 0) & (kb != 0)
-    kana_eq = kana & (na == nb)
-    kanji_eq = kanji & (ka == kb)
-    sim = np.zeros(len(ka), np.bool_)
-    fuzzy = np.flatnonzero(kana & ~kana_eq)
-    sim[fuzzy] = similar(names, na[fuzzy], nb[fuzzy], workers)
-    level = np.select(
-        [~kanji & ~kana, kanji_eq & (kana_eq | ~kana), kanji_eq, kana_eq & kanji, kana_eq,
-         kana & sim, ~kana],
-        np.arange(7), len(_NAME_LEVELS) - 1)
-    exact = level == 1
-    weight = np.array([_W[f"{part}.{name}"] for name in _NAME_LEVELS])[level]
-    weight[exact] = np.where(kana, tf_kana[na], tf_kanji[ka])[exact]
+def _name_field(part: str, c: Columns, i: np.ndarray, j: np.ndarray, tf_kana: np.ndarray,
+                tf_kanji: np.ndarray, workers: int) -> tuple[_Field, np.ndarray]:
+    """The comparisons of one name part (``part``: family or given) and whether each is a
+    conflict (不一致, 漢字相違 or カナ類似)."""
+    kanji, kana = (c.fam, c.famk) if part == "family" else (c.giv, c.givk)
+    ka, na = kanji[i], kana[i]
+    level, both_kana = name_levels(c.names, ka, kanji[j], na, kana[j], workers)
+    weight = name_weights(part, level, both_kana, ka, na, tf_kana, tf_kanji)
     # an exact level weighs by its name (kana or kanji): the name's code is in the key
-    key = np.where(exact, len(_NAME_LEVELS) + 2 * np.where(kana, na, ka) + kana, level)
-    codes = [f"{part}.{name}" for name in _NAME_LEVELS]
+    exact = level == 1
+    key = np.where(exact, len(NAME_LEVELS) + 2 * np.where(both_kana, na, ka) + both_kana,
+                   level)
+    codes = [f"{part}.{name}" for name in NAME_LEVELS]
     field = _distinct(codes, level, weight, np.zeros(len(ka), np.bool_), key)
-    return field, np.isin(level, _CONFLICT)
-
-
-def _birth_level(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Index into ``_BIRTH``, as ``linkage._birth_level``."""
-    ya, yb = a // 10000, b // 10000
-    ma, mb, da, db = a // 100 % 100, b // 100 % 100, a % 100, b % 100
-    same_year = ya == yb
-    return np.select(
-        [(a == 0) | (b == 0), a == b, same_year & (ma == db) & (da == mb),
-         same_year & (ma == mb), same_year, (np.abs(ya - yb) == 1) & (a % 10000 == b % 10000)],
-        np.arange(6), 4)
+    return field, np.isin(level, NAME_CONFLICTS)
 
 
 def _field(codes: Sequence[str], level: np.ndarray, conflict: np.ndarray) -> _Field:
@@ -102,10 +86,8 @@ def explained(records: Sequence[lk.PersonRecord], c: Columns, tables: TermTables
     ``households``: each pair's household level (``linkage_vector.score``)."""
     if not len(i):
         return []
-    family, _ = _name_field("family", c.names, c.fam[i], c.fam[j], c.famk[i], c.famk[j],
-                            tables.fk, tables.fj, workers)
-    given, conflict = _name_field("given", c.names, c.giv[i], c.giv[j], c.givk[i],
-                                  c.givk[j], tables.gk, tables.gj, workers)
+    family, _ = _name_field("family", c, i, j, tables.fk, tables.fj, workers)
+    given, conflict = _name_field("given", c, i, j, tables.gk, tables.gj, workers)
     pa, pb = c.phone[i], c.phone[j]
     aa, ab = c.addr[i], c.addr[j]
     address = np.select(
@@ -113,7 +95,7 @@ def explained(records: Sequence[lk.PersonRecord], c: Columns, tables: TermTables
         np.arange(4), 4)
     fields = [
         family, given,
-        _field(_BIRTH, _birth_level(c.birth[i], c.birth[j]), np.zeros(len(i), np.bool_)),
+        _field(_BIRTH, birth_levels(c.birth[i], c.birth[j]), np.zeros(len(i), np.bool_)),
         _field(_PHONE, np.select([(pa == 0) | (pb == 0), pa == pb], [0, 1], 2), conflict),
         _field(_ADDRESS, address, conflict),
         _field(_HOUSEHOLD, households, conflict),

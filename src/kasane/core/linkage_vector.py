@@ -154,44 +154,53 @@ class TermTables:
         self.gj = _tf_table(names, weights.given_kanji, _W["given.exact"])
 
 
-def _name_weights(part: str, names: list[str], ka: np.ndarray, kb: np.ndarray,
-                  na: np.ndarray, nb: np.ndarray, tf_kana: np.ndarray,
-                  tf_kanji: np.ndarray, workers: int) -> tuple[np.ndarray, np.ndarray]:
-    """(weight, conflict) of one name part, as ``linkage_score.score_fast`` /
-    ``linkage._name_level`` with term frequencies; conflict = 不一致, 漢字相違 or カナ類似."""
-    w = {level: _W[f"{part}.{level}"] for level in (
-        "kanji_kana_similar", "kana_only", "kana_kanji_differ", "kana_similar",
-        "kanji_differ", "differ", "missing")}
+NAME_LEVELS = ("missing", "exact", "kanji_kana_similar", "kana_kanji_differ", "kana_only",
+               "kana_similar", "kanji_differ", "differ")
+NAME_CONFLICTS = (5, 6, 7)  # カナ類似, 漢字相違, 不一致: the given names conflict
+BIRTH_LEVELS = ("missing", "exact", "swap", "same_month", "differ", "year_off")
+_BIRTH_WEIGHTS = np.array([_W[f"birth.{level}"] for level in BIRTH_LEVELS])
+
+
+def name_levels(names: list[str], ka: np.ndarray, kb: np.ndarray, na: np.ndarray,
+                nb: np.ndarray, workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's level of one name part as an index into ``NAME_LEVELS``
+    (``linkage._name_level``; kanji codes ka/kb, kana codes na/nb, Jaro–Winkler only where
+    the level depends on it), and whether both readings are there."""
     kana = (na != 0) & (nb != 0)
     kanji = (ka != 0) & (kb != 0)
     kana_eq = kana & (na == nb)
     kanji_eq = kanji & (ka == kb)
-    out = np.full(len(ka), w["missing"])
-    # both kana: exact (TF) / kanji_kana_similar / kana_kanji_differ / kana_only / JW
-    np.copyto(out, tf_kana[na], where=kanji_eq & kana_eq)
-    out[kana & kanji_eq & ~kana_eq] = w["kanji_kana_similar"]
-    out[kana_eq & ~kanji_eq] = np.where(kanji, w["kana_kanji_differ"], w["kana_only"])[
-        kana_eq & ~kanji_eq]
-    fuzzy = kana & ~kanji_eq & ~kana_eq
-    idx = np.flatnonzero(fuzzy)
-    out[idx] = np.where(similar(names, na[idx], nb[idx], workers), w["kana_similar"],
-                        w["differ"])
-    # no kana on one side: the kanji decide
-    only_kanji = ~kana & kanji
-    out[only_kanji & kanji_eq] = tf_kanji[ka[only_kanji & kanji_eq]]
-    out[only_kanji & ~kanji_eq] = w["kanji_differ"]
-    return out, fuzzy | (only_kanji & ~kanji_eq)
+    sim = np.zeros(len(ka), np.bool_)
+    fuzzy = np.flatnonzero(kana & ~kanji_eq & ~kana_eq)
+    sim[fuzzy] = similar(names, na[fuzzy], nb[fuzzy], workers)
+    level = np.select(
+        [~kanji & ~kana, kanji_eq & (kana_eq | ~kana), kanji_eq, kana_eq & kanji, kana_eq,
+         sim, ~kana],
+        np.arange(7), len(NAME_LEVELS) - 1)
+    return level, kana
 
 
-def _birth_weights(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def name_weights(part: str, level: np.ndarray, kana: np.ndarray, ka: np.ndarray,
+                 na: np.ndarray, tf_kana: np.ndarray, tf_kanji: np.ndarray) -> np.ndarray:
+    """The weight of each name level (``part``: family or given); an exact name weighs by
+    its term frequency — the reading's when both readings are there, else the kanji's (as
+    ``linkage._tf_key``)."""
+    weight = np.array([_W[f"{part}.{name}"] for name in NAME_LEVELS])[level]
+    exact = level == 1
+    weight[exact] = np.where(kana, tf_kana[na], tf_kanji[ka])[exact]
+    return weight
+
+
+def birth_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Each pair's birth-date level as an index into ``BIRTH_LEVELS`` (``linkage._birth_level``;
+    dates as integers yyyymmdd, 0 = unknown)."""
     ya, yb = a // 10000, b // 10000
     ma, mb, da, db = a // 100 % 100, b // 100 % 100, a % 100, b % 100
     same_year = ya == yb
     return np.select(
         [(a == 0) | (b == 0), a == b, same_year & (ma == db) & (da == mb),
          same_year & (ma == mb), same_year, (np.abs(ya - yb) == 1) & (a % 10000 == b % 10000)],
-        [_W["birth.missing"], _W["birth.exact"], _W["birth.swap"], _W["birth.same_month"],
-         _W["birth.differ"], _W["birth.year_off"]], _W["birth.differ"])
+        np.arange(6), 4)
 
 
 def score(c: Columns, i: np.ndarray, j: np.ndarray, tables: TermTables, cutoff: float,
@@ -200,12 +209,12 @@ def score(c: Columns, i: np.ndarray, j: np.ndarray, tables: TermTables, cutoff: 
     (the same floats: the terms are added in the same order); pairs below ``cutoff`` get a
     value below it. Also each pair's household level (``linkage._household_level``; 3 =
     missing) wherever a record lists a household and the pair may reach ``cutoff``."""
-    total, conflict = _name_weights("family", c.names, c.fam[i], c.fam[j], c.famk[i],
-                                    c.famk[j], tables.fk, tables.fj, workers)
-    given, conflict = _name_weights("given", c.names, c.giv[i], c.giv[j], c.givk[i],
-                                    c.givk[j], tables.gk, tables.gj, workers)
-    total += given
-    total += _birth_weights(c.birth[i], c.birth[j])
+    level, kana = name_levels(c.names, c.fam[i], c.fam[j], c.famk[i], c.famk[j], workers)
+    total = name_weights("family", level, kana, c.fam[i], c.famk[i], tables.fk, tables.fj)
+    level, kana = name_levels(c.names, c.giv[i], c.giv[j], c.givk[i], c.givk[j], workers)
+    total += name_weights("given", level, kana, c.giv[i], c.givk[i], tables.gk, tables.gj)
+    conflict = np.isin(level, NAME_CONFLICTS)
+    total += _BIRTH_WEIGHTS[birth_levels(c.birth[i], c.birth[j])]
     pa, pb = c.phone[i], c.phone[j]
     phone = (pa != 0) & (pb != 0)
     total += np.where(phone & (pa != pb), _W["phone.differ"],
@@ -219,13 +228,13 @@ def score(c: Columns, i: np.ndarray, j: np.ndarray, tables: TermTables, cutoff: 
     reach = total + np.where(conflict, 0.0, _W["household.overlap"]) >= cutoff
     hh = np.flatnonzero((c.household[i] | c.household[j]) & reach)
     levels = np.full(len(i), 3, np.int8)
-    levels[hh] = household_levels(c, i[hh], j[hh])
+    levels[hh] = _household_levels(c, i[hh], j[hh])
     weight = np.array([*lk._W_HOUSEHOLD, 0.0])[levels]
     total += np.where(conflict & (weight > 0), 0.0, weight)
     return total, levels
 
 
-def household_levels(c: Columns, i: np.ndarray, j: np.ndarray) -> list[int]:
+def _household_levels(c: Columns, i: np.ndarray, j: np.ndarray) -> list[int]:
     """``linkage._household_level`` of each pair (i[k], j[k]) (sets of names, in Python)."""
     ia, ib = i.tolist(), j.tolist()
     rows = c.coded.rows(chain(ia, ib))
