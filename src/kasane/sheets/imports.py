@@ -100,7 +100,7 @@ def import_set_mapping(*, actor: Actor | None, job: SheetImport, mapping: dict[s
                        skip_invalid: bool | None = None) -> SheetImport:
     """Set the column mapping (checked); it is also saved for the municipality by header
     names, so the next file with the same headers maps itself (``presets``)."""
-    actor = _require_owner(actor, job)
+    actor = sheet_policy.require_import_owner(actor, job)
     cols = codec.columns(job.definition.schema)
     valid_paths = {c.path for c in cols if codec.importable(c)}
     file_paths = {c.path for c in cols if c.field is not None and not codec.importable(c)}
@@ -150,7 +150,7 @@ def import_commit_start(*, actor: Actor | None, job: SheetImport,
     ``skip_invalid`` is off."""
     from . import tasks
 
-    _require_owner(actor, job)
+    sheet_policy.require_import_owner(actor, job)
     if job.status != ImportStatus.CHECKED:
         raise ValidationError("先に内容の確認（ドライラン）を行ってください。")
     if job.row_errors and not skip_invalid:
@@ -166,12 +166,6 @@ def _set_status(job: SheetImport, status: str, *fields: str) -> None:
     job.status = status
     SheetImport.objects.filter(pk=job.pk).update(
         status=status, **{name: getattr(job, name) for name in fields})
-
-
-def _require_owner(actor: Actor | None, job: SheetImport) -> Actor:
-    if actor is None or job.created_by_id != actor.user_id or job.organization_id != actor.organization_id:
-        raise PermissionDenied("この取り込みを操作できるのは取り込んだ本人だけです。")
-    return actor
 
 
 def _system_values(system: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from kasane.core.request_memo import memoised
 from kasane.people.models import Person, Purpose
 
 from .masking import restricted_record_ids
-from .models import RecordStatus, SheetAttachment, SheetRecord, SheetShare
+from .models import RecordStatus, SheetAttachment, SheetImport, SheetRecord, SheetShare
 from .reach import CASE_REACH, case_reach
 
 LIAISON_CODE = "liaison"
@@ -300,6 +300,14 @@ def can_exchange(actor: Actor | None) -> bool:
 def require_exchange(actor: Actor | None) -> Actor:
     if actor is None or not can_exchange(actor):
         raise PermissionDenied("出力・取り込みは相談員・推進員だけが行えます。")
+    return actor
+
+
+def require_import_owner(actor: Actor | None, job: SheetImport) -> Actor:
+    """Only whoever uploaded a file, in the organization they uploaded it for, maps, checks
+    and commits it."""
+    if actor is None or job.created_by_id != actor.user_id or job.organization_id != actor.organization_id:
+        raise PermissionDenied("この取り込みを操作できるのは取り込んだ本人だけです。")
     return actor
 
 

@@ -3,7 +3,6 @@ inbox (records come from ``sheets.policy.visible_records``)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -141,6 +140,5 @@ def import_of(actor: Actor, pk: int) -> SheetImport:
     (PermissionDenied otherwise: only whoever uploaded a file maps, checks and commits it)."""
     job = get_object_or_404(SheetImport.objects.select_related("definition"), pk=pk,
                             organization_id=actor.organization_id)
-    if job.created_by_id != actor.user_id:
-        raise PermissionDenied("この取り込みを操作できるのは取り込んだ本人だけです。")
+    policy.require_import_owner(actor, job)
     return job
