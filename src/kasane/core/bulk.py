@@ -47,6 +47,7 @@ PLAIN_TYPES = frozenset({
 
 def _prepared(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> tuple[
         list[models.Field[Any, Any]], list[list[Any]]]:
+    """The model's fields and, per field, the column of its prepared values (one per row)."""
     fields = _fields(model)
     now = timezone.now()
     conn = connections[DEFAULT_DB_ALIAS]  # once: the proxy looks it up on every attribute
@@ -58,7 +59,7 @@ def _prepared(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> t
         if not (plain and f.get_internal_type() in PLAIN_TYPES):
             column = _prep_column(f, column, conn)
         columns.append(column)
-    return fields, [list(row) for row in zip(*columns, strict=True)]
+    return fields, columns
 
 
 def _prep_column(field: models.Field[Any, Any], column: list[Any], conn: Any) -> list[Any]:
@@ -86,16 +87,17 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]], *,
         return []
     if connection.vendor != "postgresql":
         return _insert_other(model, rows, returning_ids=returning_ids)
-    fields, values = _prepared(model, rows)
+    fields, prepared = _prepared(model, rows)
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     pk = model._meta.pk
     assert pk is not None
     columns = [qn(str(f.column)) for f in fields]
     ids: list[int] = []
-    if not returning_ids and len(values) <= SMALL:
-        _insert_small(table, fields, columns, values)
+    if not returning_ids and len(rows) <= SMALL:
+        _insert_small(table, fields, columns, prepared)
         return ids
+    values: list[Sequence[Any]] = list(zip(*prepared, strict=True))
     with connection.cursor() as cursor:
         if returning_ids:
             # the identity/serial sequence of the key: one query for the whole set
@@ -115,15 +117,14 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]], *,
 
 
 def _insert_small(table: str, fields: list[models.Field[Any, Any]], columns: list[str],
-                  values: list[list[Any]]) -> None:
+                  by_column: list[list[Any]]) -> None:
     """One ``INSERT … SELECT FROM unnest(<one array per column>)``: the statement's text does
     not depend on the number of rows, so psycopg parses it once per process (it re-parses any
     statement of more than 50 parameters — a VALUES list of 4 access-log rows — on every
     call). A column whose value is the same in every row (the user, the time, the action of
     a page of access-log rows) goes in as one value instead of an array: psycopg writes
     array elements one by one in Python, and most columns of such rows are constant."""
-    by_column = [list(column) for column in zip(*values, strict=True)]
-    varying = [len(values) > 1 and any(v != column[0] for v in column) for column in by_column]
+    varying = [any(v != column[0] for v in column) for column in by_column]
     if not any(varying):
         varying[0] = True  # unnest needs one array to give the number of rows
     select: list[str] = []
@@ -177,7 +178,8 @@ def _insert_other(model: type[models.Model], rows: Sequence[Mapping[str, Any]], 
         objs = [model(**row) for row in rows]
         model._default_manager.bulk_create(objs, batch_size=1000)
         return [int(o.pk) for o in objs]
-    fields, values = _prepared(model, rows)
+    fields, prepared = _prepared(model, rows)
+    values = list(zip(*prepared, strict=True))
     qn = connection.ops.quote_name
     columns = ", ".join(qn(str(f.column)) for f in fields)
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({columns}) "  # noqa: S608 - identifiers from the model
