@@ -209,9 +209,7 @@ def consent_list(request: HttpRequest, person_id: int) -> Any:
              summary="本人同意の撤回（根拠は即時終了。二重の撤回は400）")
 def consent_withdraw(request: HttpRequest, consent_id: int, payload: WithdrawIn) -> Any:
     member = _actor(request)
-    consent = Consent.objects.filter(pk=consent_id, municipality_id=policy.tenant_id(member)).first()
-    policy.require_person(member, consent.person_id if consent else 0, action="consent.withdraw",
-                          detail=f"本人同意#{consent_id}")
+    consent = selectors.consent_for(member, consent_id, "consent.withdraw")
     withdrawn = services.consent_withdraw(actor=member, consent=consent, reason=payload.reason,
                                           withdrawn_on=_date(payload.withdrawn_on, "withdrawn_on"))
     return _consent(withdrawn)
