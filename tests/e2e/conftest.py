@@ -144,6 +144,11 @@ def screenshot(page: Any, name: str, device: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}-{device}.png"
     page.screenshot(path=str(path), full_page=True)
+    if device == "smartphone":
+        # A full-page capture under mobile emulation can leave Chromium's visual viewport
+        # out of step with the layout (a later click then lands on <main> or another card,
+        # seen once in CI under load); setting the viewport again re-applies the emulation.
+        page.set_viewport_size(page.viewport_size)
     return path
 
 
