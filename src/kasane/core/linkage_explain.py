@@ -27,8 +27,7 @@ from kasane.core.linkage_vector import (
     Columns,
     TermTables,
     birth_levels,
-    name_levels,
-    name_weights,
+    name_part,
 )
 
 _W = lk._WEIGHT
@@ -42,21 +41,18 @@ _HOUSEHOLD = ("household.listed", "household.overlap", "household.differ",
 _Field = tuple[list[lk.Comparison], np.ndarray]  # distinct comparisons, each pair's index
 
 
-def _name_field(part: str, c: Columns, i: np.ndarray, j: np.ndarray, tf_kana: np.ndarray,
-                tf_kanji: np.ndarray, workers: int) -> tuple[_Field, np.ndarray]:
+def _name_field(part: str, c: Columns, i: np.ndarray, j: np.ndarray, tables: TermTables,
+                workers: int) -> tuple[_Field, np.ndarray]:
     """The comparisons of one name part (``part``: family or given) and whether each is a
     conflict (不一致, 漢字相違 or カナ類似)."""
-    kanji, kana = (c.fam, c.famk) if part == "family" else (c.giv, c.givk)
-    ka, na = kanji[i], kana[i]
-    level, both_kana = name_levels(c.names, ka, kanji[j], na, kana[j], workers)
-    weight = name_weights(part, level, both_kana, ka, na, tf_kana, tf_kanji)
+    p = name_part(part, c, i, j, tables, workers)
     # an exact level weighs by its name (kana or kanji): the name's code is in the key
-    exact = level == 1
-    key = np.where(exact, len(NAME_LEVELS) + 2 * np.where(both_kana, na, ka) + both_kana,
-                   level)
+    key = np.where(p.level == 1,
+                   len(NAME_LEVELS) + 2 * np.where(p.both_kana, p.kana, p.kanji) + p.both_kana,
+                   p.level)
     codes = [f"{part}.{name}" for name in NAME_LEVELS]
-    field = _distinct(codes, level, weight, np.zeros(len(ka), np.bool_), key)
-    return field, np.isin(level, NAME_CONFLICTS)
+    field = _distinct(codes, p.level, p.weight, np.zeros(len(p.level), np.bool_), key)
+    return field, np.isin(p.level, NAME_CONFLICTS)
 
 
 def _field(codes: Sequence[str], level: np.ndarray, conflict: np.ndarray) -> _Field:
@@ -86,8 +82,8 @@ def explained(records: Sequence[lk.PersonRecord], c: Columns, tables: TermTables
     ``households``: each pair's household level (``linkage_vector.score``)."""
     if not len(i):
         return []
-    family, _ = _name_field("family", c, i, j, tables.fk, tables.fj, workers)
-    given, conflict = _name_field("given", c, i, j, tables.gk, tables.gj, workers)
+    family, _ = _name_field("family", c, i, j, tables, workers)
+    given, conflict = _name_field("given", c, i, j, tables, workers)
     pa, pb = c.phone[i], c.phone[j]
     aa, ab = c.addr[i], c.addr[j]
     address = np.select(

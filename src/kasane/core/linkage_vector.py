@@ -26,6 +26,7 @@ reference, a test compares both on generated registers).
 from __future__ import annotations
 
 from itertools import chain, repeat
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
@@ -191,6 +192,30 @@ def name_weights(part: str, level: np.ndarray, kana: np.ndarray, ka: np.ndarray,
     return weight
 
 
+class NamePart(NamedTuple):
+    """One name part compared over pairs: level (index into ``NAME_LEVELS``), whether both
+    readings are there, weight, and the first records' kanji and kana codes."""
+
+    level: np.ndarray
+    both_kana: np.ndarray
+    weight: np.ndarray
+    kanji: np.ndarray
+    kana: np.ndarray
+
+
+def name_part(part: str, c: Columns, i: np.ndarray, j: np.ndarray, tables: TermTables,
+              workers: int) -> NamePart:
+    """``part`` (family or given) of the pairs (i[k], j[k]): ``name_levels`` and
+    ``name_weights`` over the part's codes and term-frequency tables."""
+    family = part == "family"
+    kanji, kana = (c.fam, c.famk) if family else (c.giv, c.givk)
+    tf_kana, tf_kanji = (tables.fk, tables.fj) if family else (tables.gk, tables.gj)
+    ka, na = kanji[i], kana[i]
+    level, both = name_levels(c.names, ka, kanji[j], na, kana[j], workers)
+    return NamePart(level, both, name_weights(part, level, both, ka, na, tf_kana, tf_kanji),
+                    ka, na)
+
+
 def birth_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Each pair's birth-date level as an index into ``BIRTH_LEVELS`` (``linkage._birth_level``;
     dates as integers yyyymmdd, 0 = unknown)."""
@@ -209,11 +234,10 @@ def score(c: Columns, i: np.ndarray, j: np.ndarray, tables: TermTables, cutoff: 
     (the same floats: the terms are added in the same order); pairs below ``cutoff`` get a
     value below it. Also each pair's household level (``linkage._household_level``; 3 =
     missing) wherever a record lists a household and the pair may reach ``cutoff``."""
-    level, kana = name_levels(c.names, c.fam[i], c.fam[j], c.famk[i], c.famk[j], workers)
-    total = name_weights("family", level, kana, c.fam[i], c.famk[i], tables.fk, tables.fj)
-    level, kana = name_levels(c.names, c.giv[i], c.giv[j], c.givk[i], c.givk[j], workers)
-    total += name_weights("given", level, kana, c.giv[i], c.givk[i], tables.gk, tables.gj)
-    conflict = np.isin(level, NAME_CONFLICTS)
+    total = name_part("family", c, i, j, tables, workers).weight
+    given = name_part("given", c, i, j, tables, workers)
+    total += given.weight
+    conflict = np.isin(given.level, NAME_CONFLICTS)
     total += _BIRTH_WEIGHTS[birth_levels(c.birth[i], c.birth[j])]
     pa, pb = c.phone[i], c.phone[j]
     phone = (pa != 0) & (pb != 0)
