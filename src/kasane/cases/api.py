@@ -360,9 +360,7 @@ def plan_create(request: HttpRequest, case_id: int, payload: PlanIn) -> tuple[in
 
 
 def _plan_of(actor: Actor, plan_id: int) -> SupportPlan:
-    plan = SupportPlan.objects.filter(pk=plan_id).first()
-    case_policy.require_case(actor, plan.case_id if plan else None, action="plan")
-    assert plan is not None
+    plan, _ = case_policy.require_case_row(actor, SupportPlan, plan_id, action="plan")
     return plan
 
 
@@ -415,9 +413,8 @@ def plan_monitor(request: HttpRequest, plan_id: int, payload: MonitoringIn) -> t
 def involvement_end(request: HttpRequest, involvement_id: int,
                     payload: InvolvementEndIn) -> dict[str, Any]:
     actor = _actor(request)
-    inv = Involvement.objects.filter(pk=involvement_id).first()
-    case_policy.require_case(actor, inv.case_id if inv else None, action="involvement")
-    assert inv is not None
+    inv, _ = case_policy.require_case_row(actor, Involvement, involvement_id,
+                                          action="involvement")
     i = services.involvement_end(actor=actor, involvement=inv, reason=payload.reason,
                                  ended_on=_date(payload.ended_on, "ended_on"))
     return {"id": i.pk, "case_id": i.case_id, "organization_id": i.organization_id,

@@ -17,7 +17,6 @@ from kasane.cases import policy as case_policy
 from kasane.core.forms import date_error_text
 from kasane.core.locking import Conflict
 from kasane.core.wareki import WarekiError, parse_date
-from kasane.people.models import Person
 
 from . import policy, selectors, services
 from .models import Match, Volunteer, Wish
@@ -208,16 +207,14 @@ def _conflict(exc: Conflict) -> HttpError:
 
 
 def _reload(member: Actor, pk: int) -> dict[str, Any]:
-    m = Match.objects.select_related("place").prefetch_related("follow_ups").get(pk=pk)
-    return _match(m)
+    return _match(selectors.match_page(pk))
 
 
 @router.get("/cases/{case_id}/participation", response={200: Participation, 404: Detail})
 def case_participation(request: HttpRequest, case_id: int) -> dict[str, Any]:
     member = _actor(request)
     case = case_policy.require_case(member, case_id, action="participation", detail="API")
-    wishes = Wish.objects.filter(case=case).order_by("id")
-    return {"wishes": [_wish(w) for w in wishes],
+    return {"wishes": [_wish(w) for w in selectors.wishes_of(case)],
             "matches": [_match(m) for m in selectors.case_matches(case)]}
 
 
@@ -242,8 +239,9 @@ def suggestions(request: HttpRequest, case_id: int, person_id: int | None = None
                 ) -> dict[str, Any]:
     member = _actor(request)
     case = case_policy.require_case(member, case_id, action="participation", detail="API")
-    ids = list(case.subjects.values_list("person_id", flat=True))
-    person = Person.objects.get(pk=person_id if person_id in ids else ids[0])
+    person = selectors.subject_for_suggestions(case, person_id)
+    if person is None:
+        return {"items": [], "count": 0}
     items = [{"place_id": s.place.id, "place": s.place.name, "score": s.score,
               "vacancies": s.place.vacancies, "reasons": s.reasons, "concerns": s.concerns}
              for s in selectors.suggestions(case, person)]

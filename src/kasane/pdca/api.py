@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from kasane.accounts.http import membership_of
 
 from . import policy as pdca_policy
-from .models import Plan
+from . import selectors
 from .report import build_plan
 
 router = Router(tags=["pdca"])
@@ -57,14 +57,10 @@ class SummaryQuery(Schema):
     fiscal_year: int
 
 
-def _plans(request: HttpRequest):  # type: ignore[no-untyped-def]
-    membership = pdca_policy.require_read(membership_of(request))
-    return Plan.objects.filter(municipality_id=membership.organization.municipality_id)
-
-
 @router.get("/plans", response={200: PlanList, 403: Detail})
 def plan_list(request: HttpRequest) -> dict[str, object]:
-    plans = list(_plans(request).order_by("order", "pk"))
+    plans = list(selectors.plans_for(pdca_policy.require_read(membership_of(request)))
+                 .order_by("order", "pk"))
     return {"items": [{"id": p.pk, "name": p.name} for p in plans], "count": len(plans)}
 
 
@@ -72,9 +68,7 @@ def plan_list(request: HttpRequest) -> dict[str, object]:
                                                   422: Detail})
 def plan_summary(request: HttpRequest, plan_id: int,
                  query: Query[SummaryQuery]) -> dict[str, object]:
-    plan = _plans(request).filter(pk=plan_id).first()
-    if plan is None:
-        raise Http404
+    plan = selectors.plan_get(membership_of(request), plan_id)
     data = build_plan(plan, query.fiscal_year, live=False)
     own = {s["grade"]: s["count"] for s in data["summary"]}
     counts = {"A": 0, "B": 0, "C": 0, "D": 0} | own

@@ -61,3 +61,25 @@ def test_it_registers_and_lists_volunteers_for_the_registering_org(city: Any,
     r = client.post("/api/v1/participation/volunteers", {"name": ""},
                     content_type="application/json")
     assert r.status_code == 400 and r.json()["errors"]["name"] == "氏名を入力してください。"
+
+
+def test_it_ranks_suggestions_for_the_named_subject_else_the_first(city: Any,
+                                                                    client: Any) -> None:
+    from kasane.cases import services as case_services
+    from kasane.people.tests.factories import make_person
+
+    s = setup(city)
+    second, stranger = make_person(city.coordinator), make_person(city.coordinator)
+    case = case_services.case_open(actor=s.coord, person_ids=[s.person.pk, second.pk],
+                                   summary="二人の世帯", triage="3", tags=[])
+    client.force_login(city.coordinator)
+    base = f"/api/v1/cases/{case.pk}/participation"
+    r = client.put(base + "/wish", {"person_id": second.pk, "wants": "人と話したい",
+                                    "roles": ["work_trial"],
+                                    "area_id": s.area.pk}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    near = "同じ圏域（北部圏域）"
+    assert near in client.get(base + f"/suggestions?person_id={second.pk}").json()["items"][0]["reasons"]
+    for query in ("", f"?person_id={stranger.pk}"):  # not a subject: the first subject's
+        items = client.get(base + "/suggestions" + query).json()["items"]
+        assert items and near not in items[0]["reasons"]
