@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from .conftest import login, open_user_menu, screenshot
@@ -18,6 +19,10 @@ TEXT_FITS = """el => {
   const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
   return text <= room;
 }"""
+
+ROWS = """() => [...document.querySelectorAll('.site-nav > ul > li')].map(
+  li => [li.textContent.trim().slice(0, 12), Math.round(li.getBoundingClientRect().top)])"""
+ONE_ROW = f"() => new Set(({ROWS})().map(([, top]) => top)).size === 1"
 
 CARD_GAPS = """() => [...document.querySelectorAll('.home-cards > .card')].map(card => {
   const last = card.lastElementChild.getBoundingClientRect().bottom;
@@ -34,9 +39,12 @@ def test_the_menu_is_one_row_and_the_switcher_is_whole(demo_city: Any, new_page:
     width = page.viewport_size["width"]
     if device == "desktop":
         assert width == 1366
-        tops = {round(page.locator(".site-nav > ul > li").nth(i).bounding_box()["y"])
-                for i in range(page.locator(".site-nav > ul > li").count())}
-        assert len(tops) == 1, f"the menu wraps: rows at {sorted(tops)}"
+        # the settled layout: once in CI under load one item sat 86 px lower for a moment
+        # (cause not found; the message below names the items and their rows if it stays)
+        try:
+            page.wait_for_function(ONE_ROW, timeout=5000)
+        except PlaywrightTimeout:
+            raise AssertionError(f"the menu wraps: {page.evaluate(ROWS)}") from None
         page.click("details[data-nav-more] summary")  # the rarer pages sit under 「その他」
         expect(page.locator("details[data-nav-more] a", has_text="名寄せ候補")).to_be_visible()
         page.click("details[data-nav-more] summary")
