@@ -17,6 +17,7 @@ from kasane.access import policy
 from kasane.accounts.models import Actor
 from kasane.areas.models import AreaKind
 from kasane.areas.selectors import AddressTable
+from kasane.people.models import Sex
 
 MASK = "閲覧制限"
 MASKED_FIELDS = ("postal_code", "address", "phone", "phone_mobile")
@@ -50,13 +51,16 @@ class PersonView:
         return data
 
 
+_SEX_LABELS = {value: str(label) for value, label in Sex.choices}
+
+
 def _view(person: Any, masked: bool, today: dt.date) -> PersonView:
     values = {name: MASK if masked else getattr(person, name) for name in MASKED_FIELDS}
     return PersonView(
         id=person.pk, family_name=person.family_name, given_name=person.given_name,
         family_name_kana=person.family_name_kana, given_name_kana=person.given_name_kana,
         full_name=person.full_name, full_kana=person.full_kana, birth_date=person.birth_date,
-        age=person.age_on(today), sex=person.sex, sex_label=person.get_sex_display() if person.sex else "",
+        age=person.age_on(today), sex=person.sex, sex_label=_SEX_LABELS.get(person.sex, person.sex),
         recorded_by=person.created_by_org.name, restricted=person.is_restricted, masked=masked,
         restriction_label=MASK if person.is_restricted else "", **values,
     )

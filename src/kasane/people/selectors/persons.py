@@ -141,7 +141,21 @@ def _visible_where(actor: Actor, at: dt.datetime | None = None) -> tuple[str, li
     return (sql or "1=1"), list(params)
 
 
-_SELECT = ('SELECT "people_person"."id", {branch} AS branch FROM "people_person" WHERE {where}')
+# The person columns a search reads: its ranking keys, the basis (recording organization)
+# and what a shown row's view needs; the rest (timestamps, other keys) stay deferred.
+# In the model's order: ``Model.from_db`` fills the loaded fields in that order.
+_PERSON_FIELDS = [f for f in Person._meta.concrete_fields if f.name in {
+    "id", "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
+    "sex", "postal_code", "address", "phone", "phone_mobile", "created_by_org", "restriction",
+    "name_key", "kana_key", "given_name_key", "given_kana_key"}]
+_PERSON_ATTNAMES = [f.attname for f in _PERSON_FIELDS]
+_LOADED = frozenset(_PERSON_ATTNAMES)
+_AT = {name: i + 1 for i, name in enumerate(_PERSON_ATTNAMES)}  # +1: c.branch comes first
+_ORG_ID, _ORG_NAME, _NAMED, _GRANT = (len(_PERSON_FIELDS) + 1 + i for i in range(4))
+_PERSON_COLUMNS = ", ".join(f'"people_person"."{f.column}"' for f in _PERSON_FIELDS)
+# A candidate: its branch and the person columns (the statement reads no person row twice).
+_SELECT = ("SELECT {branch} AS branch, " + _PERSON_COLUMNS +  # noqa: S608 - column names
+           ' FROM "people_person" WHERE {where}')
 
 
 def _name_fields(parsed: ParsedQuery) -> tuple[str, ...]:
@@ -155,13 +169,15 @@ def _name_fields(parsed: ParsedQuery) -> tuple[str, ...]:
 
 def _branches(actor: Actor, parsed: ParsedQuery, per_branch: int, *, words: bool = False
               ) -> list[tuple[str, list[Any]]]:
-    """Candidate queries (SQL, params), each served by one index of migration 0002 and cut
-    at ``per_branch`` rows (the page + 1). One key column per branch, ordered by that
-    column, so the scan stops early however broad the prefix; access scoping
-    (``visible_persons``, compiled once) is evaluated on the rows scanned, so invisible
-    persons never use up the candidate rows. A name query's first branch is the key
-    column of ``_name_fields`` that alone may fill the page (``_statement`` reads the others
-    only when it does not).
+    """Candidate queries (SQL, params), served by the indexes of migration 0002 and each cut
+    at ``per_branch`` rows (the page + 1); access scoping (``visible_persons``, compiled
+    once) is evaluated on the rows scanned, so invisible persons never use up the candidate
+    rows. The first branch reads one key column in its order, so the scan stops early
+    however broad the prefix: for a name query the column of ``_name_fields`` that alone may
+    fill the page. A name query's other key columns are ONE branch (their index ranges
+    OR-ed, a bitmap), which ``_statement`` reads only when the first did not fill the page:
+    PostgreSQL plans the person rule once for them instead of once a column, and the ranges
+    read then are those of a prefix too narrow to fill a page with the first column.
 
     ``words``: instead, the one query for several words matched separately ("ハナコ タカハシ",
     "高橋 はなこ"): the ids whose keys start with each word, intersected (index ranges only)."""
@@ -181,7 +197,7 @@ def _branches(actor: Actor, parsed: ParsedQuery, per_branch: int, *, words: bool
 
     def add(extra: list[tuple[str, list[Any]]], order_by: str | None) -> None:
         where = " AND ".join(conds + [sql for sql, _ in extra])
-        sql = _SELECT.format(branch=len(out), where=where)
+        sql = _SELECT.format(branch=-1 if words else len(out), where=where)
         if order_by == "birth_date":  # index person_muni_birth (municipality_id, birth_date)
             sql += ' ORDER BY "people_person"."birth_date", "people_person"."id"'
         elif order_by is not None:
@@ -200,8 +216,15 @@ def _branches(actor: Actor, parsed: ParsedQuery, per_branch: int, *, words: bool
         add([_words_filter(actor, parsed)], None)
         return out
     joined = "".join(parsed.names)
-    for col in _name_fields(parsed):
-        add([_prefix(col, joined)], col)
+    first, *rest = _name_fields(parsed)
+    add([_prefix(first, joined)], first)
+    # each range with the tenant, as its index begins: SQLite then reads the indexes too
+    tenant = policy.tenant_id(actor)
+    ranges = [_prefix(col, joined) for col in rest]
+    if ranges:
+        add([("(" + " OR ".join(f'("people_person"."municipality_id" = %s AND {sql})'
+                                for sql, _ in ranges) + ")",
+              [v for _, ps in ranges for v in (tenant, *ps)])], None)
     return out
 
 
@@ -229,7 +252,7 @@ def _source(branches: list[tuple[str, list[Any]]], per_branch: int
     (first, params), rest = branches[0], branches[1:]
     if not rest:
         return f"cand AS ({first})", list(params)
-    parts = ["SELECT id, branch FROM p"]
+    parts = ["SELECT * FROM p"]
     out_params = list(params)
     for i, (sql, ps) in enumerate(rest):
         parts.append(f"SELECT * FROM ({sql}) AS b{i} "  # noqa: S608
@@ -255,26 +278,23 @@ def _statement(actor: Actor, parsed: ParsedQuery, limit: int
     ctes, params = _source(branches, per_branch)
     if len(parsed.names) > 1 and all(len(k) >= 2 for k in parsed.names):
         [(words, words_params)] = _branches(actor, parsed, per_branch, words=True)
-        source = ("(SELECT id, branch FROM cand UNION ALL SELECT id, -1 FROM "  # noqa: S608
-                  f"({words}) AS w WHERE (SELECT COUNT(DISTINCT id) FROM cand) < %s) AS c")
+        source = ("(SELECT * FROM cand UNION ALL SELECT * FROM "  # noqa: S608
+                  f"({words}) AS w WHERE (SELECT COUNT(DISTINCT id) FROM cand) < %s)")
         tail_params = [*words_params, limit]
     else:
-        source, tail_params = "cand AS c", []
+        source, tail_params = "cand", []
     basis = compiled.fragment("basis:search", actor, lambda at: _basis_columns(actor, at),
                               rule=_rule())
     assert basis is not None  # only the visibility rule may say "nobody"
     columns, column_params = _page_columns(basis)
-    sql = (f"WITH {ctes} SELECT c.branch, {columns} FROM {source} "  # noqa: S608
-           'INNER JOIN "people_person" ON "people_person"."id" = c.id '
+    # the candidates stand in for the person table: the basis columns read their id
+    sql = (f'WITH {ctes} SELECT "people_person"."branch", {columns} '  # noqa: S608
+           f'FROM {source} AS "people_person" '
            'LEFT OUTER JOIN "accounts_organization" ON '
            '"accounts_organization"."id" = "people_person"."created_by_org_id"')
     return sql, [*params, *column_params, *tail_params]  # in the order of the text
 
 
-_PERSON_FIELDS = list(Person._meta.concrete_fields)
-_PERSON_ATTNAMES = [f.attname for f in _PERSON_FIELDS]
-_AT = {name: i + 1 for i, name in enumerate(_PERSON_ATTNAMES)}  # +1: c.branch comes first
-_ORG_ID, _ORG_NAME, _NAMED, _GRANT = (len(_PERSON_FIELDS) + 1 + i for i in range(4))
 
 
 def _basis_columns(actor: Actor, at: dt.datetime | None = None) -> tuple[str, list[Any]]:
@@ -292,8 +312,7 @@ def _basis_columns(actor: Actor, at: dt.datetime | None = None) -> tuple[str, li
 
 def _page_columns(basis: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
     """Every person column, the organization's id and name, then the basis columns."""
-    person = ", ".join(f'"people_person"."{f.column}"' for f in _PERSON_FIELDS)
-    return (f'{person}, "accounts_organization"."id", "accounts_organization"."name", '
+    return (f'{_PERSON_COLUMNS}, "accounts_organization"."id", "accounts_organization"."name", '
             f"{basis[0]}"), basis[1]
 
 
@@ -350,26 +369,32 @@ def _keys(row: tuple[Any, ...]) -> tuple[Any, ...]:
             row[_AT["given_name_key"]], row[_AT["given_kana_key"]])
 
 
-def _person(row: tuple[Any, ...], converters: list[tuple[Any, list[Any]]]) -> Person:
-    """The Person of a ``_statement`` row (the ORM's converters applied, as a queryset
-    would), its recording organization attached (id and name loaded)."""
+def _person(row: tuple[Any, ...], converters: list[tuple[int, Any, list[Any]]],
+            orgs: dict[int, Any]) -> Person:
+    """The Person of a ``_statement`` row (the columns of ``_PERSON_FIELDS`` loaded, the ORM's
+    converters applied as a queryset would), its recording organization attached (id and
+    name loaded; one instance per organization in ``orgs``)."""
     from kasane.accounts.models import Organization
 
     values = list(row[1:_ORG_ID])
-    for i, (col, convs) in enumerate(converters):
+    for i, col, convs in converters:
         for convert in convs:
             values[i] = convert(values[i], col, connection)
-    person = Person.from_db(connection.alias, _PERSON_ATTNAMES, values)
-    org = (Organization.from_db(connection.alias, ["id", "name"], [row[_ORG_ID], row[_ORG_NAME]])
-           if row[_ORG_ID] is not None else None)
-    Person.created_by_org.field.set_cached_value(person, org)
+    person = Person.from_db(connection.alias, _LOADED, values)
+    org_id = row[_ORG_ID]
+    if org_id is not None and org_id not in orgs:
+        orgs[org_id] = Organization.from_db(connection.alias, ["id", "name"],
+                                            [org_id, row[_ORG_NAME]])
+    Person.created_by_org.field.set_cached_value(person, orgs.get(org_id))
     return person
 
 
-def _converters() -> list[tuple[Any, list[Any]]]:
+def _converters() -> list[tuple[int, Any, list[Any]]]:
+    """(index, column, converters) of the person columns that have any."""
     cols = [f.get_col(Person._meta.db_table) for f in _PERSON_FIELDS]
-    return [(col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
-            for col in cols]
+    found = [(i, col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+             for i, col in enumerate(cols)]
+    return [(i, col, convs) for i, col, convs in found if convs]
 
 
 def _score(row: tuple[Any, ...], keys: list[str]) -> float:
@@ -414,12 +439,13 @@ def person_search(actor: Actor, q: str | None, *, limit: int = 50,
     bases: dict[int, str] = {}
     named: set[int] = set()
     converters = _converters()
+    orgs: dict[int, Any] = {}
     for row in rows[:limit]:
         basis = policy.basis_from(actor, row[_AT["created_by_org_id"]], bool(row[_NAMED]),
                                   row[_GRANT], action="search")
         if basis is None:
             continue
-        person = _person(row, converters)
+        person = _person(row, converters, orgs)
         chosen.append(person)
         bases[person.pk] = basis
         if row[_NAMED]:

@@ -127,3 +127,22 @@ def test_a_restricted_person_is_masked_for_all_but_the_named(city, register) -> 
     hit = {i.id: i for i in person_search(actor(city.partner), "タカハシ").items}
     assert hit[register["named"].pk].phone == "090-1111-2222"
     assert not hit[register["named"].pk].masked
+
+
+def test_a_row_becomes_the_person_it_was_read_from(city, register) -> None:
+    """The statement reads only the columns ranking, the basis and the view need; each row
+    becomes a Person with exactly those loaded, each the stored value, the rest deferred."""
+    from kasane.people.selectors import persons as selectors
+
+    rows, _ = selectors._candidates(actor(city.recorder), selectors.parse_query("タカハシ"), 50)
+    assert len(rows) >= 4
+    converters, orgs = selectors._converters(), {}
+    loaded = set(selectors._PERSON_ATTNAMES)
+    for row in rows:
+        person = selectors._person(row, converters, orgs)
+        stored = Person.objects.select_related("created_by_org").get(pk=person.pk)
+        assert person.get_deferred_fields() == {
+            f.attname for f in Person._meta.concrete_fields} - loaded
+        for name in loaded:
+            assert getattr(person, name) == getattr(stored, name), name
+        assert person.created_by_org.name == stored.created_by_org.name
