@@ -150,7 +150,7 @@ _PERSON_FIELDS = [f for f in Person._meta.concrete_fields if f.name in {
     "name_key", "kana_key", "given_name_key", "given_kana_key"}]
 _PERSON_ATTNAMES = [f.attname for f in _PERSON_FIELDS]
 _LOADED = frozenset(_PERSON_ATTNAMES)
-_AT = {name: i + 1 for i, name in enumerate(_PERSON_ATTNAMES)}  # +1: c.branch comes first
+_AT = {name: i + 1 for i, name in enumerate(_PERSON_ATTNAMES)}  # +1: the branch comes first
 _ORG_ID, _ORG_NAME, _NAMED, _GRANT = (len(_PERSON_FIELDS) + 1 + i for i in range(4))
 _PERSON_COLUMNS = ", ".join(f'"people_person"."{f.column}"' for f in _PERSON_FIELDS)
 # A candidate: its branch and the person columns (the statement reads no person row twice).
@@ -246,7 +246,7 @@ def _words_filter(actor: Actor, parsed: ParsedQuery) -> tuple[str, list[Any]]:
 
 def _source(branches: list[tuple[str, list[Any]]], per_branch: int
             ) -> tuple[str, list[Any]]:
-    """The candidates (id, branch) of ``branches`` as one CTE list: the first branch, then
+    """The candidates (branch, person columns) of ``branches`` as one CTE list: the first branch, then
     the others only when the first did not fill the page (``per_branch`` rows; a one-time
     filter in the same statement, so a broad prefix reads one key range)."""
     (first, params), rest = branches[0], branches[1:]
@@ -266,8 +266,8 @@ def _statement(actor: Actor, parsed: ParsedQuery, limit: int
     """The whole search read as ONE statement (None: the actor sees nobody): the candidate
     branches (``_branches``, read as ``_source`` says); for several words, the
     words-matched-separately branch, run only when the words read as one name found fewer
-    than ``limit`` persons (a one-time filter too); joined to each candidate's person row,
-    its recording organization's name and the basis columns of
+    than ``limit`` persons (a one-time filter too); each candidate's person columns (the
+    branches carry them), its recording organization's name and the basis columns of
     ``policy.basis_annotations`` (the one rule, compiled here), so ranking, masking and the
     access log need no further read."""
     per_branch = limit + 1
@@ -295,8 +295,6 @@ def _statement(actor: Actor, parsed: ParsedQuery, limit: int
     return sql, [*params, *column_params, *tail_params]  # in the order of the text
 
 
-
-
 def _basis_columns(actor: Actor, at: dt.datetime | None = None) -> tuple[str, list[Any]]:
     """The policy's basis columns (BASIS_NAMED, BASIS_GRANT) compiled to SQL on
     "people_person", comma-separated."""
@@ -311,7 +309,8 @@ def _basis_columns(actor: Actor, at: dt.datetime | None = None) -> tuple[str, li
 
 
 def _page_columns(basis: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
-    """Every person column, the organization's id and name, then the basis columns."""
+    """The person columns of ``_PERSON_FIELDS``, the organization's id and name, then the
+    basis columns."""
     return (f'{_PERSON_COLUMNS}, "accounts_organization"."id", "accounts_organization"."name", '
             f"{basis[0]}"), basis[1]
 
