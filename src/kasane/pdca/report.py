@@ -77,10 +77,12 @@ def _metric_text(key: str, value: Any) -> str:
 
 
 class _Tree:
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, *, units: bool = True) -> None:
+        """``units``: prefetch each node's 担当課 (and its source's), which the report prints;
+        the scope rule does not need them."""
         self.plan = plan
-        nodes = list(plan.nodes.select_related("repost_of__plan").prefetch_related(
-            "units", "repost_of__units"))
+        query = plan.nodes.select_related("repost_of__plan")
+        nodes = list(query.prefetch_related("units", "repost_of__units") if units else query)
         self.by_id = {n.pk: n for n in nodes}
         self.children: dict[int | None, list[PlanNode]] = defaultdict(list)
         for n in nodes:
@@ -193,8 +195,8 @@ def _reported(plan: Plan, tree: _Tree, nodes: list[PlanNode]
 
 def reported_businesses(plan: Plan) -> list[PlanNode]:
     """The plan's own businesses (not 再掲) printed as business rows of its report, in plan
-    order, their ``units`` prefetched — what ``build_plan`` lists, without building it."""
-    tree = _Tree(plan)
+    order — what ``build_plan`` lists, without building it (nor loading 担当課)."""
+    tree = _Tree(plan, units=False)
     nodes = list(tree.preorder())
     graded_nodes, _, included_ids = _reported(plan, tree, nodes)
     graded = {g.pk for g in graded_nodes}

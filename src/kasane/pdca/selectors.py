@@ -135,9 +135,12 @@ def unit_gaps(cycle: PdcaCycle, unit_id: int) -> list[dict[str, Any]]:
     Do written this 年度), computed by the database instead of building the report: the
     home page asks on every load. Each: ``{"node", "plan_name", "open", "no_do"}``."""
     fy = cycle.fiscal_year
-    mine = [(plan, node) for plan in cycle.plans.order_by("order", "pk")
-            for node in reported_businesses(plan)
-            if any(u.pk == unit_id for u in node.units.all())]
+    plans = list(cycle.plans.order_by("order", "pk"))
+    own = dict(PlanNode.units.through.objects.filter(  # the unit's nodes: {node id: plan id}
+        unit_id=unit_id, plannode__plan__in=plans).values_list("plannode_id", "plannode__plan_id"))
+    with_own = set(own.values())
+    mine = [(plan, node) for plan in plans if plan.pk in with_own
+            for node in reported_businesses(plan) if node.pk in own]
     ids = [node.pk for _, node in mine]
     open_ = dict(AnnualTarget.objects.filter(
         business_id__in=ids, fiscal_year=fy, withdrawn=False, achieved__isnull=True)
