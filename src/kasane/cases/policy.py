@@ -122,10 +122,10 @@ def require_case_row(actor: Actor | None, model: type[R], row_id: object, *, act
 
 
 def require_case_subject(actor: Actor | None, case_id: object, person_id: object, *,
-                         action: str) -> tuple[Case, Person]:
+                         action: str, detail: str = "") -> tuple[Case, Person]:
     """The case (``require_case``: its read logged for every subject person) and one of its
     subject persons: ``person_id`` when it names one, otherwise the primary subject."""
-    case = require_case(actor, case_id, action=action)
+    case = require_case(actor, case_id, action=action, detail=detail)
     subjects = list(case.subjects.select_related("person").order_by("-is_primary", "id"))
     pid = as_id(person_id)
     return case, next((s for s in subjects if s.person_id == pid), subjects[0]).person

@@ -238,10 +238,8 @@ def wish_put(request: HttpRequest, case_id: int, payload: WishIn) -> dict[str, A
 def suggestions(request: HttpRequest, case_id: int, person_id: int | None = None
                 ) -> dict[str, Any]:
     member = _actor(request)
-    case = case_policy.require_case(member, case_id, action="participation", detail="API")
-    person = selectors.subject_for_suggestions(case, person_id)
-    if person is None:
-        return {"items": [], "count": 0}
+    case, person = case_policy.require_case_subject(member, case_id, person_id,
+                                                    action="participation", detail="API")
     items = [{"place_id": s.place.id, "place": s.place.name, "score": s.score,
               "vacancies": s.place.vacancies, "reasons": s.reasons, "concerns": s.concerns}
              for s in selectors.suggestions(case, person)]

@@ -42,15 +42,6 @@ def wishes_of(case: Case) -> list[Wish]:
     return list(Wish.objects.filter(case=case).order_by("id"))
 
 
-def subject_for_suggestions(case: Case, person_id: int | None) -> Person | None:
-    """The case's subject ``person_id``, else its first subject (None: the case has none).
-    The case's read (``require_case``) logged every subject."""
-    subjects = {s.person_id: s.person for s in case.subjects.select_related("person")}
-    if not subjects:
-        return None
-    return subjects.get(person_id) if person_id in subjects else next(iter(subjects.values()))
-
-
 def match_page(match_id: int) -> Match:
     """A match the caller was allowed (``policy.require_match`` or its own write), with its
     place and follow-ups, as the API returns it."""

@@ -80,6 +80,6 @@ def test_it_ranks_suggestions_for_the_named_subject_else_the_first(city: Any,
     assert r.status_code == 200, r.content
     near = "同じ圏域（北部圏域）"
     assert near in client.get(base + f"/suggestions?person_id={second.pk}").json()["items"][0]["reasons"]
-    for query in ("", f"?person_id={stranger.pk}"):  # not a subject: the first subject's
+    for query in ("", f"?person_id={stranger.pk}"):  # not a subject: the primary subject's
         items = client.get(base + "/suggestions" + query).json()["items"]
         assert items and near not in items[0]["reasons"]
