@@ -16,7 +16,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from kasane.access import compiled, policy
-from kasane.accounts.models import Actor
+from kasane.accounts.models import Actor, Organization
 from kasane.audit.services import access_log_many
 from kasane.core.text import is_kana, normalize_name, normalize_phone
 from kasane.core.wareki import parse_partial_birth
@@ -115,6 +115,13 @@ def _col(column: str) -> str:
 def _prefix(column: str, key: str) -> tuple[str, list[Any]]:
     """``column`` starts with ``key``, written as a range an ordered index scan serves."""
     return f"({_col(column)} >= %s AND {_col(column)} < %s)", [key, key + _TOP]
+
+
+def _tenant_prefix(tenant: int, column: str, key: str) -> tuple[str, list[Any]]:
+    """``_prefix`` inside the tenant, as the key indexes begin (municipality_id, key): each
+    term of an OR or a UNION is then a range of its own index, on SQLite as on PostgreSQL."""
+    sql, params = _prefix(column, key)
+    return f'("people_person"."municipality_id" = %s AND {sql})', [tenant, *params]
 
 
 def _rule() -> tuple[Any, ...]:
@@ -218,13 +225,11 @@ def _branches(actor: Actor, parsed: ParsedQuery, per_branch: int, *, words: bool
     joined = "".join(parsed.names)
     first, *rest = _name_fields(parsed)
     add([_prefix(first, joined)], first)
-    # each range with the tenant, as its index begins: SQLite then reads the indexes too
     tenant = policy.tenant_id(actor)
-    ranges = [_prefix(col, joined) for col in rest]
+    ranges = [_tenant_prefix(tenant, col, joined) for col in rest]
     if ranges:
-        add([("(" + " OR ".join(f'("people_person"."municipality_id" = %s AND {sql})'
-                                for sql, _ in ranges) + ")",
-              [v for _, ps in ranges for v in (tenant, *ps)])], None)
+        add([("(" + " OR ".join(sql for sql, _ in ranges) + ")",
+              [v for _, ps in ranges for v in ps])], None)
     return out
 
 
@@ -235,20 +240,20 @@ def _words_filter(actor: Actor, parsed: ParsedQuery) -> tuple[str, list[Any]]:
     sets: list[str] = []
     set_params: list[Any] = []
     for key in parsed.names:
-        ranges = [_prefix(col, key) for col in NAME_FIELDS]
+        ranges = [_tenant_prefix(tenant, col, key) for col in NAME_FIELDS]
         union = " UNION ALL ".join(
-            f'SELECT "people_person"."id" FROM "people_person" WHERE '  # noqa: S608
-            f'"people_person"."municipality_id" = %s AND {sql}' for sql, _ in ranges)
+            f'SELECT "people_person"."id" FROM "people_person" WHERE {sql}'  # noqa: S608
+            for sql, _ in ranges)
         sets.append(f"SELECT id FROM ({union}) AS w{len(sets)}")  # noqa: S608
-        set_params += [v for _, ps in ranges for v in [tenant, *ps]]
+        set_params += [v for _, ps in ranges for v in ps]
     return f'"people_person"."id" IN ({" INTERSECT ".join(sets)})', set_params
 
 
 def _source(branches: list[tuple[str, list[Any]]], per_branch: int
             ) -> tuple[str, list[Any]]:
-    """The candidates (branch, person columns) of ``branches`` as one CTE list: the first branch, then
-    the others only when the first did not fill the page (``per_branch`` rows; a one-time
-    filter in the same statement, so a broad prefix reads one key range)."""
+    """The candidates (branch, person columns) of ``branches`` as one CTE list: the first
+    branch, then the others only when the first did not fill the page (``per_branch`` rows; a
+    one-time filter in the same statement, so a broad prefix reads one key range)."""
     (first, params), rest = branches[0], branches[1:]
     if not rest:
         return f"cand AS ({first})", list(params)
@@ -369,12 +374,10 @@ def _keys(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _person(row: tuple[Any, ...], converters: list[tuple[int, Any, list[Any]]],
-            orgs: dict[int, Any]) -> Person:
+            orgs: dict[int, Organization]) -> Person:
     """The Person of a ``_statement`` row (the columns of ``_PERSON_FIELDS`` loaded, the ORM's
     converters applied as a queryset would), its recording organization attached (id and
     name loaded; one instance per organization in ``orgs``)."""
-    from kasane.accounts.models import Organization
-
     values = list(row[1:_ORG_ID])
     for i, col, convs in converters:
         for convert in convs:
@@ -438,7 +441,7 @@ def person_search(actor: Actor, q: str | None, *, limit: int = 50,
     bases: dict[int, str] = {}
     named: set[int] = set()
     converters = _converters()
-    orgs: dict[int, Any] = {}
+    orgs: dict[int, Organization] = {}
     for row in rows[:limit]:
         basis = policy.basis_from(actor, row[_AT["created_by_org_id"]], bool(row[_NAMED]),
                                   row[_GRANT], action="search")
