@@ -37,6 +37,17 @@ def _plan(city, q: str, branch: int = 0) -> str:
         return "\n".join(" ".join(str(c) for c in row) for row in cur.fetchall())
 
 
+def _register_of_some_size(city, fields) -> None:
+    """3,000 山田 of the recorder's organization, ``fields(i)`` set on the i-th: on one row
+    every index costs the same and the planner may pick any of them."""
+    from kasane.people.models import Person
+
+    org = city.recorder.memberships.first().organization
+    Person.objects.bulk_create(
+        Person(municipality_id=org.municipality_id, created_by_org=org, family_name="山田",
+               family_name_kana="ヤマダ", **fields(i)) for i in range(3000))
+
+
 def _person(city) -> None:
     make_person(city.recorder, family_name="高橋", given_name="花子", family_name_kana="タカハシ",
                 given_name_kana="ハナコ")
@@ -62,15 +73,9 @@ def test_the_first_range_is_an_ordered_index_range_scan(city, q, index) -> None:
 def test_the_other_ranges_are_one_read_of_their_indexes(city, q) -> None:
     """The key columns after the first: one branch, each column through its own index (a
     bitmap OR on PostgreSQL, a multi-index OR on SQLite), never a scan of the register."""
-    from kasane.people.models import Person
-
-    # A register of some size: on one row every index costs the same and the planner may
-    # pick any of them.
-    org = city.recorder.memberships.first().organization
-    Person.objects.bulk_create(
-        Person(municipality_id=org.municipality_id, created_by_org=org, family_name="山田",
-               family_name_kana="ヤマダ", name_key=f"山田{i:04}", kana_key=f"ヤマダ{i:04}",
-               given_name_key=f"名{i:04}", given_kana_key=f"ナ{i:04}") for i in range(3000))
+    _register_of_some_size(city, lambda i: {
+        "name_key": f"山田{i:04}", "kana_key": f"ヤマダ{i:04}", "given_name_key": f"名{i:04}",
+        "given_kana_key": f"ナ{i:04}"})
     _person(city)
     plan = _plan(city, q, branch=1)
     first = selectors._name_fields(selectors.parse_query(q))[0]
@@ -83,15 +88,8 @@ def test_the_other_ranges_are_one_read_of_their_indexes(city, q) -> None:
 
 
 def test_a_birth_date_alone_reads_the_birth_date_index(city) -> None:
-    # A register of some size: on one row every index costs the same and the planner may
-    # pick any of them.
-    from kasane.people.models import Person
-
-    org = city.recorder.memberships.first().organization
-    Person.objects.bulk_create(
-        Person(municipality_id=org.municipality_id, created_by_org=org, family_name="山田",
-               family_name_kana="ヤマダ", birth_date=dt.date(1930, 1, 1) + dt.timedelta(days=9 * i))
-        for i in range(3000))
+    _register_of_some_size(city, lambda i: {
+        "birth_date": dt.date(1930, 1, 1) + dt.timedelta(days=9 * i)})
     make_person(city.recorder, birth_date=dt.date(1975, 4, 3))
     plan = _plan(city, "S50.4.3")
     assert "person_muni_birth" in plan, plan
