@@ -395,7 +395,8 @@ def _bad_inputs(actor: Any) -> float:
 
 
 def _explain(actor: Any, queries: list[tuple[str, str]]) -> None:
-    """EXPLAIN ANALYZE of the service's one statement for the first query of each kind."""
+    """EXPLAIN ANALYZE of the service's first candidate statement for the first query of each
+    kind (the others run only when it does not fill the page)."""
     from django.db import connection
 
     from kasane.people.selectors import persons as selectors
@@ -405,13 +406,13 @@ def _explain(actor: Any, queries: list[tuple[str, str]]) -> None:
         if kind in seen:
             continue
         seen.add(kind)
-        statement = selectors._statement(actor, selectors.parse_query(q), 50)
-        if statement is None:
+        branches = selectors._branches(actor, selectors.parse_query(q), 51)
+        if not branches:
             continue
         prefix = "EXPLAIN (ANALYZE, BUFFERS)" if connection.vendor == "postgresql" \
             else "EXPLAIN QUERY PLAN"
         with connection.cursor() as cur:
-            cur.execute(f"{prefix} {statement[0]}", statement[1])
+            cur.execute(f"{prefix} {branches[0][0]}", branches[0][1])
             plan = "\n".join(" | ".join(str(c) for c in row) for row in cur.fetchall())
         print(f"--- {kind} {q!r}\n{plan}", file=sys.stderr)
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -33,6 +32,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\
 _DATEISH_RE = re.compile(r"(?:明治|大正|昭和|平成|令和|[明大昭平令MTSHR])(?:\d|元)|\d{4}[-/.年]")
 _TOP = "\U0010ffff"  # sorts after every character: [key, key + _TOP) is "starts with key"
 NAME_FIELDS = ("name_key", "kana_key", "given_name_key", "given_kana_key")
+_KANA_KEYS = frozenset({"kana_key", "given_kana_key"})
 _BIRTH_INDEXED = frozenset(NAME_FIELDS)  # migration 0002 puts birth_date in these indexes
 
 MSG_EMPTY = "検索する氏名・フリガナ・生年月日を入力してください。"
@@ -157,34 +157,48 @@ _PERSON_FIELDS = [f for f in Person._meta.concrete_fields if f.name in {
     "name_key", "kana_key", "given_name_key", "given_kana_key"}]
 _PERSON_ATTNAMES = [f.attname for f in _PERSON_FIELDS]
 _LOADED = frozenset(_PERSON_ATTNAMES)
-_AT = {name: i + 1 for i, name in enumerate(_PERSON_ATTNAMES)}  # +1: the branch comes first
-_ORG_ID, _ORG_NAME, _NAMED, _GRANT = (len(_PERSON_FIELDS) + 1 + i for i in range(4))
+_AT = {name: i for i, name in enumerate(_PERSON_ATTNAMES)}
+_ORG_NAME, _NAMED, _GRANT = (len(_PERSON_FIELDS) + i for i in range(3))
 _PERSON_COLUMNS = ", ".join(f'"people_person"."{f.column}"' for f in _PERSON_FIELDS)
-# A candidate: its branch and the person columns (the statement reads no person row twice).
-_SELECT = ("SELECT {branch} AS branch, " + _PERSON_COLUMNS +  # noqa: S608 - column names
-           ' FROM "people_person" WHERE {where}')
+# A candidate row: the person columns, its recording organization's name, the basis columns
+# (the statement reads no person row twice, and nothing after it but the access log).
+_SELECT = ("SELECT " + _PERSON_COLUMNS + ', (SELECT "accounts_organization"."name" FROM '  # noqa: S608
+           '"accounts_organization" WHERE "accounts_organization"."id" = '
+           '"people_person"."created_by_org_id"), {basis} FROM "people_person" WHERE {where}')
+
+
+def _key_fields(key: str, fields: tuple[str, ...] = NAME_FIELDS) -> tuple[str, ...]:
+    """``fields`` that may start with ``key``: the kana keys only for a kana key. They hold
+    kana only (every writer of a person checks its フリガナ with ``clean_kana``; a test holds
+    that), so a key with a kanji, Latin letter or digit can never begin one — no range of
+    theirs is read for it."""
+    return fields if is_kana(key) else tuple(f for f in fields if f not in _KANA_KEYS)
 
 
 def _name_fields(parsed: ParsedQuery) -> tuple[str, ...]:
     """The key columns a name query reads, first the one that alone may fill the page: the
-    kana reading for a kana query, else the written name. One word: all four key columns;
-    several words read as one name: the whole name's two."""
-    fields = NAME_FIELDS if len(parsed.names) == 1 else ("name_key", "kana_key")
-    first = "kana_key" if is_kana("".join(parsed.names)) else "name_key"
+    kana reading for a kana query, else the written name. One word: the four key columns;
+    several words read as one name: the whole name's two (``_key_fields`` of them)."""
+    joined = "".join(parsed.names)
+    fields = _key_fields(joined, NAME_FIELDS if len(parsed.names) == 1
+                         else ("name_key", "kana_key"))
+    first = "kana_key" if is_kana(joined) else "name_key"
     return (first, *(f for f in fields if f != first))
 
 
 def _branches(actor: Actor, parsed: ParsedQuery, per_branch: int, *, words: bool = False
               ) -> list[tuple[str, list[Any]]]:
-    """Candidate queries (SQL, params), served by the indexes of migration 0002 and each cut
-    at ``per_branch`` rows (the page + 1); access scoping (``visible_persons``, compiled
+    """Candidate statements (SQL, params), served by the indexes of migration 0002 and each
+    cut at ``per_branch`` rows (the page + 1); access scoping (``visible_persons``, compiled
     once) is evaluated on the rows scanned, so invisible persons never use up the candidate
-    rows. The first branch reads one key column in its order, so the scan stops early
-    however broad the prefix: for a name query the column of ``_name_fields`` that alone may
-    fill the page. A name query's other key columns are ONE branch (their index ranges
-    OR-ed, a bitmap), which ``_statement`` reads only when the first did not fill the page:
-    PostgreSQL plans the person rule once for them instead of once a column, and the ranges
-    read then are those of a prefix too narrow to fill a page with the first column.
+    rows. Each returns whole candidate rows (``_SELECT``: with the basis columns of
+    ``policy.basis_annotations``, evaluated on the rows returned only). The first branch
+    reads one key column in its order, so the scan stops early however broad the prefix: for
+    a name query the column of ``_name_fields`` that alone may fill the page. A name query's
+    other key columns are ONE branch (their index ranges OR-ed, a bitmap), which
+    ``_candidates`` runs only when the first did not fill the page: the ranges read then are
+    those of a prefix too narrow to fill a page with the first column, and a broad prefix
+    costs one short statement, planned alone.
 
     ``words``: instead, the one query for several words matched separately ("ハナコ タカハシ",
     "高橋 はなこ"): the ids whose keys start with each word, intersected (index ranges only)."""
@@ -192,7 +206,10 @@ def _branches(actor: Actor, parsed: ParsedQuery, per_branch: int, *, words: bool
                                 rule=_rule())
     if visible is None:
         return []
-    conds, params = [visible[0]], list(visible[1])
+    basis = compiled.fragment("basis:search", actor, lambda at: _basis_columns(actor, at),
+                              rule=_rule())
+    assert basis is not None  # only the visibility rule may say "nobody"
+    conds, params = [visible[0]], [*basis[1], *visible[1]]  # in the order of the text
     if parsed.birth:
         conds.append('"people_person"."birth_date" BETWEEN %s AND %s')
         params += list(parsed.birth)
@@ -204,7 +221,7 @@ def _branches(actor: Actor, parsed: ParsedQuery, per_branch: int, *, words: bool
 
     def add(extra: list[tuple[str, list[Any]]], order_by: str | None) -> None:
         where = " AND ".join(conds + [sql for sql, _ in extra])
-        sql = _SELECT.format(branch=-1 if words else len(out), where=where)
+        sql = _SELECT.format(basis=basis[0], where=where)
         if order_by == "birth_date":  # index person_muni_birth (municipality_id, birth_date)
             sql += ' ORDER BY "people_person"."birth_date", "people_person"."id"'
         elif order_by is not None:
@@ -234,70 +251,19 @@ def _branches(actor: Actor, parsed: ParsedQuery, per_branch: int, *, words: bool
 
 
 def _words_filter(actor: Actor, parsed: ParsedQuery) -> tuple[str, list[Any]]:
-    """The ids whose keys start with each word (per word: the ids of its four key ranges,
-    index-only scans since id ends every index), intersected."""
+    """The ids whose keys start with each word (per word: the ids of its key ranges,
+    ``_key_fields``, index-only scans since id ends every index), intersected."""
     tenant = policy.tenant_id(actor)
     sets: list[str] = []
     set_params: list[Any] = []
     for key in parsed.names:
-        ranges = [_tenant_prefix(tenant, col, key) for col in NAME_FIELDS]
+        ranges = [_tenant_prefix(tenant, col, key) for col in _key_fields(key)]
         union = " UNION ALL ".join(
             f'SELECT "people_person"."id" FROM "people_person" WHERE {sql}'  # noqa: S608
             for sql, _ in ranges)
         sets.append(f"SELECT id FROM ({union}) AS w{len(sets)}")  # noqa: S608
         set_params += [v for _, ps in ranges for v in ps]
     return f'"people_person"."id" IN ({" INTERSECT ".join(sets)})', set_params
-
-
-def _source(branches: list[tuple[str, list[Any]]], per_branch: int
-            ) -> tuple[str, list[Any]]:
-    """The candidates (branch, person columns) of ``branches`` as one CTE list: the first
-    branch, then the others only when the first did not fill the page (``per_branch`` rows; a
-    one-time filter in the same statement, so a broad prefix reads one key range)."""
-    (first, params), rest = branches[0], branches[1:]
-    if not rest:
-        return f"cand AS ({first})", list(params)
-    parts = ["SELECT * FROM p"]
-    out_params = list(params)
-    for i, (sql, ps) in enumerate(rest):
-        parts.append(f"SELECT * FROM ({sql}) AS b{i} "  # noqa: S608
-                     "WHERE (SELECT COUNT(*) FROM p) < %s")
-        out_params += [*ps, per_branch]
-    return f"p AS ({first}), cand AS ({' UNION ALL '.join(parts)})", out_params
-
-
-def _statement(actor: Actor, parsed: ParsedQuery, limit: int
-               ) -> tuple[str, list[Any]] | None:
-    """The whole search read as ONE statement (None: the actor sees nobody): the candidate
-    branches (``_branches``, read as ``_source`` says); for several words, the
-    words-matched-separately branch, run only when the words read as one name found fewer
-    than ``limit`` persons (a one-time filter too); each candidate's person columns (the
-    branches carry them), its recording organization's name and the basis columns of
-    ``policy.basis_annotations`` (the one rule, compiled here), so ranking, masking and the
-    access log need no further read."""
-    per_branch = limit + 1
-    branches = _branches(actor, parsed, per_branch)
-    if not branches:
-        return None
-    # Only constant column names are formatted in; every value is a query parameter.
-    ctes, params = _source(branches, per_branch)
-    if len(parsed.names) > 1 and all(len(k) >= 2 for k in parsed.names):
-        [(words, words_params)] = _branches(actor, parsed, per_branch, words=True)
-        source = ("(SELECT * FROM cand UNION ALL SELECT * FROM "  # noqa: S608
-                  f"({words}) AS w WHERE (SELECT COUNT(DISTINCT id) FROM cand) < %s)")
-        tail_params = [*words_params, limit]
-    else:
-        source, tail_params = "cand", []
-    basis = compiled.fragment("basis:search", actor, lambda at: _basis_columns(actor, at),
-                              rule=_rule())
-    assert basis is not None  # only the visibility rule may say "nobody"
-    columns, column_params = _page_columns(basis)
-    # the candidates stand in for the person table: the basis columns read their id
-    sql = (f'WITH {ctes} SELECT "people_person"."branch", {columns} '  # noqa: S608
-           f'FROM {source} AS "people_person" '
-           'LEFT OUTER JOIN "accounts_organization" ON '
-           '"accounts_organization"."id" = "people_person"."created_by_org_id"')
-    return sql, [*params, *column_params, *tail_params]  # in the order of the text
 
 
 def _basis_columns(actor: Actor, at: dt.datetime | None = None) -> tuple[str, list[Any]]:
@@ -313,15 +279,8 @@ def _basis_columns(actor: Actor, at: dt.datetime | None = None) -> tuple[str, li
     return ", ".join(parts), params
 
 
-def _page_columns(basis: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
-    """The person columns of ``_PERSON_FIELDS``, the organization's id and name, then the
-    basis columns."""
-    return (f'{_PERSON_COLUMNS}, "accounts_organization"."id", "accounts_organization"."name", '
-            f"{basis[0]}"), basis[1]
-
-
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """The rows of the search statement. On PostgreSQL through a server-side binding cursor
+    """The rows of one candidate statement. On PostgreSQL through a server-side binding cursor
     (``_server_cursor``), elsewhere through Django's usual cursor."""
     cursor = _server_cursor() if connection.vendor == "postgresql" else connection.cursor()
     with cursor:
@@ -332,10 +291,9 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 
 def _server_cursor() -> Any:
     """A Django cursor (execute wrappers, query log, error wrapping as ``connection.cursor()``)
-    over psycopg's server-side binding cursor: the ~80 values travel apart from the statement
-    text (extended protocol, unnamed statement), so psycopg no longer re-parses the 6 KB text
-    and merges literals into it on each search, and PostgreSQL still plans it with the
-    values. Not prepared (a named statement): PostgreSQL would switch to a generic plan after
+    over psycopg's server-side binding cursor: the values travel apart from the statement
+    text (extended protocol, unnamed statement), so psycopg does not merge literals into the
+    text on each search, and PostgreSQL still plans it with the values. Not prepared (a named statement): PostgreSQL would switch to a generic plan after
     five runs, and the generic plan of the policy's grant probe hashes every grant of the
     tenant (issue 21: 1.1 s at 1M) instead of probing the index per row."""
     from django.db.backends.postgresql import base as postgresql
@@ -355,17 +313,31 @@ def _server_cursor() -> Any:
 
 def _candidates(actor: Actor, parsed: ParsedQuery, limit: int
                 ) -> tuple[list[tuple[Any, ...]], bool]:
-    """(distinct candidate rows of ``_statement``, whether a branch was cut at its page + 1
-    rows)."""
-    statement = _statement(actor, parsed, limit)
-    if statement is None:
-        return [], False
-    fetched = _fetch(*statement)
-    per_branch = Counter(row[0] for row in fetched)
+    """(distinct candidate rows, whether a branch was cut at its page + 1 rows). The first
+    branch of ``_branches`` always; the others only when it did not fill the page; for
+    several words, the words-matched-separately branch only when the words read as one name
+    found fewer than ``limit`` persons. Each is one statement (``_fetch``)."""
+    per_branch = limit + 1
     rows: dict[int, tuple[Any, ...]] = {}
-    for row in fetched:
-        rows.setdefault(row[_AT["id"]], row)
-    return list(rows.values()), any(n > limit for n in per_branch.values())
+    cut = False
+
+    def read(sql: str, params: list[Any]) -> int:
+        nonlocal cut
+        fetched = _fetch(sql, params)
+        cut = cut or len(fetched) >= per_branch
+        for row in fetched:
+            rows.setdefault(row[_AT["id"]], row)
+        return len(fetched)
+
+    branches = _branches(actor, parsed, per_branch)
+    if not branches:
+        return [], False
+    if read(*branches[0]) < per_branch:
+        for branch in branches[1:]:
+            read(*branch)
+    if len(parsed.names) > 1 and all(len(k) >= 2 for k in parsed.names) and len(rows) < limit:
+        read(*_branches(actor, parsed, per_branch, words=True)[0])
+    return list(rows.values()), cut
 
 
 def _keys(row: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -374,27 +346,28 @@ def _keys(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _person(row: tuple[Any, ...], converters: list[tuple[int, Any, list[Any]]],
-            orgs: dict[int, Organization]) -> Person:
-    """The Person of a ``_statement`` row (the columns of ``_PERSON_FIELDS`` loaded, the ORM's
+            orgs: dict[int, Organization], db: Any) -> Person:
+    """The Person of a candidate row (``_SELECT``: the columns of ``_PERSON_FIELDS`` loaded, the ORM's
     converters applied as a queryset would), its recording organization attached (id and
-    name loaded; one instance per organization in ``orgs``)."""
-    values = list(row[1:_ORG_ID])
+    name loaded; one instance per organization in ``orgs``). ``db``: the connection itself,
+    not Django's proxy (which looks it up again on each attribute)."""
+    values = list(row[:_ORG_NAME])
     for i, col, convs in converters:
         for convert in convs:
-            values[i] = convert(values[i], col, connection)
-    person = Person.from_db(connection.alias, _LOADED, values)
-    org_id = row[_ORG_ID]
+            values[i] = convert(values[i], col, db)
+    person = Person.from_db(db.alias, _LOADED, values)
+    org_id = row[_AT["created_by_org_id"]]
     if org_id is not None and org_id not in orgs:
-        orgs[org_id] = Organization.from_db(connection.alias, ["id", "name"],
+        orgs[org_id] = Organization.from_db(db.alias, ["id", "name"],
                                             [org_id, row[_ORG_NAME]])
     Person.created_by_org.field.set_cached_value(person, orgs.get(org_id))
     return person
 
 
-def _converters() -> list[tuple[int, Any, list[Any]]]:
+def _converters(db: Any) -> list[tuple[int, Any, list[Any]]]:
     """(index, column, converters) of the person columns that have any."""
     cols = [f.get_col(Person._meta.db_table) for f in _PERSON_FIELDS]
-    found = [(i, col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+    found = [(i, col, db.ops.get_db_converters(col) + col.get_db_converters(db))
              for i, col in enumerate(cols)]
     return [(i, col, convs) for i, col, convs in found if convs]
 
@@ -440,14 +413,15 @@ def person_search(actor: Actor, q: str | None, *, limit: int = 50,
     chosen: list[Person] = []
     bases: dict[int, str] = {}
     named: set[int] = set()
-    converters = _converters()
+    db = connections[DEFAULT_DB_ALIAS]
+    converters = _converters(db)
     orgs: dict[int, Organization] = {}
     for row in rows[:limit]:
         basis = policy.basis_from(actor, row[_AT["created_by_org_id"]], bool(row[_NAMED]),
                                   row[_GRANT], action="search")
         if basis is None:
             continue
-        person = _person(row, converters, orgs)
+        person = _person(row, converters, orgs, db)
         chosen.append(person)
         bases[person.pk] = basis
         if row[_NAMED]:

@@ -65,12 +65,18 @@ def test_the_first_range_is_an_ordered_index_range_scan(city, q, index) -> None:
         lines = plan.splitlines()
         at = next(i for i, line in enumerate(lines) if f"Scan using {index}" in line)
         assert lines[at - 1].startswith("Limit"), plan
-    else:
-        assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+    else:  # no sort of the statement itself (a basis subquery sorts its one person's grants)
+        top = [line for line in plan.splitlines() if line.split()[1] == "0"]
+        assert not any("USE TEMP B-TREE FOR ORDER BY" in line for line in top), plan
 
 
-@pytest.mark.parametrize("q", ["はなこ", "花子", "タカ", "高橋"])
-def test_the_other_ranges_are_one_read_of_their_indexes(city, q) -> None:
+@pytest.mark.parametrize("q,others", [
+    ("はなこ", {"person_s_name", "person_s_given", "person_s_gkana"}),
+    ("タカ", {"person_s_name", "person_s_given", "person_s_gkana"}),
+    ("花子", {"person_s_given"}),  # a kanji key never begins a kana key: no kana range read
+    ("高橋", {"person_s_given"}),
+])
+def test_the_other_ranges_are_one_read_of_their_indexes(city, q, others) -> None:
     """The key columns after the first: one branch, each column through its own index (a
     bitmap OR on PostgreSQL, a multi-index OR on SQLite), never a scan of the register."""
     _register_of_some_size(city, lambda i: {
@@ -78,13 +84,14 @@ def test_the_other_ranges_are_one_read_of_their_indexes(city, q) -> None:
         "given_kana_key": f"ナ{i:04}"})
     _person(city)
     plan = _plan(city, q, branch=1)
-    first = selectors._name_fields(selectors.parse_query(q))[0]
-    others = {"name_key": "person_s_name", "kana_key": "person_s_kana",
-              "given_name_key": "person_s_given", "given_kana_key": "person_s_gkana"}
-    others.pop(first)
-    for index in others.values():
+    for index in others:
         assert index in plan, plan
-    assert ("BitmapOr" if connection.vendor == "postgresql" else "MULTI-INDEX OR") in plan, plan
+    first = {"kana_key": "person_s_kana", "name_key": "person_s_name"}[
+        selectors._name_fields(selectors.parse_query(q))[0]]
+    unread = {"person_s_name", "person_s_kana", "person_s_given", "person_s_gkana"} - others
+    assert first in unread and not any(index in plan for index in unread), plan
+    if len(others) > 1:
+        assert ("BitmapOr" if connection.vendor == "postgresql" else "MULTI-INDEX OR") in plan, plan
 
 
 def test_a_birth_date_alone_reads_the_birth_date_index(city) -> None:

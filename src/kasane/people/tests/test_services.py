@@ -123,3 +123,35 @@ def test_it_requires_a_named_user_for_a_restriction(city) -> None:
     services.person_restriction_set(actor=actor(city.recorder), person=person, kind="dv",
                                     user_ids=[city.recorder.pk])
     assert list(person.restriction_users.all()) == [city.recorder]
+
+
+KANA_INPUTS = ["たかはし", "ﾀｶﾊｼ", "ヴァイオレット", "ルー・ガルー", "タカ　ハシ", "ゐゑ", "ぱぴぷ"]
+NOT_KANA = ["高橋", "Takahashi", "タカハシ1", "ﾀｶﾊｼ-X", "たか橋"]
+
+
+def test_every_writer_keeps_the_kana_keys_kana_only(city) -> None:
+    """Search reads no kana range for a key that is not kana (``people.selectors.persons.
+    _key_fields``): that is right only while no kana key holds anything else. Each writer of a
+    person (create, create many, update) stores kana keys of kana only and refuses the rest."""
+    from kasane.core.text import is_kana
+
+    member = actor(city.recorder)
+    made = [make_person(city.recorder, family_name_kana=k, given_name_kana=k) for k in KANA_INPUTS]
+    made += services.persons_create_many(actor=member, rows=[
+        {"family_name": "山田", "given_name": "花", "family_name_kana": k,
+         "given_name_kana": k} for k in KANA_INPUTS])
+    for person, k in zip(made[:len(KANA_INPUTS)], KANA_INPUTS, strict=True):
+        services.person_update(actor=member, person=person,
+                               fields={"given_name_kana": k[::-1]})
+    for bad in NOT_KANA:
+        for field in ("family_name_kana", "given_name_kana"):
+            with pytest.raises(ValidationError):
+                make_person(city.recorder, **{field: bad})
+            with pytest.raises(ValidationError):
+                services.persons_create_many(actor=member, rows=[
+                    {"family_name": "山田", "family_name_kana": "ヤマダ", field: bad}])
+            with pytest.raises(ValidationError):
+                services.person_update(actor=member, person=made[0], fields={field: bad})
+    keys = list(Person.objects.values_list("kana_key", "family_kana_key", "given_kana_key"))
+    assert len(keys) == 2 * len(KANA_INPUTS)
+    assert all(is_kana(key) for row in keys for key in row if key), keys
