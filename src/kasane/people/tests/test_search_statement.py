@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import signals
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -155,3 +156,8 @@ def test_a_row_becomes_the_person_it_was_read_from(city, register) -> None:
         for name in loaded:
             assert getattr(person, name) == getattr(stored, name), name
         assert person.created_by_org.name == stored.created_by_org.name
+        assert not person._state.adding and person._state.db == stored._state.db
+        assert person.created_at == stored.created_at  # a deferred field loads on access
+    # the rows skip Model.__init__ and with it the init signals: Person must have none
+    assert not signals.pre_init.has_listeners(Person)
+    assert not signals.post_init.has_listeners(Person)
