@@ -158,7 +158,6 @@ _PERSON_FIELDS = [f for f in Person._meta.concrete_fields if f.name in {
     "sex", "postal_code", "address", "phone", "phone_mobile", "created_by_org", "restriction",
     "name_key", "kana_key", "given_name_key", "given_kana_key"}]
 _PERSON_ATTNAMES = [f.attname for f in _PERSON_FIELDS]
-_LOADED = frozenset(_PERSON_ATTNAMES)
 _AT = {name: i for i, name in enumerate(_PERSON_ATTNAMES)}
 _ORG_NAME, _NAMED, _GRANT = (len(_PERSON_FIELDS) + i for i in range(3))
 _PERSON_COLUMNS = ", ".join(f'"people_person"."{f.column}"' for f in _PERSON_FIELDS)
@@ -295,9 +294,10 @@ def _server_cursor() -> Any:
     """A Django cursor (execute wrappers, query log, error wrapping as ``connection.cursor()``)
     over psycopg's server-side binding cursor: the values travel apart from the statement
     text (extended protocol, unnamed statement), so psycopg does not merge literals into the
-    text on each search, and PostgreSQL still plans it with the values. Not prepared (a named statement): PostgreSQL would switch to a generic plan after
-    five runs, and the generic plan of the policy's grant probe hashes every grant of the
-    tenant (issue 21: 1.1 s at 1M) instead of probing the index per row."""
+    text on each search, and PostgreSQL still plans it with the values. Not prepared (a
+    named statement): PostgreSQL would switch to a generic plan after five runs, and the
+    generic plan of the policy's grant probe hashes every grant of the tenant (issue 21:
+    1.1 s at 1M) instead of probing the index per row."""
     from django.db.backends.postgresql import base as postgresql
 
     pg: Any = postgresql  # the psycopg 3 names of Django's backend (untyped in the stubs)
