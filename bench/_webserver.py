@@ -237,23 +237,29 @@ def base_env(var: Path, database_url: str) -> dict[str, str]:
     return env
 
 
+# The production default of both serving settings (kasane.settings.base.PRODUCTION_CONCURRENCY;
+# tests/bench/test_web.py holds the two equal): what a run measures unless told otherwise.
+PRODUCTION_DEFAULT = 8
+
+
 @contextlib.contextmanager
 def serve(*, users: int, workers: int = 0, base_url: str = "", database: str = "",
-          keep_database: bool = False, db_pool: int = 0, dataset: str = "") -> Iterator[Server]:
+          keep_database: bool = False, db_pool: int = PRODUCTION_DEFAULT,
+          concurrency: int = PRODUCTION_DEFAULT, dataset: str = "") -> Iterator[Server]:
     """Bench database + production gunicorn (uvicorn workers) on a free 127.0.0.1 port.
 
     ``database`` names the bench database (each bench its own: they may run at once);
-    ``db_pool`` > 0 keeps that many idle connections per worker (KASANE_DB_POOL_SIZE);
-    ``dataset`` (``pref50``) serves the demo city inside a copy of that generated database."""
+    ``db_pool`` idle connections kept per worker (KASANE_DB_POOL_SIZE) and ``concurrency``
+    requests of a worker running Django at once (KASANE_WORKER_CONCURRENCY), 0 = off, both
+    given to the server explicitly (default: production's); ``dataset`` (``pref50``) serves
+    the demo city inside a copy of that generated database."""
     base_url = base_url or os.environ.get("KASANE_BENCH_DATABASE_URL") or DEFAULT_URL
     if database:
         base_url = _with_name(base_url, database)
     var = Path(tempfile.mkdtemp(prefix="kasane-bench-web-"))
     env = base_env(var, "")
-    if db_pool:
-        env["KASANE_DB_POOL_SIZE"] = str(db_pool)
-    if os.environ.get("KASANE_WORKER_CONCURRENCY"):  # the server's setting, passed through
-        env["KASANE_WORKER_CONCURRENCY"] = os.environ["KASANE_WORKER_CONCURRENCY"]
+    env["KASANE_DB_POOL_SIZE"] = str(db_pool)
+    env["KASANE_WORKER_CONCURRENCY"] = str(concurrency)
     process = None
     database_url = ""
     try:

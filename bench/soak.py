@@ -8,7 +8,8 @@ end.
 
 Metrics: ``errors`` (failed requests), ``rss_growth_mb`` (the largest growth of one worker
 between start and end; goal flat, < 200 MB per worker), ``rss_end_mb`` (the largest worker at
-the end), ``req_per_s`` (achieved). ``--seconds`` overrides the minutes (the small-scale test); ``--db-pool N`` as in bench web.
+the end), ``req_per_s`` (achieved). ``--seconds`` overrides the minutes (the small-scale test);
+``--db-pool N`` and ``--concurrency N`` as in bench web (production's defaults, 8 and 8).
 ``load_avg`` is printed beside each figure.
 """
 
@@ -20,16 +21,18 @@ import time
 from typing import Any
 
 from bench._common import emit, parse_args, print_table
-from bench._webserver import serve
+from bench._webserver import PRODUCTION_DEFAULT, serve
 from bench.web import errors, figure, finish_phase, start_phase
 
 BENCH = "soak"
 
 
 def run(*, seconds: int, users: int, rate: float, workers: int = 0,
-        database: str = "kasane_bench_soak", db_pool: int = 0) -> dict[str, Any]:
+        database: str = "kasane_bench_soak", db_pool: int = PRODUCTION_DEFAULT,
+        concurrency: int = PRODUCTION_DEFAULT) -> dict[str, Any]:
     """Start the server, load it for ``seconds``, read worker RSS at the start and the end."""
-    with serve(users=users, workers=workers, database=database, db_pool=db_pool) as server:
+    with serve(users=users, workers=workers, database=database, db_pool=db_pool,
+               concurrency=concurrency) as server:
         process, work = start_phase(server, users=users, seconds=seconds, rate=rate)
         warm = min(30.0, seconds / 10)
         time.sleep(warm)
@@ -52,12 +55,15 @@ def run(*, seconds: int, users: int, rate: float, workers: int = 0,
 def main(argv: list[str]) -> int:
     args = parse_args(argv, {"scale": 50},
                       extra=[("--minutes", float, 5.0), ("--seconds", int, 0),
-                             ("--rate", float, 50.0), ("--users", int, 0), ("--db-pool", int, 0)],
+                             ("--rate", float, 50.0), ("--users", int, 0),
+                             ("--db-pool", int, PRODUCTION_DEFAULT),
+                             ("--concurrency", int, PRODUCTION_DEFAULT)],
                       description="一定負荷を続けたときのエラー数とワーカーのメモリ（RSS）")
     seconds = args.seconds or max(1, round(args.minutes * 60))
     users = args.users or args.scale
     try:
-        figures = run(seconds=seconds, users=users, rate=args.rate, db_pool=args.db_pool)
+        figures = run(seconds=seconds, users=users, rate=args.rate, db_pool=args.db_pool,
+                      concurrency=args.concurrency)
     except Exception as exc:  # no PostgreSQL, the server did not start …
         print(f"ベンチマークを実行できません（{exc}）", file=sys.stderr)
         return 2
@@ -65,7 +71,7 @@ def main(argv: list[str]) -> int:
     for failure in figures["failures"][:10]:
         print(f"失敗: {failure}", file=sys.stderr)
     extra = {"seconds": seconds, "users": users, "offered_req_per_s": args.rate,
-             "db_pool": args.db_pool, "load_avg": load}
+             "db_pool": args.db_pool, "concurrency": args.concurrency, "load_avg": load}
     if args.json:
         emit(BENCH, "errors", figures["errors"], "count", None, extra)
         emit(BENCH, "rss_growth_mb", figures["rss_growth_mb"], "MB", None,

@@ -16,8 +16,10 @@ Phases, N seconds each:
 session, MFA gate and the base layout around an empty body: the floor every signed-in page
 pays): ``req_per_s.floor`` with its worker CPU per request.
 ``--database NAME`` names the bench database (default ``kasane_bench_web``; dropped and
-recreated: give each concurrent run its own). ``--db-pool N`` keeps N idle PostgreSQL connections per worker (KASANE_DB_POOL_SIZE,
-kasane.core.pgpool; 0 = off, the default). ``--dataset pref50`` serves the same demo users from
+recreated: give each concurrent run its own). ``--db-pool N`` keeps N idle PostgreSQL
+connections per worker (KASANE_DB_POOL_SIZE, kasane.core.pgpool) and ``--concurrency N`` lets N
+requests of a worker run Django at once (KASANE_WORKER_CONCURRENCY, kasane.asgi); 0 = off, both
+8 by default — production's defaults (the lines carry ``db_pool`` and ``concurrency``). ``--dataset pref50`` serves the same demo users from
 a copy of the generated 50-municipality database (bench/city.py; build it first with
 ``./kasane bench report --scale pref50``), the demo city being the 51st tenant: the same pages
 with ~175k cases and ~1.7M contacts of other tenants beside them. ``errors`` counts failed requests over both phases (non-200 pages, POSTs that did not save).
@@ -39,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._common import emit, parse_args, print_table
-from bench._webserver import ROOT, Server, serve
+from bench._webserver import PRODUCTION_DEFAULT, ROOT, Server, serve
 
 BENCH = "web"
 # requests per task of bench._locustfile's mix (weights 3,3,3 of one request, 1,1 of two)
@@ -120,11 +122,12 @@ def errors(phase: dict[str, Any]) -> int:
 
 
 def run(*, seconds: int, users: int, rate: float, workers: int,
-        database: str = "kasane_bench_web", db_pool: int = 0, dataset: str = "",
+        database: str = "kasane_bench_web", db_pool: int = PRODUCTION_DEFAULT,
+        concurrency: int = PRODUCTION_DEFAULT, dataset: str = "",
         floor: bool = False) -> dict[str, Any]:
     """Both phases (and the floor's with ``floor``) on one server; returns the figures."""
     with serve(users=users, workers=workers, database=database, db_pool=db_pool,
-               dataset=dataset) as server:
+               concurrency=concurrency, dataset=dataset) as server:
         bare = run_phase(server, users=users, seconds=seconds, mix="bare")
         base = run_phase(server, users=users, seconds=seconds, mix="floor") if floor else None
         mixed = run_phase(server, users=users, seconds=seconds)
@@ -157,14 +160,16 @@ def run(*, seconds: int, users: int, rate: float, workers: int,
 def main(argv: list[str]) -> int:
     args = parse_args(argv, {"scale": 50},
                       extra=[("--seconds", int, 30), ("--users", int, 0), ("--rate", float, 100.0),
-                             ("--workers", int, 0), ("--db-pool", int, 0),
+                             ("--workers", int, 0), ("--db-pool", int, PRODUCTION_DEFAULT),
+                             ("--concurrency", int, PRODUCTION_DEFAULT),
                              ("--dataset", str, ""), ("--database", str, "kasane_bench_web")],
                       flags=["--floor"],
                       description="Web 層の処理量と応答時間（gunicorn + uvicorn、本番設定、locust）")
     users = args.users or args.scale
     try:
         figures = run(seconds=max(1, args.seconds), users=users, rate=args.rate,
-                      workers=args.workers, db_pool=args.db_pool, dataset=args.dataset,
+                      workers=args.workers, db_pool=args.db_pool,
+                      concurrency=args.concurrency, dataset=args.dataset,
                       floor=args.floor, database=args.database)
     except Exception as exc:  # no PostgreSQL, the server did not start …
         print(f"ベンチマークを実行できません（{exc}）", file=sys.stderr)
@@ -173,7 +178,7 @@ def main(argv: list[str]) -> int:
     for failure in figures["failures"][:10]:
         print(f"失敗: {failure}", file=sys.stderr)
     extra = {"users": users, "seconds": args.seconds, "workers": figures["workers"],
-             "db_pool": args.db_pool, "load_avg": load}
+             "db_pool": args.db_pool, "concurrency": args.concurrency, "load_avg": load}
     if args.dataset:
         extra["dataset"] = args.dataset
     if args.json:

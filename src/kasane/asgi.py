@@ -1,7 +1,8 @@
 """ASGI entry point: production runs gunicorn with uvicorn workers (docs/operations.md).
 
-``KASANE_WORKER_CONCURRENCY=N`` (0 = no limit, the default) lets at most N requests of a worker
-run Django at once; the others wait on the event loop in arrival order. Why: each sync request
+``KASANE_WORKER_CONCURRENCY=N`` (0 = no limit; the default is 8 in production, 0 elsewhere:
+``settings.KASANE_WORKER_CONCURRENCY``) lets at most N requests of a worker run Django at once;
+the others wait on the event loop in arrival order. Why: each sync request
 runs in a thread of its own and the GIL gives one worker one core, so under overload dozens of
 threads share it — a request holding row locks in a transaction gets the GIL rarely and every
 request behind its locks waits with it (docs/scaling.md). A request's slot is given back as soon
@@ -15,6 +16,7 @@ import asyncio
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasane.settings")
@@ -55,11 +57,4 @@ class ConcurrencyLimit:
                 semaphore.release()
 
 
-def _limit() -> int:
-    try:
-        return max(0, int(os.environ.get("KASANE_WORKER_CONCURRENCY", "0") or 0))
-    except ValueError:
-        return 0
-
-
-application = ConcurrencyLimit(django_application, _limit())
+application = ConcurrencyLimit(django_application, settings.KASANE_WORKER_CONCURRENCY)

@@ -9,6 +9,7 @@ import json
 from contextlib import redirect_stdout
 
 from bench import web
+from kasane.settings.base import PRODUCTION_CONCURRENCY
 from tests.bench._web import require_postgres
 
 
@@ -33,3 +34,11 @@ def test_web_bench_prints_every_figure_without_errors(monkeypatch) -> None:  # t
     assert sum(d["samples"] for d in pages.values()) > 0
     assert lines["errors"]["value"] == 0
     assert all("load_avg" in d for d in lines.values())
+    # the server ran with production's serving defaults, and the lines say so
+    assert capacity["db_pool"] == capacity["concurrency"] == PRODUCTION_CONCURRENCY
+
+
+def test_the_bench_default_is_production_s() -> None:
+    from bench._webserver import PRODUCTION_DEFAULT
+
+    assert PRODUCTION_DEFAULT == PRODUCTION_CONCURRENCY
