@@ -14,6 +14,7 @@ its own checks)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -116,6 +117,13 @@ def insert_rows(model: type[models.Model], rows: Sequence[Mapping[str, Any]], *,
     return ids
 
 
+@functools.cache
+def _db_type(field: models.Field[Any, Any], vendor: str) -> str:
+    """The column type of ``field`` on ``vendor`` (the cast of its array), once per process:
+    Django derives it anew on each call (every access-log write of every page)."""
+    return str(field.db_type(connection))
+
+
 def _insert_small(table: str, fields: list[models.Field[Any, Any]], columns: list[str],
                   by_column: list[list[Any]]) -> None:
     """One ``INSERT … SELECT FROM unnest(<one array per column>)``: the statement's text does
@@ -132,7 +140,7 @@ def _insert_small(table: str, fields: list[models.Field[Any, Any]], columns: lis
     params: list[Any] = []
     array_params: list[list[Any]] = []
     for field, column, varies in zip(fields, by_column, varying, strict=True):
-        db_type = field.db_type(connection)
+        db_type = _db_type(field, connection.vendor)
         if varies:
             select.append(f"t.c{len(arrays)}")
             arrays.append(f"%s::{db_type}[]")
