@@ -30,7 +30,7 @@ call, ``pk_filter`` answers None and the policy builds its queryset as before. E
 expire after ``TTL`` seconds, so the cache never outlives a deployment's policy change by more
 than that.
 
-Two uses: search inlines ``fragment``'s (SQL, params) into its one statement
+Two uses: search inlines ``fragment``'s (SQL, params) into each of its statements
 (``people.selectors.persons``); the policies' memoised builders return
 ``Model.objects.filter(pk__in=<the rule's SELECT of ids>)`` through ``pk_filter``, so a
 section query embeds a ready ``RawSQL`` instead of re-resolving and re-compiling the rule.
