@@ -152,7 +152,7 @@ def _visible_where(actor: Actor, at: dt.datetime | None = None) -> tuple[str, li
 
 # The person columns a search reads: its ranking keys, the basis (recording organization)
 # and what a shown row's view needs; the rest (timestamps, other keys) stay deferred.
-# In the model's order: ``Model.from_db`` fills the loaded fields in that order.
+# ``_SELECT`` reads them in this order and ``_person`` pairs a row with their attnames.
 _PERSON_FIELDS = [f for f in Person._meta.concrete_fields if f.name in {
     "id", "family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date",
     "sex", "postal_code", "address", "phone", "phone_mobile", "created_by_org", "restriction",
