@@ -170,9 +170,16 @@ def read_cases(actor: Actor, case_ids: Iterable[object], *, action: str = "view"
 
 def is_involved(actor: Actor | None, case: Case) -> bool:
     """The actor's organization takes part in the case (an active Involvement). Others who
-    see it (e.g. pledged 支援会議 members) read only."""
-    return bool(actor is not None and policy.handles_persons(actor) and case.involvements.filter(
-        organization_id=actor.organization_id, ended_on__isnull=True).exists())
+    see it (e.g. pledged 支援会議 members) read only. Answered from the involvements the
+    request already loaded onto the case (``selectors.page_relations``) when it did."""
+    if actor is None or not policy.handles_persons(actor):
+        return False
+    loaded = getattr(case, "_prefetched_objects_cache", {}).get("involvements")
+    if loaded is not None:
+        return any(i.organization_id == actor.organization_id and i.ended_on is None
+                   for i in loaded)
+    return case.involvements.filter(organization_id=actor.organization_id,
+                                    ended_on__isnull=True).exists()
 
 
 def is_lead(actor: Actor | None, case: Case) -> bool:

@@ -80,3 +80,24 @@ def test_it_refuses_other_orgs_and_bad_dates(city) -> None:
     with pytest.raises(PermissionDenied):  # a member org cannot remove the lead's involvement
         services.involvement_end(actor=s.partner, involvement=lead, reason="x")
     assert not Involvement.objects.filter(ended_on__isnull=False).exists()
+
+
+def test_is_involved_answers_the_same_from_loaded_involvements_as_from_the_database(city) -> None:
+    """The case page asks ``is_involved`` after ``page_relations`` loaded the involvements:
+    the answer from memory equals the database's for an active, an ended and no involvement."""
+    from kasane.cases import policy as case_policy
+    from kasane.cases.models import Case
+    from kasane.cases.selectors import page_relations
+
+    s, _ref = _accepted(city)
+    houkatsu = Involvement.objects.get(case=s.case, organization=city.orgs["houkatsu"])
+    services.involvement_end(actor=s.partner, involvement=houkatsu, reason="申請が済んだため")
+    services.referral_accept(actor=s.recorder, referral=refer(s, city.orgs["shougai"]))
+    actors = {"lead": (s.coord, True), "ended": (s.partner, False),
+              "active": (s.recorder, True), "never": (s.outsider, False)}
+    for name, (who, expected) in actors.items():
+        fresh = Case.objects.get(pk=s.case.pk)
+        loaded = Case.objects.get(pk=s.case.pk)
+        page_relations(loaded)
+        assert case_policy.is_involved(who, fresh) is expected, name
+        assert case_policy.is_involved(who, loaded) is expected, name

@@ -93,9 +93,9 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     the panels of other apps read the same rows), one query for each other block."""
     member = acting(request)
     case = case_policy.require_case(member, case_id)
+    selectors.page_relations(case)
     involved = case_policy.is_involved(member, case)
     lead = involved and case_policy.is_lead(member, case)
-    selectors.page_relations(case)
     return render(request, "cases/detail.html", {
         "case": case, "subjects": selectors.subjects_of(member, case),
         "involvements": case.involvements.all(), "referrals": case.referrals.all(),
