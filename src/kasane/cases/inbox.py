@@ -14,7 +14,6 @@ from kasane.accounts.models import Actor
 from kasane.core.inbox import SECTIONS, Section
 from kasane.core.wareki import format_wareki, format_wareki_datetime
 
-from . import policy as case_policy
 from . import selectors
 
 
@@ -64,8 +63,7 @@ def recently_changed(user: Any, membership: Actor) -> Section | None:
     if not policy.handles_persons(membership):
         return None
     rows = list(selectors.recently_changed(membership)[:8])
-    names = selectors.subject_names(membership, rows)
-    case_policy.log_cases_listed(membership, rows, detail="ホーム（最近動きのあったケース）")
+    names = selectors.listed_names(membership, rows, detail="ホーム（最近動きのあったケース）")
     return Section(title="最近動きのあったケース",
                    items=[{"label": f"#{c.pk} {names.get(c.pk, '')}（{c.get_status_display()}）",
                               "url": reverse("cases:detail", args=[c.pk]),

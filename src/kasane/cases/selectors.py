@@ -48,11 +48,13 @@ LIST_LIMIT = 200
 def case_list(actor: Actor, *, status: str = "", limit: int = LIST_LIMIT, detail: str = "",
               with_subjects: bool = True) -> list[Case]:
     """The newest ``limit`` cases of ``cases_for``, subjects prefetched (one query for every
-    row; ``with_subjects=False`` when the caller reads names with ``subject_names``). A list
-    shows who the cases are about, so each shown subject is logged (``case.list``: one row per
-    case and person, with the basis it is shown on)."""
+    row). A list shows who the cases are about, so each shown subject is logged (``case.list``:
+    one row per case and person, with the basis it is shown on). ``with_subjects=False``:
+    neither — the caller shows names with ``listed_names``, which logs them."""
     qs = cases_for(actor, status=status)
-    cases = list((qs.prefetch_related("subjects") if with_subjects else qs)[:limit])
+    if not with_subjects:
+        return list(qs[:limit])
+    cases = list(qs.prefetch_related("subjects")[:limit])
     case_policy.log_cases_listed(actor, cases, detail=detail)
     return cases
 
@@ -97,10 +99,16 @@ def subjects_of(actor: Actor, case: Case) -> list[Any]:
     return views
 
 
-def subject_names(actor: Actor, cases: list[Case]) -> dict[int, str]:
-    """Names for a list of visible cases (one query)."""
-    rows = CaseSubject.objects.filter(case__in=cases).select_related("person") \
-        .order_by("case_id", "-is_primary", "id")
+def listed_names(actor: Actor, cases: list[Case], *, detail: str,
+                 action: str = "case.list") -> dict[int, str]:
+    """The subjects' names of a list of visible cases (primary first), logged as the list
+    shows them (``case_policy.log_cases_listed``) from the same subject rows: one query for
+    the names, four for the log."""
+    rows = list(CaseSubject.objects.filter(case__in=cases).select_related("person")
+                .order_by("case_id", "-is_primary", "id"))
+    if cases:
+        case_policy.log_cases_listed(actor, cases, action=action, detail=detail,
+                                     subjects=[(r.case_id, r.person_id) for r in rows])
     names: dict[int, list[str]] = {}
     for r in rows:
         names.setdefault(r.case_id, []).append(r.person.full_name)

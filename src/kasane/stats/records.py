@@ -18,7 +18,7 @@ from kasane.accounts.models import Actor
 from kasane.cases import policy as case_policy
 from kasane.cases.metrics import cases_handled, period_bounds
 from kasane.cases.models import Case, CaseSubject, Contact
-from kasane.cases.selectors import subject_names
+from kasane.cases.selectors import listed_names
 from kasane.core import metrics
 from kasane.core.metrics import Period
 
@@ -53,9 +53,7 @@ def _case_listing(actor: Actor, behind: QuerySet[Case], *, detail: str,
                    .order_by("-opened_at", "-id")[:LIST_LIMIT + 1])
     truncated = len(visible) > LIST_LIMIT
     visible = visible[:LIST_LIMIT]
-    if visible:
-        case_policy.log_cases_listed(actor, visible, action="case.list", detail=detail)
-    names = subject_names(actor, visible) if visible else {}
+    names = listed_names(actor, visible, detail=detail) if visible else {}
     seen = {c.pk for c in visible}
     hidden_orgs = Counter(behind.exclude(pk__in=seen).values_list("lead_org__name", flat=True)) \
         if not truncated else Counter()

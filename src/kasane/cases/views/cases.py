@@ -44,8 +44,8 @@ def index(request: HttpRequest) -> HttpResponse:
     member = acting(request)
     status = request.GET.get("status", "open")
     cases = selectors.case_list(member, status=status if status != "all" else "",
-                                detail="ケース一覧", with_subjects=False)
-    names = selectors.subject_names(member, cases)
+                                with_subjects=False)
+    names = selectors.listed_names(member, cases, detail="ケース一覧")
     rows = [{"case": c, "names": names.get(c.pk, "")} for c in cases]
     tabs = [("open", "対応中"), *Status.choices, ("all", "すべて")]
     return render(request, "cases/index.html", {"rows": rows, "status": status, "tabs": tabs,
