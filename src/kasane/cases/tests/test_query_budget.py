@@ -25,7 +25,7 @@ from .factories import contact_data, make_plan, refer, setup_case
 pytestmark = pytest.mark.django_db
 
 # role → (case page, contact form, contact POST)
-BUDGETS = {"coordinator": (31, 11, 16), "partner": (30, 11, 16)}
+BUDGETS = {"coordinator": (29, 11, 16), "partner": (28, 11, 16)}
 
 
 @pytest.fixture
