@@ -25,12 +25,12 @@ _EXPECTED = ["self", "alias", "target", "output_field"]
 _generic = Expression.__dict__["identity"].func
 
 
-def _col_identity(self: Col) -> tuple[Any, ...]:
+def _col_identity(self: Any) -> tuple[Any, ...]:
     """What ``Expression.identity`` returns for a ``Col``, without ``Signature.bind``."""
     args, kwargs = self._constructor_args
     if kwargs or type(self) is not Col or not 2 <= len(args) <= 3:
         return _generic(self)  # type: ignore[no-any-return]
-    identity = Col._identity
+    identity: Any = Col._identity  # type: ignore[attr-defined]  # Expression's classmethod
     output_field = args[2] if len(args) == 3 else None
     return (Col, ("alias", identity(args[0])), ("target", identity(args[1])),
             ("output_field", identity(output_field)))
