@@ -215,13 +215,15 @@ def referral_persons(actor: Actor, ref: Referral) -> list[Any]:
 
 
 def referrals_waiting(actor: Actor) -> QuerySet[Referral]:
-    """Referrals waiting for the actor's organization's answer (oldest deadline first)."""
+    """Referrals waiting for the actor's organization's answer (oldest deadline first), with
+    the sending organization (the lists show its name, the number and the deadline; the case
+    is joined only to keep to the tenant)."""
     if not policy.handles_persons(actor):
         return Referral.objects.none()
     return Referral.objects.filter(to_org_id=actor.organization_id,
                                    status=ReferralStatus.REQUESTED,
                                    case__municipality_id=policy.tenant_id(actor)) \
-        .select_related("from_org", "case").order_by("due_on", "id")
+        .select_related("from_org").order_by("due_on", "id")
 
 
 def proposals_for(actor: Actor) -> QuerySet[Referral]:
