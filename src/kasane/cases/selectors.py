@@ -45,16 +45,13 @@ def cases_for(actor: Actor, *, status: str = "") -> QuerySet[Case]:
 LIST_LIMIT = 200
 
 
-def case_list(actor: Actor, *, status: str = "", limit: int = LIST_LIMIT, detail: str = "",
-              with_subjects: bool = True) -> list[Case]:
+def case_list(actor: Actor, *, status: str = "", limit: int = LIST_LIMIT,
+              detail: str = "") -> list[Case]:
     """The newest ``limit`` cases of ``cases_for``, subjects prefetched (one query for every
     row). A list shows who the cases are about, so each shown subject is logged (``case.list``:
-    one row per case and person, with the basis it is shown on). ``with_subjects=False``:
-    neither — the caller shows names with ``listed_names``, which logs them."""
-    qs = cases_for(actor, status=status)
-    if not with_subjects:
-        return list(qs[:limit])
-    cases = list(qs.prefetch_related("subjects")[:limit])
+    one row per case and person, with the basis it is shown on). A screen that shows the names
+    takes ``cases_for`` and ``listed_names`` instead (it logs them)."""
+    cases = list(cases_for(actor, status=status).prefetch_related("subjects")[:limit])
     case_policy.log_cases_listed(actor, cases, detail=detail)
     return cases
 

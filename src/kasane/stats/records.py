@@ -53,7 +53,7 @@ def _case_listing(actor: Actor, behind: QuerySet[Case], *, detail: str,
                    .order_by("-opened_at", "-id")[:LIST_LIMIT + 1])
     truncated = len(visible) > LIST_LIMIT
     visible = visible[:LIST_LIMIT]
-    names = listed_names(actor, visible, detail=detail) if visible else {}
+    names = listed_names(actor, visible, detail=detail)
     seen = {c.pk for c in visible}
     hidden_orgs = Counter(behind.exclude(pk__in=seen).values_list("lead_org__name", flat=True)) \
         if not truncated else Counter()

@@ -43,8 +43,8 @@ def conflict(request: HttpRequest, *, title: str, back: str, mine: list[tuple[st
 def index(request: HttpRequest) -> HttpResponse:
     member = acting(request)
     status = request.GET.get("status", "open")
-    cases = selectors.case_list(member, status=status if status != "all" else "",
-                                with_subjects=False)
+    cases = list(selectors.cases_for(member, status=status if status != "all" else "")
+                 [:selectors.LIST_LIMIT])
     names = selectors.listed_names(member, cases, detail="ケース一覧")
     rows = [{"case": c, "names": names.get(c.pk, "")} for c in cases]
     tabs = [("open", "対応中"), *Status.choices, ("all", "すべて")]
