@@ -8,6 +8,9 @@ threads share it — a request holding row locks in a transaction gets the GIL r
 request behind its locks waits with it (docs/scaling.md). A request's slot is given back as soon
 as its response starts, so a long download or an event stream (``/events/``, exempt anyway)
 does not hold one.
+
+The Django application is :class:`OneHopASGIHandler`: Django's ASGI handler whose middleware
+chain runs synchronously, entered with one ``sync_to_async`` step per request (see there).
 """
 
 from __future__ import annotations
@@ -16,11 +19,38 @@ import asyncio
 import os
 from typing import Any
 
+import django
+from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.asgi import get_asgi_application
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kasane.settings")
-django_application = get_asgi_application()
+
+
+class OneHopASGIHandler(ASGIHandler):
+    """Django's ASGI handler with the middleware chain built in sync mode and entered once.
+
+    Every view but the event stream is sync, so a request's work — middlewares, view,
+    template — runs in one thread either way. Django's async chain gets there through a
+    ``sync_to_async`` hop for each ``process_request``/``process_response``/``process_view``
+    of its ``MiddlewareMixin`` middlewares (security, session, common, CSRF, auth, messages,
+    clickjacking) and for the session, user and device loads: ~21 hops a signed-in page, each
+    a round trip through the event loop and a thread hand-off. Here the chain is the same as
+    under WSGI (and the test client), run in the request's thread (asgiref's per-request
+    ``ThreadSensitiveContext``, as before) with a single hop; an async view (the event
+    stream) runs on the event loop through Django's own ``async_to_sync`` adapter, its
+    response streamed from the loop as before. Request parsing, streaming bodies and the
+    request signals are Django's unchanged ASGI code."""
+
+    def load_middleware(self, is_async: bool = False) -> None:
+        super().load_middleware(is_async=False)
+        handler: Any = self  # the stubs leave Django's private chain attribute untyped
+        handler._middleware_chain = sync_to_async(handler._middleware_chain,
+                                                  thread_sensitive=True)
+
+
+django.setup(set_prefix=False)
+django_application = OneHopASGIHandler()
 EXEMPT = ("/events/", "/static/", "/healthz")
 
 
