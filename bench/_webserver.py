@@ -60,15 +60,32 @@ class Server:
 
     def worker_cpu_seconds(self) -> float:
         """User + system CPU time of all workers so far (Linux /proc; clock ticks → s)."""
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0
-        for pid in self.worker_pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-            except (OSError, IndexError, ValueError):
-                continue
-        return total / tick
+        return sum(process_cpu_seconds(self.worker_pids()).values())
+
+    def database_cpu_seconds(self) -> dict[int, float] | None:
+        """CPU time so far of each PostgreSQL backend connected to the bench database, by
+        pid; None when the server is not on this machine (no backend's /proc entry)."""
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            pids = [pid for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()]
+        found = process_cpu_seconds(pids)
+        return found if found or not pids else None
+
+
+def process_cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time so far of each readable process (Linux /proc; ticks → s)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker in MB (Linux /proc)."""

@@ -23,6 +23,11 @@ requests of a worker run Django at once (KASANE_WORKER_CONCURRENCY, kasane.asgi)
 a copy of the generated 50-municipality database (bench/city.py; build it first with
 ``./kasane bench report --scale pref50``), the demo city being the 51st tenant: the same pages
 with ~175k cases and ~1.7M contacts of other tenants beside them. ``errors`` counts failed requests over both phases (non-200 pages, POSTs that did not save).
+The capacity and floor lines carry where the machine's CPU went, per completed request:
+``cpu_ms_per_req`` (the gunicorn workers), ``db_cpu_ms_per_req`` (the PostgreSQL backends
+connected to the bench database; null when the database is on another machine) and
+``loadgen_cpu_ms_per_req`` (locust itself) — their sum against the cores is the ceiling of the
+phase's throughput on this machine.
 Goals (issue 21): ≥ 250 req/s and ratio ≥ 0.2; p95 < 100 ms at 100 req/s; 0 errors. Every line
 carries ``load_avg``: the load generator shares the machine's cores with the server, and on a
 shared machine other processes slow both.
@@ -33,6 +38,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -100,13 +106,27 @@ def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
     """One locust run of ``seconds`` against ``server`` (see start_phase / finish_phase), with
     ``cpu_ms_per_req``: the workers' CPU time per request (less sensitive to other processes
     on the machine than throughput; the database's own CPU is not in it)."""
-    cpu = server.worker_cpu_seconds()
+    cpu, db = server.worker_cpu_seconds(), server.database_cpu_seconds()
+    loadgen = _children_cpu_seconds()
     phase = finish_phase(*start_phase(server, users=users, seconds=seconds, mix=mix, rate=rate))
     count = figure(phase, "Aggregated", "Request Count")
     used = server.worker_cpu_seconds() - cpu
-    phase["cpu_ms_per_req"] = round(used * 1000 / count, 1) if count else None
+    db_after = server.database_cpu_seconds() if db is not None else None
+    db_used = None if db is None or db_after is None else sum(
+        spent - db.get(pid, 0.0) for pid, spent in db_after.items())  # new backends: all theirs
+    per_request = {"cpu_ms_per_req": used, "db_cpu_ms_per_req": db_used,
+                   "loadgen_cpu_ms_per_req": _children_cpu_seconds() - loadgen}
+    for key, seconds_used in per_request.items():
+        phase[key] = (round(seconds_used * 1000 / count, 1)
+                      if count and seconds_used is not None else None)
     phase["req_per_s"] = round(count / seconds, 1)  # completed requests ÷ the phase's length
     return phase
+
+
+def _children_cpu_seconds() -> float:
+    """User + system CPU of this process's finished children (locust, once waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def figure(phase: dict[str, Any], name: str, column: str) -> float:
@@ -149,9 +169,12 @@ def run(*, seconds: int, users: int, rate: float, workers: int,
         + (base["failures"] if base else []),
         "mixed_p95_ms": figure(mixed, "Aggregated", "95%"),
         "cpu_ms_per_req": mixed["cpu_ms_per_req"], "bare_cpu_ms_per_req": bare["cpu_ms_per_req"],
+        "db_cpu_ms_per_req": mixed["db_cpu_ms_per_req"],
+        "loadgen_cpu_ms_per_req": mixed["loadgen_cpu_ms_per_req"],
         "pages": {p: int(figure(mixed, p, "Request Count")) for p in PAGES},
         "floor": None if base is None else {
             "req_per_s": base["req_per_s"], "cpu_ms_per_req": base["cpu_ms_per_req"],
+            "db_cpu_ms_per_req": base["db_cpu_ms_per_req"],
             "p95_ms": figure(base, "Aggregated", "95%"), "errors": errors(base),
             "failures": base["failures"]},
     }
@@ -185,6 +208,8 @@ def main(argv: list[str]) -> int:
         emit(BENCH, "req_per_s", figures["req_per_s"], "req/s", figures["baseline_req_per_s"],
              {**extra, "phase": "capacity", "p95_ms": figures["mixed_p95_ms"],
               "cpu_ms_per_req": figures["cpu_ms_per_req"],
+              "db_cpu_ms_per_req": figures["db_cpu_ms_per_req"],
+              "loadgen_cpu_ms_per_req": figures["loadgen_cpu_ms_per_req"],
               "baseline_cpu_ms_per_req": figures["bare_cpu_ms_per_req"]})
         lat = {**extra, "phase": "latency", "offered_req_per_s": args.rate,
                "achieved_req_per_s": figures["achieved_rate"]}
@@ -197,7 +222,8 @@ def main(argv: list[str]) -> int:
             emit(BENCH, "req_per_s.floor", floor["req_per_s"], "req/s",
                  figures["baseline_req_per_s"],
                  {**extra, "phase": "floor", "p95_ms": floor["p95_ms"],
-                  "cpu_ms_per_req": floor["cpu_ms_per_req"]})
+                  "cpu_ms_per_req": floor["cpu_ms_per_req"],
+                  "db_cpu_ms_per_req": floor["db_cpu_ms_per_req"]})
         emit(BENCH, "errors", figures["errors"], "count", None, extra)
         return 0
     rows = [("capacity req/s (mixed)", figures["req_per_s"]),
@@ -207,6 +233,8 @@ def main(argv: list[str]) -> int:
             ("achieved req/s", figures["achieved_rate"]),
             ("worker CPU ms per request (mixed)", figures["cpu_ms_per_req"]),
             ("worker CPU ms per request (bare)", figures["bare_cpu_ms_per_req"]),
+            ("PostgreSQL CPU ms per request (mixed)", figures["db_cpu_ms_per_req"]),
+            ("locust CPU ms per request (mixed)", figures["loadgen_cpu_ms_per_req"]),
             *[(f"p95 ms {p} ({n} requests)", v) for p, (v, n) in figures["per_page"].items()],
             ("errors", figures["errors"]), ("load average", load)]
     if figures["floor"] is not None:

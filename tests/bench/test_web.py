@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from contextlib import redirect_stdout
 
 from bench import web
@@ -34,6 +35,11 @@ def test_web_bench_prints_every_figure_without_errors(monkeypatch) -> None:  # t
     assert sum(d["samples"] for d in pages.values()) > 0
     assert lines["errors"]["value"] == 0
     assert all("load_avg" in d for d in lines.values())
+    # where the CPU went: the workers, the database's backends (on this machine) and locust
+    assert capacity["cpu_ms_per_req"] > 0 and capacity["loadgen_cpu_ms_per_req"] > 0
+    assert capacity["baseline_cpu_ms_per_req"] > 0
+    if "KASANE_BENCH_DATABASE_URL" not in os.environ:  # the local server: its /proc is ours
+        assert capacity["db_cpu_ms_per_req"] > 0
     # the server ran with production's serving defaults, and the lines say so
     assert capacity["db_pool"] == capacity["concurrency"] == PRODUCTION_CONCURRENCY
 
