@@ -74,6 +74,18 @@ class Server:
         found = process_cpu_seconds(pids)
         return found if found or not pids else None
 
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each worker in MB (Linux /proc)."""
+        sizes = []
+        for pid in self.worker_pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        sizes.append(round(int(line.split()[1]) / 1024, 1))
+            except OSError:
+                continue
+        return sizes
+
 
 def process_cpu_seconds(pids: list[int]) -> dict[int, float]:
     """User + system CPU time so far of each readable process (Linux /proc; ticks → s)."""
@@ -86,18 +98,6 @@ def process_cpu_seconds(pids: list[int]) -> dict[int, float]:
         except (OSError, IndexError, ValueError):
             continue
     return out
-
-    def worker_rss_mb(self) -> list[float]:
-        """Resident memory of each worker in MB (Linux /proc)."""
-        sizes = []
-        for pid in self.worker_pids():
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        sizes.append(round(int(line.split()[1]) / 1024, 1))
-            except OSError:
-                continue
-        return sizes
 
 
 def _fingerprint() -> str:
