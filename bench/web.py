@@ -105,7 +105,8 @@ def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
               rate: float = 0.0) -> dict[str, Any]:
     """One locust run of ``seconds`` against ``server`` (see start_phase / finish_phase), with
     ``cpu_ms_per_req``: the workers' CPU time per request (less sensitive to other processes
-    on the machine than throughput; the database's own CPU is not in it)."""
+    on the machine than throughput), ``db_cpu_ms_per_req`` the database backends' (None when
+    they are not on this machine) and ``loadgen_cpu_ms_per_req`` locust's."""
     cpu, db = server.worker_cpu_seconds(), server.database_cpu_seconds()
     loadgen = _children_cpu_seconds()
     phase = finish_phase(*start_phase(server, users=users, seconds=seconds, mix=mix, rate=rate))
