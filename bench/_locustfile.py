@@ -12,6 +12,13 @@ The mix (weights per task; one task is one page, the two writing tasks are two):
 home inbox 3, person search 3, case page 3, add contact 1 (its form, then POST), submit sheet 1
 (its form, then POST with a fresh form key). Request names: home, search, case, contact_form,
 add_contact, sheet_form, submit_sheet, bare.
+
+Each submitted つなぐシート names the next person of a generated register (``bench.persons``:
+varied names, kana as people type them, addresses and phones, about one in nine a second,
+noisy record of someone named before), so every submit registers a person and 名寄せ scores
+them against the few who share a key — as at a real window. (Until the eleventh session every
+submit named the same 弁知 太郎: by the end of a run each submit scored ~300 identical earlier
+copies and queued a candidate with each, a stress case of its own.)
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from urllib.parse import quote, urlencode
 
 from locust import FastHttpUser, constant, constant_throughput, task
 
+from bench import persons
 from bench._forms import form_fields
 
 CONFIG: dict[str, Any] = json.loads(
@@ -35,6 +43,18 @@ CONFIG: dict[str, Any] = json.loads(
 _next_user = itertools.count()
 # bench/web.py's REQUESTS_PER_TASK follows from these weights (the writing tasks are 2 requests)
 WEIGHTS = {"home": 3, "search": 3, "case": 3, "add_contact": 1, "submit_sheet": 1}
+# the persons the submitted sheets name, taken in turn by every load user of this process
+PERSONS = persons.generate(4000, seed=7).records
+_next_person = itertools.count()
+
+
+def person_fields(record: Any) -> dict[str, str]:
+    """A sheet's person block filled from one generated record (empty parts left to FILL)."""
+    values = {"person.family_name": record.family_name, "person.given_name": record.given_name,
+              "person.family_name_kana": record.family_kana,
+              "person.given_name_kana": record.given_kana,
+              "person.address": record.address, "person.phone": record.phone}
+    return {k: v for k, v in values.items() if v}
 
 
 class _Session:
@@ -115,7 +135,9 @@ class KasaneUser(FastHttpUser):
         path = f"/sheets/new/{self.s.me['sheet_code']}/"
         fields = self._fields("sheet", self._page(path, "sheet_form"), "_form_key")
         if fields:
-            fresh = [(k, uuid.uuid4().hex if k == "_form_key" else v) for k, v in fields]
+            named = person_fields(PERSONS[next(_next_person) % len(PERSONS)])
+            fresh = [(k, uuid.uuid4().hex if k == "_form_key" else named.get(k, v))
+                     for k, v in fields]
             self._post(path, "submit_sheet", [*fresh, ("_action", "submit")])
 
     @task
