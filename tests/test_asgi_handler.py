@@ -17,19 +17,12 @@ from typing import Any
 import pytest
 from asgiref import sync as asgiref_sync
 from asgiref.sync import async_to_sync
-from django.conf import settings as django_settings
 from django.core.handlers.asgi import ASGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.test import Client
 
 from kasane.asgi import OneHopASGIHandler
-
-
-def _cookie(user: Any) -> str:
-    client = Client()
-    client.force_login(user)
-    return f"{django_settings.SESSION_COOKIE_NAME}={client.cookies[django_settings.SESSION_COOKIE_NAME].value}"
+from kasane.core.live_server import session_cookie
 
 
 def _serve(handler: ASGIHandler, path: str, cookie: str = "", *,
@@ -94,7 +87,7 @@ def handler() -> OneHopASGIHandler:
 
 
 def test_it_serves_a_signed_in_page_in_one_hop_where_django_takes_many(city, handler) -> None:
-    cookie = _cookie(city.recorder)
+    cookie = session_cookie(city.recorder)
     status, head, body, hops = _serve(handler, "/", cookie, gzip_ok=True)
     assert status == 200
     assert head["content-encoding"] == "gzip"
@@ -108,7 +101,7 @@ def test_it_serves_a_signed_in_page_in_one_hop_where_django_takes_many(city, han
 
 def test_the_gate_still_requires_the_second_factor(city, settings, handler) -> None:
     settings.KASANE_REQUIRE_MFA = True
-    status, head, _, _ = _serve(handler, "/", _cookie(city.recorder))
+    status, head, _, _ = _serve(handler, "/", session_cookie(city.recorder))
     assert status == 302
     assert head["location"].startswith("/accounts/otp")
 
@@ -122,7 +115,7 @@ def test_an_anonymous_request_goes_to_the_login_page(db, handler) -> None:
 def test_the_async_event_stream_still_streams(city, settings, handler) -> None:
     settings.KASANE_SSE_HEARTBEAT_SECONDS = 0.01
     settings.KASANE_SSE_MAX_SECONDS = 0.05
-    status, head, body, _ = _serve(handler, "/events/stream", _cookie(city.recorder),
+    status, head, body, _ = _serve(handler, "/events/stream", session_cookie(city.recorder),
                                    gzip_ok=True)
     assert status == 200
     assert head["content-type"].startswith("text/event-stream")
