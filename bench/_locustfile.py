@@ -23,6 +23,7 @@ copies and queued a candidate with each, a stress case of its own.)
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -43,9 +44,14 @@ CONFIG: dict[str, Any] = json.loads(
 _next_user = itertools.count()
 # bench/web.py's REQUESTS_PER_TASK follows from these weights (the writing tasks are 2 requests)
 WEIGHTS = {"home": 3, "search": 3, "case": 3, "add_contact": 1, "submit_sheet": 1}
-# the persons the submitted sheets name, taken in turn by every load user of this process
-PERSONS = persons.generate(4000, seed=7).records
 _next_person = itertools.count()
+
+
+@functools.cache
+def _persons() -> list[Any]:
+    """The persons the submitted sheets name, taken in turn by every load user of this
+    process; generated at the first submit (~0.4 s), not in phases that never submit."""
+    return persons.generate(4000, seed=7).records
 
 
 def person_fields(record: Any) -> dict[str, str]:
@@ -135,7 +141,8 @@ class KasaneUser(FastHttpUser):
         path = f"/sheets/new/{self.s.me['sheet_code']}/"
         fields = self._fields("sheet", self._page(path, "sheet_form"), "_form_key")
         if fields:
-            named = person_fields(PERSONS[next(_next_person) % len(PERSONS)])
+            register = _persons()
+            named = person_fields(register[next(_next_person) % len(register)])
             fresh = [(k, uuid.uuid4().hex if k == "_form_key" else named.get(k, v))
                      for k, v in fields]
             self._post(path, "submit_sheet", [*fresh, ("_action", "submit")])
