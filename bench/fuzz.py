@@ -67,8 +67,8 @@ def run(examples: int, api_examples: int, workers: int) -> dict[str, float]:
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
         raise SystemExit(f"pytest stopped with exit code {done.returncode}")
     if done.returncode:
-        sys.stderr.write("\n".join(line for line in done.stdout.splitlines()
-                                   if line.startswith(("FAILED", "E "))[:200]) + "\n")
+        failures = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "E "))]
+        sys.stderr.write("\n".join(failures[:200]) + "\n")
     return totals
 
 

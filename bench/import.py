@@ -98,7 +98,7 @@ def _run(args, tmp: Path) -> int:  # noqa: ANN001
     import django
 
     django.setup()
-    from django.core.files import File
+    from django.core.files.uploadedfile import UploadedFile
     from django.core.management import call_command
 
     from kasane.accounts.models import Membership, Municipality, Organization, Role, User
@@ -119,7 +119,8 @@ def _run(args, tmp: Path) -> int:  # noqa: ANN001
     cpu_start = time.process_time()
     with path.open("rb") as fh:
         job = imports.import_create(actor=actor, code="comprehensive_consultation",
-                                    upload=File(fh, name="consultations.csv"))
+                                    upload=UploadedFile(fh, name="consultations.csv",
+                                                        size=path.stat().st_size))
     uploaded = time.perf_counter()
     job = imports.run_check(job)
     checked = time.perf_counter()

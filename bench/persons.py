@@ -23,6 +23,7 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from bench.names import cumulative, given_tables, surname_table
 from kasane.core.linkage import PersonRecord
@@ -372,7 +373,7 @@ COLUMNS = ("unique_id", "family_name", "given_name", "family_kana", "given_kana"
 def rows(data: Dataset) -> list[tuple]:
     return [(rec.id, rec.family_name, rec.given_name, rec.family_kana, rec.given_kana,
              rec.birth_date.isoformat() if rec.birth_date else "", rec.phone, rec.address,
-             "|".join(rec.household), data.truth[rec.id]) for rec in data.records]
+             "|".join(rec.household), data.truth[cast(int, rec.id)]) for rec in data.records]
 
 
 def write_csv(data: Dataset, out: io.TextIOBase | None = None) -> None:
