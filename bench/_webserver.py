@@ -62,17 +62,24 @@ class Server:
         """User + system CPU time of all workers so far (Linux /proc; clock ticks → s)."""
         return sum(process_cpu_seconds(self.worker_pids()).values())
 
-    def database_cpu_seconds(self) -> dict[int, float] | None:
-        """CPU time so far of each PostgreSQL backend connected to the bench database, by
-        pid; None when the server is not on this machine (no backend's /proc entry)."""
+    def database_cpu_seconds(self) -> float | None:
+        """CPU time so far of the PostgreSQL backends connected to the bench database, plus
+        that of every backend the server has reaped (the postmaster's children time): a
+        backend that ends during a phase — a connection the pool did not keep, a parallel
+        worker — still counts. Subtract two readings for a phase. None when the server is not
+        on this machine (no backend's /proc entry). A backend of another database that ends
+        during the phase counts too: measure on a machine where nothing else uses PostgreSQL."""
         import psycopg
 
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             pids = [pid for (pid,) in conn.execute(
                 "SELECT pid FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchall()]
-        found = process_cpu_seconds(pids)
-        return found if found or not pids else None
+            postmaster = _parent_pid(conn.info.backend_pid)
+        live = process_cpu_seconds(pids)
+        if postmaster is None or (pids and not live):
+            return None
+        return sum(live.values()) + children_cpu_seconds(postmaster)
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker in MB (Linux /proc)."""
@@ -88,16 +95,37 @@ class Server:
 
 
 def process_cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User + system CPU time so far of each readable process (Linux /proc; ticks → s)."""
+    """User + system CPU time so far of each readable process (Linux /proc)."""
+    return {pid: times[0] + times[1] for pid in pids if (times := _cpu_times(pid)) is not None}
+
+
+def children_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the children ``pid`` has waited for (Linux /proc)."""
+    times = _cpu_times(pid)
+    return 0.0 if times is None else times[2] + times[3]
+
+
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command: state, ppid, … (man 5 proc)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _parent_pid(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[1]) if fields else None
+
+
+def _cpu_times(pid: int) -> tuple[float, float, float, float] | None:
+    """utime, stime, cutime, cstime in seconds (clock ticks ÷ SC_CLK_TCK)."""
+    fields = _stat(pid)
+    if fields is None or len(fields) < 15:
+        return None
     tick = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            out[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-        except (OSError, IndexError, ValueError):
-            continue
-    return out
+    utime, stime, cutime, cstime = (int(f) / tick for f in fields[11:15])
+    return utime, stime, cutime, cstime
 
 
 def _fingerprint() -> str:

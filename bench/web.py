@@ -25,7 +25,9 @@ a copy of the generated 50-municipality database (bench/city.py; build it first 
 with ~175k cases and ~1.7M contacts of other tenants beside them. ``errors`` counts failed requests over both phases (non-200 pages, POSTs that did not save).
 The capacity and floor lines carry where the machine's CPU went, per completed request:
 ``cpu_ms_per_req`` (the gunicorn workers), ``db_cpu_ms_per_req`` (the PostgreSQL backends
-connected to the bench database; null when the database is on another machine) and
+connected to the bench database, and those that ended during the phase — read from the
+postmaster's reaped children, so a backend of another database ending then counts too; null
+when the database is on another machine) and
 ``loadgen_cpu_ms_per_req`` (locust itself) — their sum against the cores is the ceiling of the
 phase's throughput on this machine.
 Goals (issue 21): ≥ 250 req/s and ratio ≥ 0.2; p95 < 100 ms at 100 req/s; 0 errors. Every line
@@ -113,8 +115,7 @@ def run_phase(server: Server, *, users: int, seconds: int, mix: str = "pages",
     count = figure(phase, "Aggregated", "Request Count")
     used = server.worker_cpu_seconds() - cpu
     db_after = server.database_cpu_seconds() if db is not None else None
-    db_used = None if db is None or db_after is None else sum(
-        spent - db.get(pid, 0.0) for pid, spent in db_after.items())  # new backends: all theirs
+    db_used = None if db is None or db_after is None else db_after - db
     per_request = {"cpu_ms_per_req": used, "db_cpu_ms_per_req": db_used,
                    "loadgen_cpu_ms_per_req": _children_cpu_seconds() - loadgen}
     for key, seconds_used in per_request.items():

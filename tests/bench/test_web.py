@@ -48,3 +48,26 @@ def test_the_bench_default_is_production_s() -> None:
     from bench._webserver import PRODUCTION_DEFAULT
 
     assert PRODUCTION_DEFAULT == PRODUCTION_CONCURRENCY
+
+
+def test_the_database_s_cpu_counts_backends_that_ended() -> None:
+    """A backend that burns CPU and ends between two readings (a connection the pool did not
+    keep) is in the difference: its time is read from the postmaster's reaped children."""
+    require_postgres()
+    import psycopg
+
+    from bench._webserver import Server
+
+    url = os.environ.get("KASANE_BENCH_DATABASE_URL",
+                         "postgresql://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
+    server = Server(url="", port=0, process=None, prep={},  # type: ignore[arg-type]
+                    database_url=url + "/postgres")
+    before = server.database_cpu_seconds()
+    if before is None:
+        import pytest
+
+        pytest.skip("PostgreSQL runs on another machine")
+    with psycopg.connect(url + "/postgres") as conn:
+        conn.execute("SELECT count(*) FROM generate_series(1, 5000000)").fetchone()
+    after = server.database_cpu_seconds()
+    assert after is not None and after - before >= 0.1
