@@ -15,16 +15,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 
 def parse_args(argv: Sequence[str], defaults: Mapping[str, Any] | None = None, *,
-               extra: Sequence[tuple[str, type, Any]] = (), flags: Sequence[str] = (),
+               extra: Sequence[tuple[str, Callable[[str], Any], Any]] = (), flags: Sequence[str] = (),
                description: str = "") -> argparse.Namespace:
     """Parse ``--scale N``, ``--json``, ``--seed S`` (+ ``extra`` options and boolean ``flags``).
 
-    ``defaults`` may set "scale" and "seed". ``extra`` = (option, type, default) triples,
+    ``defaults`` may set "scale" and "seed". ``extra`` = (option, type or parsing function, default) triples,
     ``flags`` = store_true options such as ``--no-splink``.
     """
     defaults = dict(defaults or {})

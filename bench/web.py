@@ -12,6 +12,10 @@ Phases, N seconds each:
     server and users; ratio = value ÷ baseline.
 (b) latency — a constant offered rate of R requests/s (100; locust ``constant_throughput`` per
     user): overall ``p95_ms`` and ``p99_ms``, per page ``p95_ms.<page>``.
+``--open-loop R1,R2,…`` adds, for each offered rate, the open-loop latency of bench._openloop
+(plain threads instead of locust, the reading pages only; locust's own overhead dominates its
+figures below capacity): ``open_loop_p95_ms`` per rate, with p50/p99, per page and its own
+``errors``.
 ``--floor`` adds a phase (c) like (a) over ``/bench/signed-in`` only (the full middleware chain,
 session, MFA gate and the base layout around an empty body: the floor every signed-in page
 pays): ``req_per_s.floor`` with its worker CPU per request.
@@ -37,6 +41,7 @@ shared machine other processes slow both.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import os
@@ -48,6 +53,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench import _openloop
 from bench._common import emit, parse_args, print_table
 from bench._webserver import PRODUCTION_DEFAULT, ROOT, Server, serve
 
@@ -146,12 +152,17 @@ def errors(phase: dict[str, Any]) -> int:
 def run(*, seconds: int, users: int, rate: float, workers: int,
         database: str = "kasane_bench_web", db_pool: int = PRODUCTION_DEFAULT,
         concurrency: int = PRODUCTION_DEFAULT, dataset: str = "",
-        floor: bool = False) -> dict[str, Any]:
-    """Both phases (and the floor's with ``floor``) on one server; returns the figures."""
+        floor: bool = False, open_loop: tuple[float, ...] = ()) -> dict[str, Any]:
+    """Both phases (the floor's with ``floor``, an open-loop run per rate of ``open_loop``) on
+    one server; returns the figures."""
     with serve(users=users, workers=workers, database=database, db_pool=db_pool,
                concurrency=concurrency, dataset=dataset) as server:
         bare = run_phase(server, users=users, seconds=seconds, mix="bare")
         base = run_phase(server, users=users, seconds=seconds, mix="floor") if floor else None
+        # before the mix, whose つなぐシート (hundreds a minute) fill the coordinator's inbox;
+        # the open-loop requests only read (and write their access-log rows)
+        opened = [(r, _openloop.run(server, rate=r, seconds=seconds, users=users))
+                  for r in open_loop]
         mixed = run_phase(server, users=users, seconds=seconds)
         latency = run_phase(server, users=users, seconds=seconds, rate=rate)
         workers_used = len(server.worker_pids())
@@ -174,6 +185,7 @@ def run(*, seconds: int, users: int, rate: float, workers: int,
         "db_cpu_ms_per_req": mixed["db_cpu_ms_per_req"],
         "loadgen_cpu_ms_per_req": mixed["loadgen_cpu_ms_per_req"],
         "pages": {p: int(figure(mixed, p, "Request Count")) for p in PAGES},
+        "open_loop": opened,
         "floor": None if base is None else {
             "req_per_s": base["req_per_s"], "cpu_ms_per_req": base["cpu_ms_per_req"],
             "db_cpu_ms_per_req": base["db_cpu_ms_per_req"],
@@ -187,7 +199,8 @@ def main(argv: list[str]) -> int:
                       extra=[("--seconds", int, 30), ("--users", int, 0), ("--rate", float, 100.0),
                              ("--workers", int, 0), ("--db-pool", int, PRODUCTION_DEFAULT),
                              ("--concurrency", int, PRODUCTION_DEFAULT),
-                             ("--dataset", str, ""), ("--database", str, "kasane_bench_web")],
+                             ("--dataset", str, ""), ("--database", str, "kasane_bench_web"),
+                             ("--open-loop", _rates, ())],
                       flags=["--floor"],
                       description="Web 層の処理量と応答時間（gunicorn + uvicorn、本番設定、locust）")
     users = args.users or args.scale
@@ -195,7 +208,7 @@ def main(argv: list[str]) -> int:
         figures = run(seconds=max(1, args.seconds), users=users, rate=args.rate,
                       workers=args.workers, db_pool=args.db_pool,
                       concurrency=args.concurrency, dataset=args.dataset,
-                      floor=args.floor, database=args.database)
+                      floor=args.floor, database=args.database, open_loop=args.open_loop)
     except Exception as exc:  # no PostgreSQL, the server did not start …
         print(f"ベンチマークを実行できません（{exc}）", file=sys.stderr)
         return 2
@@ -226,6 +239,11 @@ def main(argv: list[str]) -> int:
                  {**extra, "phase": "floor", "p95_ms": floor["p95_ms"],
                   "cpu_ms_per_req": floor["cpu_ms_per_req"],
                   "db_cpu_ms_per_req": floor["db_cpu_ms_per_req"]})
+        for offered, found in figures["open_loop"]:
+            emit(BENCH, "open_loop_p95_ms", found["p95_ms"], "ms", None,
+                 {**extra, "phase": "open_loop", "offered_req_per_s": offered,
+                  **{k: found[k] for k in ("p50_ms", "p99_ms", "achieved_req_per_s", "samples",
+                                           "errors", "per_page")}})
         emit(BENCH, "errors", figures["errors"], "count", None, extra)
         return 0
     rows = [("capacity req/s (mixed)", figures["req_per_s"]),
@@ -239,8 +257,22 @@ def main(argv: list[str]) -> int:
             ("locust CPU ms per request (mixed)", figures["loadgen_cpu_ms_per_req"]),
             *[(f"p95 ms {p} ({n} requests)", v) for p, (v, n) in figures["per_page"].items()],
             ("errors", figures["errors"]), ("load average", load)]
+    rows += [(f"open-loop p50 / p95 / p99 ms at {offered:g} req/s",
+              f"{found['p50_ms']} / {found['p95_ms']} / {found['p99_ms']}")
+             for offered, found in figures["open_loop"]]
     if figures["floor"] is not None:
         rows[2:2] = [("floor req/s (/bench/signed-in)", figures["floor"]["req_per_s"]),
                      ("worker CPU ms per request (floor)", figures["floor"]["cpu_ms_per_req"])]
     print_table(["figure", "value"], rows)
     return 0
+
+
+def _rates(text: str) -> tuple[float, ...]:
+    """``10,20,30`` → offered rates (req/s) of the open-loop runs."""
+    try:
+        rates = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"req/s をカンマ区切りで指定してください: {text!r}")
+    if any(r <= 0 for r in rates):
+        raise argparse.ArgumentTypeError("0 より大きい値を指定してください")
+    return rates

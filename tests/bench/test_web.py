@@ -21,8 +21,13 @@ def test_web_bench_prints_every_figure_without_errors(monkeypatch) -> None:  # t
     out = io.StringIO()
     with redirect_stdout(out):
         assert web.main(["--json", "--seconds", "3", "--users", "5", "--rate", "20",
-                         "--workers", "1"]) == 0
+                         "--workers", "1", "--open-loop", "10"]) == 0
     lines = {d["metric"]: d for d in map(json.loads, out.getvalue().splitlines())}
+    # the open-loop check: the reading pages at 10 req/s, timed from when each was due
+    opened = lines.pop("open_loop_p95_ms")
+    assert opened["offered_req_per_s"] == 10 and opened["errors"] == 0 and opened["samples"] > 0
+    assert 0 < opened["p50_ms"] <= opened["value"] <= opened["p99_ms"]
+    assert set(opened["per_page"]) == {"home", "search", "case"}
     capacity = lines["req_per_s"]
     assert capacity["value"] > 0 and capacity["baseline"] > 0
     assert capacity["ratio"] == round(capacity["value"] / capacity["baseline"], 4)
@@ -71,3 +76,14 @@ def test_the_database_s_cpu_counts_backends_that_ended() -> None:
         conn.execute("SELECT count(*) FROM generate_series(1, 5000000)").fetchone()
     after = server.database_cpu_seconds()
     assert after is not None and after - before >= 0.1
+
+
+def test_open_loop_rates_are_read_or_refused() -> None:
+    import argparse
+
+    import pytest
+
+    assert web._rates("10,20.5, 30") == (10.0, 20.5, 30.0)
+    for bad in ("10,x", "0", "-5"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            web._rates(bad)
