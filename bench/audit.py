@@ -28,7 +28,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench._common import emit, parse_args, print_table
+from bench._common import emit, parse_args, percentile, print_table
 
 BENCH = "audit"
 MUNI_CODE = "139995"
@@ -302,22 +302,15 @@ def measure(queries: int, seed: int) -> dict[str, Any]:
     return out
 
 
-def _pct(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
-
-
 def _report(args: Any, f: dict[str, Any], load_seconds: float | None) -> None:
     load = round(os.getloadavg()[0], 1)  # other processes on the machine inflate wall times
     extra = {"scale": args.rows, "months": args.months, "queries": len(f["service"]),
              "load_avg": load, "rows_per_report": round(sum(f["shown"]) / max(1, len(f["shown"])))}
     if args.json:
         for metric, p in (("disclosure_p95_ms", 95), ("disclosure_p50_ms", 50)):
-            emit(BENCH, metric, round(_pct(f["service"], p), 2), "ms",
-                 round(_pct(f["sql"], p), 2), extra=extra)
-        emit(BENCH, "auditor_search_p95_ms", round(_pct(f["search"], 95), 2), "ms", extra=extra)
+            emit(BENCH, metric, round(percentile(f["service"], p), 2), "ms",
+                 round(percentile(f["sql"], p), 2), extra=extra)
+        emit(BENCH, "auditor_search_p95_ms", round(percentile(f["search"], 95), 2), "ms", extra=extra)
         emit(BENCH, "rows", args.rows, "rows", extra=extra)
         if load_seconds is not None:
             emit(BENCH, "load_seconds", load_seconds, "s", extra=extra)
@@ -325,8 +318,8 @@ def _report(args: Any, f: dict[str, Any], load_seconds: float | None) -> None:
     print(f"アクセスログ {args.rows:,} 行（{args.months} か月）、ミリ秒、ロードアベレージ {load}"
           f"（{os.cpu_count()} コア）、1 件の開示記録あたり平均 {extra['rows_per_report']} 行")
     print_table(["測定", "p50", "p95"], [
-        ("開示記録（サービス）", _pct(f["service"], 50), _pct(f["service"], 95)),
-        ("開示記録（素のSQL）", _pct(f["sql"], 50), _pct(f["sql"], 95)),
-        ("監査担当の検索（1日・50件）", _pct(f["search"], 50), _pct(f["search"], 95))])
-    p95 = _pct(f["service"], 95)
+        ("開示記録（サービス）", percentile(f["service"], 50), percentile(f["service"], 95)),
+        ("開示記録（素のSQL）", percentile(f["sql"], 50), percentile(f["sql"], 95)),
+        ("監査担当の検索（1日・50件）", percentile(f["search"], 50), percentile(f["search"], 95))])
+    p95 = percentile(f["service"], 95)
     print(f"目標（1000万行）: 開示記録 p95 ≤ 50 ms（{'達成' if p95 <= 50 else '未達'}）")

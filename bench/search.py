@@ -34,7 +34,7 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from bench._common import emit, parse_args, print_table
+from bench._common import emit, parse_args, percentile, print_table
 
 BENCH = "search"
 MUNI_CODE = "139996"
@@ -419,13 +419,6 @@ def _explain(actor: Any, queries: list[tuple[str, str]]) -> None:
 
 # --- report ---------------------------------------------------------------------------------
 
-def _pct(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
-
-
 def _report(args: Any, vendor: str, queries: list[tuple[str, str]],
             times: dict[str, dict[str, list[float]]], bad_ms: float) -> None:
     every = {v: [x for k in KINDS for x in times[v][k]] for v in times}
@@ -433,26 +426,26 @@ def _report(args: Any, vendor: str, queries: list[tuple[str, str]],
     extra = {"scale": args.scale, "backend": vendor, "queries": len(queries), "load_avg": load}
     if args.json:
         for metric, p in (("p95_ms", 95), ("p50_ms", 50)):
-            emit(BENCH, metric, round(_pct(every["service"], p), 2), "ms",
-                 round(_pct(every["bare"], p), 2), extra={
-                     **extra, "without_access_log": round(_pct(every["no_log"], p), 2),
-                     "by_kind": {k: round(_pct(times["service"][k], p), 2) for k in KINDS}})
+            emit(BENCH, metric, round(percentile(every["service"], p), 2), "ms",
+                 round(percentile(every["bare"], p), 2), extra={
+                     **extra, "without_access_log": round(percentile(every["no_log"], p), 2),
+                     "by_kind": {k: round(percentile(times["service"][k], p), 2) for k in KINDS}})
         cpu = every["service_cpu"]
-        emit(BENCH, "p95_equiv_ms", round(_pct(every["service"], 95), 2), "ms",
-             round(_pct(every["equiv"], 95), 2), extra={
-                 **extra, "by_kind": {k: round(_pct(times["equiv"][k], 95), 2) for k in KINDS},
+        emit(BENCH, "p95_equiv_ms", round(percentile(every["service"], 95), 2), "ms",
+             round(percentile(every["equiv"], 95), 2), extra={
+                 **extra, "by_kind": {k: round(percentile(times["equiv"][k], 95), 2) for k in KINDS},
                  "service_cpu_ms_mean": round(sum(cpu) / len(cpu), 2) if cpu else 0.0})
         emit(BENCH, "bad_input_max_ms", round(bad_ms, 2), "ms", extra=extra)
         return
     variants = ("service", "no_log", "equiv", "bare")
     rows = [(k, len(times["service"][k]),
-             *(_pct(times[v][k], p) for v in variants for p in (50, 95))) for k in KINDS]
+             *(percentile(times[v][k], p) for v in variants for p in (50, 95))) for k in KINDS]
     rows.append(("全体", len(every["service"]),
-                 *(_pct(every[v], p) for v in variants for p in (50, 95))))
+                 *(percentile(every[v], p) for v in variants for p in (50, 95))))
     print(f"{args.scale:,} 人（{vendor}）、ミリ秒、ロードアベレージ {load}（{os.cpu_count()} コア）")
     print_table(["種類", "件数", "検索 p50", "検索 p95", "記録なし p50", "記録なし p95",
                  "同じ処理のSQL p50", "同じ処理のSQL p95", "素のSQL p50", "素のSQL p95"], rows)
-    p95, base = _pct(every["service"], 95), _pct(every["bare"], 95)
+    p95, base = percentile(every["service"], 95), percentile(every["bare"], 95)
     print("「検索」= 検索サービス（閲覧範囲・順位付け・閲覧制限・アクセス記録の書き込みを含む）、"
           "「記録なし」= アクセス記録を書かない場合、「同じ処理のSQL」= 閲覧範囲の条件を含む検索・"
           "表示と閲覧制限に要る列・アクセス記録の複数行 INSERT・コミットを手書きの SQL で、"
@@ -460,7 +453,7 @@ def _report(args: Any, vendor: str, queries: list[tuple[str, str]],
     print(f"悪い検索語への応答: 最大 {bad_ms:.2f} ms")
     cpu = every["service_cpu"]
     print(f"検索サービスの CPU 時間（このプロセス）: 平均 {sum(cpu) / max(1, len(cpu)):.2f} ms")
-    equiv = _pct(every["equiv"], 95)
+    equiv = percentile(every["equiv"], 95)
     print(f"目標（100万人・PostgreSQL）: p95 ≤ 25 ms（{'達成' if p95 <= 25 else '未達'}）、"
           f"同じ処理のSQLの1.5倍以内（{p95 / equiv if equiv else 0:.1f} 倍: "
           f"{'達成' if equiv and p95 <= 1.5 * equiv else '未達'}）、素のSQLの "
